@@ -1,0 +1,234 @@
+/*
+ * cfg.c - control-flow recovery by recursive descent (see cfg.h).
+ *
+ * Example: for
+ *
+ *     400600 <f>:  cbz  x0, 400610      ; block 400600 ends here (cond)
+ *     400604       bl   400700 <g>      ; g becomes a function
+ *     400608       add  x0, x0, #1
+ *     40060c       b    400800 <h>      ; outside f's symbol: tail call to h
+ *     400610       ret
+ *
+ * f gets leaders {400600, 400604, 400610} with ends {400604, 400610, 400614}
+ * and g and h are explored as functions of their own.
+ */
+#include "cfg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addrset.h"
+
+typedef struct Vec {
+    uint64_t *v;
+    size_t n, cap;
+} Vec;
+
+static void vec_push(Vec *x, uint64_t a)
+{
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->v = realloc(x->v, x->cap * sizeof *x->v);
+    }
+    x->v[x->n++] = a;
+}
+
+typedef struct Ctx {
+    const GuestImage *img;
+    AddrSet funcs;        /* known function entries */
+    Vec todo;             /* function entries not explored yet */
+} Ctx;
+
+static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
+{
+    uint8_t b[4];
+    if (!elf_is_code(img, pc) || !elf_read(img, pc, b, 4))
+        return false;
+    *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return true;
+}
+
+static void add_function(Ctx *c, uint64_t pc)
+{
+    if (pc == 0 || (pc & 3) || !elf_is_code(c->img, pc))
+        return;
+    if (addrset_add(&c->funcs, pc))
+        vec_push(&c->todo, pc);
+}
+
+static bool in_extent(const CfgFunc *f, uint64_t a)
+{
+    return f->hi > f->lo ? a >= f->lo && a < f->hi : true;
+}
+
+/* Is a direct jump from F to T a jump inside F (else: a tail call)? */
+static bool internal_target(const Ctx *c, const CfgFunc *f, uint64_t t)
+{
+    if (t == f->entry)
+        return true;
+    if (f->hi > f->lo)
+        return t >= f->lo && t < f->hi && elf_symbol_at(c->img, t) == NULL;
+    return elf_symbol_at(c->img, t) == NULL && !addrset_has(&c->funcs, t);
+}
+
+static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
+{
+    AddrSet leaders;
+    Vec work = {0}, jts = {0};
+    addrset_init(&leaders);
+    vec_push(&work, f->entry);
+    while (work.n > 0) {
+        uint64_t pc = work.v[--work.n];
+        if (!addrset_add(&leaders, pc))
+            continue;
+        for (uint64_t a = pc;; a += 4) {
+            uint32_t w;
+            if (!in_extent(f, a) || !read_word(c->img, a, &w))
+                break;
+            if (a != pc && addrset_has(&leaders, a))
+                break;
+            uint64_t t;
+            enum A64Flow flow = a64_classify(w, a, &t);
+            if (flow == FLOW_NONE || flow == FLOW_ICALL)
+                continue;
+            if (flow == FLOW_CALL) {
+                add_function(c, t);
+                continue;
+            }
+            if (flow == FLOW_JUMP || flow == FLOW_COND) {
+                if (internal_target(c, f, t) && elf_is_code(c->img, t))
+                    vec_push(&work, t);
+                else
+                    add_function(c, t);
+                if (flow == FLOW_COND)
+                    vec_push(&work, a + 4);
+            } else if (flow == FLOW_IJUMP) {
+                vec_push(&jts, a);
+            }
+            break;
+        }
+        /* Jump tables are analysed once their BR's block is known. */
+        while (jts.n > 0) {
+            uint64_t br = jts.v[--jts.n];
+            uint64_t *targets = NULL;
+            size_t nt = cfg_jumptable(c->img, f, br, &targets);
+            if (nt == 0) {
+                (*nunres)++;
+                free(targets);
+                continue;
+            }
+            (*njt)++;
+            f->indirect = realloc(f->indirect, (f->nindirect + 1) * sizeof *f->indirect);
+            f->indirect[f->nindirect++] = (LiftIndirect){br, targets, nt};
+            for (size_t k = 0; k < nt; k++)
+                vec_push(&work, targets[k]);
+        }
+    }
+    f->leaders = addrset_sorted(&leaders, &f->nleaders);
+    f->ends = malloc((f->nleaders ? f->nleaders : 1) * sizeof *f->ends);
+    f->ninsns = 0;
+    for (size_t i = 0; i < f->nleaders; i++) {
+        uint64_t next = i + 1 < f->nleaders ? f->leaders[i + 1] : UINT64_MAX;
+        uint64_t a = f->leaders[i];
+        for (;;) {
+            uint32_t w;
+            uint64_t t;
+            if (a >= next || !in_extent(f, a) || !read_word(c->img, a, &w))
+                break;
+            enum A64Flow flow = a64_classify(w, a, &t);
+            a += 4;
+            if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL)
+                break;
+        }
+        f->ends[i] = a;
+        f->ninsns += (a - f->leaders[i]) / 4;
+        /* Falling off the end of the extent continues in the code after
+         * it, as a tail call. */
+        if (a < next && (!in_extent(f, a)))
+            add_function(c, a);
+    }
+    addrset_free(&leaders);
+    free(work.v);
+    free(jts.v);
+    return 0;
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+    const CfgFunc *x = a, *y = b;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_ind(const void *a, const void *b)
+{
+    const LiftIndirect *x = a, *y = b;
+    return x->br_pc < y->br_pc ? -1 : x->br_pc > y->br_pc;
+}
+
+int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    Ctx c = {.img = img};
+    addrset_init(&c.funcs);
+    add_function(&c, img->entry);
+    for (size_t i = 0; i < img->nsyms; i++)
+        add_function(&c, img->syms[i].addr);
+
+    size_t cap = 0;
+    while (c.todo.n > 0) {
+        uint64_t entry = c.todo.v[--c.todo.n];
+        if (cfg->nfuncs == cap) {
+            cap = cap ? cap * 2 : 256;
+            cfg->funcs = realloc(cfg->funcs, cap * sizeof *cfg->funcs);
+        }
+        CfgFunc *f = &cfg->funcs[cfg->nfuncs++];
+        memset(f, 0, sizeof *f);
+        f->entry = entry;
+        const GuestSymbol *s = elf_symbol_containing(img, entry);
+        if (s != NULL && s->size > 0) {
+            f->lo = s->addr;
+            f->hi = s->addr + s->size;
+        }
+        s = elf_symbol_at(img, entry);
+        f->name = s ? s->name : NULL;
+        explore(&c, f, &cfg->njumptables, &cfg->nunresolved);
+        qsort(f->indirect, f->nindirect, sizeof *f->indirect, cmp_ind);
+        cfg->ninsns += f->ninsns;
+        if (verbose && cfg->nfuncs % 1000 == 0)
+            fprintf(stderr, "dbt-aot: cfg: %zu functions, %zu instructions so far\n", cfg->nfuncs, cfg->ninsns);
+    }
+    qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
+    addrset_free(&c.funcs);
+    free(c.todo.v);
+    if (cfg->nfuncs == 0)
+        return diag_error_at(d, img->entry, "no code found at the entry point");
+    return 0;
+}
+
+void cfg_free(Cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->nfuncs; i++) {
+        CfgFunc *f = &cfg->funcs[i];
+        free(f->leaders);
+        free(f->ends);
+        for (size_t k = 0; k < f->nindirect; k++)
+            free((void *)f->indirect[k].targets);
+        free(f->indirect);
+    }
+    free(cfg->funcs);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc)
+{
+    size_t lo = 0, hi = cfg->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cfg->funcs[mid].entry < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < cfg->nfuncs && cfg->funcs[lo].entry == pc ? &cfg->funcs[lo] : NULL;
+}

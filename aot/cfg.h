@@ -1,0 +1,55 @@
+/*
+ * cfg.h - control-flow recovery: which guest functions exist, where their
+ * basic blocks start and end, and where each BR can go.
+ *
+ * Roots are the entry point and every function symbol in an executable
+ * segment.  From each function entry the recovery follows direct branches
+ * (recursive descent): targets inside the function's symbol range become
+ * blocks, targets outside it become tail calls to new functions, BL targets
+ * become functions.  BR targets come from jump-table recognition
+ * (cfg_jumptable.c); a BR whose targets are not recognized still works at
+ * run time when it lands on a function entry (runtime lookup), and reports
+ * the guest PC otherwise.
+ */
+#ifndef DBT_CFG_H
+#define DBT_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "elf_input.h"
+#include "lifter.h"
+
+typedef struct CfgFunc {
+    uint64_t entry;        /* guest entry address */
+    uint64_t lo, hi;       /* extent from the symbol table ([lo, hi)), or 0, 0 */
+    uint64_t *leaders;     /* sorted block starts */
+    uint64_t *ends;        /* block ends (exclusive), parallel to leaders */
+    size_t nleaders;
+    LiftIndirect *indirect; /* recognized jump tables (targets owned) */
+    size_t nindirect;
+    size_t ninsns;         /* instructions in its blocks */
+    const char *name;      /* symbol name or NULL */
+} CfgFunc;
+
+typedef struct Cfg {
+    CfgFunc *funcs;        /* sorted by entry */
+    size_t nfuncs;
+    size_t ninsns;         /* total instructions in all blocks */
+    size_t njumptables;    /* BRs whose targets were recognized */
+    size_t nunresolved;    /* BRs left to the runtime lookup */
+} Cfg;
+
+int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d);
+void cfg_free(Cfg *cfg);
+/* The function with entry PC, or NULL. */
+const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);
+
+/* Jump-table recognition for the BR at BR_PC of function F (cfg_jumptable.c).
+ * Returns the number of targets found (0: not recognized); *targets is
+ * malloc'ed. */
+size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, uint64_t **targets);
+
+#endif

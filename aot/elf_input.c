@@ -1,0 +1,304 @@
+/*
+ * elf_input.c - reading and validating the guest ELF (see elf_input.h).
+ *
+ * Every check that input can violate stays on in release builds: the file
+ * must be ELF, 64-bit, little-endian, EM_AARCH64, an executable (ET_EXEC or
+ * ET_DYN), and every program header and PT_LOAD segment must lie inside the
+ * file.  libelf parses the headers; we check the bounds ourselves so that a
+ * truncated file is reported as such instead of as some later oddity.
+ */
+#include "elf_input.h"
+
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const GuestSymbol *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    /* Larger size first, then name, so the choice below is deterministic. */
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int read_symbols(GuestImage *img, Elf *e, Diag *d)
+{
+    Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
+    GElf_Shdr sh;
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        if (gelf_getshdr(scn, &sh) == NULL)
+            return diag_error(d, "bad section header: %s", elf_errmsg(-1));
+        if (sh.sh_type == SHT_SYMTAB)
+            symtab = scn;
+        else if (sh.sh_type == SHT_DYNSYM)
+            dynsym = scn;
+    }
+    scn = symtab ? symtab : dynsym;
+    if (scn == NULL)
+        return 0; /* stripped: control-flow recovery starts from the entry */
+    gelf_getshdr(scn, &sh);
+    if (sh.sh_type != SHT_NOBITS && (sh.sh_offset > img->size || sh.sh_size > img->size - sh.sh_offset))
+        return diag_error(d, "symbol table extends past the end of the file (truncated?)");
+    Elf_Data *data = elf_getdata(scn, NULL);
+    if (data == NULL || sh.sh_entsize == 0)
+        return 0;
+    size_t n = sh.sh_size / sh.sh_entsize, k = 0;
+    GuestSymbol *syms = calloc(n ? n : 1, sizeof *syms);
+    if (syms == NULL)
+        return diag_error(d, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        GElf_Sym s;
+        if (gelf_getsym(data, (int)i, &s) == NULL)
+            continue;
+        int type = GELF_ST_TYPE(s.st_info);
+        if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || s.st_value == 0)
+            continue;
+        const char *name = elf_strptr(e, sh.sh_link, s.st_name);
+        syms[k].addr = s.st_value;
+        syms[k].size = s.st_size;
+        syms[k].name = strdup(name ? name : "");
+        k++;
+    }
+    qsort(syms, k, sizeof *syms, cmp_sym);
+    /* Keep one symbol per address (the largest). */
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (u > 0 && syms[u - 1].addr == syms[i].addr) {
+            free(syms[i].name);
+            continue;
+        }
+        syms[u++] = syms[i];
+    }
+    img->syms = syms;
+    img->nsyms = u;
+    return 0;
+}
+
+static int parse(GuestImage *img, Diag *d)
+{
+    int rc = -1;
+    if (img->size < EI_NIDENT || memcmp(img->data, ELFMAG, SELFMAG) != 0)
+        return diag_error(d, "not an ELF file");
+    if (img->data[EI_CLASS] != ELFCLASS64)
+        return diag_error(d, "not a 64-bit ELF file (ELF class %u); only AArch64 ELF64 is supported",
+                          img->data[EI_CLASS]);
+    if (img->data[EI_DATA] != ELFDATA2LSB)
+        return diag_error(d, "not a little-endian ELF file; only little-endian AArch64 is supported");
+    if (img->size < sizeof(Elf64_Ehdr))
+        return diag_error(d, "truncated ELF header (%zu bytes)", img->size);
+
+    Elf *e = elf_memory((char *)img->data, img->size);
+    if (e == NULL)
+        return diag_error(d, "cannot parse ELF: %s", elf_errmsg(-1));
+    GElf_Ehdr eh;
+    if (gelf_getehdr(e, &eh) == NULL) {
+        diag_error(d, "bad ELF header: %s", elf_errmsg(-1));
+        goto out;
+    }
+    if (eh.e_machine != EM_AARCH64) {
+        diag_error(d, "wrong machine: ELF e_machine is %u, expected AArch64 (%u)", eh.e_machine, EM_AARCH64);
+        goto out;
+    }
+    if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+        diag_error(d, "not an executable (ELF type %u)", eh.e_type);
+        goto out;
+    }
+    if (eh.e_phoff > img->size || (uint64_t)eh.e_phnum * eh.e_phentsize > img->size - eh.e_phoff) {
+        diag_error(d, "program headers extend past the end of the file (truncated?)");
+        goto out;
+    }
+    size_t phnum;
+    if (elf_getphdrnum(e, &phnum) != 0) {
+        diag_error(d, "bad program headers: %s", elf_errmsg(-1));
+        goto out;
+    }
+    img->segs = calloc(phnum ? phnum : 1, sizeof *img->segs);
+    if (img->segs == NULL) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(e, (int)i, &ph) == NULL) {
+            diag_error(d, "bad program header %zu: %s", i, elf_errmsg(-1));
+            goto out;
+        }
+        if (ph.p_type == PT_INTERP)
+            img->has_interp = true;
+        if (ph.p_type != PT_LOAD)
+            continue;
+        if (ph.p_offset > img->size || ph.p_filesz > img->size - ph.p_offset) {
+            diag_error(d, "segment %zu (vaddr 0x%llx) extends past the end of the file (truncated?)", i,
+                       (unsigned long long)ph.p_vaddr);
+            goto out;
+        }
+        if (ph.p_filesz > ph.p_memsz) {
+            diag_error(d, "segment %zu has p_filesz > p_memsz", i);
+            goto out;
+        }
+        GuestSegment *s = &img->segs[img->nsegs++];
+        s->vaddr = ph.p_vaddr;
+        s->memsz = ph.p_memsz;
+        s->filesz = ph.p_filesz;
+        s->offset = ph.p_offset;
+        s->flags = ph.p_flags;
+    }
+    /* libelf silently ignores section headers past the end: a truncated file
+     * would look stripped.  (e_shnum 0 with e_shoff set: extended numbering,
+     * the count is in section 0, which must then be present.) */
+    if (eh.e_shoff != 0 &&
+        (eh.e_shoff > img->size ||
+         (uint64_t)(eh.e_shnum ? eh.e_shnum : 1) * eh.e_shentsize > img->size - eh.e_shoff)) {
+        diag_error(d, "section headers extend past the end of the file (truncated?)");
+        goto out;
+    }
+    if (img->nsegs == 0) {
+        diag_error(d, "no loadable segments");
+        goto out;
+    }
+    img->type = eh.e_type;
+    img->entry = eh.e_entry;
+    if (!elf_is_code(img, img->entry)) {
+        diag_error(d, "entry point 0x%llx is not in an executable segment", (unsigned long long)img->entry);
+        goto out;
+    }
+    if (read_symbols(img, e, d) != 0)
+        goto out;
+    rc = 0;
+out:
+    elf_end(e);
+    return rc;
+}
+
+int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d)
+{
+    memset(img, 0, sizeof *img);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return diag_error(d, "libelf initialization failed");
+    img->data = malloc(size ? size : 1);
+    if (img->data == NULL)
+        return diag_error(d, "out of memory");
+    memcpy(img->data, buf, size);
+    img->size = size;
+    if (parse(img, d) != 0) {
+        elf_free(img);
+        return -1;
+    }
+    return 0;
+}
+
+int elf_load(GuestImage *img, const char *path, Diag *d)
+{
+    memset(img, 0, sizeof *img);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return diag_error(d, "cannot open: %s", strerror(errno));
+    int rc = -1;
+    uint8_t *buf = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            uint8_t *nb = realloc(buf, cap);
+            if (nb == NULL) {
+                diag_error(d, "out of memory");
+                goto out;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                diag_error(d, "cannot read: %s", strerror(errno));
+                goto out;
+            }
+            break;
+        }
+    }
+    rc = elf_load_mem(img, buf, len, d);
+out:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+void elf_free(GuestImage *img)
+{
+    for (size_t i = 0; i < img->nsyms; i++)
+        free(img->syms[i].name);
+    free(img->syms);
+    free(img->segs);
+    free(img->data);
+    memset(img, 0, sizeof *img);
+}
+
+bool elf_read(const GuestImage *img, uint64_t vaddr, void *buf, size_t n)
+{
+    uint8_t *out = buf;
+    while (n > 0) {
+        const GuestSegment *s = NULL;
+        for (size_t i = 0; i < img->nsegs; i++)
+            if (vaddr >= img->segs[i].vaddr && vaddr - img->segs[i].vaddr < img->segs[i].memsz) {
+                s = &img->segs[i];
+                break;
+            }
+        if (s == NULL)
+            return false;
+        uint64_t off = vaddr - s->vaddr;
+        uint64_t chunk = s->memsz - off;
+        if (chunk > n)
+            chunk = n;
+        for (uint64_t k = 0; k < chunk; k++)
+            out[k] = off + k < s->filesz ? img->data[s->offset + off + k] : 0;
+        out += chunk;
+        vaddr += chunk;
+        n -= chunk;
+    }
+    return true;
+}
+
+bool elf_is_code(const GuestImage *img, uint64_t vaddr)
+{
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const GuestSegment *s = &img->segs[i];
+        if ((s->flags & PF_X) && vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz)
+            return true;
+    }
+    return false;
+}
+
+const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr)
+{
+    size_t lo = 0, hi = img->nsyms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->syms[mid].addr < vaddr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < img->nsyms && img->syms[lo].addr == vaddr ? &img->syms[lo] : NULL;
+}
+
+const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr)
+{
+    size_t lo = 0, hi = img->nsyms;
+    while (lo < hi) { /* first symbol with addr > vaddr */
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->syms[mid].addr <= vaddr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    const GuestSymbol *s = &img->syms[lo - 1];
+    return vaddr - s->addr < s->size ? s : NULL;
+}

@@ -1,0 +1,61 @@
+/*
+ * elf_input.h - reading the guest AArch64 ELF (libelf).
+ *
+ * elf_load() reads the whole file, checks that it is an ELF64 little-endian
+ * AArch64 executable whose program headers and segments lie inside the file,
+ * and collects the loadable segments and the function symbols (.symtab, else
+ * .dynsym).  Everything after works on guest virtual addresses through
+ * elf_read()/elf_is_code().
+ */
+#ifndef DBT_ELF_INPUT_H
+#define DBT_ELF_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+typedef struct GuestSegment {
+    uint64_t vaddr;      /* p_vaddr */
+    uint64_t memsz;      /* p_memsz */
+    uint64_t filesz;     /* p_filesz */
+    uint64_t offset;     /* p_offset */
+    uint32_t flags;      /* p_flags (PF_R/PF_W/PF_X) */
+} GuestSegment;
+
+typedef struct GuestSymbol {
+    uint64_t addr;       /* st_value */
+    uint64_t size;       /* st_size (0 if unknown) */
+    char *name;          /* owned */
+} GuestSymbol;
+
+typedef struct GuestImage {
+    uint8_t *data;       /* the whole file (owned) */
+    size_t size;         /* file size */
+    uint16_t type;       /* ET_EXEC or ET_DYN */
+    uint64_t entry;      /* e_entry */
+    bool has_interp;     /* PT_INTERP present: dynamically linked */
+    GuestSegment *segs;  /* PT_LOAD segments, in file order */
+    size_t nsegs;
+    GuestSymbol *syms;   /* STT_FUNC symbols, sorted by addr, unique addrs */
+    size_t nsyms;
+} GuestImage;
+
+/* Read and validate PATH.  0 on success, -1 with D set on failure. */
+int elf_load(GuestImage *img, const char *path, Diag *d);
+/* Same, from memory (the bytes are copied). */
+int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d);
+void elf_free(GuestImage *img);
+
+/* Copy N bytes at guest address VADDR; bytes past p_filesz read as zero.
+ * False if any byte is outside every segment. */
+bool elf_read(const GuestImage *img, uint64_t vaddr, void *buf, size_t n);
+/* Whether VADDR lies in an executable segment's file-backed part. */
+bool elf_is_code(const GuestImage *img, uint64_t vaddr);
+/* The function symbol starting at VADDR, or NULL. */
+const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr);
+/* The function symbol whose [addr, addr+size) contains VADDR, or NULL. */
+const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * main.c - the dbt-aot command line.
+ *
+ *     dbt-aot [options] in.elf -o out.elf
+ *
+ * Exit status: 0 success, 1 error (one "dbt-aot: error: ..." line), 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "translate.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: dbt-aot [options] INPUT -o OUTPUT\n"
+            "Translate a Linux AArch64 executable into a Linux x86-64 executable.\n"
+            "\n"
+            "Options:\n"
+            "  -o FILE            write the translated executable to FILE (required)\n"
+            "  -O0, -O1, -O2, -O3 optimization level of the generated code (default -O2)\n"
+            "  --march=LEVEL      x86-64 level the output needs: x86-64, x86-64-v2,\n"
+            "                     x86-64-v3 (default), x86-64-v4; the output refuses\n"
+            "                     to start on a CPU without it\n"
+            "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE\n"
+            "  -v, --verbose      report progress and statistics on stderr\n"
+            "  -h, --help         show this help and exit\n"
+            "  --version          show the version and exit\n"
+            "\n"
+            "Supported input today: statically linked, non-PIE AArch64 ELF executables\n"
+            "(e.g. aarch64-linux-gnu-gcc -static).  At run time, DBT_LOG=syscall,trap,...\n"
+            "makes the runtime log to stderr (see docs/).\n");
+}
+
+int main(int argc, char **argv)
+{
+    TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM };
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
+        {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
+        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:O:vh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o': o.output = optarg; break;
+        case 'O':
+            if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3') {
+                fprintf(stderr, "dbt-aot: error: invalid optimization level -O%s (use -O0 to -O3)\n", optarg);
+                return 2;
+            }
+            o.opt_level = optarg[0] - '0';
+            break;
+        case 'v': o.verbose = true; break;
+        case 'h': usage(stdout); return 0;
+        case OPT_VERSION: printf("dbt-aot %s (AArch64 -> x86-64, LLVM 16)\n", DBT_VERSION); return 0;
+        case OPT_MARCH:
+            if (codegen_level_number(optarg) == 0) {
+                fprintf(stderr, "dbt-aot: error: unknown --march=%s (use x86-64, x86-64-v2, x86-64-v3 or x86-64-v4)\n",
+                        optarg);
+                return 2;
+            }
+            o.cpu_level = optarg;
+            break;
+        case OPT_EMIT_LLVM: o.dump_ir = optarg; break;
+        default:
+            if (optopt && optopt < 256)
+                fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);
+            else
+                fprintf(stderr, "dbt-aot: error: unknown option '%s' (see dbt-aot --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "dbt-aot: error: no input file (usage: dbt-aot INPUT -o OUTPUT; see --help)\n");
+        return 2;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "dbt-aot: error: more than one input file ('%s', '%s')\n", argv[optind], argv[optind + 1]);
+        return 2;
+    }
+    o.input = argv[optind];
+    if (o.output == NULL) {
+        fprintf(stderr, "dbt-aot: error: no output file (use -o OUTPUT)\n");
+        return 2;
+    }
+    Diag d = {0};
+    if (translate(&o, &d) != 0) {
+        diag_print(&d, o.input);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * translate.h - the whole offline pipeline, input ELF to output ELF:
+ *
+ *   elf_load -> cfg_recover -> lift_function (each) -> meta_emit
+ *            -> codegen_emit_object -> link_output -> rename into place
+ */
+#ifndef DBT_TRANSLATE_H
+#define DBT_TRANSLATE_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef struct TranslateOptions {
+    const char *input;       /* guest AArch64 ELF */
+    const char *output;      /* x86-64 ELF to write */
+    int opt_level;           /* 0-3 */
+    const char *cpu_level;   /* x86-64 level, e.g. "x86-64-v3" */
+    bool verbose;            /* progress and statistics on stderr */
+    const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
+} TranslateOptions;
+
+/* 0 on success; -1 with D set.  Never leaves a partial OUTPUT. */
+int translate(const TranslateOptions *o, Diag *d);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * a64_fp_util.h - helpers shared by the scalar FP (a64_fp.c), Advanced SIMD
+ * (a64_simd.c) and SIMD structure load/store (a64_simd_ldst.c) handlers.
+ *
+ * Element views.  A V register is an alloca of <16 x i8>; the handlers work
+ * on typed views of its low 32/64/128 bits, or its upper 64 bits:
+ *
+ *     rd_elems(l, 3, 32, 2, false)   -> <2 x i32>   (V3.2S)
+ *     rd_elems(l, 3, 64, 2, true)    -> <2 x double> (V3.2D)
+ *     rd_elems(l, 3, 64, 1, true)    -> <1 x double> (D3, a scalar)
+ *
+ * wr_elems writes a vector of 8..128 bits and zeroes the rest of the
+ * register, which is what both the 64-bit vector forms (upper half zeroed)
+ * and the scalar forms (everything above the scalar zeroed) want; so one
+ * handler serves the vector and the scalar encoding of an operation by
+ * treating a scalar as a one-element vector.
+ *
+ * AArch64 floating point vs. LLVM/x86.  LLVM's fadd & co. round correctly
+ * but make no promise about which NaN comes out, and x86 differs from
+ * AArch64 (it returns the first operand's NaN even if the second is
+ * signalling, and its "default NaN" is negative).  Every arithmetic result
+ * therefore goes through fp_nan_fix, which implements FPProcessNaNs as a few
+ * integer selects after the operation:
+ *
+ *   - some operand is a signalling NaN: the first one, quieted;
+ *   - else some operand is a quiet NaN: the first one;
+ *   - else the result is a NaN (invalid operation: 0/0, inf-inf, sqrt(-1),
+ *     0*inf): the default NaN 0x7FC00000 / 0x7FF8000000000000 (positive).
+ *
+ * All NaN decisions are made on the integer bits, never on LLVM float values,
+ * so no optimization can change a payload.
+ *
+ * Limitations (documented in the handlers too):
+ *   - FPCR is treated as 0: round to nearest even, no flush-to-zero
+ *     (FZ, bit 24), no default-NaN mode (DN, bit 25), no alternative half
+ *     precision (AHP).  A guest that sets FPCR.RMode gets round-to-nearest.
+ *   - FPSR cumulative exception flags (IOC, DZC, OFC, UFC, IXC, IDC) and
+ *     QC (saturation) are not updated.
+ *   - Half precision is supported only by the conversions (FCVT, FCVTL,
+ *     FCVTN); half-precision arithmetic is FEAT_FP16 (ARMv8.2), which we do
+ *     not implement or advertise: those encodings are unallocated -> SIGILL.
+ */
+#ifndef DBT_A64_FP_UTIL_H
+#define DBT_A64_FP_UTIL_H
+
+#include "a64_lift.h"
+
+/* ---- types and constants ------------------------------------------------ */
+
+/* iN for N = BITS. */
+LLVMTypeRef int_ty(Lifter *l, unsigned nbits);
+/* half/float/double for 16/32/64. */
+LLVMTypeRef fp_ty(Lifter *l, unsigned nbits);
+/* <N x T>; N == 0 means the scalar T itself. */
+LLVMTypeRef elem_vec_ty(Lifter *l, unsigned esize, unsigned n, bool fp);
+/* The same shape as T (scalar or vector) with integer / FP elements. */
+LLVMTypeRef as_int_ty(Lifter *l, LLVMTypeRef t);
+LLVMTypeRef as_fp_ty(Lifter *l, LLVMTypeRef t);
+/* Element width of a scalar or vector type, and its element count (1 for
+ * a scalar). */
+unsigned elem_bits(LLVMTypeRef t);
+unsigned elem_count(LLVMTypeRef t);
+/* An integer constant V in every element of T (scalar or vector, integer
+ * elements). */
+LLVMValueRef splat_int(LLVMTypeRef t, uint64_t v);
+/* Bitcast between a value and the integer/FP type of the same shape. */
+LLVMValueRef to_int(Lifter *l, LLVMValueRef v);
+LLVMValueRef to_fp(Lifter *l, LLVMValueRef v);
+
+/* ---- element views of V registers --------------------------------------- */
+
+/* The low N*ESIZE bits of Vr as <N x iESIZE> or <N x fpESIZE>. */
+LLVMValueRef rd_elems(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp);
+/* The upper 64 bits of Vr as <N x T>, N*ESIZE == 64. */
+LLVMValueRef rd_elems_hi(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp);
+/* Write a value of 8..128 bits (any scalar or vector type) to the low bits
+ * of Vr, zeroing the rest. */
+void wr_elems(Lifter *l, unsigned r, LLVMValueRef v);
+/* Write a 64-bit value to the upper half of Vr, keeping the lower half
+ * (the "2" forms: XTN2, SHRN2, FCVTN2...). */
+void wr_elems_hi(Lifter *l, unsigned r, LLVMValueRef v);
+/* Write 64 bits to the lower half (HI false, upper zeroed) or the upper
+ * half (HI true, lower kept). */
+void wr_half(Lifter *l, unsigned r, LLVMValueRef v, bool hi);
+
+/* Concatenate two vectors of the same type. */
+LLVMValueRef vec_concat(Lifter *l, LLVMValueRef a, LLVMValueRef b);
+/* Elements FIRST, FIRST+STEP, ... (N of them) of V. */
+LLVMValueRef vec_pick(Lifter *l, LLVMValueRef v, unsigned first, unsigned step, unsigned n);
+
+/* ---- AArch64 floating-point semantics ------------------------------------ */
+
+/* Integer-domain tests on the bits X (integer type of an FP shape). */
+LLVMValueRef fp_bits_isnan(Lifter *l, LLVMValueRef x);
+LLVMValueRef fp_bits_issnan(Lifter *l, LLVMValueRef x);
+LLVMValueRef fp_bits_isinf(Lifter *l, LLVMValueRef x);
+LLVMValueRef fp_bits_iszero(Lifter *l, LLVMValueRef x);
+
+/* FPProcessNaNs after the fact: RES was computed from OPS[0..N-1] (FP
+ * values, in the manual's operand order); returns RES (as FP) unless it is
+ * a NaN, in which case the AArch64 NaN.  ANY_NAN, if not NULL, replaces the
+ * test "RES is a NaN" (used by operations whose result is not a NaN when an
+ * input is, e.g. max/min). */
+LLVMValueRef fp_nan_fix(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n,
+                        LLVMValueRef any_nan);
+
+/* Arithmetic with AArch64 NaN behaviour; scalar or vector FP values. */
+enum FpOp { FPOP_ADD, FPOP_SUB, FPOP_MUL, FPOP_DIV, FPOP_MAX, FPOP_MIN, FPOP_MAXNM,
+            FPOP_MINNM, FPOP_NMUL, FPOP_ABD, FPOP_MULX };
+LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b);
+/* FPMulAdd(addend, op1, op2) fused, with the manual's NaN order (addend,
+ * op1, op2) and "quiet NaN addend + inf*0 = default NaN".  Callers negate
+ * operands first (FPNeg flips a NaN's sign too). */
+LLVMValueRef fp_muladd(Lifter *l, LLVMValueRef addend, LLVMValueRef op1, LLVMValueRef op2);
+LLVMValueRef fp_sqrt(Lifter *l, LLVMValueRef a);
+LLVMValueRef fp_neg(Lifter *l, LLVMValueRef a);
+LLVMValueRef fp_abs(Lifter *l, LLVMValueRef a);
+
+/* Rounding modes as encoded in FRINT*, FCVT*: */
+enum FpRound {
+    FPR_TIEEVEN,  /* N */
+    FPR_POSINF,   /* P */
+    FPR_NEGINF,   /* M */
+    FPR_ZERO,     /* Z */
+    FPR_TIEAWAY,  /* A */
+    FPR_CURRENT,  /* I, X: FPCR.RMode, taken as nearest-even */
+};
+/* Round to an integral value in the same format (FRINT*). */
+LLVMValueRef fp_round_int(Lifter *l, LLVMValueRef a, enum FpRound rm);
+/* FP -> integer of IBITS with rounding RM, saturating, NaN -> 0 (FCVT*S/U).
+ * FBITS > 0 for the fixed-point forms.  Scalar or vector. */
+LLVMValueRef fp_to_int(Lifter *l, LLVMValueRef a, unsigned ibits, bool is_signed, enum FpRound rm,
+                       unsigned fbits);
+/* Integer -> FP of FPBITS (SCVTF/UCVTF), FBITS fraction bits. */
+LLVMValueRef int_to_fp(Lifter *l, LLVMValueRef a, unsigned fpbits, bool is_signed, unsigned fbits);
+/* FP -> FP of another precision (FCVT/FCVTL/FCVTN) with AArch64 NaN
+ * conversion; ODD selects round-to-odd (FCVTXN). */
+LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd);
+/* VFPExpandImm: the 8-bit FMOV immediate as NBITS-bit FP bits. */
+uint64_t fp_expand_imm(unsigned imm8, unsigned nbits);
+/* FP comparisons producing all-ones/zero integer elements (FCMxx). */
+LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b);
+
+#endif

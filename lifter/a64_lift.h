@@ -1,0 +1,175 @@
+/*
+ * a64_lift.h - internals shared by the instruction handlers.
+ *
+ * Every handler has the signature
+ *
+ *     bool handler(Lifter *l, uint32_t insn);
+ *
+ * and returns false if it does not handle that word (the dispatcher then
+ * tries nothing else: the instruction becomes a SIGILL trap).  Handlers read
+ * operand fields from the instruction bits (the architecture manual's
+ * encoding diagrams are quoted next to each), read and write guest state
+ * only through the accessors below, and end the guest block by calling one of
+ * the exit helpers, which set l->terminated.
+ *
+ * The forms are listed in per-group tables (A64Form) that a64_dispatch.c
+ * searches by mask/value, in the manual's top-level encoding groups:
+ *
+ *   op0 (bits 28:25)  group                          file
+ *   100x              data processing - immediate    a64_dp_imm.c
+ *   101x              branches, exceptions, system   a64_branch.c, a64_system.c
+ *   x1x0              loads and stores               a64_ldst.c, a64_simd_ldst.c
+ *   x101              data processing - register     a64_dp_reg.c
+ *   x111              scalar FP and Advanced SIMD    a64_fp.c, a64_simd.c
+ */
+#ifndef DBT_A64_LIFT_H
+#define DBT_A64_LIFT_H
+
+#include <llvm-c/Core.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu_state.h"
+#include "lifter.h"
+
+typedef bool (*A64Handler)(Lifter *l, uint32_t insn);
+
+/* One instruction form: insn & mask == value selects it. */
+typedef struct A64Form {
+    uint32_t mask;        /* which bits identify the form */
+    uint32_t value;       /* their value */
+    A64Handler handler;   /* lifts it */
+    const char *name;     /* the manual's name of the form */
+} A64Form;
+
+/* Per-group form tables, each terminated by a {0, 0, NULL, NULL} entry. */
+extern const A64Form a64_dp_imm_forms[];
+extern const A64Form a64_dp_reg_forms[];
+extern const A64Form a64_ldst_forms[];
+extern const A64Form a64_simd_ldst_forms[];   /* LD1-4/ST1-4 structures */
+extern const A64Form a64_branch_forms[];
+extern const A64Form a64_system_forms[];
+extern const A64Form a64_fp_forms[];
+extern const A64Form a64_simd_forms[];
+
+/* Find the form for INSN, or NULL. */
+const A64Form *a64_find_form(uint32_t insn);
+
+enum { NUM_GPR = 31, NUM_VREG = 32 };
+
+struct Lifter {
+    LLVMContextRef ctx;          /* the module's context */
+    LLVMModuleRef mod;           /* where functions are emitted */
+    LLVMBuilderRef b;            /* the builder, positioned in the current block */
+    LiftEnv env;                 /* callbacks into the tool / JIT */
+
+    /* Types used everywhere. */
+    LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, vty; /* vty: <16 x i8>, a V register */
+    LLVMTypeRef f16, f32, f64;
+    LLVMTypeRef fn_ty;           /* void (ptr): a translated guest function */
+
+    /* Runtime entry points (declared in the module). */
+    LLVMValueRef rt_lookup, rt_syscall, rt_trap, rt_cache, rt_sysreg;
+
+    /* Per-function state. */
+    const LiftFunc *func;        /* function being lifted */
+    LLVMValueRef fn;             /* its LLVM function */
+    LLVMValueRef cpu;            /* the CpuState * argument */
+    LLVMValueRef x[NUM_GPR];     /* allocas of X0-X30 (i64) */
+    LLVMValueRef sp;             /* alloca of SP (i64) */
+    LLVMValueRef flag[4];        /* allocas of N, Z, C, V (i1) */
+    LLVMValueRef vreg[NUM_VREG]; /* allocas of V0-V31 (<16 x i8>) */
+    LLVMBasicBlockRef *blocks;   /* LLVM block per leader (parallel to func->leaders) */
+    uint64_t pc;                 /* address of the instruction being lifted */
+    uint32_t insn;               /* its word */
+    bool terminated;             /* the current guest block has ended */
+    LiftStats *stats;            /* counters of the current lift_function */
+};
+
+enum Flag { FLAG_N, FLAG_Z, FLAG_C, FLAG_V };
+
+/* --- guest registers ---------------------------------------------------- */
+/* Rn as a 64- or 32-bit value; register 31 reads as zero (XZR/WZR). */
+LLVMValueRef rd_x(Lifter *l, unsigned r);
+LLVMValueRef rd_w(Lifter *l, unsigned r);
+LLVMValueRef rd_reg(Lifter *l, unsigned r, bool sf);
+/* Rn where register 31 is SP (64-bit, or its low 32 bits). */
+LLVMValueRef rd_xsp(Lifter *l, unsigned r);
+LLVMValueRef rd_reg_sp(Lifter *l, unsigned r, bool sf);
+/* Write Rd: 32-bit values are zero-extended; register 31 discards. */
+void wr_x(Lifter *l, unsigned r, LLVMValueRef v);
+void wr_reg(Lifter *l, unsigned r, bool sf, LLVMValueRef v);
+/* Write Rd where register 31 is SP. */
+void wr_xsp(Lifter *l, unsigned r, LLVMValueRef v);
+void wr_reg_sp(Lifter *l, unsigned r, bool sf, LLVMValueRef v);
+
+/* --- flags ---------------------------------------------------------------- */
+LLVMValueRef rd_flag(Lifter *l, enum Flag f);
+void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v);
+/* N and Z from a result; C and V given. */
+void set_nzcv(Lifter *l, LLVMValueRef res, LLVMValueRef c, LLVMValueRef v);
+/* ConditionHolds(cond) as an i1. */
+LLVMValueRef cond_holds(Lifter *l, unsigned cond);
+/* AddWithCarry(a, b, carry_in): returns the sum; sets C and V through the pointers (each may be NULL). */
+LLVMValueRef add_with_carry(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef cin,
+                            LLVMValueRef *c, LLVMValueRef *v);
+
+/* a +/- b with the flags of ADDS/SUBS when SETFLAGS (a64_dp_imm.c). */
+LLVMValueRef a64_addsub(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool sub, bool setflags);
+/* ExtendReg: extend V (i64 holding the register) by OPTION (UXTB..SXTX),
+ * shift left by SHIFT; result i64. */
+LLVMValueRef a64_extend(Lifter *l, LLVMValueRef v, unsigned option, unsigned shift);
+
+/* --- SIMD&FP registers ----------------------------------------------------- */
+LLVMValueRef rd_v(Lifter *l, unsigned r);           /* <16 x i8> */
+void wr_v(Lifter *l, unsigned r, LLVMValueRef v);   /* any 128-bit vector type */
+/* Low BITS bits of Vr as an integer (8/16/32/64/128). */
+LLVMValueRef rd_vbits(Lifter *l, unsigned r, unsigned bits);
+/* Write an integer/FP scalar of 8..128 bits to Vr, zeroing the rest. */
+void wr_vscalar(Lifter *l, unsigned r, LLVMValueRef v);
+
+/* --- memory ------------------------------------------------------------- */
+LLVMValueRef mem_ptr(Lifter *l, LLVMValueRef addr);
+LLVMValueRef mem_load(Lifter *l, LLVMTypeRef ty, LLVMValueRef addr);
+void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v);
+/* Pointer to a CpuState field at byte offset OFF. */
+LLVMValueRef cpu_field(Lifter *l, unsigned off);
+
+/* --- constants and small helpers ---------------------------------------- */
+LLVMValueRef c64(Lifter *l, uint64_t v);
+LLVMValueRef c32(Lifter *l, uint32_t v);
+LLVMValueRef cint(LLVMTypeRef ty, uint64_t v);
+LLVMValueRef call_intrinsic(Lifter *l, const char *name, LLVMTypeRef *tys, unsigned ntys,
+                            LLVMValueRef *args, unsigned nargs);
+static inline uint32_t bits(uint32_t insn, unsigned hi, unsigned lo)
+{
+    return (insn >> lo) & ((1u << (hi - lo + 1)) - 1);
+}
+static inline int64_t sext(uint64_t v, unsigned width)
+{
+    return (int64_t)(v << (64 - width)) >> (64 - width);
+}
+
+/* --- control flow: each ends the guest block ------------------------------ */
+/* Branch to guest address TARGET (a block of this function, or a tail call). */
+void lift_branch(Lifter *l, uint64_t target);
+/* Conditional branch: to TARGET if COND, else to the next instruction. */
+void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target);
+/* Call TARGET (constant) or the address in the i64 value DYN, returning to pc+4. */
+void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn);
+/* Indirect jump / return to the i64 guest address DYN. */
+void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return);
+/* Trap (SIGILL / SIGTRAP) at the current instruction. */
+void lift_trap(Lifter *l, enum TrapKind kind);
+/* Store the SSA state to CpuState / reload it. */
+void lift_sync_out(Lifter *l);
+void lift_sync_in(Lifter *l);
+/* Start a new LLVM block (after a call or inside a handler). */
+LLVMBasicBlockRef lift_new_block(Lifter *l, const char *name);
+
+/* Decoding helpers shared by several groups. */
+/* DecodeBitMasks: returns false if the immediate is reserved. */
+bool decode_bit_masks(unsigned n, unsigned imms, unsigned immr, bool immediate, unsigned datasize,
+                      uint64_t *wmask, uint64_t *tmask);
+
+#endif

@@ -1,0 +1,537 @@
+/*
+ * lifter.c - function-level lifting: guest state in SSA, blocks, exits.
+ *
+ * Shape of a lifted function (see lifter.h):
+ *
+ *   entry:   allocas for X0-X30, SP, N Z C V, V0-V31
+ *            load them all from *cpu            (dead loads vanish later)
+ *            br %blk_<entry>
+ *   blk_<pc>: the guest block's instructions, on the allocas
+ *            ...
+ *   exits:   store the allocas back to *cpu ("sync out"), then
+ *            - return:         cpu->pc = target; ret void
+ *            - call:           call g_T(cpu); if cpu->pc/sp are what the
+ *                              call site expects, reload and go on, else
+ *                              ret void (non-local control flow unwinds)
+ *            - tail/indirect:  tail call g_T(cpu) or lookup(cpu, pc)(cpu)
+ *
+ * The CpuState argument is noalias: guest memory accesses (inttoptr of a
+ * guest address) never alias it, which lets LLVM remove the stores of
+ * unchanged registers and keep guest registers in host registers across
+ * loops.
+ */
+#include "lifter.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "a64_lift.h"
+
+/* ---- construction --------------------------------------------------------- */
+
+static LLVMValueRef declare_rt(Lifter *l, const char *name, LLVMTypeRef ret, LLVMTypeRef *params,
+                               unsigned n)
+{
+    LLVMValueRef f = LLVMGetNamedFunction(l->mod, name);
+    if (f != NULL)
+        return f;
+    f = LLVMAddFunction(l->mod, name, LLVMFunctionType(ret, params, n, 0));
+    return f;
+}
+
+Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
+{
+    Lifter *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    l->mod = mod;
+    l->ctx = LLVMGetModuleContext(mod);
+    l->b = LLVMCreateBuilderInContext(l->ctx);
+    l->env = *env;
+    l->i1 = LLVMInt1TypeInContext(l->ctx);
+    l->i8 = LLVMInt8TypeInContext(l->ctx);
+    l->i16 = LLVMInt16TypeInContext(l->ctx);
+    l->i32 = LLVMInt32TypeInContext(l->ctx);
+    l->i64 = LLVMInt64TypeInContext(l->ctx);
+    l->i128 = LLVMInt128TypeInContext(l->ctx);
+    l->ptr = LLVMPointerTypeInContext(l->ctx, 0);
+    l->vty = LLVMVectorType(l->i8, 16);
+    l->f16 = LLVMHalfTypeInContext(l->ctx);
+    l->f32 = LLVMFloatTypeInContext(l->ctx);
+    l->f64 = LLVMDoubleTypeInContext(l->ctx);
+    LLVMTypeRef void_ty = LLVMVoidTypeInContext(l->ctx);
+    l->fn_ty = LLVMFunctionType(void_ty, &l->ptr, 1, 0);
+
+    LLVMTypeRef p_lookup[] = {l->ptr, l->i64};
+    l->rt_lookup = declare_rt(l, RT_SYM_LOOKUP, l->ptr, p_lookup, 2);
+    l->rt_syscall = declare_rt(l, RT_SYM_SYSCALL, void_ty, &l->ptr, 1);
+    LLVMTypeRef p_trap[] = {l->ptr, l->i32, l->i32};
+    l->rt_trap = declare_rt(l, RT_SYM_TRAP, void_ty, p_trap, 3);
+    LLVMTypeRef p_cache[] = {l->ptr, l->i32, l->i64};
+    l->rt_cache = declare_rt(l, RT_SYM_CACHE, void_ty, p_cache, 3);
+    LLVMTypeRef p_sysreg[] = {l->ptr, l->i32};
+    l->rt_sysreg = declare_rt(l, RT_SYM_SYSREG, l->i64, p_sysreg, 2);
+    return l;
+}
+
+void lift_free(Lifter *l)
+{
+    if (l == NULL)
+        return;
+    LLVMDisposeBuilder(l->b);
+    free(l);
+}
+
+void lift_function_name(uint64_t entry, char *buf, size_t n)
+{
+    snprintf(buf, n, "g_%016llx", (unsigned long long)entry);
+}
+
+LLVMValueRef lift_declare(Lifter *l, uint64_t entry)
+{
+    char name[32];
+    lift_function_name(entry, name, sizeof name);
+    LLVMValueRef f = LLVMGetNamedFunction(l->mod, name);
+    if (f != NULL)
+        return f;
+    f = LLVMAddFunction(l->mod, name, l->fn_ty);
+    unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+    LLVMAddAttributeAtIndex(f, 1, LLVMCreateEnumAttribute(l->ctx, noalias, 0));
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(l->ctx, nounwind, 0));
+    return f;
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+LLVMValueRef c64(Lifter *l, uint64_t v) { return LLVMConstInt(l->i64, v, 0); }
+LLVMValueRef c32(Lifter *l, uint32_t v) { return LLVMConstInt(l->i32, v, 0); }
+LLVMValueRef cint(LLVMTypeRef ty, uint64_t v) { return LLVMConstInt(ty, v, 0); }
+
+LLVMValueRef call_intrinsic(Lifter *l, const char *name, LLVMTypeRef *tys, unsigned ntys,
+                            LLVMValueRef *args, unsigned nargs)
+{
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    assert(id != 0 && "unknown intrinsic");
+    LLVMValueRef f = LLVMGetIntrinsicDeclaration(l->mod, id, tys, ntys);
+    LLVMTypeRef fty = LLVMIntrinsicGetType(l->ctx, id, tys, ntys);
+    return LLVMBuildCall2(l->b, fty, f, args, nargs, "");
+}
+
+LLVMValueRef cpu_field(Lifter *l, unsigned off)
+{
+    LLVMValueRef idx = c64(l, off);
+    return LLVMBuildGEP2(l->b, l->i8, l->cpu, &idx, 1, "");
+}
+
+/* ---- registers ------------------------------------------------------------ */
+
+LLVMValueRef rd_x(Lifter *l, unsigned r)
+{
+    if (r == 31)
+        return c64(l, 0);
+    return LLVMBuildLoad2(l->b, l->i64, l->x[r], "");
+}
+
+LLVMValueRef rd_w(Lifter *l, unsigned r)
+{
+    return LLVMBuildTrunc(l->b, rd_x(l, r), l->i32, "");
+}
+
+LLVMValueRef rd_reg(Lifter *l, unsigned r, bool sf) { return sf ? rd_x(l, r) : rd_w(l, r); }
+
+LLVMValueRef rd_xsp(Lifter *l, unsigned r)
+{
+    if (r == 31)
+        return LLVMBuildLoad2(l->b, l->i64, l->sp, "");
+    return rd_x(l, r);
+}
+
+LLVMValueRef rd_reg_sp(Lifter *l, unsigned r, bool sf)
+{
+    LLVMValueRef v = rd_xsp(l, r);
+    return sf ? v : LLVMBuildTrunc(l->b, v, l->i32, "");
+}
+
+static LLVMValueRef to_i64(Lifter *l, LLVMValueRef v)
+{
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (t == l->i64)
+        return v;
+    return LLVMBuildZExt(l->b, v, l->i64, "");
+}
+
+void wr_x(Lifter *l, unsigned r, LLVMValueRef v)
+{
+    if (r == 31)
+        return;
+    LLVMBuildStore(l->b, to_i64(l, v), l->x[r]);
+}
+
+void wr_reg(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_x(l, r, v); }
+
+void wr_xsp(Lifter *l, unsigned r, LLVMValueRef v)
+{
+    if (r == 31)
+        LLVMBuildStore(l->b, to_i64(l, v), l->sp);
+    else
+        wr_x(l, r, v);
+}
+
+void wr_reg_sp(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_xsp(l, r, v); }
+
+LLVMValueRef rd_flag(Lifter *l, enum Flag f) { return LLVMBuildLoad2(l->b, l->i1, l->flag[f], ""); }
+void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v) { LLVMBuildStore(l->b, v, l->flag[f]); }
+
+void set_nzcv(Lifter *l, LLVMValueRef res, LLVMValueRef c, LLVMValueRef v)
+{
+    LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(res));
+    wr_flag(l, FLAG_N, LLVMBuildICmp(l->b, LLVMIntSLT, res, zero, "n"));
+    wr_flag(l, FLAG_Z, LLVMBuildICmp(l->b, LLVMIntEQ, res, zero, "z"));
+    wr_flag(l, FLAG_C, c);
+    wr_flag(l, FLAG_V, v);
+}
+
+LLVMValueRef add_with_carry(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef cin,
+                            LLVMValueRef *c, LLVMValueRef *v)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    LLVMValueRef cinx = LLVMBuildZExt(l->b, cin, t, "");
+    LLVMValueRef args1[] = {a, b};
+    LLVMValueRef s1 = call_intrinsic(l, "llvm.uadd.with.overflow", &t, 1, args1, 2);
+    LLVMValueRef sum1 = LLVMBuildExtractValue(l->b, s1, 0, "");
+    LLVMValueRef args2[] = {sum1, cinx};
+    LLVMValueRef s2 = call_intrinsic(l, "llvm.uadd.with.overflow", &t, 1, args2, 2);
+    LLVMValueRef res = LLVMBuildExtractValue(l->b, s2, 0, "");
+    if (c)
+        *c = LLVMBuildOr(l->b, LLVMBuildExtractValue(l->b, s1, 1, ""), LLVMBuildExtractValue(l->b, s2, 1, ""),
+                         "c");
+    if (v) {
+        /* Signed overflow: operands of equal sign, result of the other sign. */
+        LLVMValueRef t1 = LLVMBuildXor(l->b, a, res, "");
+        LLVMValueRef t2 = LLVMBuildXor(l->b, b, res, "");
+        LLVMValueRef both = LLVMBuildAnd(l->b, t1, t2, "");
+        *v = LLVMBuildICmp(l->b, LLVMIntSLT, both, LLVMConstNull(t), "v");
+    }
+    return res;
+}
+
+LLVMValueRef cond_holds(Lifter *l, unsigned cond)
+{
+    LLVMValueRef r;
+    switch (cond >> 1) {
+    case 0: r = rd_flag(l, FLAG_Z); break;                  /* EQ / NE */
+    case 1: r = rd_flag(l, FLAG_C); break;                  /* CS / CC */
+    case 2: r = rd_flag(l, FLAG_N); break;                  /* MI / PL */
+    case 3: r = rd_flag(l, FLAG_V); break;                  /* VS / VC */
+    case 4:                                                 /* HI / LS */
+        r = LLVMBuildAnd(l->b, rd_flag(l, FLAG_C), LLVMBuildNot(l->b, rd_flag(l, FLAG_Z), ""), "");
+        break;
+    case 5:                                                 /* GE / LT */
+        r = LLVMBuildICmp(l->b, LLVMIntEQ, rd_flag(l, FLAG_N), rd_flag(l, FLAG_V), "");
+        break;
+    case 6:                                                 /* GT / LE */
+        r = LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, rd_flag(l, FLAG_N), rd_flag(l, FLAG_V), ""),
+                         LLVMBuildNot(l->b, rd_flag(l, FLAG_Z), ""), "");
+        break;
+    default:                                                /* AL / NV: always */
+        return LLVMConstInt(l->i1, 1, 0);
+    }
+    if (cond & 1)
+        r = LLVMBuildNot(l->b, r, "");
+    return r;
+}
+
+/* ---- SIMD&FP registers ---------------------------------------------------- */
+
+LLVMValueRef rd_v(Lifter *l, unsigned r) { return LLVMBuildLoad2(l->b, l->vty, l->vreg[r], ""); }
+
+void wr_v(Lifter *l, unsigned r, LLVMValueRef v)
+{
+    if (LLVMTypeOf(v) != l->vty)
+        v = LLVMBuildBitCast(l->b, v, l->vty, "");
+    LLVMBuildStore(l->b, v, l->vreg[r]);
+}
+
+LLVMValueRef rd_vbits(Lifter *l, unsigned r, unsigned nbits)
+{
+    LLVMValueRef v = LLVMBuildBitCast(l->b, rd_v(l, r), l->i128, "");
+    if (nbits == 128)
+        return v;
+    return LLVMBuildTrunc(l->b, v, LLVMIntTypeInContext(l->ctx, nbits), "");
+}
+
+void wr_vscalar(Lifter *l, unsigned r, LLVMValueRef v)
+{
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (LLVMGetTypeKind(t) != LLVMIntegerTypeKind) {
+        unsigned w = t == l->f16 ? 16 : t == l->f32 ? 32 : t == l->f64 ? 64 : 128;
+        v = LLVMBuildBitCast(l->b, v, LLVMIntTypeInContext(l->ctx, w), "");
+    }
+    if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) < 128)
+        v = LLVMBuildZExt(l->b, v, l->i128, "");
+    wr_v(l, r, LLVMBuildBitCast(l->b, v, l->vty, ""));
+}
+
+/* ---- memory --------------------------------------------------------------- */
+
+LLVMValueRef mem_ptr(Lifter *l, LLVMValueRef addr) { return LLVMBuildIntToPtr(l->b, addr, l->ptr, ""); }
+
+LLVMValueRef mem_load(Lifter *l, LLVMTypeRef ty, LLVMValueRef addr)
+{
+    LLVMValueRef v = LLVMBuildLoad2(l->b, ty, mem_ptr(l, addr), "");
+    LLVMSetAlignment(v, 1);
+    return v;
+}
+
+void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v)
+{
+    LLVMValueRef s = LLVMBuildStore(l->b, v, mem_ptr(l, addr));
+    LLVMSetAlignment(s, 1);
+}
+
+/* ---- state sync ----------------------------------------------------------- */
+
+void lift_sync_out(Lifter *l)
+{
+    for (unsigned r = 0; r < NUM_GPR; r++)
+        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->x[r], ""), cpu_field(l, CPU_OFF_x + 8 * r));
+    LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->sp, ""), cpu_field(l, CPU_OFF_sp));
+    static const unsigned foff[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
+    for (unsigned f = 0; f < 4; f++)
+        LLVMBuildStore(l->b, LLVMBuildZExt(l->b, rd_flag(l, f), l->i8, ""), cpu_field(l, foff[f]));
+    for (unsigned r = 0; r < NUM_VREG; r++) {
+        LLVMValueRef s = LLVMBuildStore(l->b, rd_v(l, r), cpu_field(l, CPU_OFF_vreg + 16 * r));
+        LLVMSetAlignment(s, 16);
+    }
+}
+
+void lift_sync_in(Lifter *l)
+{
+    for (unsigned r = 0; r < NUM_GPR; r++)
+        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * r), ""), l->x[r]);
+    LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), ""), l->sp);
+    static const unsigned foff[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
+    for (unsigned f = 0; f < 4; f++) {
+        LLVMValueRef b8 = LLVMBuildLoad2(l->b, l->i8, cpu_field(l, foff[f]), "");
+        LLVMBuildStore(l->b, LLVMBuildTrunc(l->b, b8, l->i1, ""), l->flag[f]);
+    }
+    for (unsigned r = 0; r < NUM_VREG; r++) {
+        LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, cpu_field(l, CPU_OFF_vreg + 16 * r), "");
+        LLVMSetAlignment(v, 16);
+        LLVMBuildStore(l->b, v, l->vreg[r]);
+    }
+}
+
+/* ---- blocks and control flow ---------------------------------------------- */
+
+LLVMBasicBlockRef lift_new_block(Lifter *l, const char *name)
+{
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
+    LLVMPositionBuilderAtEnd(l->b, bb);
+    return bb;
+}
+
+static long leader_index(const LiftFunc *f, uint64_t pc)
+{
+    size_t lo = 0, hi = f->nleaders;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->leaders[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->nleaders && f->leaders[lo] == pc ? (long)lo : -1;
+}
+
+static void store_pc(Lifter *l, LLVMValueRef pc) { LLVMBuildStore(l->b, pc, cpu_field(l, CPU_OFF_pc)); }
+
+/* Jump to translated code for the guest address TARGET (constant) or DYN
+ * (i64 value) with the state already synced out: a tail call. */
+static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
+{
+    LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
+    if (dyn == NULL)
+        dyn = c64(l, target);
+    store_pc(l, dyn);
+    if (callee == NULL) {
+        LLVMValueRef args[] = {l->cpu, dyn};
+        callee = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "fn");
+    }
+    LLVMValueRef call = LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
+    LLVMSetTailCall(call, 1);
+    LLVMBuildRetVoid(l->b);
+}
+
+void lift_branch(Lifter *l, uint64_t target)
+{
+    long i = leader_index(l->func, target);
+    if (i >= 0) {
+        LLVMBuildBr(l->b, l->blocks[i]);
+    } else {
+        lift_sync_out(l);
+        tail_to(l, target, NULL);
+    }
+    l->terminated = true;
+}
+
+void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
+{
+    LLVMBasicBlockRef taken;
+    long i = leader_index(l->func, target);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    if (i >= 0) {
+        taken = l->blocks[i];
+    } else {
+        taken = lift_new_block(l, "tail");
+        lift_sync_out(l);
+        tail_to(l, target, NULL);
+    }
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, cond, taken, next);
+    LLVMPositionBuilderAtEnd(l->b, next);
+}
+
+void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
+{
+    uint64_t ret = l->pc + 4;
+    LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, l->sp, "");
+    lift_sync_out(l);
+    LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
+    if (dyn == NULL)
+        dyn = c64(l, target);
+    store_pc(l, dyn);
+    if (callee == NULL) {
+        LLVMValueRef args[] = {l->cpu, dyn};
+        callee = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "fn");
+    }
+    LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
+    /* Did the guest come back here?  If not (longjmp, unwinding, a
+     * coroutine switch), leave: the state in *cpu is the truth. */
+    LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
+    LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
+    LLVMValueRef ok = LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, ret), ""),
+                                   LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp, ""), "back");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef leave = lift_new_block(l, "unwind");
+    LLVMBuildRetVoid(l->b);
+    LLVMBasicBlockRef cont = lift_new_block(l, "ret");
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, ok, cont, leave);
+    LLVMPositionBuilderAtEnd(l->b, cont);
+    lift_sync_in(l);
+}
+
+void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
+{
+    const LiftIndirect *ind = NULL;
+    for (size_t k = 0; !is_return && k < l->func->nindirect; k++)
+        if (l->func->indirect[k].br_pc == l->pc)
+            ind = &l->func->indirect[k];
+    if (ind != NULL && ind->ntargets > 0) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+        LLVMBasicBlockRef other = lift_new_block(l, "ijmp");
+        lift_sync_out(l);
+        tail_to(l, 0, dyn);
+        LLVMPositionBuilderAtEnd(l->b, here);
+        LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
+        for (size_t k = 0; k < ind->ntargets; k++) {
+            long i = leader_index(l->func, ind->targets[k]);
+            if (i >= 0)
+                LLVMAddCase(sw, c64(l, ind->targets[k]), l->blocks[i]);
+        }
+    } else if (is_return) {
+        lift_sync_out(l);
+        store_pc(l, dyn);
+        LLVMBuildRetVoid(l->b);
+    } else {
+        lift_sync_out(l);
+        tail_to(l, 0, dyn);
+    }
+    l->terminated = true;
+}
+
+void lift_trap(Lifter *l, enum TrapKind kind)
+{
+    lift_sync_out(l);
+    store_pc(l, c64(l, l->pc));
+    LLVMValueRef args[] = {l->cpu, c32(l, kind), c32(l, l->insn)};
+    LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_trap), l->rt_trap, args, 3, "");
+    LLVMBuildRetVoid(l->b);
+    l->terminated = true;
+}
+
+/* ---- the function --------------------------------------------------------- */
+
+static void lift_one(Lifter *l)
+{
+    uint32_t w;
+    l->insn = 0;
+    if (!l->env.read_code(l->env.ctx, l->pc, &w)) {
+        lift_trap(l, TRAP_UNDEF);
+        return;
+    }
+    l->insn = w;
+    l->stats->insns++;
+    const A64Form *form = a64_find_form(w);
+    if (form != NULL && form->handler(l, w))
+        return;
+    if (l->stats->untranslated++ == 0) {
+        l->stats->first_untranslated = l->pc;
+        l->stats->first_untranslated_word = w;
+    }
+    lift_trap(l, TRAP_UNDEF);
+}
+
+int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
+{
+    memset(st, 0, sizeof *st);
+    l->stats = st;
+    l->func = f;
+    l->fn = lift_declare(l, f->entry);
+    l->cpu = LLVMGetParam(l->fn, 0);
+    assert(LLVMCountBasicBlocks(l->fn) == 0 && "function lifted twice");
+
+    LLVMBasicBlockRef entry = lift_new_block(l, "entry");
+    for (unsigned r = 0; r < NUM_GPR; r++)
+        l->x[r] = LLVMBuildAlloca(l->b, l->i64, "");
+    l->sp = LLVMBuildAlloca(l->b, l->i64, "sp");
+    for (unsigned i = 0; i < 4; i++)
+        l->flag[i] = LLVMBuildAlloca(l->b, l->i1, "");
+    for (unsigned r = 0; r < NUM_VREG; r++)
+        l->vreg[r] = LLVMBuildAlloca(l->b, l->vty, "");
+    lift_sync_in(l);
+
+    l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);
+    for (size_t i = 0; i < f->nleaders; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "b_%llx", (unsigned long long)f->leaders[i]);
+        l->blocks[i] = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
+    }
+    long ei = leader_index(f, f->entry);
+    assert(ei >= 0 && "entry must be a leader");
+    LLVMPositionBuilderAtEnd(l->b, entry);
+    LLVMBuildBr(l->b, l->blocks[ei]);
+
+    for (size_t i = 0; i < f->nleaders; i++) {
+        LLVMPositionBuilderAtEnd(l->b, l->blocks[i]);
+        l->terminated = false;
+        l->pc = f->leaders[i];
+        while (l->pc < f->ends[i]) {
+            lift_one(l);
+            if (l->terminated)
+                break;
+            l->pc += 4;
+        }
+        if (!l->terminated)
+            lift_branch(l, f->ends[i]); /* fall through */
+    }
+    free(l->blocks);
+    l->blocks = NULL;
+    l->func = NULL;
+    return 0;
+}

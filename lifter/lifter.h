@@ -1,0 +1,96 @@
+/*
+ * lifter.h - AArch64 -> LLVM IR, one guest function at a time.
+ *
+ * This is the single semantics source of dbt-aot: the offline tool and the
+ * runtime JIT both build it in.  A guest function becomes one LLVM function
+ *
+ *     void g_<16 hex digits of the guest entry>(ptr noalias %cpu)
+ *
+ * over the CpuState (runtime/include/cpu_state.h).  Inside it every guest
+ * register and flag is an alloca that mem2reg/SROA turn into SSA values; the
+ * allocas are loaded from the CpuState on entry and after every call, and
+ * stored back only where the state can be observed: before calls, returns,
+ * indirect branches, system calls and traps.  Flags are computed as values,
+ * so flags nobody reads disappear under optimization.
+ *
+ * The caller (control-flow recovery) says where the basic blocks start and
+ * end and which targets each BR can reach; the lifter decodes and lifts each
+ * block linearly; a block that ends without a branch falls through to the
+ * next address (a block of this function, or a tail call).  Instructions it cannot lift become a
+ * call to the runtime's trap (SIGILL at that guest address), never an error of
+ * the tool.
+ */
+#ifndef DBT_LIFTER_H
+#define DBT_LIFTER_H
+
+#include <llvm-c/Core.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Lifter Lifter;
+
+/* What the lifter needs from its user (the offline tool or the JIT). */
+typedef struct LiftEnv {
+    void *ctx;   /* passed back to the callbacks */
+    /* Read the instruction word at guest address PC; false if unmapped. */
+    bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word);
+    /* Read N bytes of guest memory known at translation time (literal
+     * pools); false if not available. */
+    bool (*read_data)(void *ctx, uint64_t addr, void *buf, size_t n);
+    /* The LLVM function of the translated guest function starting at PC,
+     * or NULL when there is none (the branch then goes through the
+     * runtime's lookup). */
+    LLVMValueRef (*function_at)(void *ctx, uint64_t pc);
+    /* Name of the instruction at PC for diagnostics (may be NULL). */
+    void (*describe)(void *ctx, uint64_t pc, uint32_t word, char *buf, size_t n);
+} LiftEnv;
+
+/* Possible targets of one BR (a recovered jump table). */
+typedef struct LiftIndirect {
+    uint64_t br_pc;          /* address of the BR */
+    const uint64_t *targets; /* addresses inside the function */
+    size_t ntargets;
+} LiftIndirect;
+
+/* One guest function to lift. */
+typedef struct LiftFunc {
+    uint64_t entry;              /* guest entry address */
+    const uint64_t *leaders;     /* sorted basic-block start addresses (entry included) */
+    const uint64_t *ends;        /* end (exclusive) of each block, parallel to leaders */
+    size_t nleaders;
+    const LiftIndirect *indirect; /* jump tables, sorted by br_pc */
+    size_t nindirect;
+} LiftFunc;
+
+/* Counters, for -v and the tests. */
+typedef struct LiftStats {
+    size_t insns;            /* instructions lifted */
+    size_t untranslated;     /* instructions turned into a SIGILL trap */
+    uint64_t first_untranslated; /* address of the first one */
+    uint32_t first_untranslated_word;
+} LiftStats;
+
+Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env);
+void lift_free(Lifter *l);
+/* Declare (or find) the LLVM function for the guest function at ENTRY. */
+LLVMValueRef lift_declare(Lifter *l, uint64_t entry);
+/* Lift F into the function declared for F->entry.  Returns 0; fills ST. */
+int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st);
+/* Name of the LLVM function for ENTRY into BUF ("g_%016llx"). */
+void lift_function_name(uint64_t entry, char *buf, size_t n);
+
+/* Classification of one instruction word, for control-flow recovery. */
+enum A64Flow {
+    FLOW_NONE,       /* falls through */
+    FLOW_JUMP,       /* B: target only */
+    FLOW_COND,       /* B.cond, CBZ, CBNZ, TBZ, TBNZ: target or fall through */
+    FLOW_CALL,       /* BL: call target, then fall through */
+    FLOW_ICALL,      /* BLR (and authenticated forms): indirect call, fall through */
+    FLOW_IJUMP,      /* BR (and authenticated forms): indirect jump */
+    FLOW_RET,        /* RET (and authenticated forms) */
+    FLOW_STOP,       /* UDF and words that end a block forever (SIGILL) */
+};
+enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
+
+#endif

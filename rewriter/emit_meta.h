@@ -1,0 +1,27 @@
+/*
+ * meta.h - the metadata the output carries for the runtime
+ * (runtime/include/meta.h): the embedded guest ELF and the table from
+ * guest function entries to translated code.
+ */
+#ifndef DBT_REWRITER_META_H
+#define DBT_REWRITER_META_H
+
+#include <llvm-c/Core.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_input.h"
+
+typedef struct MetaInput {
+    const GuestImage *img;       /* the guest ELF (embedded whole) */
+    const char *guest_name;      /* for runtime messages */
+    const uint64_t *entries;     /* guest entries, sorted ascending */
+    LLVMValueRef *fns;           /* their translated functions */
+    size_t n;
+    int host_level;              /* x86-64 level the code needs (1-4) */
+} MetaInput;
+
+/* Emit dbt_meta, the function table and the guest image into MOD. */
+void meta_emit(LLVMModuleRef mod, const MetaInput *in);
+
+#endif

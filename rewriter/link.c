@@ -1,0 +1,98 @@
+/*
+ * link.c - running lld to produce the output ELF.
+ *
+ * The output is a non-PIE, dynamically linked x86-64 executable (against the
+ * host's glibc, whose start files the build found; see CMakeLists.txt) at
+ * image base 0x200000000000, laid out by linker-scripts/x86_64-output.ld.
+ */
+#include "link.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DBT_IMAGE_BASE "0x200000000000"
+#define RUNTIME_ARCHIVE "libdbt_runtime.a"
+#define LINKER_SCRIPT "x86_64-output.ld"
+
+static bool has_runtime(const char *dir)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, RUNTIME_ARCHIVE);
+    if (stat(p, &st) != 0)
+        return false;
+    snprintf(p, sizeof p, "%s/%s", dir, LINKER_SCRIPT);
+    return stat(p, &st) == 0;
+}
+
+char *link_find_runtime_dir(Diag *d)
+{
+    const char *env = getenv("DBT_RUNTIME_DIR");
+    if (env && *env) {
+        if (has_runtime(env))
+            return strdup(env);
+        diag_error(d, "DBT_RUNTIME_DIR=%s does not hold %s and %s", env, RUNTIME_ARCHIVE, LINKER_SCRIPT);
+        return NULL;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        diag_error(d, "cannot find my own executable: %s", strerror(errno));
+        return NULL;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    if (has_runtime(exe))
+        return strdup(exe);
+    char share[PATH_MAX + 32];
+    snprintf(share, sizeof share, "%s/../share/dbt-aot", exe);
+    if (has_runtime(share))
+        return strdup(share);
+    diag_error(d, "cannot find the runtime (%s, %s) next to %s or in %s", RUNTIME_ARCHIVE, LINKER_SCRIPT, exe, share);
+    return NULL;
+}
+
+int link_output(const LinkInput *in, Diag *d)
+{
+    char archive[PATH_MAX], script[PATH_MAX], libdir[PATH_MAX + 8];
+    snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, RUNTIME_ARCHIVE);
+    snprintf(script, sizeof script, "%s/%s", in->runtime_dir, LINKER_SCRIPT);
+    snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
+    const char *argv[] = {
+        DBT_LLD, "-o", in->output, "--image-base=" DBT_IMAGE_BASE,
+        "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2", "--hash-style=gnu", "-z", "noexecstack",
+        "-z", "relro", "-z", "now", "-T", script,
+        DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN, in->object, archive,
+        libdir, "-lc", DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL,
+    };
+    if (in->verbose) {
+        fprintf(stderr, "dbt-aot: link:");
+        for (const char **a = argv; *a; a++)
+            fprintf(stderr, " %s", *a);
+        fputc('\n', stderr);
+    }
+    pid_t pid = fork();
+    if (pid < 0)
+        return diag_error(d, "cannot run the linker: %s", strerror(errno));
+    if (pid == 0) {
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "dbt-aot: error: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return diag_error(d, "waiting for the linker: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return diag_error(d, "linking failed (%s exited with status %d; lld's messages are above)", DBT_LLD,
+                          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    return 0;
+}

@@ -1,0 +1,25 @@
+/*
+ * link.h - linking the translated object with the runtime into the output
+ * ELF, by running lld.
+ */
+#ifndef DBT_LINK_H
+#define DBT_LINK_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef struct LinkInput {
+    const char *object;      /* the translated code + metadata */
+    const char *runtime_dir; /* holds libdbt_runtime.a and x86_64-output.ld */
+    const char *output;      /* the path to write (written by lld directly) */
+    bool verbose;            /* print the lld command line */
+} LinkInput;
+
+/* The directory of the runtime files: $DBT_RUNTIME_DIR, else next to the
+ * dbt-aot executable, else ../share/dbt-aot relative to it.  Returns a
+ * malloc'ed path or NULL with D set. */
+char *link_find_runtime_dir(Diag *d);
+int link_output(const LinkInput *in, Diag *d);
+
+#endif

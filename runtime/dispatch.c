@@ -1,0 +1,233 @@
+/*
+ * dispatch.c - run the guest: the dispatcher loop and the hooks the lifted
+ * code calls for things it cannot do inline.
+ *
+ * A translated function runs until the guest leaves it in a way the static
+ * translation could not follow (a return, an indirect branch, a call the
+ * lifter did not bind); it then stores the guest target in s->pc and
+ * returns.  The loop looks the target up and calls it:
+ *
+ *     for (;;) { GuestFn f = dbt_rt_lookup(s, s->pc); f(s); }
+ *
+ * The loop runs on its own 256 MiB host stack (MAP_NORESERVE: only touched
+ * pages cost memory), because guest recursion that nests translated
+ * functions on the host stack can go far deeper than the default 8 MiB.
+ * Switching stacks is four instructions of x86-64 assembly below.
+ *
+ * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC).  A guest
+ * PC without translated code is fatal for now - when the JIT exists it will
+ * translate the target instead.  Traps kill the process by the signal the
+ * kernel would send (SIGILL for undefined instructions, SIGTRAP for BRK),
+ * with the default action, so the exit status and core dump match a real
+ * Arm machine where the guest installed no handler.
+ *
+ * TODO(signals): guest handlers recorded by rt_sigaction are not run yet.
+ * When they are, rt_die_by_signal callers must instead build an AArch64
+ * signal frame and enter the guest handler if one is installed.
+ *
+ * dbt_rt_read_sysreg answers MRS with the values a Linux kernel shows to
+ * EL0 (it emulates the ID registers) on a machine with only FP and AdvSIMD;
+ * dbt_rt_cache_op performs DC ZVA and treats cache maintenance as a no-op
+ * (the hook where a JIT would invalidate translations of modified code).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+#define HOST_STACK_SIZE (256ull << 20)
+
+/* ---- dying by a signal ------------------------------------------------- */
+
+_Noreturn void rt_die_by_signal(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    /* Only reached for a signal whose default action is not fatal. */
+    _exit(128 + sig);
+}
+
+static _Noreturn void no_target(CpuState *s, uint64_t pc)
+{
+    rt_msg("no translated code for guest pc 0x%llx", (unsigned long long)pc);
+    rt_die_by_signal(SIGILL);
+}
+
+/* ---- lookup and loop --------------------------------------------------- */
+
+GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
+{
+    const DbtFnEntry *fns = dbt_meta.fns;
+    uint64_t lo = 0, hi = dbt_meta.nfns;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (fns[mid].guest_pc < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < dbt_meta.nfns && fns[lo].guest_pc == pc) {
+        rt_log(rt_of(s), LOG_DISPATCH, "lookup 0x%llx", (unsigned long long)pc);
+        return fns[lo].fn;
+    }
+    no_target(s, pc);
+}
+
+static _Noreturn void run_loop(CpuState *s)
+{
+    for (;;) {
+        GuestFn f = dbt_rt_lookup(s, s->pc);
+        f(s);
+    }
+}
+
+/* Host x86-64: continue in fn(arg) on the stack whose top is `top`
+ * (16-byte aligned), never to come back. */
+static _Noreturn void switch_stack(uint64_t top, void (*fn)(CpuState *), CpuState *arg)
+{
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "call *%1\n\t"
+                     "ud2"
+                     :
+                     : "r"(top), "r"(fn), "D"(arg)
+                     : "memory");
+    abort(); /* not reached: fn never returns */
+}
+
+static void *map_private(Runtime *rt, uint64_t size, int flags, const char *what)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+    if (p == MAP_FAILED)
+        rt_fatal("cannot allocate the %s (%llu bytes): %s", what, (unsigned long long)size,
+                 strerror(errno));
+    mem_host_add(rt, (uint64_t)p, (uint64_t)p + size);
+    return p;
+}
+
+_Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
+{
+    /* CpuState (16-byte aligned, zeroed) and Thread on one private page. */
+    uint8_t *page = map_private(rt, page_up(sizeof(CpuState) + sizeof(Thread)), 0, "CPU state");
+    CpuState *s = (CpuState *)page;
+    Thread *t = (Thread *)(page + ((sizeof(CpuState) + 15) & ~(size_t)15));
+    t->rt = rt;
+    t->cpu = s;
+    s->thread = t;
+    s->sp = sp;
+    s->pc = pc;
+    s->fpcr = 0;
+
+    uint8_t *stack = map_private(rt, HOST_STACK_SIZE, MAP_NORESERVE, "host stack");
+    mprotect(stack, A64_PAGE_SIZE, PROT_NONE); /* guard page */
+    rt_log(rt, LOG_LOAD, "running guest at 0x%llx, sp 0x%llx", (unsigned long long)pc,
+           (unsigned long long)sp);
+    switch_stack((uint64_t)(stack + HOST_STACK_SIZE), run_loop, s);
+}
+
+/* ---- traps ------------------------------------------------------------- */
+
+void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn)
+{
+    Runtime *rt = rt_of(s);
+    switch (kind) {
+    case TRAP_UNDEF:
+        rt_log(rt, LOG_TRAP, "SIGILL at guest pc 0x%llx (insn 0x%08x)",
+               (unsigned long long)s->pc, insn);
+        rt_die_by_signal(SIGILL); /* TODO(signals): guest SIGILL handler */
+    case TRAP_BRK:
+        rt_log(rt, LOG_TRAP, "SIGTRAP at guest pc 0x%llx (insn 0x%08x)",
+               (unsigned long long)s->pc, insn);
+        rt_die_by_signal(SIGTRAP); /* TODO(signals): guest SIGTRAP handler */
+    case TRAP_NO_TARGET:
+        no_target(s, s->pc);
+    default:
+        rt_fatal("unknown trap kind %u at guest pc 0x%llx", kind, (unsigned long long)s->pc);
+    }
+}
+
+/* ---- system instructions ----------------------------------------------- */
+
+void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr)
+{
+    if (op == A64_SYS_DC_ZVA) {
+        /* "Zero data cache by address": the whole aligned block, no
+         * alignment fault for an unaligned address. */
+        memset((void *)(addr & ~(uint64_t)(A64_DCZ_BLOCK - 1)), 0, A64_DCZ_BLOCK);
+        return;
+    }
+    /* DC CVAU/CVAC/CVAP/CIVAC, IC IVAU: nothing to do while all guest code
+     * is translated ahead of time.  The JIT will invalidate here. */
+}
+
+static uint64_t counter_ticks(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* 100 MHz: one tick per 10 ns. */
+    return (uint64_t)ts.tv_sec * (A64_CNTFRQ_HZ) + (uint64_t)ts.tv_nsec / (1000000000ull / A64_CNTFRQ_HZ);
+}
+
+uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg)
+{
+    switch (sysreg) {
+    case A64_SYSREG_CNTVCT_EL0:
+    case A64_SYSREG_CNTVCTSS_EL0:
+        return counter_ticks();
+    case A64_SYSREG_CNTFRQ_EL0:
+        return A64_CNTFRQ_HZ;
+    case A64_SYSREG_CTR_EL0:
+        return A64_CTR_VALUE;
+    case A64_SYSREG_DCZID_EL0:
+        return A64_DCZID_VALUE;
+    case A64_SYSREG_MIDR_EL1:
+        return A64_MIDR_VALUE;
+    case A64_SYSREG_MPIDR_EL1:
+        return A64_MPIDR_VALUE;
+    case A64_SYSREG_ID_AA64PFR0_EL1:
+        return A64_ID_AA64PFR0_VALUE;
+    case A64_SYSREG_REVIDR_EL1:
+    case A64_SYSREG_ID_AA64PFR1_EL1:
+    case A64_SYSREG_ID_AA64ZFR0_EL1:
+    case A64_SYSREG_ID_AA64SMFR0_EL1:
+    case A64_SYSREG_ID_AA64DFR0_EL1:
+    case A64_SYSREG_ID_AA64DFR1_EL1:
+    case A64_SYSREG_ID_AA64AFR0_EL1:
+    case A64_SYSREG_ID_AA64AFR1_EL1:
+    case A64_SYSREG_ID_AA64ISAR0_EL1: /* no AES, SHA, CRC32, atomics, ... */
+    case A64_SYSREG_ID_AA64ISAR1_EL1:
+    case A64_SYSREG_ID_AA64ISAR2_EL1:
+    case A64_SYSREG_ID_AA64MMFR0_EL1:
+    case A64_SYSREG_ID_AA64MMFR1_EL1:
+    case A64_SYSREG_ID_AA64MMFR2_EL1:
+    case A64_SYSREG_TPIDRRO_EL0:
+        return 0;
+    /* Registers of the CpuState, in case the lifter routes them here. */
+    case A64_SYSREG_NZCV:
+        return cpu_get_nzcv(s);
+    case A64_SYSREG_FPCR:
+        return s->fpcr;
+    case A64_SYSREG_FPSR:
+        return s->fpsr;
+    case A64_SYSREG_TPIDR_EL0:
+        return s->tpidr_el0;
+    default:
+        rt_log(rt_of(s), LOG_TRAP,
+               "MRS of unknown system register S%u_%u_C%u_C%u_%u at guest pc 0x%llx: read as 0",
+               2 + (sysreg >> 14 & 1), sysreg >> 11 & 7, sysreg >> 7 & 15, sysreg >> 3 & 15,
+               sysreg & 7, (unsigned long long)s->pc);
+        return 0;
+    }
+}

@@ -1,0 +1,127 @@
+/*
+ * cpu_state.h - the AArch64 guest CPU state, shared by the lifted code, the
+ * runtime's C and (later) the JIT.
+ *
+ * One CpuState per guest thread.  Translated functions take a pointer to it
+ * as their only argument:
+ *
+ *     void g_0000000000400abc(CpuState *s);
+ *
+ * Inside a translated function the guest registers live in SSA values; the
+ * struct is the truth only at the boundaries the guest or the runtime can
+ * observe (calls, returns, indirect branches, system calls, exits).
+ *
+ * The layout is described once, by CPU_STATE_FIELDS below: the struct, the
+ * offsets the lifter uses and the static checks all come from that table.
+ *
+ *   offset  field
+ *   0       x[0..30]      general registers X0-X30
+ *   248     sp            stack pointer
+ *   256     pc            guest PC: target of the last exit
+ *   264     n z c v       flags, one byte each (0 or 1)
+ *   268     fpcr, fpsr    floating-point control and status
+ *   280     tpidr_el0     user thread pointer (TLS)
+ *   288     excl_addr     exclusive monitor: address of the last LDXR
+ *   296     excl_val      exclusive monitor: value(s) it read
+ *   312     excl_size     exclusive monitor: size in bytes, 0 = clear
+ *   320     v[0..31]      SIMD&FP registers V0-V31, 16 bytes each
+ *   832     thread        runtime's per-thread data (opaque to the lifter)
+ */
+#ifndef DBT_CPU_STATE_H
+#define DBT_CPU_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* X(type, name, count, align): count 0 means a scalar field. */
+#define CPU_STATE_FIELDS(X)                                                    \
+    X(uint64_t, x, 31, 8)          /* X0-X30                               */  \
+    X(uint64_t, sp, 0, 8)          /* SP                                   */  \
+    X(uint64_t, pc, 0, 8)          /* guest PC at the last exit            */  \
+    X(uint8_t, n, 0, 1)            /* N flag: 0 or 1                       */  \
+    X(uint8_t, z, 0, 1)            /* Z flag                               */  \
+    X(uint8_t, c, 0, 1)            /* C flag                               */  \
+    X(uint8_t, v, 0, 1)            /* V flag                               */  \
+    X(uint32_t, fpcr, 0, 4)        /* FPCR                                 */  \
+    X(uint32_t, fpsr, 0, 4)        /* FPSR                                 */  \
+    X(uint32_t, pad0, 0, 4)        /* (padding)                            */  \
+    X(uint64_t, tpidr_el0, 0, 8)   /* TPIDR_EL0                            */  \
+    X(uint64_t, excl_addr, 0, 8)   /* exclusive monitor address            */  \
+    X(uint64_t, excl_val, 2, 8)    /* exclusive monitor value(s)           */  \
+    X(uint64_t, excl_size, 0, 8)   /* exclusive monitor size, 0 = clear    */  \
+    X(uint8_t, vreg, 32 * 16, 16)  /* V0-V31, 16 bytes each, little endian */  \
+    X(void *, thread, 0, 8)        /* runtime's per-thread data            */
+
+/* The struct is written out (arrays of one element for scalars would make
+ * the C side clumsy); the table's offsets and the pinned values below check
+ * it field by field. */
+typedef struct CpuState {
+    uint64_t x[31];          /* X0-X30 */
+    uint64_t sp;             /* SP */
+    uint64_t pc;             /* guest PC at the last exit */
+    uint8_t n, z, c, v;      /* NZCV flags, each 0 or 1 */
+    uint32_t fpcr;           /* FPCR */
+    uint32_t fpsr;           /* FPSR */
+    uint32_t pad0;           /* (padding) */
+    uint64_t tpidr_el0;      /* TPIDR_EL0 */
+    uint64_t excl_addr;      /* exclusive monitor: address */
+    uint64_t excl_val[2];    /* exclusive monitor: value(s) */
+    uint64_t excl_size;      /* exclusive monitor: size in bytes, 0 = clear */
+    _Alignas(16) uint8_t vreg[32 * 16]; /* V0-V31 */
+    void *thread;            /* runtime per-thread data */
+} CpuState;
+
+/* The offsets the lifter uses, from the same table. */
+enum {
+#define CPU_OFF_(type, name, count, align) CPU_OFF_##name = offsetof(CpuState, name),
+    CPU_STATE_FIELDS(CPU_OFF_)
+#undef CPU_OFF_
+    CPU_STATE_SIZE = sizeof(CpuState)
+};
+
+/* Pin the layout: the lifted code, the runtime and the JIT agree on it. */
+_Static_assert(offsetof(CpuState, x) == 0, "x");
+_Static_assert(offsetof(CpuState, sp) == 248, "sp");
+_Static_assert(offsetof(CpuState, pc) == 256, "pc");
+_Static_assert(offsetof(CpuState, n) == 264, "n");
+_Static_assert(offsetof(CpuState, v) == 267, "v");
+_Static_assert(offsetof(CpuState, fpcr) == 268, "fpcr");
+_Static_assert(offsetof(CpuState, fpsr) == 272, "fpsr");
+_Static_assert(offsetof(CpuState, tpidr_el0) == 280, "tpidr_el0");
+_Static_assert(offsetof(CpuState, excl_addr) == 288, "excl_addr");
+_Static_assert(offsetof(CpuState, excl_val) == 296, "excl_val");
+_Static_assert(offsetof(CpuState, excl_size) == 312, "excl_size");
+_Static_assert(offsetof(CpuState, vreg) == 320, "vreg");
+_Static_assert(offsetof(CpuState, thread) == 832, "thread");
+
+/* Named accessors for the runtime's C. */
+static inline uint64_t cpu_get_x(const CpuState *s, unsigned r) { return r < 31 ? s->x[r] : 0; }
+static inline void cpu_set_x(CpuState *s, unsigned r, uint64_t v) { if (r < 31) s->x[r] = v; }
+static inline uint8_t *cpu_vreg(CpuState *s, unsigned r) { return &s->vreg[r * 16]; }
+static inline uint32_t cpu_get_nzcv(const CpuState *s)
+{
+    return (uint32_t)s->n << 31 | (uint32_t)s->z << 30 | (uint32_t)s->c << 29 | (uint32_t)s->v << 28;
+}
+static inline void cpu_set_nzcv(CpuState *s, uint32_t nzcv)
+{
+    s->n = nzcv >> 31 & 1; s->z = nzcv >> 30 & 1; s->c = nzcv >> 29 & 1; s->v = nzcv >> 28 & 1;
+}
+
+/* Host-side entry points the lifted code calls into (runtime/dispatch.c,
+ * runtime/syscall.c).  Names are part of the lifter/runtime contract. */
+typedef void (*GuestFn)(CpuState *s);
+#define RT_SYM_LOOKUP "dbt_rt_lookup"     /* GuestFn (CpuState *s, uint64_t pc) */
+#define RT_SYM_SYSCALL "dbt_rt_syscall"   /* void (CpuState *s)  svc #0 at s->pc */
+#define RT_SYM_TRAP "dbt_rt_trap"         /* void (CpuState *s, uint32_t kind, uint32_t insn) */
+#define RT_SYM_CACHE "dbt_rt_cache_op"    /* void (CpuState *s, uint32_t op, uint64_t addr) */
+#define RT_SYM_SYSREG "dbt_rt_read_sysreg" /* uint64_t (CpuState *s, uint32_t sysreg) */
+
+/* Kinds of dbt_rt_trap: the guest executes something that the kernel turns
+ * into a signal.  s->pc holds the instruction's address. */
+enum TrapKind {
+    TRAP_UNDEF = 1,     /* undefined or untranslated instruction: SIGILL */
+    TRAP_BRK = 2,       /* BRK #imm: SIGTRAP */
+    TRAP_NO_TARGET = 3, /* branch to a guest PC without translation */
+};
+
+#endif

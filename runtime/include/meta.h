@@ -1,0 +1,41 @@
+/*
+ * meta.h - what the offline tool leaves in the output ELF for the runtime.
+ *
+ * The tool emits one DbtMeta object named DBT_META_SYMBOL.  It points at the
+ * embedded guest ELF file (mapped by runtime/loader.c exactly as the kernel
+ * would map it on an Arm machine) and at the table of translated functions,
+ * sorted by guest PC, that runtime/dispatch.c searches for indirect
+ * branches.
+ */
+#ifndef DBT_META_H
+#define DBT_META_H
+
+#include <stdint.h>
+#include "cpu_state.h"
+
+#define DBT_META_SYMBOL "dbt_meta"
+#define DBT_META_MAGIC 0x4154414d54424400ull /* "\0DBTMATA" */
+#define DBT_META_VERSION 1
+
+/* One translated guest function. */
+typedef struct DbtFnEntry {
+    uint64_t guest_pc;   /* guest address of the function's entry */
+    GuestFn fn;          /* translated code */
+} DbtFnEntry;
+
+typedef struct DbtMeta {
+    uint64_t magic;              /* DBT_META_MAGIC */
+    uint32_t version;            /* DBT_META_VERSION */
+    uint32_t host_level;         /* x86-64 micro-architecture level the code needs (1-4) */
+    const uint8_t *image;        /* the guest ELF file, whole */
+    uint64_t image_size;         /* its size in bytes */
+    uint64_t load_bias;          /* added to guest vaddrs (0 for ET_EXEC) */
+    const DbtFnEntry *fns;       /* translated functions, sorted by guest_pc */
+    uint64_t nfns;               /* number of entries in fns */
+    const char *guest_name;      /* input file name, for messages */
+} DbtMeta;
+
+_Static_assert(sizeof(DbtFnEntry) == 16, "DbtFnEntry layout");
+_Static_assert(sizeof(DbtMeta) == 64, "DbtMeta layout");
+
+#endif

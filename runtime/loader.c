@@ -1,0 +1,196 @@
+/*
+ * loader.c - map the embedded guest ELF the way the arm64 kernel would.
+ *
+ * The offline tool embeds the whole input file (DbtMeta.image).  Because
+ * guest addresses are host addresses, each PT_LOAD segment is placed at
+ * exactly p_vaddr + load_bias, where the guest's code expects its data.
+ *
+ * Segments are not page aligned in general (AArch64 linkers align to 64 KiB
+ * in the file but two segments may share a 4 KiB page at their boundary):
+ *
+ *    seg 0 (R X)  [p_vaddr ............ p_vaddr+p_filesz)
+ *    seg 1 (RW )                    [p_vaddr ...... filesz | bss ... memsz)
+ *    pages:       |    |    |    |  shared |    |    |    |    |
+ *
+ * so loading goes in three passes:
+ *   1. map the union of the segments' page ranges, anonymous and RW, with
+ *      MAP_FIXED_NOREPLACE (never over anything that already exists);
+ *   2. copy each segment's file bytes; everything else is already zero,
+ *      which gives bss (and the unused parts of boundary pages);
+ *   3. mprotect each segment's pages to its permissions; a page shared by
+ *      two segments gets the union of both.
+ * Executable segments are mapped readable, not executable: only the
+ * translated code runs, the guest code is data (literal pools, tables).
+ *
+ * Every failure is fatal with one line naming the guest and the range:
+ * a malformed image, a segment overlapping this program's own memory,
+ * or an address the host cannot map.  The program break starts at the
+ * page-aligned end of the highest segment (sys_mem.c emulates brk).
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "runtime.h"
+
+/* Highest user address on x86-64 (47-bit); AArch64 guests with 48-bit
+ * addresses above it cannot be mapped. */
+#define HOST_USER_TOP 0x800000000000ull
+
+typedef struct Seg {
+    uint64_t lo, hi;        /* guest addresses [lo, hi) of the segment (memsz) */
+    uint64_t file_off;      /* p_offset */
+    uint64_t file_size;     /* p_filesz */
+    uint32_t flags;         /* PF_R/PF_W/PF_X, for the log */
+    int prot;               /* host PROT_* */
+} Seg;
+
+#define MAX_SEGS 32
+
+static const char *guest_name(const Runtime *rt)
+{
+    return rt->meta->guest_name ? rt->meta->guest_name : "guest";
+}
+
+static int seg_prot(uint32_t flags)
+{
+    int prot = 0;
+    if (flags & (PF_R | PF_X))
+        prot |= PROT_READ;
+    if (flags & PF_W)
+        prot |= PROT_WRITE;
+    return prot;
+}
+
+static const Elf64_Ehdr *check_header(const Runtime *rt)
+{
+    const DbtMeta *m = rt->meta;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m->image;
+    if (!m->image || m->image_size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+        rt_fatal("%s: embedded guest image is not an ELF file", guest_name(rt));
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh->e_machine != EM_AARCH64)
+        rt_fatal("%s: embedded guest image is not a little-endian ELF64 AArch64 file",
+                 guest_name(rt));
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+        rt_fatal("%s: guest ELF type %u is not an executable", guest_name(rt), eh->e_type);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
+        eh->e_phoff > m->image_size ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > m->image_size - eh->e_phoff)
+        rt_fatal("%s: guest program headers are malformed", guest_name(rt));
+    return eh;
+}
+
+/* Fills segs[] from the PT_LOAD headers and the GuestImage fields. */
+static int collect_segments(Runtime *rt, const Elf64_Ehdr *eh, Seg *segs)
+{
+    const DbtMeta *m = rt->meta;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(m->image + eh->e_phoff);
+    uint64_t phdr_addr = 0, top = 0;
+    int n = 0, have_phdr = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type == PT_INTERP)
+            rt_fatal("%s: dynamically linked guests (PT_INTERP) are not supported yet",
+                     guest_name(rt));
+        if (p->p_type == PT_PHDR) {
+            phdr_addr = p->p_vaddr + m->load_bias;
+            have_phdr = 1;
+        }
+        if (p->p_type != PT_LOAD || p->p_memsz == 0)
+            continue;
+        uint64_t lo = p->p_vaddr + m->load_bias, hi = lo + p->p_memsz;
+        if (n == MAX_SEGS || p->p_filesz > p->p_memsz || p->p_offset > m->image_size ||
+            p->p_filesz > m->image_size - p->p_offset || hi < lo || hi > HOST_USER_TOP ||
+            (n && lo < segs[n - 1].lo))
+            rt_fatal("%s: PT_LOAD segment %u (0x%llx-0x%llx) is malformed or not mappable "
+                     "on x86-64", guest_name(rt), i, (unsigned long long)lo,
+                     (unsigned long long)hi);
+        if (!have_phdr && p->p_offset <= eh->e_phoff &&
+            eh->e_phoff + eh->e_phnum * sizeof(Elf64_Phdr) <= p->p_offset + p->p_filesz) {
+            phdr_addr = lo - p->p_offset + eh->e_phoff;
+            have_phdr = 1;
+        }
+        segs[n++] = (Seg){lo, hi, p->p_offset, p->p_filesz, p->p_flags, seg_prot(p->p_flags)};
+        if (hi > top)
+            top = hi;
+    }
+    if (n == 0)
+        rt_fatal("%s: guest has no PT_LOAD segment", guest_name(rt));
+    rt->image.lo = page_down(segs[0].lo);
+    rt->image.hi = page_up(top);
+    rt->image.entry = eh->e_entry + m->load_bias;
+    rt->image.phdr = phdr_addr;
+    rt->image.phent = eh->e_phentsize;
+    rt->image.phnum = eh->e_phnum;
+    return n;
+}
+
+/* Pass 1: map [lo, hi) (page aligned) anonymous RW, refusing host memory. */
+static void map_range(Runtime *rt, uint64_t lo, uint64_t hi)
+{
+    if (mem_touches_host(rt, lo, hi - lo))
+        rt_fatal("%s: guest segment 0x%llx-0x%llx overlaps this program's own memory "
+                 "(runtime, libc or stack)", guest_name(rt), (unsigned long long)lo,
+                 (unsigned long long)hi);
+    void *p = mmap((void *)lo, hi - lo, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED || (uint64_t)p != lo) {
+        int err = p == MAP_FAILED ? errno : EEXIST;
+        if (p != MAP_FAILED)
+            munmap(p, hi - lo);
+        rt_fatal("%s: cannot map guest segment at 0x%llx-0x%llx: %s", guest_name(rt),
+                 (unsigned long long)lo, (unsigned long long)hi, strerror(err));
+    }
+    rt_log(rt, LOG_LOAD, "mapped 0x%llx-0x%llx", (unsigned long long)lo, (unsigned long long)hi);
+}
+
+void loader_load(Runtime *rt)
+{
+    const Elf64_Ehdr *eh = check_header(rt);
+    Seg segs[MAX_SEGS];
+    int n = collect_segments(rt, eh, segs);
+
+    /* 1: map the union of page ranges (segments are sorted by address). */
+    uint64_t run_lo = page_down(segs[0].lo), run_hi = page_up(segs[0].hi);
+    for (int i = 1; i < n; i++) {
+        uint64_t lo = page_down(segs[i].lo), hi = page_up(segs[i].hi);
+        if (lo <= run_hi) {
+            run_hi = hi > run_hi ? hi : run_hi;
+            continue;
+        }
+        map_range(rt, run_lo, run_hi);
+        run_lo = lo;
+        run_hi = hi;
+    }
+    map_range(rt, run_lo, run_hi);
+
+    /* 2: file contents; bss and gaps are already zero. */
+    for (int i = 0; i < n; i++)
+        memcpy((void *)segs[i].lo, rt->meta->image + segs[i].file_off, segs[i].file_size);
+
+    /* 3: permissions, with the union on pages two segments share. */
+    for (int i = 0; i < n; i++) {
+        uint64_t lo = page_down(segs[i].lo), hi = page_up(segs[i].hi);
+        if (mprotect((void *)lo, hi - lo, segs[i].prot) != 0)
+            rt_fatal("%s: mprotect of guest segment 0x%llx-0x%llx failed: %s", guest_name(rt),
+                     (unsigned long long)lo, (unsigned long long)hi, strerror(errno));
+        rt_log(rt, LOG_LOAD, "segment 0x%llx-0x%llx file 0x%llx+0x%llx %c%c%c",
+               (unsigned long long)segs[i].lo, (unsigned long long)segs[i].hi,
+               (unsigned long long)segs[i].file_off, (unsigned long long)segs[i].file_size,
+               segs[i].flags & PF_R ? 'r' : '-', segs[i].flags & PF_W ? 'w' : '-',
+               segs[i].flags & PF_X ? 'x' : '-');
+    }
+    for (int i = 1; i < n; i++) {
+        uint64_t shared = page_down(segs[i].lo);
+        if (shared < page_up(segs[i - 1].hi))
+            mprotect((void *)shared, A64_PAGE_SIZE, segs[i].prot | segs[i - 1].prot);
+    }
+
+    mem_brk_init(rt, rt->image.hi);
+    rt_log(rt, LOG_LOAD, "entry 0x%llx, phdr 0x%llx (%llu), brk 0x%llx",
+           (unsigned long long)rt->image.entry, (unsigned long long)rt->image.phdr,
+           (unsigned long long)rt->image.phnum, (unsigned long long)rt->brk_start);
+}

@@ -1,0 +1,209 @@
+/*
+ * runtime.h - the runtime's internal interfaces.
+ *
+ * The runtime is linked into every translated program.  Host glibc's crt
+ * calls our main(), which turns the x86-64 process into the AArch64 process
+ * the guest expects and then runs the translated code:
+ *
+ *   main (start.c)
+ *     rt_log_init      DBT_LOG=syscall,trap,load,signal,dispatch,all
+ *     cpu_check        the x86-64 level the code was compiled for
+ *     mem_host_init    remember the host's own mappings (guest keeps out)
+ *     loader_load      map the embedded guest ELF at its addresses, set brk
+ *     sig_init         the signal dispositions the guest inherits
+ *     stack_build      the initial stack: argc, argv, envp, auxv
+ *     dispatch_run     switch to a big host stack, loop: lookup pc, call
+ *
+ * Address space (identity mapping: a guest address is a host address):
+ *
+ *   0x0000000000400000   guest image (typical static AArch64 ELF)
+ *          ...           guest brk heap, right after the image
+ *   0x0000200000000000   this program: runtime + translated code + meta,
+ *          ...           then the host's malloc heap (reserved window)
+ *   0x00007f..........   host libc/ld.so, guest mmaps, guest stack, host
+ *                        dispatch stack, host stack
+ *
+ * The guest may not map, unmap or protect anything the runtime recorded as
+ * a host range (Runtime.host); everything else is the guest's.
+ *
+ * One Runtime per process, one Thread per guest thread (only one today);
+ * CpuState.thread points at the Thread, the Thread at the Runtime.
+ * Functions follow module_verb naming and return 0/value or -errno.
+ * Start-up code reports unrecoverable problems with rt_fatal (one line,
+ * exit status 127, like a loader that cannot run a program).
+ */
+#ifndef DBT_RUNTIME_H
+#define DBT_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "a64_abi.h"
+#include "cpu_state.h"
+#include "meta.h"
+
+/* Written by the offline tool into the output ELF. */
+extern const DbtMeta dbt_meta __attribute__((visibility("hidden")));
+
+/* ------------------------------------------------------------------------
+ * Logging (log.c)
+ * ------------------------------------------------------------------------ */
+
+/* X(flag, name): DBT_LOG categories, one bit each. */
+#define LOG_CATEGORIES(X)                                                     \
+    X(LOG_SYSCALL, "syscall")   /* every system call and its result */        \
+    X(LOG_TRAP, "trap")         /* SIGILL/SIGTRAP causes, unknown sysregs */  \
+    X(LOG_LOAD, "load")         /* segments, brk, stack, entry point */       \
+    X(LOG_SIGNAL, "signal")     /* guest signal dispositions */               \
+    X(LOG_DISPATCH, "dispatch") /* every dispatcher lookup (very verbose) */
+
+enum LogCategory {
+#define LOG_BIT_(flag, name) flag##_BIT,
+    LOG_CATEGORIES(LOG_BIT_)
+#undef LOG_BIT_
+    LOG_NCATEGORIES
+};
+enum {
+#define LOG_FLAG_(flag, name) flag = 1u << flag##_BIT,
+    LOG_CATEGORIES(LOG_FLAG_)
+#undef LOG_FLAG_
+    LOG_ALL = (1u << LOG_NCATEGORIES) - 1
+};
+
+/* ------------------------------------------------------------------------
+ * The process-wide state
+ * ------------------------------------------------------------------------ */
+
+#define RT_MAX_HOST_RANGES 64
+
+/* A half-open address range [lo, hi). */
+typedef struct AddrRange {
+    uint64_t lo;   /* first byte */
+    uint64_t hi;   /* one past the last byte */
+} AddrRange;
+
+/* What the loader learned about the guest image. */
+typedef struct GuestImage {
+    uint64_t lo, hi;    /* page-rounded extent of all PT_LOAD segments */
+    uint64_t entry;     /* e_entry + load_bias */
+    uint64_t phdr;      /* guest address of the program headers (AT_PHDR) */
+    uint64_t phent;     /* size of one program header (AT_PHENT) */
+    uint64_t phnum;     /* number of program headers (AT_PHNUM) */
+} GuestImage;
+
+typedef struct Runtime {
+    const DbtMeta *meta;           /* the tool's metadata (dbt_meta) */
+    uint32_t log_mask;             /* LOG_* bits from DBT_LOG */
+    int nhost;                     /* entries used in host[] */
+    AddrRange host[RT_MAX_HOST_RANGES]; /* host memory the guest must not touch */
+    GuestImage image;              /* the mapped guest ELF */
+    uint64_t brk_start;            /* initial program break (page aligned) */
+    uint64_t brk_cur;              /* current break; pages mapped up to page_up(brk_cur) */
+    uint64_t stack_lo, stack_hi;   /* guest stack mapping, guard page excluded */
+    struct a64_sigaction sigact[A64_NSIG + 1]; /* guest dispositions, by signal number */
+    struct a64_stack altstack;     /* guest sigaltstack (recorded only) */
+} Runtime;
+
+/* Per guest thread. */
+typedef struct Thread {
+    Runtime *rt;        /* the process */
+    CpuState *cpu;      /* this thread's registers */
+} Thread;
+
+static inline Runtime *rt_of(const CpuState *s) { return ((Thread *)s->thread)->rt; }
+
+static inline uint64_t page_down(uint64_t x) { return x & ~(uint64_t)(A64_PAGE_SIZE - 1); }
+static inline uint64_t page_up(uint64_t x) { return page_down(x + A64_PAGE_SIZE - 1); }
+
+/* ------------------------------------------------------------------------
+ * Module entry points
+ * ------------------------------------------------------------------------ */
+
+/* log.c */
+void rt_log_init(Runtime *rt, const char *spec);
+void rt_log(const Runtime *rt, unsigned category, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void rt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* always printed */
+_Noreturn void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int rt_log_on(const Runtime *rt, unsigned category)
+{
+    return (rt->log_mask & category) != 0;
+}
+
+/* cpu_check.c: 0 if the CPU supports x86-64 level `level` (1-4), else
+ * -ENOTSUP with the missing features' names written to missing[]. */
+int cpu_check(unsigned level, char *missing, unsigned size);
+
+/* loader.c: maps the guest image and sets up brk; fatal on failure. */
+void loader_load(Runtime *rt);
+
+/* stack.c: builds the initial guest stack; returns the guest sp. */
+uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
+
+/* dispatch.c */
+_Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
+_Noreturn void rt_die_by_signal(int sig);
+
+/* sys_mem.c: the host ranges and the guest program break. */
+void mem_host_init(Runtime *rt);
+int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi);
+int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len);
+void mem_brk_init(Runtime *rt, uint64_t start);
+
+/* sys_signal.c */
+void sig_init(Runtime *rt);
+
+/* ------------------------------------------------------------------------
+ * System calls (syscall.c, sys_*.c)
+ * ------------------------------------------------------------------------ */
+
+#include "syscall_table.h"
+
+/* Every handler: arguments a[0..5] are the guest's x0-x5. */
+typedef int64_t (*SysHandler)(Runtime *rt, CpuState *s, const uint64_t *a);
+
+#define SYS_PROTO_(nr, name, nargs, handler) \
+    int64_t handler(Runtime *rt, CpuState *s, const uint64_t *a);
+#define SYS_NONE_(nr, name)
+SYSCALL_TABLE(SYS_PROTO_, SYS_NONE_)
+#undef SYS_PROTO_
+#undef SYS_NONE_
+
+/* Bit-flag translation between guest and host values: one row per bit
+ * (or per multi-bit field with identical encodings). */
+typedef struct FlagMap {
+    uint64_t guest;   /* guest bit(s) */
+    uint64_t host;    /* host bit(s) */
+} FlagMap;
+
+/* Translate `v`; bits that no row names are dropped and returned in
+ * *unknown (if not NULL). */
+uint64_t flags_guest_to_host(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown);
+uint64_t flags_host_to_guest(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown);
+
+/* ------------------------------------------------------------------------
+ * Host: x86-64 Linux.  Raw system calls return the kernel's value or
+ * -errno, exactly what the guest expects, with no errno round trip.
+ * ------------------------------------------------------------------------ */
+
+static inline int64_t host_syscall6(long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                                    uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    register uint64_t r10 __asm__("r10") = a3;
+    register uint64_t r8 __asm__("r8") = a4;
+    register uint64_t r9 __asm__("r9") = a5;
+    int64_t ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+/* Forward a guest call whose arguments mean the same on the host. */
+static inline int64_t host_pass(long host_nr, const uint64_t *a)
+{
+    return host_syscall6(host_nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+#endif

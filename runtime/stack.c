@@ -1,0 +1,157 @@
+/*
+ * stack.c - the guest's initial stack, as the arm64 Linux kernel builds it.
+ *
+ * The guest gets its own 8 MiB stack (plus a PROT_NONE guard page below)
+ * and, on entry, sees exactly what fs/binfmt_elf.c:create_elf_tables
+ * leaves for a static AArch64 program:
+ *
+ *   stack_hi ->  8 zero bytes
+ *                AT_EXECFN string
+ *                envp strings          (envp[0] lowest)
+ *                argv strings          (argv[0] lowest)
+ *                (align 16)
+ *                "aarch64"             AT_PLATFORM
+ *                16 random bytes       AT_RANDOM
+ *                (align 16)
+ *                auxv pairs ... AT_NULL, 0
+ *                NULL
+ *                envp[0..n-1]
+ *                NULL
+ *                argv[0..argc-1]
+ *   sp ------->  argc                  (sp 16-byte aligned)
+ *
+ * auxv, in the kernel's order: AT_MINSIGSTKSZ (arm64's ARCH_DLINFO; we
+ * have no vDSO, so no AT_SYSINFO_EHDR), AT_HWCAP, AT_PAGESZ, AT_CLKTCK,
+ * AT_PHDR, AT_PHENT, AT_PHNUM, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
+ * AT_EUID, AT_GID, AT_EGID, AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN,
+ * AT_PLATFORM.  No AT_RSEQ_* (rseq is not implemented).
+ *
+ * argv and envp are the host's, unchanged; AT_EXECFN is the path the host
+ * kernel ran (its own AT_EXECFN), as the guest would have been run by the
+ * same command line on an Arm machine.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+#define GUEST_STACK_SIZE (8ull << 20)
+#define GUARD_SIZE A64_PAGE_SIZE
+
+/* Strings and pointers may use at most a quarter of the stack, like the
+ * kernel's limit for argv+envp (ARG_MAX = _STK_LIM / 4). */
+#define MAX_ARGS_BYTES (GUEST_STACK_SIZE / 4)
+
+#define AUXV_ENTRIES 20   /* pairs in the auxv below, AT_NULL included */
+
+/* Copies the NULL-terminated vector's strings to *dst (advancing it) and
+ * writes their guest addresses, then a NULL, to *w (advancing it). */
+static void put_vector(uint64_t **w, char **dst, char *const *strs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(strs[i]) + 1;
+        memcpy(*dst, strs[i], len);
+        *(*w)++ = (uint64_t)*dst;
+        *dst += len;
+    }
+    *(*w)++ = 0;
+}
+
+static void fill_random(uint8_t *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = getrandom(buf + got, len - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            rt_fatal("getrandom failed for AT_RANDOM: %s", strerror(errno));
+        got += (size_t)n;
+    }
+}
+
+static uint64_t map_stack(Runtime *rt)
+{
+    void *base = mmap(NULL, GUEST_STACK_SIZE + GUARD_SIZE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (base == MAP_FAILED)
+        rt_fatal("cannot allocate the guest stack (%llu MiB): %s",
+                 (unsigned long long)(GUEST_STACK_SIZE >> 20), strerror(errno));
+    mprotect(base, GUARD_SIZE, PROT_NONE);
+    rt->stack_lo = (uint64_t)base + GUARD_SIZE;
+    rt->stack_hi = rt->stack_lo + GUEST_STACK_SIZE;
+    return rt->stack_hi;
+}
+
+uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
+{
+    int envc = 0;
+    while (envp && envp[envc])
+        envc++;
+    const char *execfn = (const char *)getauxval(AT_EXECFN);
+    if (!execfn)
+        execfn = argc > 0 ? argv[0] : "";
+
+    size_t strings = strlen(execfn) + 1;
+    for (int i = 0; i < argc; i++)
+        strings += strlen(argv[i]) + 1;
+    for (int i = 0; i < envc; i++)
+        strings += strlen(envp[i]) + 1;
+    /* argc, argv, NULL, envp, NULL, auxv */
+    uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * AUXV_ENTRIES;
+    if (strings + words * 8 > MAX_ARGS_BYTES)
+        rt_fatal("arguments and environment too large for the guest stack (%llu bytes)",
+                 (unsigned long long)(strings + words * 8));
+
+    /* Lay out top-down first, then fill bottom-up. */
+    uint64_t top = map_stack(rt) - 8; /* the kernel leaves one zero word at the top */
+    uint64_t strings_lo = top - strings;
+    uint64_t platform_addr = (strings_lo & ~15ull) - sizeof A64_PLATFORM;
+    uint64_t random_addr = platform_addr - 16;
+    uint64_t execfn_addr = top - (strlen(execfn) + 1);
+    memcpy((void *)execfn_addr, execfn, strlen(execfn) + 1);
+    memcpy((void *)platform_addr, A64_PLATFORM, sizeof A64_PLATFORM);
+    fill_random((uint8_t *)random_addr, 16);
+
+    const uint64_t auxv[][2] = {
+        {A64_AT_MINSIGSTKSZ, A64_MINSIGSTKSZ},
+        {A64_AT_HWCAP, A64_HWCAP_ADVERTISED},
+        {A64_AT_PAGESZ, A64_PAGE_SIZE},
+        {A64_AT_CLKTCK, 100},
+        {A64_AT_PHDR, rt->image.phdr},
+        {A64_AT_PHENT, rt->image.phent},
+        {A64_AT_PHNUM, rt->image.phnum},
+        {A64_AT_BASE, 0},
+        {A64_AT_FLAGS, 0},
+        {A64_AT_ENTRY, rt->image.entry},
+        {A64_AT_UID, getuid()},
+        {A64_AT_EUID, geteuid()},
+        {A64_AT_GID, getgid()},
+        {A64_AT_EGID, getegid()},
+        {A64_AT_SECURE, 0},
+        {A64_AT_RANDOM, random_addr},
+        {A64_AT_HWCAP2, A64_HWCAP2_ADVERTISED},
+        {A64_AT_EXECFN, execfn_addr},
+        {A64_AT_PLATFORM, platform_addr},
+        {A64_AT_NULL, 0},
+    };
+    _Static_assert(sizeof auxv / sizeof auxv[0] == AUXV_ENTRIES, "AUXV_ENTRIES");
+
+    uint64_t sp = (random_addr - words * 8) & ~15ull;
+    uint64_t *w = (uint64_t *)sp;
+    char *dst = (char *)strings_lo;
+    *w++ = (uint64_t)argc;
+    put_vector(&w, &dst, argv, argc);
+    put_vector(&w, &dst, envp, envc);
+    memcpy(w, auxv, sizeof auxv);
+
+    rt_log(rt, LOG_LOAD, "stack 0x%llx-0x%llx, sp 0x%llx, argc %d, envc %d",
+           (unsigned long long)rt->stack_lo, (unsigned long long)rt->stack_hi,
+           (unsigned long long)sp, argc, envc);
+    return sp;
+}

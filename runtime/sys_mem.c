@@ -1,0 +1,286 @@
+/*
+ * sys_mem.c - memory system calls, the host ranges and the guest brk.
+ *
+ * Identity mapping makes most of this family a pass-through: a guest
+ * mmap() is a host mmap() at the same address, and the guest then loads
+ * and stores there directly.  Two things need care.
+ *
+ * 1. The guest must not clobber the host.  At start-up mem_host_init
+ *    records every mapping the host process already has (this program's
+ *    image with the runtime and the translated code, libc, ld.so, vdso,
+ *    the host stack) plus a window after the image for the host's malloc
+ *    heap; the runtime adds its own later mappings (dispatch stack, CPU
+ *    state).  A guest MAP_FIXED mmap, munmap, mprotect, mremap or madvise
+ *    touching one of them fails with -ENOMEM ("not mapped in this
+ *    process", which is the truth from the guest's point of view).
+ *    Non-fixed mmaps need no check: the kernel never hands out an
+ *    occupied range.
+ *
+ * 2. brk is emulated.  The host kernel's brk belongs to the host's malloc,
+ *    so the guest's program break is our own: it starts at the page-
+ *    aligned end of the guest image, and moving it maps or unmaps
+ *    anonymous pages with MAP_FIXED_NOREPLACE.  Like Linux, brk returns
+ *    the new break on success and the old one on failure, and brk(0) (or
+ *    any value below the start) just returns the current break.
+ *
+ *       image ... | brk_start ...... brk_cur | (page_up) ... free
+ *                 <----- mapped RW anonymous ---->
+ *
+ * Guest PROT_EXEC is granted as asked (there is no JIT yet to notice new
+ * code); PROT_BTI/PROT_MTE are dropped, x86-64's MAP_32BIT never set.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+/* The host's malloc heap grows from the end of this program's image (the
+ * kernel's brk, randomized by up to a few GiB); guests stay out of it. */
+#define HOST_HEAP_WINDOW (1ull << 40)
+
+/* Linker-defined bounds of this program's image. */
+extern const char __executable_start[] __attribute__((weak, visibility("hidden")));
+extern const char _end[] __attribute__((weak, visibility("hidden")));
+
+static const FlagMap prot_map[] = {
+    {A64_PROT_READ, PROT_READ},
+    {A64_PROT_WRITE, PROT_WRITE},
+    {A64_PROT_EXEC, PROT_EXEC},
+    {A64_PROT_SEM, PROT_SEM},
+    {A64_PROT_BTI, 0},          /* no branch target checks on the host */
+    {A64_PROT_MTE, 0},          /* no memory tagging on the host */
+    {A64_PROT_GROWSDOWN, PROT_GROWSDOWN},
+    {A64_PROT_GROWSUP, PROT_GROWSUP},
+};
+
+static const FlagMap map_map[] = {
+    {A64_MAP_SHARED, MAP_SHARED},
+    {A64_MAP_PRIVATE, MAP_PRIVATE},
+    {A64_MAP_FIXED, MAP_FIXED},
+    {A64_MAP_ANONYMOUS, MAP_ANONYMOUS},
+    {A64_MAP_GROWSDOWN, MAP_GROWSDOWN},
+    {A64_MAP_DENYWRITE, MAP_DENYWRITE},
+    {A64_MAP_EXECUTABLE, MAP_EXECUTABLE},
+    {A64_MAP_LOCKED, MAP_LOCKED},
+    {A64_MAP_NORESERVE, MAP_NORESERVE},
+    {A64_MAP_POPULATE, MAP_POPULATE},
+    {A64_MAP_NONBLOCK, MAP_NONBLOCK},
+    {A64_MAP_STACK, MAP_STACK},
+    {A64_MAP_HUGETLB, MAP_HUGETLB},
+    {A64_MAP_SYNC, MAP_SYNC},
+    {A64_MAP_FIXED_NOREPLACE, MAP_FIXED_NOREPLACE},
+    {A64_MAP_HUGE_MASK, A64_MAP_HUGE_MASK}, /* page-size field, same encoding */
+};
+
+#define COUNT(t) (unsigned)(sizeof(t) / sizeof((t)[0]))
+
+/* ---- host ranges ------------------------------------------------------- */
+
+static int cmp_range(const void *x, const void *y)
+{
+    const AddrRange *a = x, *b = y;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+static void merge_ranges(Runtime *rt)
+{
+    qsort(rt->host, (size_t)rt->nhost, sizeof rt->host[0], cmp_range);
+    int out = 0;
+    for (int i = 0; i < rt->nhost; i++) {
+        if (out && rt->host[i].lo <= rt->host[out - 1].hi) {
+            if (rt->host[i].hi > rt->host[out - 1].hi)
+                rt->host[out - 1].hi = rt->host[i].hi;
+        } else {
+            rt->host[out++] = rt->host[i];
+        }
+    }
+    rt->nhost = out;
+}
+
+int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi)
+{
+    if (hi <= lo)
+        return -EINVAL;
+    if (rt->nhost == RT_MAX_HOST_RANGES) {
+        /* Full: widen the nearest range instead (over-protecting is safe). */
+        AddrRange *r = &rt->host[rt->nhost - 1];
+        for (int i = 0; i < rt->nhost; i++)
+            if (rt->host[i].hi >= lo) {
+                r = &rt->host[i];
+                break;
+            }
+        r->lo = lo < r->lo ? lo : r->lo;
+        r->hi = hi > r->hi ? hi : r->hi;
+    } else {
+        rt->host[rt->nhost++] = (AddrRange){page_down(lo), page_up(hi)};
+    }
+    merge_ranges(rt);
+    return 0;
+}
+
+/* Adds each "lo-hi ..." line of /proc/self/maps.  Returns -errno if the
+ * file cannot be read (no /proc): the image bounds still protect us. */
+static int add_proc_maps(Runtime *rt)
+{
+    int fd = (int)host_syscall6(SYS_openat, (uint64_t)AT_FDCWD, (uint64_t)"/proc/self/maps",
+                                O_RDONLY | O_CLOEXEC, 0, 0, 0);
+    if (fd < 0)
+        return fd;
+    char buf[8192];
+    size_t have = 0;
+    for (;;) {
+        int64_t n = host_syscall6(SYS_read, (uint64_t)fd, (uint64_t)(buf + have),
+                                  sizeof buf - have - 1, 0, 0, 0);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        buf[have] = '\0';
+        char *line = buf, *nl;
+        while ((nl = strchr(line, '\n')) != NULL) {
+            char *end;
+            uint64_t lo = strtoull(line, &end, 16);
+            if (*end == '-')
+                mem_host_add(rt, lo, strtoull(end + 1, NULL, 16));
+            line = nl + 1;
+        }
+        have = (size_t)(buf + have - line);
+        memmove(buf, line, have);
+    }
+    host_syscall6(SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+    return 0;
+}
+
+void mem_host_init(Runtime *rt)
+{
+    rt->nhost = 0;
+    uint64_t lo = (uint64_t)__executable_start, hi = (uint64_t)_end;
+    if (lo && hi > lo)
+        mem_host_add(rt, lo, hi + HOST_HEAP_WINDOW);
+    if (add_proc_maps(rt) < 0 && !(lo && hi > lo))
+        rt_fatal("cannot find this program's own memory (no /proc/self/maps and no "
+                 "__executable_start/_end symbols)");
+    for (int i = 0; i < rt->nhost; i++)
+        rt_log(rt, LOG_LOAD, "host range 0x%llx-0x%llx", (unsigned long long)rt->host[i].lo,
+               (unsigned long long)rt->host[i].hi);
+}
+
+int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    uint64_t lo = page_down(addr), hi = page_up(addr + len);
+    if (hi <= lo) /* wraps around the address space */
+        return 1;
+    for (int i = 0; i < rt->nhost; i++)
+        if (lo < rt->host[i].hi && rt->host[i].lo < hi)
+            return 1;
+    return 0;
+}
+
+static int64_t refuse(Runtime *rt, const char *what, uint64_t addr, uint64_t len)
+{
+    rt_log(rt, LOG_SYSCALL, "%s 0x%llx+0x%llx touches runtime memory: refused", what,
+           (unsigned long long)addr, (unsigned long long)len);
+    return -ENOMEM;
+}
+
+/* ---- brk --------------------------------------------------------------- */
+
+void mem_brk_init(Runtime *rt, uint64_t start)
+{
+    rt->brk_start = page_up(start);
+    rt->brk_cur = rt->brk_start;
+}
+
+int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    uint64_t want = a[0], old = rt->brk_cur;
+    if (want < rt->brk_start)
+        return (int64_t)old;
+    uint64_t old_end = page_up(old), new_end = page_up(want);
+    if (new_end < old_end) /* wrapped */
+        return (int64_t)old;
+    if (new_end > old_end) {
+        uint64_t len = new_end - old_end;
+        if (mem_touches_host(rt, old_end, len))
+            return (int64_t)old;
+        void *p = mmap((void *)old_end, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (p == MAP_FAILED)
+            return (int64_t)old;
+        if ((uint64_t)p != old_end) { /* a kernel without MAP_FIXED_NOREPLACE */
+            munmap(p, len);
+            return (int64_t)old;
+        }
+    } else if (new_end < old_end) {
+        munmap((void *)new_end, old_end - new_end);
+    }
+    rt->brk_cur = want;
+    return (int64_t)want;
+}
+
+/* ---- mmap family ------------------------------------------------------- */
+
+int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    uint64_t bad_prot, bad_flags;
+    uint64_t prot = flags_guest_to_host(prot_map, COUNT(prot_map), a[2], &bad_prot);
+    uint64_t flags = flags_guest_to_host(map_map, COUNT(map_map), a[3], &bad_flags);
+    if (bad_prot)
+        return -EINVAL;
+    if (bad_flags && (a[3] & A64_MAP_SHARED_VALIDATE) == A64_MAP_SHARED_VALIDATE)
+        return -EOPNOTSUPP;
+    if ((a[3] & A64_MAP_FIXED) && mem_touches_host(rt, a[0], a[1]))
+        return refuse(rt, "mmap MAP_FIXED", a[0], a[1]);
+    return host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
+}
+
+int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    if (mem_touches_host(rt, a[0], a[1]))
+        return refuse(rt, "munmap", a[0], a[1]);
+    return host_pass(SYS_munmap, a);
+}
+
+int64_t sys_mprotect(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    uint64_t bad;
+    uint64_t prot = flags_guest_to_host(prot_map, COUNT(prot_map), a[2], &bad);
+    if (bad)
+        return -EINVAL;
+    if (mem_touches_host(rt, a[0], a[1]))
+        return refuse(rt, "mprotect", a[0], a[1]);
+    return host_syscall6(SYS_mprotect, a[0], a[1], prot, 0, 0, 0);
+}
+
+/* mremap(old, old_size, new_size, flags, new_addr): flags are the same on
+ * both ABIs; without MREMAP_FIXED the kernel picks a free destination. */
+int64_t sys_mremap(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    if (mem_touches_host(rt, a[0], a[1]))
+        return refuse(rt, "mremap", a[0], a[1]);
+    if ((a[3] & A64_MREMAP_FIXED) && mem_touches_host(rt, a[4], a[2]))
+        return refuse(rt, "mremap MREMAP_FIXED", a[4], a[2]);
+    return host_pass(SYS_mremap, a);
+}
+
+/* MADV_* values are the same on both ABIs (asm-generic/mman-common.h);
+ * MADV_DONTNEED and friends would zero runtime memory, hence the check. */
+int64_t sys_madvise(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    if (mem_touches_host(rt, a[0], a[1]))
+        return refuse(rt, "madvise", a[0], a[1]);
+    return host_pass(SYS_madvise, a);
+}
+
+/* MS_ASYNC/MS_INVALIDATE/MS_SYNC are the same; none of these can harm the
+ * host's memory, so no range check. */
+int64_t sys_msync(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_msync, a); }
+int64_t sys_mlock(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_mlock, a); }
+int64_t sys_munlock(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_munlock, a); }

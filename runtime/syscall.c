@@ -1,0 +1,111 @@
+/*
+ * syscall.c - the guest's SVC #0: decode, dispatch, log.
+ *
+ * The lifted code stores the guest registers and calls dbt_rt_syscall at
+ * every SVC.  The AArch64 Linux convention: the number in x8, arguments in
+ * x0-x5, the result (a value, or -errno in [-4095, -1]) back in x0; every
+ * other register is preserved.
+ *
+ * The numbers, names and handlers come from one table, syscall_table.h;
+ * the array below is indexed by number.  A handler translates what differs
+ * between the AArch64 and x86-64 ABIs (runtime/sys_<family>.c) and usually
+ * ends in a raw host system call.  Numbers that are unknown, or known but
+ * not implemented, return -ENOSYS, as a kernel without the call would.
+ *
+ * DBT_LOG=syscall traces each call:
+ *
+ *     dbt: syscall openat(0xffffffffffffff9c, 0x49c2d8, 0x80000, 0x0) = 3
+ *     dbt: syscall openat(0xffffffffffffff9c, 0x49c2e0, 0x0, 0x0) = -2 ENOENT
+ *     dbt: unimplemented syscall clone (nr 220)
+ *
+ * This file also holds the flag-translation helper all families use.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+
+#include "runtime.h"
+
+typedef struct SyscallDef {
+    const char *name;      /* name without the sys_ prefix; NULL: unknown number */
+    unsigned nargs;        /* arguments worth logging */
+    SysHandler handler;    /* NULL: known but not implemented */
+} SyscallDef;
+
+static const SyscallDef syscalls[A64_NR_SYSCALLS] = {
+#define SYS_ROW_(nr, name, nargs, handler) [nr] = {#name, nargs, handler},
+#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL},
+    SYSCALL_TABLE(SYS_ROW_, SYS_NONE_ROW_)
+#undef SYS_ROW_
+#undef SYS_NONE_ROW_
+};
+
+static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a, int64_t ret)
+{
+    char args[6 * 20 + 8] = "";
+    size_t n = 0;
+    for (unsigned i = 0; i < def->nargs && i < 6; i++)
+        n += (size_t)snprintf(args + n, sizeof args - n, "%s0x%llx", i ? ", " : "",
+                              (unsigned long long)a[i]);
+    if (ret < 0 && ret >= -4095) {
+        const char *err = strerrorname_np((int)-ret);
+        rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = %lld %s", def->name, args, (long long)ret,
+               err ? err : "");
+    } else {
+        rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = %lld (0x%llx)", def->name, args,
+               (long long)ret, (unsigned long long)ret);
+    }
+}
+
+void dbt_rt_syscall(CpuState *s)
+{
+    Runtime *rt = rt_of(s);
+    uint64_t nr = s->x[8];
+    const uint64_t a[6] = {s->x[0], s->x[1], s->x[2], s->x[3], s->x[4], s->x[5]};
+    const SyscallDef *def = nr < A64_NR_SYSCALLS ? &syscalls[nr] : NULL;
+    if (!def || !def->handler) {
+        rt_log(rt, LOG_SYSCALL, "unimplemented syscall %s (nr %llu)",
+               def && def->name ? def->name : "?", (unsigned long long)nr);
+        s->x[0] = (uint64_t)-ENOSYS;
+        return;
+    }
+    int64_t ret = def->handler(rt, s, a);
+    if (rt_log_on(rt, LOG_SYSCALL))
+        log_call(rt, def, a, ret);
+    s->x[0] = (uint64_t)ret;
+}
+
+/* ---- flag translation -------------------------------------------------- */
+
+/* A row whose guest and host values are equal copies a (possibly multi-bit)
+ * field unchanged; otherwise all of the row's bits must be set to set the
+ * other side's.  A zero on one side means "no equivalent: drop". */
+static uint64_t translate(const FlagMap *map, unsigned n, uint64_t v, int to_host,
+                          uint64_t *unknown)
+{
+    uint64_t out = 0, seen = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t from = to_host ? map[i].guest : map[i].host;
+        uint64_t to = to_host ? map[i].host : map[i].guest;
+        if (!from)
+            continue;
+        seen |= from;
+        if (from == to)
+            out |= v & from;
+        else if ((v & from) == from)
+            out |= to;
+    }
+    if (unknown)
+        *unknown = v & ~seen;
+    return out;
+}
+
+uint64_t flags_guest_to_host(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown)
+{
+    return translate(map, n, v, 1, unknown);
+}
+
+uint64_t flags_host_to_guest(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown)
+{
+    return translate(map, n, v, 0, unknown);
+}

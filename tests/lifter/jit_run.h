@@ -1,0 +1,55 @@
+/*
+ * jit_run.h - lift a few instruction words, compile them and run them on a
+ * CpuState, with stand-ins for the runtime entry points that record calls.
+ *
+ * The JIT path: lifter -> verify -> LLVMRunPasses("default<O2>") -> MCJIT.
+ *
+ * TODO(offline path): STYLE.md wants every case run through the offline path
+ * too.  Once aot/codegen.c exposes its module -> object emitter, add a second
+ * backend here that emits the same (optimized) module with it to an ELF
+ * object, links it into a shared object with lld (or loads the object with
+ * RuntimeDyld), dlopen()s it and runs g_0000000000400000 on the same state;
+ * lifter_test then runs every case through both and reports each path.
+ */
+#ifndef DBT_TEST_JIT_RUN_H
+#define DBT_TEST_JIT_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu_state.h"
+
+/* What the lifted code asked of the runtime while it ran.  The stand-ins find
+ * it through CpuState.thread (the field is the runtime's, opaque to the
+ * lifted code), so no global state is needed. */
+typedef struct RtLog {
+    unsigned traps;        /* dbt_rt_trap calls */
+    uint32_t trap_kind;    /* kind of the first */
+    uint32_t trap_insn;    /* its instruction word */
+    uint64_t trap_pc;      /* s->pc at the first */
+    unsigned lookups;      /* dbt_rt_lookup calls (branches out of the case) */
+    uint64_t lookup_pc;    /* target of the first */
+    unsigned syscalls;     /* dbt_rt_syscall calls */
+    unsigned cache_ops;    /* dbt_rt_cache_op calls */
+    unsigned sysreg_reads; /* dbt_rt_read_sysreg calls (each returns 0) */
+} RtLog;
+
+typedef struct JitOptions {
+    bool optimize;     /* run default<O2> before code generation */
+    bool keep_ir;      /* return the lifted and the optimized IR */
+} JitOptions;
+
+typedef struct JitResult {
+    char *ir_lifted;        /* malloc'd IR as lifted (keep_ir), or NULL */
+    char *ir_optimized;     /* malloc'd IR after optimization (keep_ir), or NULL */
+    size_t untranslated;    /* instructions the lifter turned into a trap */
+} JitResult;
+
+/* Lift WORDS[0..N) followed by RET at CASE_CODE_BASE as one guest function,
+ * compile it and run it on S (s->thread is set to LOG).  Returns 0, or -1
+ * with a message in ERR if the IR is invalid or does not compile. */
+int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuState *s, RtLog *log,
+                 JitResult *res, char *err, size_t errlen);
+
+#endif
