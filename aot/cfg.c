@@ -131,6 +131,7 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
     for (size_t i = 0; i < f->nleaders; i++) {
         uint64_t next = i + 1 < f->nleaders ? f->leaders[i + 1] : UINT64_MAX;
         uint64_t a = f->leaders[i];
+        bool ended = false;
         for (;;) {
             uint32_t w;
             uint64_t t;
@@ -138,15 +139,18 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
                 break;
             enum A64Flow flow = a64_classify(w, a, &t);
             a += 4;
-            if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL)
+            if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL) {
+                ended = true;
                 break;
+            }
         }
         f->ends[i] = a;
         f->ninsns += (a - f->leaders[i]) / 4;
-        /* Falling off the end of the extent continues in the code after
-         * it, as a tail call. */
-        if (a < next && (!in_extent(f, a)))
-            add_function(c, a);
+        /* A block that runs off the end of the extent (typically after a
+         * call to a noreturn function, before padding) falls through at run
+         * time to whatever the runtime finds at that address; it is not made
+         * a function of its own, which would mostly translate padding. */
+        (void)ended;
     }
     addrset_free(&leaders);
     free(work.v);

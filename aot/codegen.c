@@ -29,17 +29,20 @@ int codegen_level_number(const char *cpu_level)
     return 0;
 }
 
+void codegen_init(void)
+{
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+}
+
 int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char *obj_path, Diag *d)
 {
     int rc = -1;
     char *err = NULL;
     LLVMTargetMachineRef tm = NULL;
     LLVMPassBuilderOptionsRef pbo = NULL;
-
-    LLVMInitializeX86TargetInfo();
-    LLVMInitializeX86Target();
-    LLVMInitializeX86TargetMC();
-    LLVMInitializeX86AsmPrinter();
 
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &err)) {
         diag_error(d, "internal error: lifted module does not verify: %.300s", err);

@@ -16,6 +16,8 @@ typedef struct CodegenOptions {
 
 /* x86-64 micro-architecture level number (1-4) of a -march name, or 0. */
 int codegen_level_number(const char *cpu_level);
+/* Initialize LLVM's x86-64 target; call once, before any thread uses it. */
+void codegen_init(void);
 /* Verify, optimize and write MOD as an ELF object to OBJ_PATH. */
 int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char *obj_path, Diag *d);
 

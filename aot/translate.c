@@ -6,12 +6,14 @@
  * long work), which is renamed over the output only when everything
  * succeeded; on any error it is removed.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "translate.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <llvm-c/Core.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +29,33 @@
 #include "lifter.h"
 #include "link.h"
 
-typedef struct Env {
-    const GuestImage *img;
-    const Cfg *cfg;
+/* The module is split into NPARTS partitions, lifted and compiled in
+ * parallel, one LLVM context each.  The split depends only on the input (not
+ * on the number of CPUs), so the output is the same on every machine. */
+enum { NPARTS = 8 };
+
+typedef struct Part {
+    const GuestImage *img;      /* shared, read-only */
+    const Cfg *cfg;             /* shared, read-only */
+    const TranslateOptions *o;  /* shared, read-only */
+    size_t *funcs;              /* indices into cfg->funcs lifted here */
+    size_t nfuncs, ninsns;
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
     Lifter *lifter;
     Decoder *dec;
-} Env;
+    char obj[PATH_MAX + 16];    /* object file written */
+    size_t untranslated;        /* instructions turned into SIGILL traps */
+    unsigned index;             /* which part */
+    Diag diag;                  /* this part's error, if any */
+    int rc;
+} Part;
 
 static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 {
-    const Env *e = ctx;
+    const Part *p = ctx;
     uint8_t b[4];
-    if (!elf_is_code(e->img, pc) || !elf_read(e->img, pc, b, 4))
+    if (!elf_is_code(p->img, pc) || !elf_read(p->img, pc, b, 4))
         return false;
     *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
@@ -46,22 +63,29 @@ static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 
 static bool env_read_data(void *ctx, uint64_t addr, void *buf, size_t n)
 {
-    const Env *e = ctx;
-    return elf_read(e->img, addr, buf, n);
+    const Part *p = ctx;
+    return elf_read(p->img, addr, buf, n);
+}
+
+static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
+{
+    LLVMValueRef f = lift_declare(l, pc);
+    LLVMSetVisibility(f, LLVMHiddenVisibility);
+    return f;
 }
 
 static LLVMValueRef env_function_at(void *ctx, uint64_t pc)
 {
-    const Env *e = ctx;
-    return cfg_find(e->cfg, pc) ? lift_declare(e->lifter, pc) : NULL;
+    const Part *p = ctx;
+    return cfg_find(p->cfg, pc) ? declare_guest_fn(p->lifter, pc) : NULL;
 }
 
 static void env_describe(void *ctx, uint64_t pc, uint32_t w, char *buf, size_t n)
 {
-    const Env *e = ctx;
+    const Part *p = ctx;
     DecInsn di;
-    dec_one(e->dec, w, pc, &di);
-    snprintf(buf, n, "%s", di.text);
+    dec_one(p->dec, w, pc, &di);
+    snprintf(buf, n, "%.*s", (int)(n - 1), di.text);
 }
 
 static double now_s(void)
@@ -77,19 +101,81 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+/* Lift a part's functions and compile them to p->obj. */
+static void part_run(Part *p)
+{
+    const TranslateOptions *o = p->o;
+    for (size_t k = 0; k < p->nfuncs; k++) {
+        const CfgFunc *f = &p->cfg->funcs[p->funcs[k]];
+        declare_guest_fn(p->lifter, f->entry);
+        LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect};
+        LiftStats st;
+        lift_function(p->lifter, &lf, &st);
+        p->untranslated += st.untranslated;
+        if (o->verbose && st.untranslated) {
+            char text[96];
+            env_describe(p, st.first_untranslated, st.first_untranslated_word, text, sizeof text);
+            fprintf(stderr, "dbt-aot: %s: 0x%llx: untranslated instruction (SIGILL if reached): %08x %s%s%s\n",
+                    o->input, (unsigned long long)st.first_untranslated, st.first_untranslated_word, text,
+                    f->name ? " in " : "", f->name ? f->name : "");
+        }
+    }
+    char ir[PATH_MAX + 16];
+    if (o->dump_ir)
+        snprintf(ir, sizeof ir, "%s.%u", o->dump_ir, p->index);
+    CodegenOptions co = {o->opt_level, o->cpu_level, o->dump_ir ? ir : NULL};
+    p->rc = codegen_emit_object(p->mod, &co, p->obj, &p->diag);
+}
+
+/* Worker threads take the next part until none is left. */
+typedef struct Queue {
+    Part *parts;
+    _Atomic unsigned next;
+    _Atomic unsigned done;
+    bool verbose;
+    double t0;
+} Queue;
+
+static double now_s(void);
+
+static void *worker(void *arg)
+{
+    Queue *q = arg;
+    for (;;) {
+        unsigned k = q->next++;
+        if (k >= NPARTS)
+            return NULL;
+        part_run(&q->parts[k]);
+        unsigned n = ++q->done;
+        if (q->verbose)
+            fprintf(stderr, "dbt-aot: compiled %u/%u parts (%.2fs)\n", n, NPARTS, now_s() - q->t0);
+    }
+}
+
+static int cmp_by_size(const void *a, const void *b, void *arg)
+{
+    const Cfg *cfg = arg;
+    const CfgFunc *x = &cfg->funcs[*(const size_t *)a], *y = &cfg->funcs[*(const size_t *)b];
+    if (x->ninsns != y->ninsns)
+        return x->ninsns > y->ninsns ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
 int translate(const TranslateOptions *o, Diag *d)
 {
     int rc = -1;
     GuestImage img;
     Cfg cfg = {0};
-    Decoder *dec = NULL;
-    LLVMContextRef ctx = NULL;
-    LLVMModuleRef mod = NULL;
-    Lifter *lifter = NULL;
+    Part parts[NPARTS];
+    memset(parts, 0, sizeof parts);
     char *runtime_dir = NULL;
-    char tmpdir[PATH_MAX] = "", obj[PATH_MAX + 16] = "", tmpout[PATH_MAX + 32] = "";
+    char tmpdir[PATH_MAX] = "", tmpout[PATH_MAX + 32] = "", meta_obj[PATH_MAX + 16] = "";
     uint64_t *entries = NULL;
     LLVMValueRef *fns = NULL;
+    size_t *order = NULL;
+    LLVMContextRef mctx = NULL;
+    LLVMModuleRef mmod = NULL;
+    Lifter *mlift = NULL;
     double t0 = now_s();
 
     if (elf_load(&img, o->input, d) != 0)
@@ -117,54 +203,11 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     close(fd);
 
-    if (dec_open(&dec) != 0) {
-        diag_error(d, "cannot initialize capstone");
-        goto out;
-    }
     if (cfg_recover(&cfg, &img, o->verbose, d) != 0)
         goto out;
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, now_s() - t0);
-
-    ctx = LLVMContextCreate();
-    mod = LLVMModuleCreateWithNameInContext("dbt-guest", ctx);
-    LLVMSetSourceFileName(mod, "dbt-guest", 9);
-    Env env = {.img = &img, .cfg = &cfg, .dec = dec};
-    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe};
-    lifter = lift_new(mod, &lenv);
-    env.lifter = lifter;
-    entries = malloc(cfg.nfuncs * sizeof *entries);
-    fns = malloc(cfg.nfuncs * sizeof *fns);
-    for (size_t i = 0; i < cfg.nfuncs; i++) {
-        entries[i] = cfg.funcs[i].entry;
-        fns[i] = lift_declare(lifter, entries[i]);
-        LLVMSetLinkage(fns[i], LLVMInternalLinkage);
-    }
-    size_t untranslated = 0, reported = 0;
-    for (size_t i = 0; i < cfg.nfuncs; i++) {
-        const CfgFunc *f = &cfg.funcs[i];
-        LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect};
-        LiftStats st;
-        lift_function(lifter, &lf, &st);
-        untranslated += st.untranslated;
-        if (o->verbose && st.untranslated && reported < 20) {
-            char text[96];
-            env_describe(&env, st.first_untranslated, st.first_untranslated_word, text, sizeof text);
-            fprintf(stderr, "dbt-aot: %s: 0x%llx: untranslated instruction (SIGILL at run time): %08x %s%s%s\n",
-                    o->input, (unsigned long long)st.first_untranslated, st.first_untranslated_word, text,
-                    f->name ? " in " : "", f->name ? f->name : "");
-            reported++;
-        }
-        if (o->verbose && (i + 1) % 500 == 0)
-            fprintf(stderr, "dbt-aot: lifted %zu/%zu functions\n", i + 1, cfg.nfuncs);
-    }
-    if (o->verbose)
-        fprintf(stderr, "dbt-aot: lifted %zu functions, %zu instructions untranslated (%.2fs)\n", cfg.nfuncs,
-                untranslated, now_s() - t0);
-
-    MetaInput mi = {&img, base_name(o->input), entries, fns, cfg.nfuncs, codegen_level_number(o->cpu_level)};
-    meta_emit(mod, &mi);
 
     const char *td = getenv("TMPDIR");
     snprintf(tmpdir, sizeof tmpdir, "%s/dbt-aot.XXXXXX", td && *td ? td : "/tmp");
@@ -173,13 +216,91 @@ int translate(const TranslateOptions *o, Diag *d)
         tmpdir[0] = '\0';
         goto out;
     }
-    snprintf(obj, sizeof obj, "%s/guest.o", tmpdir);
-    CodegenOptions co = {o->opt_level, o->cpu_level, o->dump_ir};
-    if (codegen_emit_object(mod, &co, obj, d) != 0)
-        goto out;
+    codegen_init();
+
+    /* Partition: largest functions first, each to the lightest part. */
+    order = malloc(cfg.nfuncs * sizeof *order);
+    for (size_t i = 0; i < cfg.nfuncs; i++)
+        order[i] = i;
+    qsort_r(order, cfg.nfuncs, sizeof *order, cmp_by_size, &cfg);
+    for (unsigned k = 0; k < NPARTS; k++) {
+        Part *p = &parts[k];
+        p->index = k;
+        p->img = &img;
+        p->cfg = &cfg;
+        p->o = o;
+        p->funcs = malloc((cfg.nfuncs + 1) * sizeof *p->funcs);
+        snprintf(p->obj, sizeof p->obj, "%s/part%u.o", tmpdir, k);
+        p->ctx = LLVMContextCreate();
+        char name[32];
+        snprintf(name, sizeof name, "dbt-guest-%u", k);
+        p->mod = LLVMModuleCreateWithNameInContext(name, p->ctx);
+        LLVMSetSourceFileName(p->mod, name, strlen(name));
+        if (dec_open(&p->dec) != 0) {
+            diag_error(d, "cannot initialize capstone");
+            goto out;
+        }
+        LiftEnv lenv = {p, env_read_code, env_read_data, env_function_at, env_describe};
+        p->lifter = lift_new(p->mod, &lenv);
+    }
+    for (size_t i = 0; i < cfg.nfuncs; i++) {
+        unsigned best = 0;
+        for (unsigned k = 1; k < NPARTS; k++)
+            if (parts[k].ninsns < parts[best].ninsns)
+                best = k;
+        parts[best].funcs[parts[best].nfuncs++] = order[i];
+        parts[best].ninsns += cfg.funcs[order[i]].ninsns;
+    }
+
+    /* Lift and compile the parts on as many threads as there are CPUs. */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned nthreads = ncpu < 1 ? 1 : ncpu > NPARTS ? NPARTS : (unsigned)ncpu;
+    Queue q = {.parts = parts, .verbose = o->verbose, .t0 = t0};
+    pthread_t th[NPARTS];
+    unsigned started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&th[started], NULL, worker, &q) != 0)
+            break;
+    if (started == 0)
+        worker(&q);
+    for (unsigned j = 0; j < started; j++)
+        pthread_join(th[j], NULL);
+    size_t untranslated = 0;
+    for (unsigned k = 0; k < NPARTS; k++) {
+        if (parts[k].rc != 0) {
+            *d = parts[k].diag;
+            goto out;
+        }
+        untranslated += parts[k].untranslated;
+    }
     if (o->verbose)
-        fprintf(stderr, "dbt-aot: code generated (%.2fs)\n", now_s() - t0);
-    LinkInput li = {obj, runtime_dir, tmpout, o->verbose};
+        fprintf(stderr, "dbt-aot: %zu instructions untranslated (SIGILL if reached)\n", untranslated);
+
+    /* The metadata module: function table, guest image, DbtMeta. */
+    mctx = LLVMContextCreate();
+    mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
+    LLVMSetSourceFileName(mmod, "dbt-meta", 8);
+    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL};
+    mlift = lift_new(mmod, &menv);
+    entries = malloc(cfg.nfuncs * sizeof *entries);
+    fns = malloc(cfg.nfuncs * sizeof *fns);
+    for (size_t i = 0; i < cfg.nfuncs; i++) {
+        entries[i] = cfg.funcs[i].entry;
+        fns[i] = declare_guest_fn(mlift, entries[i]);
+    }
+    MetaInput mi = {&img, base_name(o->input), entries, fns, cfg.nfuncs, codegen_level_number(o->cpu_level)};
+    meta_emit(mmod, &mi);
+    snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
+    CodegenOptions co = {0, o->cpu_level, NULL};
+    if (codegen_emit_object(mmod, &co, meta_obj, d) != 0)
+        goto out;
+
+    const char *objs[NPARTS + 2];
+    objs[0] = meta_obj;
+    for (unsigned k = 0; k < NPARTS; k++)
+        objs[k + 1] = parts[k].obj;
+    objs[NPARTS + 1] = NULL;
+    LinkInput li = {objs, runtime_dir, tmpout, o->verbose};
     if (link_output(&li, d) != 0)
         goto out;
     if (rename(tmpout, o->output) != 0) {
@@ -193,19 +314,31 @@ int translate(const TranslateOptions *o, Diag *d)
 out:
     if (tmpout[0])
         unlink(tmpout);
-    if (obj[0])
-        unlink(obj);
+    for (unsigned k = 0; k < NPARTS; k++) {
+        Part *p = &parts[k];
+        if (p->obj[0])
+            unlink(p->obj);
+        lift_free(p->lifter);
+        if (p->mod)
+            LLVMDisposeModule(p->mod);
+        if (p->ctx)
+            LLVMContextDispose(p->ctx);
+        dec_close(p->dec);
+        free(p->funcs);
+    }
+    if (meta_obj[0])
+        unlink(meta_obj);
+    lift_free(mlift);
+    if (mmod)
+        LLVMDisposeModule(mmod);
+    if (mctx)
+        LLVMContextDispose(mctx);
     if (tmpdir[0])
         rmdir(tmpdir);
+    free(order);
     free(entries);
     free(fns);
-    lift_free(lifter);
-    if (mod)
-        LLVMDisposeModule(mod);
-    if (ctx)
-        LLVMContextDispose(ctx);
     cfg_free(&cfg);
-    dec_close(dec);
     free(runtime_dir);
     elf_free(&img);
     return rc;

@@ -178,6 +178,46 @@ LLVMValueRef fp_bits_iszero(Lifter *l, LLVMValueRef x)
     return LLVMBuildICmp(l->b, LLVMIntEQ, magnitude(l, x), splat_int(t, 0), "");
 }
 
+/* ---- rare paths ----------------------------------------------------------- */
+
+/* Any lane of COND (i1 or <N x i1>). */
+static LLVMValueRef any_lane(Lifter *l, LLVMValueRef cond)
+{
+    LLVMTypeRef t = LLVMTypeOf(cond);
+    if (LLVMGetTypeKind(t) != LLVMVectorTypeKind)
+        return cond;
+    return call_intrinsic(l, "llvm.vector.reduce.or", &t, 1, &cond, 1);
+}
+
+void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp)
+{
+    rp->here = LLVMGetInsertBlock(l->b);
+    rp->slow = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_rare");
+    rp->cont = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_cont");
+    LLVMValueRef br = LLVMBuildCondBr(l->b, any_lane(l, cond), rp->slow, rp->cont);
+    /* branch_weights: the slow path is cold */
+    LLVMMetadataRef md[3] = {
+        LLVMMDStringInContext2(l->ctx, "branch_weights", 14),
+        LLVMValueAsMetadata(c32(l, 1)),
+        LLVMValueAsMetadata(c32(l, 2000)),
+    };
+    LLVMValueRef node = LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, md, 3));
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(l->ctx, "prof", 4), node);
+    LLVMPositionBuilderAtEnd(l->b, rp->slow);
+}
+
+LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef slow_val)
+{
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(l->b);
+    LLVMBuildBr(l->b, rp->cont);
+    LLVMPositionBuilderAtEnd(l->b, rp->cont);
+    LLVMValueRef phi = LLVMBuildPhi(l->b, LLVMTypeOf(normal), "");
+    LLVMValueRef vals[2] = {normal, slow_val};
+    LLVMBasicBlockRef bbs[2] = {rp->here, slow_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+}
+
 /* ---- NaN propagation ------------------------------------------------------ */
 
 /* The AArch64 NaN for operands OPS (integer bits): first SNaN quieted, else
@@ -195,22 +235,43 @@ static LLVMValueRef pick_nan(Lifter *l, LLVMValueRef *ops_i, unsigned n)
     return r;
 }
 
-LLVMValueRef fp_nan_fix(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n, LLVMValueRef any_nan)
+/* fp_nan_fix, and for FPMulAdd (FMA_RULE, OPS = addend, op1, op2) also "a
+ * quiet NaN addend does not hide the invalid 0 * inf".  The fix-up runs on
+ * a cold path entered only when some lane needs it. */
+static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n,
+                               LLVMValueRef any_nan, bool fma_rule)
 {
-    LLVMValueRef ops_i[3];
     assert(n >= 1 && n <= 3);
+    if (any_nan == NULL)
+        any_nan = LLVMBuildFCmp(l->b, LLVMRealUNO, res, res, "");
+    RarePath rp;
+    rare_begin(l, any_nan, &rp);
+    LLVMValueRef ops_i[3];
     for (unsigned k = 0; k < n; k++)
         ops_i[k] = to_int(l, ops[k]);
     LLVMValueRef ri = to_int(l, res);
-    if (any_nan == NULL)
-        any_nan = fp_bits_isnan(l, ri);
-    LLVMValueRef r = LLVMBuildSelect(l->b, any_nan, pick_nan(l, ops_i, n), ri, "");
-    return to_fp(l, r);
+    LLVMValueRef nan = pick_nan(l, ops_i, n);
+    if (fma_rule) {
+        LLVMValueRef ai = ops_i[0], i1 = ops_i[1], i2 = ops_i[2];
+        LLVMValueRef aq = LLVMBuildAnd(l->b, fp_bits_isnan(l, ai), LLVMBuildNot(l->b, fp_bits_issnan(l, ai), ""), "");
+        LLVMValueRef inf0 = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, i1), fp_bits_iszero(l, i2), ""),
+                                        LLVMBuildAnd(l->b, fp_bits_iszero(l, i1), fp_bits_isinf(l, i2), ""), "");
+        LLVMTypeRef it = LLVMTypeOf(ai);
+        nan = LLVMBuildSelect(l->b, LLVMBuildAnd(l->b, aq, inf0, ""), splat_int(it, default_nan(elem_bits(it))),
+                              nan, "");
+    }
+    LLVMValueRef fixed = to_fp(l, LLVMBuildSelect(l->b, any_nan, nan, ri, ""));
+    return rare_end(l, &rp, to_fp(l, res), fixed);
 }
 
-static LLVMValueRef any_isnan2(Lifter *l, LLVMValueRef ai, LLVMValueRef bi)
+LLVMValueRef fp_nan_fix(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n, LLVMValueRef any_nan)
 {
-    return LLVMBuildOr(l->b, fp_bits_isnan(l, ai), fp_bits_isnan(l, bi), "");
+    return nan_fix_ex(l, res, ops, n, any_nan, false);
+}
+
+static LLVMValueRef any_isnan2(Lifter *l, LLVMValueRef a, LLVMValueRef b)
+{
+    return LLVMBuildFCmp(l->b, LLVMRealUNO, a, b, "");
 }
 
 LLVMValueRef fp_neg(Lifter *l, LLVMValueRef a) { return LLVMBuildFNeg(l->b, a, ""); }
@@ -267,9 +328,8 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
     }
     case FPOP_MAX:
     case FPOP_MIN: {
-        LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
         r = max_min_num(l, a, b, op == FPOP_MAX);
-        return fp_nan_fix(l, r, ops, 2, any_isnan2(l, ai, bi));
+        return fp_nan_fix(l, to_fp(l, r), ops, 2, any_isnan2(l, a, b));
     }
     case FPOP_MAXNM:
     case FPOP_MINNM: {
@@ -308,15 +368,7 @@ LLVMValueRef fp_muladd(Lifter *l, LLVMValueRef addend, LLVMValueRef op1, LLVMVal
     LLVMValueRef args[3] = {op1, op2, addend};
     LLVMValueRef r = call_intrinsic(l, "llvm.fma", &t, 1, args, 3);
     LLVMValueRef ops[3] = {addend, op1, op2};
-    r = to_int(l, fp_nan_fix(l, r, ops, 3, NULL));
-    /* A quiet NaN addend does not hide the invalid 0 * inf. */
-    LLVMValueRef ai = to_int(l, addend), i1 = to_int(l, op1), i2 = to_int(l, op2);
-    LLVMValueRef aq = LLVMBuildAnd(l->b, fp_bits_isnan(l, ai), LLVMBuildNot(l->b, fp_bits_issnan(l, ai), ""), "");
-    LLVMValueRef inf0 = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, i1), fp_bits_iszero(l, i2), ""),
-                                    LLVMBuildAnd(l->b, fp_bits_iszero(l, i1), fp_bits_isinf(l, i2), ""), "");
-    LLVMTypeRef it = LLVMTypeOf(ai);
-    r = LLVMBuildSelect(l->b, LLVMBuildAnd(l->b, aq, inf0, ""), splat_int(it, default_nan(elem_bits(it))), r, "");
-    return to_fp(l, r);
+    return nan_fix_ex(l, r, ops, 3, NULL, true);
 }
 
 LLVMValueRef fp_sqrt(Lifter *l, LLVMValueRef a)
@@ -408,7 +460,9 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
             r = LLVMBuildFPTrunc(l->b, r, rt, "");
     } else
         r = LLVMBuildFPTrunc(l->b, a, rt, "");
-    /* FPConvertNaN: sign kept, quiet, fraction's top bits kept. */
+    /* FPConvertNaN: sign kept, quiet, fraction's top bits kept (cold). */
+    RarePath rp;
+    rare_begin(l, LLVMBuildFCmp(l->b, LLVMRealUNO, a, a, ""), &rp);
     LLVMValueRef ai = to_int(l, a);
     LLVMTypeRef rit = as_int_ty(l, rt);
     LLVMValueRef sign = LLVMBuildLShr(l->b, ai, splat_int(LLVMTypeOf(ai), from_bits - 1), "");
@@ -425,7 +479,8 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
     }
     sign = LLVMBuildShl(l->b, sign, splat_int(rit, to_bits - 1), "");
     LLVMValueRef nan = LLVMBuildOr(l->b, LLVMBuildOr(l->b, sign, frac, ""), splat_int(rit, default_nan(to_bits)), "");
-    return to_fp(l, LLVMBuildSelect(l->b, fp_bits_isnan(l, ai), nan, to_int(l, r), ""));
+    LLVMValueRef fixed = to_fp(l, LLVMBuildSelect(l->b, fp_bits_isnan(l, ai), nan, to_int(l, r), ""));
+    return rare_end(l, &rp, r, fixed);
 }
 
 uint64_t fp_expand_imm(unsigned imm8, unsigned nbits)

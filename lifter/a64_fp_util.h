@@ -28,7 +28,9 @@
  *     0*inf): the default NaN 0x7FC00000 / 0x7FF8000000000000 (positive).
  *
  * All NaN decisions are made on the integer bits, never on LLVM float values,
- * so no optimization can change a payload.
+ * so no optimization can change a payload.  The fix-up is a cold block
+ * (rare_begin/rare_end) entered only if a result lane is a NaN: the hot
+ * path is the host instruction plus one unordered compare and branch.
  *
  * Limitations (documented in the handlers too):
  *   - FPCR is treated as 0: round to nearest even, no flush-to-zero
@@ -87,6 +89,20 @@ void wr_half(Lifter *l, unsigned r, LLVMValueRef v, bool hi);
 LLVMValueRef vec_concat(Lifter *l, LLVMValueRef a, LLVMValueRef b);
 /* Elements FIRST, FIRST+STEP, ... (N of them) of V. */
 LLVMValueRef vec_pick(Lifter *l, LLVMValueRef v, unsigned first, unsigned step, unsigned n);
+
+/* ---- cold paths --------------------------------------------------------- */
+
+/* A branch to a cold block taken when COND (i1, or <N x i1>: any lane)
+ * holds: rare_begin leaves the builder in the cold block, the caller
+ * computes SLOW_VAL there, rare_end joins: phi(NORMAL from before, SLOW_VAL).
+ * NORMAL must be computed before rare_begin. */
+typedef struct RarePath {
+    LLVMBasicBlockRef here;  /* block before the branch */
+    LLVMBasicBlockRef slow;  /* the cold block */
+    LLVMBasicBlockRef cont;  /* where both paths join */
+} RarePath;
+void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp);
+LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef slow_val);
 
 /* ---- AArch64 floating-point semantics ------------------------------------ */
 

@@ -83,6 +83,17 @@ struct Lifter {
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
+    /* Registers the function touches: only those live in allocas and are
+     * synced; the others stay in the CpuState throughout. */
+    uint32_t used_x;             /* bit r: X<r> */
+    uint32_t used_v;             /* bit r: V<r> */
+    bool used_sp;                /* SP */
+    uint8_t used_flags;          /* bit f: flag f */
+    /* Sync points, materialized when the function is complete. */
+    LLVMValueRef *syncs;         /* marker calls, erased after use */
+    bool *sync_out;              /* parallel: true = store to CpuState */
+    size_t nsyncs, capsyncs;
+    LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
 };
 

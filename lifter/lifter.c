@@ -73,6 +73,7 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     l->rt_cache = declare_rt(l, RT_SYM_CACHE, void_ty, p_cache, 3);
     LLVMTypeRef p_sysreg[] = {l->ptr, l->i32};
     l->rt_sysreg = declare_rt(l, RT_SYM_SYSREG, l->i64, p_sysreg, 2);
+    l->marker_fn = declare_rt(l, "dbt.lifter.sync", void_ty, NULL, 0);
     return l;
 }
 
@@ -81,6 +82,8 @@ void lift_free(Lifter *l)
     if (l == NULL)
         return;
     LLVMDisposeBuilder(l->b);
+    free(l->syncs);
+    free(l->sync_out);
     free(l);
 }
 
@@ -132,6 +135,7 @@ LLVMValueRef rd_x(Lifter *l, unsigned r)
 {
     if (r == 31)
         return c64(l, 0);
+    l->used_x |= 1u << r;
     return LLVMBuildLoad2(l->b, l->i64, l->x[r], "");
 }
 
@@ -144,8 +148,10 @@ LLVMValueRef rd_reg(Lifter *l, unsigned r, bool sf) { return sf ? rd_x(l, r) : r
 
 LLVMValueRef rd_xsp(Lifter *l, unsigned r)
 {
-    if (r == 31)
+    if (r == 31) {
+        l->used_sp = true;
         return LLVMBuildLoad2(l->b, l->i64, l->sp, "");
+    }
     return rd_x(l, r);
 }
 
@@ -167,6 +173,7 @@ void wr_x(Lifter *l, unsigned r, LLVMValueRef v)
 {
     if (r == 31)
         return;
+    l->used_x |= 1u << r;
     LLVMBuildStore(l->b, to_i64(l, v), l->x[r]);
 }
 
@@ -174,16 +181,26 @@ void wr_reg(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_x(l, 
 
 void wr_xsp(Lifter *l, unsigned r, LLVMValueRef v)
 {
-    if (r == 31)
+    if (r == 31) {
+        l->used_sp = true;
         LLVMBuildStore(l->b, to_i64(l, v), l->sp);
-    else
+    } else
         wr_x(l, r, v);
 }
 
 void wr_reg_sp(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_xsp(l, r, v); }
 
-LLVMValueRef rd_flag(Lifter *l, enum Flag f) { return LLVMBuildLoad2(l->b, l->i1, l->flag[f], ""); }
-void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v) { LLVMBuildStore(l->b, v, l->flag[f]); }
+LLVMValueRef rd_flag(Lifter *l, enum Flag f)
+{
+    l->used_flags |= 1u << f;
+    return LLVMBuildLoad2(l->b, l->i1, l->flag[f], "");
+}
+
+void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v)
+{
+    l->used_flags |= 1u << f;
+    LLVMBuildStore(l->b, v, l->flag[f]);
+}
 
 void set_nzcv(Lifter *l, LLVMValueRef res, LLVMValueRef c, LLVMValueRef v)
 {
@@ -246,10 +263,15 @@ LLVMValueRef cond_holds(Lifter *l, unsigned cond)
 
 /* ---- SIMD&FP registers ---------------------------------------------------- */
 
-LLVMValueRef rd_v(Lifter *l, unsigned r) { return LLVMBuildLoad2(l->b, l->vty, l->vreg[r], ""); }
+LLVMValueRef rd_v(Lifter *l, unsigned r)
+{
+    l->used_v |= 1u << r;
+    return LLVMBuildLoad2(l->b, l->vty, l->vreg[r], "");
+}
 
 void wr_v(Lifter *l, unsigned r, LLVMValueRef v)
 {
+    l->used_v |= 1u << r;
     if (LLVMTypeOf(v) != l->vty)
         v = LLVMBuildBitCast(l->b, v, l->vty, "");
     LLVMBuildStore(l->b, v, l->vreg[r]);
@@ -294,35 +316,75 @@ void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v)
 
 /* ---- state sync ----------------------------------------------------------- */
 
-void lift_sync_out(Lifter *l)
+/* A sync point is a call to a marker function where the loads or stores
+ * go; once the function is lifted we know which registers it uses and
+ * materialize only those (materialize_syncs). */
+static void add_sync(Lifter *l, bool out)
 {
-    for (unsigned r = 0; r < NUM_GPR; r++)
-        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->x[r], ""), cpu_field(l, CPU_OFF_x + 8 * r));
-    LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->sp, ""), cpu_field(l, CPU_OFF_sp));
-    static const unsigned foff[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
-    for (unsigned f = 0; f < 4; f++)
-        LLVMBuildStore(l->b, LLVMBuildZExt(l->b, rd_flag(l, f), l->i8, ""), cpu_field(l, foff[f]));
-    for (unsigned r = 0; r < NUM_VREG; r++) {
-        LLVMValueRef s = LLVMBuildStore(l->b, rd_v(l, r), cpu_field(l, CPU_OFF_vreg + 16 * r));
-        LLVMSetAlignment(s, 16);
+    if (l->nsyncs == l->capsyncs) {
+        l->capsyncs = l->capsyncs ? l->capsyncs * 2 : 64;
+        l->syncs = realloc(l->syncs, l->capsyncs * sizeof *l->syncs);
+        l->sync_out = realloc(l->sync_out, l->capsyncs * sizeof *l->sync_out);
     }
+    l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
+    l->sync_out[l->nsyncs++] = out;
 }
 
-void lift_sync_in(Lifter *l)
+void lift_sync_out(Lifter *l) { add_sync(l, true); }
+void lift_sync_in(Lifter *l) { add_sync(l, false); }
+
+static const unsigned flag_off[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
+
+static void emit_sync_out(Lifter *l)
 {
     for (unsigned r = 0; r < NUM_GPR; r++)
-        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * r), ""), l->x[r]);
-    LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), ""), l->sp);
-    static const unsigned foff[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
-    for (unsigned f = 0; f < 4; f++) {
-        LLVMValueRef b8 = LLVMBuildLoad2(l->b, l->i8, cpu_field(l, foff[f]), "");
-        LLVMBuildStore(l->b, LLVMBuildTrunc(l->b, b8, l->i1, ""), l->flag[f]);
+        if (l->used_x >> r & 1)
+            LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->x[r], ""), cpu_field(l, CPU_OFF_x + 8 * r));
+    if (l->used_sp)
+        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->sp, ""), cpu_field(l, CPU_OFF_sp));
+    for (unsigned f = 0; f < 4; f++)
+        if (l->used_flags >> f & 1) {
+            LLVMValueRef v = LLVMBuildLoad2(l->b, l->i1, l->flag[f], "");
+            LLVMBuildStore(l->b, LLVMBuildZExt(l->b, v, l->i8, ""), cpu_field(l, flag_off[f]));
+        }
+    for (unsigned r = 0; r < NUM_VREG; r++)
+        if (l->used_v >> r & 1) {
+            LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, l->vreg[r], "");
+            LLVMSetAlignment(LLVMBuildStore(l->b, v, cpu_field(l, CPU_OFF_vreg + 16 * r)), 16);
+        }
+}
+
+static void emit_sync_in(Lifter *l)
+{
+    for (unsigned r = 0; r < NUM_GPR; r++)
+        if (l->used_x >> r & 1)
+            LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * r), ""), l->x[r]);
+    if (l->used_sp)
+        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), ""), l->sp);
+    for (unsigned f = 0; f < 4; f++)
+        if (l->used_flags >> f & 1) {
+            LLVMValueRef b8 = LLVMBuildLoad2(l->b, l->i8, cpu_field(l, flag_off[f]), "");
+            LLVMBuildStore(l->b, LLVMBuildTrunc(l->b, b8, l->i1, ""), l->flag[f]);
+        }
+    for (unsigned r = 0; r < NUM_VREG; r++)
+        if (l->used_v >> r & 1) {
+            LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, cpu_field(l, CPU_OFF_vreg + 16 * r), "");
+            LLVMSetAlignment(v, 16);
+            LLVMBuildStore(l->b, v, l->vreg[r]);
+        }
+}
+
+static void materialize_syncs(Lifter *l)
+{
+    for (size_t i = 0; i < l->nsyncs; i++) {
+        LLVMPositionBuilderBefore(l->b, l->syncs[i]);
+        if (l->sync_out[i])
+            emit_sync_out(l);
+        else
+            emit_sync_in(l);
+        LLVMInstructionEraseFromParent(l->syncs[i]);
     }
-    for (unsigned r = 0; r < NUM_VREG; r++) {
-        LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, cpu_field(l, CPU_OFF_vreg + 16 * r), "");
-        LLVMSetAlignment(v, 16);
-        LLVMBuildStore(l->b, v, l->vreg[r]);
-    }
+    l->nsyncs = 0;
 }
 
 /* ---- blocks and control flow ---------------------------------------------- */
@@ -495,6 +557,10 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     l->fn = lift_declare(l, f->entry);
     l->cpu = LLVMGetParam(l->fn, 0);
     assert(LLVMCountBasicBlocks(l->fn) == 0 && "function lifted twice");
+    l->used_x = l->used_v = 0;
+    l->used_sp = false;
+    l->used_flags = 0;
+    l->nsyncs = 0;
 
     LLVMBasicBlockRef entry = lift_new_block(l, "entry");
     for (unsigned r = 0; r < NUM_GPR; r++)
@@ -530,6 +596,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         if (!l->terminated)
             lift_branch(l, f->ends[i]); /* fall through */
     }
+    materialize_syncs(l);
     free(l->blocks);
     l->blocks = NULL;
     l->func = NULL;

@@ -66,13 +66,23 @@ int link_output(const LinkInput *in, Diag *d)
     snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, RUNTIME_ARCHIVE);
     snprintf(script, sizeof script, "%s/%s", in->runtime_dir, LINKER_SCRIPT);
     snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
-    const char *argv[] = {
+    const char *head[] = {
         DBT_LLD, "-o", in->output, "--image-base=" DBT_IMAGE_BASE,
         "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2", "--hash-style=gnu", "-z", "noexecstack",
         "-z", "relro", "-z", "now", "-T", script,
-        DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN, in->object, archive,
-        libdir, "-lc", DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL,
+        DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN,
     };
+    const char *tail[] = {archive, libdir, "-lc", DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
+    size_t nobj = 0;
+    while (in->objects[nobj])
+        nobj++;
+    size_t nh = sizeof head / sizeof *head, nt = sizeof tail / sizeof *tail;
+    const char **argv = malloc((nh + nobj + nt) * sizeof *argv);
+    if (argv == NULL)
+        return diag_error(d, "out of memory");
+    memcpy(argv, head, sizeof head);
+    memcpy(argv + nh, in->objects, nobj * sizeof *argv);
+    memcpy(argv + nh + nobj, tail, sizeof tail);
     if (in->verbose) {
         fprintf(stderr, "dbt-aot: link:");
         for (const char **a = argv; *a; a++)
@@ -80,13 +90,16 @@ int link_output(const LinkInput *in, Diag *d)
         fputc('\n', stderr);
     }
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        free(argv);
         return diag_error(d, "cannot run the linker: %s", strerror(errno));
+    }
     if (pid == 0) {
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "dbt-aot: error: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    free(argv);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)

@@ -10,7 +10,7 @@
 #include "diag.h"
 
 typedef struct LinkInput {
-    const char *object;      /* the translated code + metadata */
+    const char *const *objects; /* the translated code + metadata, NULL-terminated */
     const char *runtime_dir; /* holds libdbt_runtime.a and x86_64-output.ld */
     const char *output;      /* the path to write (written by lld directly) */
     bool verbose;            /* print the lld command line */

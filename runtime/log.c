@@ -53,12 +53,12 @@ void rt_log_init(Runtime *rt, const char *spec)
         unsigned flag = 0;
         if (len == 3 && memcmp(spec, "all", 3) == 0)
             flag = LOG_ALL;
-        for (unsigned i = 0; i < sizeof categories / sizeof categories[0]; i++)
+        for (unsigned i = 0; i < ARRAY_LEN(categories); i++)
             if (strlen(categories[i].name) == len && memcmp(spec, categories[i].name, len) == 0)
                 flag = categories[i].flag;
         if (len && !flag) {
             char known[256] = "all";
-            for (unsigned i = 0; i < sizeof categories / sizeof categories[0]; i++) {
+            for (unsigned i = 0; i < ARRAY_LEN(categories); i++) {
                 strncat(known, ",", sizeof known - strlen(known) - 1);
                 strncat(known, categories[i].name, sizeof known - strlen(known) - 1);
             }

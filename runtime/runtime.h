@@ -110,6 +110,8 @@ typedef struct Thread {
     CpuState *cpu;      /* this thread's registers */
 } Thread;
 
+#define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
+
 static inline Runtime *rt_of(const CpuState *s) { return ((Thread *)s->thread)->rt; }
 
 static inline uint64_t page_down(uint64_t x) { return x & ~(uint64_t)(A64_PAGE_SIZE - 1); }

@@ -52,12 +52,10 @@ static const FlagMap open_flags[] = {
     {A64_O_TMPFILE_BIT, O_TMPFILE & ~O_DIRECTORY},
 };
 
-#define COUNT(t) (unsigned)(sizeof(t) / sizeof((t)[0]))
-
 static uint64_t guest_to_host_open_flags(const Runtime *rt, uint64_t v)
 {
     uint64_t unknown;
-    uint64_t host = flags_guest_to_host(open_flags, COUNT(open_flags), v, &unknown);
+    uint64_t host = flags_guest_to_host(open_flags, ARRAY_LEN(open_flags), v, &unknown);
     if (unknown)
         rt_log(rt, LOG_SYSCALL, "open flags 0%llo not translatable: dropped",
                (unsigned long long)unknown);
@@ -66,7 +64,7 @@ static uint64_t guest_to_host_open_flags(const Runtime *rt, uint64_t v)
 
 static uint64_t host_to_guest_open_flags(uint64_t v)
 {
-    return flags_host_to_guest(open_flags, COUNT(open_flags), v, NULL);
+    return flags_host_to_guest(open_flags, ARRAY_LEN(open_flags), v, NULL);
 }
 
 static void host_to_guest_stat(struct a64_stat *g, const struct stat *h)
@@ -144,7 +142,7 @@ int64_t sys_fcntl(Runtime *rt, CpuState *s, const uint64_t *a)
     }
     if (cmd == A64_F_SETFL)
         return host_syscall6(SYS_fcntl, a[0], F_SETFL, guest_to_host_open_flags(rt, a[2]), 0, 0, 0);
-    for (unsigned i = 0; i < COUNT(fcntl_same); i++)
+    for (unsigned i = 0; i < ARRAY_LEN(fcntl_same); i++)
         if (fcntl_same[i] == cmd)
             return host_pass(SYS_fcntl, a);
     rt_log(rt, LOG_SYSCALL, "fcntl command %d not supported", cmd);
@@ -163,7 +161,7 @@ static const uint32_t ioctl_same[] = {
 int64_t sys_ioctl(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint32_t req = (uint32_t)a[1];
-    for (unsigned i = 0; i < COUNT(ioctl_same); i++)
+    for (unsigned i = 0; i < ARRAY_LEN(ioctl_same); i++)
         if (ioctl_same[i] == req)
             return host_pass(SYS_ioctl, a);
     rt_log(rt, LOG_SYSCALL, "ioctl request 0x%x not supported", req);

@@ -44,6 +44,9 @@
  * kernel's brk, randomized by up to a few GiB); guests stay out of it. */
 #define HOST_HEAP_WINDOW (1ull << 40)
 
+/* Not in glibc's headers; the x86-64 kernel's value (asm-generic). */
+#define HOST_PROT_SEM 0x8
+
 /* Linker-defined bounds of this program's image. */
 extern const char __executable_start[] __attribute__((weak, visibility("hidden")));
 extern const char _end[] __attribute__((weak, visibility("hidden")));
@@ -52,7 +55,7 @@ static const FlagMap prot_map[] = {
     {A64_PROT_READ, PROT_READ},
     {A64_PROT_WRITE, PROT_WRITE},
     {A64_PROT_EXEC, PROT_EXEC},
-    {A64_PROT_SEM, PROT_SEM},
+    {A64_PROT_SEM, HOST_PROT_SEM},
     {A64_PROT_BTI, 0},          /* no branch target checks on the host */
     {A64_PROT_MTE, 0},          /* no memory tagging on the host */
     {A64_PROT_GROWSDOWN, PROT_GROWSDOWN},
@@ -77,8 +80,6 @@ static const FlagMap map_map[] = {
     {A64_MAP_FIXED_NOREPLACE, MAP_FIXED_NOREPLACE},
     {A64_MAP_HUGE_MASK, A64_MAP_HUGE_MASK}, /* page-size field, same encoding */
 };
-
-#define COUNT(t) (unsigned)(sizeof(t) / sizeof((t)[0]))
 
 /* ---- host ranges ------------------------------------------------------- */
 
@@ -204,7 +205,7 @@ int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
     if (want < rt->brk_start)
         return (int64_t)old;
     uint64_t old_end = page_up(old), new_end = page_up(want);
-    if (new_end < old_end) /* wrapped */
+    if (new_end < want) /* page_up wrapped around */
         return (int64_t)old;
     if (new_end > old_end) {
         uint64_t len = new_end - old_end;
@@ -230,8 +231,8 @@ int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t bad_prot, bad_flags;
-    uint64_t prot = flags_guest_to_host(prot_map, COUNT(prot_map), a[2], &bad_prot);
-    uint64_t flags = flags_guest_to_host(map_map, COUNT(map_map), a[3], &bad_flags);
+    uint64_t prot = flags_guest_to_host(prot_map, ARRAY_LEN(prot_map), a[2], &bad_prot);
+    uint64_t flags = flags_guest_to_host(map_map, ARRAY_LEN(map_map), a[3], &bad_flags);
     if (bad_prot)
         return -EINVAL;
     if (bad_flags && (a[3] & A64_MAP_SHARED_VALIDATE) == A64_MAP_SHARED_VALIDATE)
@@ -251,7 +252,7 @@ int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_mprotect(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t bad;
-    uint64_t prot = flags_guest_to_host(prot_map, COUNT(prot_map), a[2], &bad);
+    uint64_t prot = flags_guest_to_host(prot_map, ARRAY_LEN(prot_map), a[2], &bad);
     if (bad)
         return -EINVAL;
     if (mem_touches_host(rt, a[0], a[1]))

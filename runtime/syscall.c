@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -51,9 +52,10 @@ static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a
         const char *err = strerrorname_np((int)-ret);
         rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = %lld %s", def->name, args, (long long)ret,
                err ? err : "");
+    } else if (ret >= 0 && ret < 0x10000) {
+        rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = %lld", def->name, args, (long long)ret);
     } else {
-        rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = %lld (0x%llx)", def->name, args,
-               (long long)ret, (unsigned long long)ret);
+        rt_log(rt, LOG_SYSCALL, "syscall %s(%s) = 0x%llx", def->name, args, (unsigned long long)ret);
     }
 }
 

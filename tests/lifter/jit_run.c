@@ -147,12 +147,39 @@ static LLVMTargetMachineRef host_machine(void)
     return tm;
 }
 
-static char *take_ir(LLVMModuleRef mod)
+/* MCJIT's C API builds its own target machine for a generic x86-64 CPU,
+ * which lacks CMPXCHG16B: 128-bit atomics (LDXP/STXP, CASP) would become
+ * calls to libatomic that do not resolve.  Per-function attributes make the
+ * optimizer and the code generator use the host CPU, as the runtime JIT
+ * does. */
+static void target_host_cpu(LLVMContextRef ctx, LLVMModuleRef mod)
+{
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    for (LLVMValueRef f = LLVMGetFirstFunction(mod); f != NULL; f = LLVMGetNextFunction(f)) {
+        if (LLVMIsDeclaration(f))
+            continue;
+        LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                LLVMCreateStringAttribute(ctx, "target-cpu", 10, cpu, (unsigned)strlen(cpu)));
+        LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                LLVMCreateStringAttribute(ctx, "target-features", 15, features,
+                                                          (unsigned)strlen(features)));
+    }
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+}
+
+static void print_ir(FILE *out, const char *what, LLVMModuleRef mod)
 {
     char *ir = LLVMPrintModuleToString(mod);
-    char *copy = strdup(ir);
+    fprintf(out, "--- %s IR ---\n%s", what, ir);
+    fflush(out);
     LLVMDisposeMessage(ir);
-    return copy;
+}
+
+static void set_stage(const JitOptions *opt, enum JitStage st)
+{
+    if (opt->stage != NULL)
+        *opt->stage = st;
 }
 
 int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuState *s, RtLog *log,
@@ -193,6 +220,7 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     LLVMSetModuleDataLayout(mod, dl);
     LLVMDisposeTargetData(dl);
 
+    set_stage(opt, STAGE_LIFT);
     LiftEnv env = {.ctx = &cc, .read_code = read_code, .read_data = read_data, .function_at = function_at};
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
@@ -205,8 +233,8 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     lift_function(l, &f, &st);
     lift_free(l);
     res->untranslated = st.untranslated;
-    if (opt->keep_ir)
-        res->ir_lifted = take_ir(mod);
+    if (opt->ir_out != NULL)
+        print_ir(opt->ir_out, "lifted", mod);
 
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
         snprintf(err, errlen, "lifted IR does not verify: %s", msg);
@@ -215,7 +243,9 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     LLVMDisposeMessage(msg);
     msg = NULL;
 
+    target_host_cpu(ctx, mod);
     if (opt->optimize) {
+        set_stage(opt, STAGE_OPTIMIZE);
         LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
         LLVMErrorRef e = LLVMRunPasses(mod, "default<O2>", tm, po);
         LLVMDisposePassBuilderOptions(po);
@@ -225,10 +255,11 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
             LLVMDisposeErrorMessage(m);
             goto out;
         }
-        if (opt->keep_ir)
-            res->ir_optimized = take_ir(mod);
+        if (opt->ir_out != NULL)
+            print_ir(opt->ir_out, "optimized", mod);
     }
 
+    set_stage(opt, STAGE_CODEGEN);
     struct LLVMMCJITCompilerOptions mo;
     LLVMInitializeMCJITCompilerOptions(&mo, sizeof mo);
     mo.OptLevel = opt->optimize ? 2 : 0;
@@ -263,7 +294,9 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
         goto out;
     }
     s->thread = log;
+    set_stage(opt, STAGE_RUN);
     ((GuestFn)(uintptr_t)addr)(s);
+    set_stage(opt, STAGE_DONE);
     rc = 0;
 
 out:

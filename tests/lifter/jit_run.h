@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu_state.h"
 
@@ -35,14 +36,16 @@ typedef struct RtLog {
     unsigned sysreg_reads; /* dbt_rt_read_sysreg calls (each returns 0) */
 } RtLog;
 
+/* How far jit_run_case got: a crash is reported with the stage it died in. */
+enum JitStage { STAGE_LIFT = 1, STAGE_OPTIMIZE, STAGE_CODEGEN, STAGE_RUN, STAGE_DONE };
+
 typedef struct JitOptions {
-    bool optimize;     /* run default<O2> before code generation */
-    bool keep_ir;      /* return the lifted and the optimized IR */
+    bool optimize;          /* run default<O2> before code generation */
+    FILE *ir_out;           /* if set, print the lifted and the optimized IR here as they come */
+    volatile int *stage;    /* if set, updated with the current enum JitStage */
 } JitOptions;
 
 typedef struct JitResult {
-    char *ir_lifted;        /* malloc'd IR as lifted (keep_ir), or NULL */
-    char *ir_optimized;     /* malloc'd IR after optimization (keep_ir), or NULL */
     size_t untranslated;    /* instructions the lifter turned into a trap */
 } JitResult;
 

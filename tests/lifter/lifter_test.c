@@ -38,9 +38,10 @@ enum { CASE_TIMEOUT_SECONDS = 10 };
 typedef struct Options {
     bool strict;      /* unlisted x0-x30, sp and scratch bytes must be unchanged */
     bool optimize;    /* default<O2> before codegen (-O0 turns it off) */
-    bool show_ir;     /* print the IR of failing cases */
+    bool show_ir;     /* print the IR of every case run, before running it */
     bool fork_cases;  /* run each case in a child process */
     bool verbose;     /* report passing cases too */
+    volatile int *stage; /* enum JitStage of the running case, shared with the child */
     unsigned only_line; /* run only the cases on this line (0: all) */
 } Options;
 
@@ -50,7 +51,7 @@ static void usage(FILE *f)
             "usage: lifter_test [options] CASEFILE...\n"
             "  --strict          also require every unlisted x0-x30, sp and scratch byte unchanged\n"
             "  -O0               do not run the default<O2> pipeline before code generation\n"
-            "  --ir              print the lifted and optimized IR of failing cases\n"
+            "  --ir              print the lifted and the optimized IR of every case run\n"
             "  --line N          run only the case(s) on line N\n"
             "  --no-fork         run cases in this process (for a debugger)\n"
             "  -v                list passing cases too\n"
@@ -105,13 +106,13 @@ static bool check_mem(FILE *out, const CaseMem *m)
     return false;
 }
 
-static void init_scratch(const TestCase *tc)
+/* The scratch area before the case: the default pattern and the inputs. */
+static void initial_scratch(const TestCase *tc, uint8_t *p)
 {
-    uint8_t *p = (uint8_t *)(uintptr_t)CASE_SCRATCH_BASE;
     for (uint64_t i = 0; i < CASE_SCRATCH_SIZE; i++)
         p[i] = case_scratch_byte(CASE_SCRATCH_BASE + i);
     for (size_t k = 0; k < tc->in.nmem; k++)
-        memcpy((uint8_t *)(uintptr_t)tc->in.mem[k].addr, tc->in.mem[k].bytes, tc->in.mem[k].len);
+        memcpy(p + (tc->in.mem[k].addr - CASE_SCRATCH_BASE), tc->in.mem[k].bytes, tc->in.mem[k].len);
 }
 
 /* --strict: every x register, sp and scratch byte the case does not list as
@@ -119,7 +120,7 @@ static void init_scratch(const TestCase *tc)
 static bool check_unlisted(FILE *out, const TestCase *tc, const CpuState *before, const CpuState *after)
 {
     bool ok = true;
-    bool listed[33] = {false}; /* x0-x30, sp */
+    bool listed[32] = {false}; /* x0-x30, sp */
     for (size_t k = 0; k < tc->out.nitems; k++) {
         if (tc->out.items[k].kind == CR_X)
             listed[tc->out.items[k].idx] = true;
@@ -129,67 +130,44 @@ static bool check_unlisted(FILE *out, const TestCase *tc, const CpuState *before
     for (unsigned r = 0; r < 32; r++) {
         uint64_t b = r < 31 ? before->x[r] : before->sp, a = r < 31 ? after->x[r] : after->sp;
         if (!listed[r] && a != b) {
-            fprintf(out, "    %s%u changed (unlisted, --strict): was 0x%llx, now 0x%llx\n", r < 31 ? "x" : "sp",
-                   r < 31 ? r : 0, (unsigned long long)b, (unsigned long long)a);
+            char name[8];
+            snprintf(name, sizeof name, r < 31 ? "x%u" : "sp", r);
+            fprintf(out, "    %s changed but is not listed (--strict): was 0x%llx, now 0x%llx\n", name,
+                    (unsigned long long)b, (unsigned long long)a);
             ok = false;
         }
     }
-    /* The expected memory image: initial contents plus the listed outputs. */
-    static uint8_t want[CASE_SCRATCH_SIZE];
-    for (uint64_t i = 0; i < CASE_SCRATCH_SIZE; i++)
-        want[i] = case_scratch_byte(CASE_SCRATCH_BASE + i);
-    for (size_t k = 0; k < tc->in.nmem; k++)
-        memcpy(want + (tc->in.mem[k].addr - CASE_SCRATCH_BASE), tc->in.mem[k].bytes, tc->in.mem[k].len);
+    static uint8_t was[CASE_SCRATCH_SIZE];
+    static bool checked[CASE_SCRATCH_SIZE]; /* bytes of listed outputs: check_mem's */
+    initial_scratch(tc, was);
+    memset(checked, 0, sizeof checked);
     for (size_t k = 0; k < tc->out.nmem; k++)
-        memcpy(want + (tc->out.mem[k].addr - CASE_SCRATCH_BASE), tc->out.mem[k].bytes, tc->out.mem[k].len);
-    const uint8_t *got = (const uint8_t *)(uintptr_t)CASE_SCRATCH_BASE;
+        memset(checked + (tc->out.mem[k].addr - CASE_SCRATCH_BASE), 1, tc->out.mem[k].len);
+    const uint8_t *now = (const uint8_t *)(uintptr_t)CASE_SCRATCH_BASE;
     for (uint64_t i = 0; i < CASE_SCRATCH_SIZE; i++)
-        if (got[i] != want[i]) {
-            fprintf(out, "    mem[0x%llx] changed (unlisted, --strict): was %02x, now %02x\n",
-                   (unsigned long long)(CASE_SCRATCH_BASE + i), want[i], got[i]);
+        if (!checked[i] && now[i] != was[i]) {
+            fprintf(out, "    mem[0x%llx] changed but is not listed (--strict): was %02x, now %02x\n",
+                    (unsigned long long)(CASE_SCRATCH_BASE + i), was[i], now[i]);
             ok = false;
             break;
         }
     return ok;
 }
 
-/* Run one case in this process; print its report; true if it passed. */
-static bool run_case(const TestCase *tc, const Options *o)
+/* Compare the state after the case with its expected outputs; print the
+ * mismatches to OUT.  True if everything matches. */
+static bool check_case(FILE *out, const TestCase *tc, const Options *o, const CpuState *before,
+                       const CpuState *s, const RtLog *log, const JitResult *jr)
 {
-    CpuState s, before;
-    case_default_state(&s);
-    case_apply_inputs(&tc->in, &s);
-    before = s;
-    init_scratch(tc);
-
-    RtLog log = {0};
-    JitOptions jo = {.optimize = o->optimize, .keep_ir = o->show_ir};
-    JitResult jr;
-    char err[1024];
-    if (jit_run_case(tc->words, tc->nwords, &jo, &s, &log, &jr, err, sizeof err) != 0) {
-        case_header(tc, "FAIL");
-        printf("    case: %s\n    %s\n", tc->text, err);
-        if (o->show_ir && jr.ir_lifted)
-            printf("--- lifted IR ---\n%s", jr.ir_lifted);
-        free(jr.ir_lifted);
-        free(jr.ir_optimized);
-        return false;
-    }
-
-    /* Collect the mismatches into a buffer: the header comes first. */
-    char *report = NULL;
-    size_t report_len = 0;
-    FILE *out = open_memstream(&report, &report_len);
     bool ok = true, trap_listed = false;
     for (size_t k = 0; k < tc->out.nitems; k++) {
         const CaseItem *it = &tc->out.items[k];
-        uint64_t lo, hi;
+        uint64_t lo, hi = 0;
         if (it->kind == CR_TRAP) {
             trap_listed = true;
-            lo = log.traps ? log.trap_kind : 0;
-            hi = 0;
+            lo = log->traps ? log->trap_kind : 0;
         } else {
-            case_read_item(&s, it, &lo, &hi);
+            case_read_item(s, it, &lo, &hi);
         }
         if (lo != it->lo || hi != it->hi) {
             char name[16], want[64], got[64];
@@ -200,44 +178,62 @@ static bool run_case(const TestCase *tc, const Options *o)
             ok = false;
         }
     }
-    if (log.traps && !trap_listed) {
-        fprintf(out, "    unexpected trap (kind %u) at 0x%llx, word %08x%s\n", log.trap_kind,
-               (unsigned long long)log.trap_pc, log.trap_insn,
-               jr.untranslated ? ": the lifter did not translate an instruction" : "");
+    if (log->traps && !trap_listed) {
+        fprintf(out, "    unexpected trap (kind %u) at 0x%llx, word %08x%s\n", log->trap_kind,
+                (unsigned long long)log->trap_pc, log->trap_insn,
+                jr->untranslated ? ": the lifter did not translate an instruction" : "");
         ok = false;
     }
-    if (log.lookups) {
+    if (log->lookups) {
         fprintf(out, "    branched out of the case to 0x%llx (not supported by the oracle)\n",
-               (unsigned long long)log.lookup_pc);
+                (unsigned long long)log->lookup_pc);
         ok = false;
     }
-    if (log.syscalls) {
-        fprintf(out, "    made %u system call(s) (not supported by the runner)\n", log.syscalls);
+    if (log->syscalls) {
+        fprintf(out, "    made %u system call(s) (not supported by the runner)\n", log->syscalls);
         ok = false;
     }
     for (size_t k = 0; k < tc->out.nmem; k++)
         ok &= check_mem(out, &tc->out.mem[k]);
     if (o->strict)
-        ok &= check_unlisted(out, tc, &before, &s);
-    if (!ok && (log.cache_ops || log.sysreg_reads))
+        ok &= check_unlisted(out, tc, before, s);
+    if (!ok && (log->cache_ops || log->sysreg_reads))
         fprintf(out, "    note: %u cache op(s), %u system register read(s) went to the runtime stand-ins\n",
-               log.cache_ops, log.sysreg_reads);
-    fclose(out);
+                log->cache_ops, log->sysreg_reads);
+    return ok;
+}
 
+/* Run one case in this process; print its report; true if it passed. */
+static bool run_case(const TestCase *tc, const Options *o)
+{
+    CpuState s, before;
+    case_default_state(&s);
+    case_apply_inputs(&tc->in, &s);
+    before = s;
+    initial_scratch(tc, (uint8_t *)(uintptr_t)CASE_SCRATCH_BASE);
+
+    if (o->show_ir)
+        case_header(tc, "IR of");
+    RtLog log = {0};
+    JitOptions jo = {.optimize = o->optimize, .ir_out = o->show_ir ? stdout : NULL, .stage = o->stage};
+    JitResult jr;
+    char err[1024];
+    if (jit_run_case(tc->words, tc->nwords, &jo, &s, &log, &jr, err, sizeof err) != 0) {
+        case_header(tc, "FAIL");
+        printf("    case: %s\n    %s\n", tc->text, err);
+        return false;
+    }
+
+    char *report = NULL;
+    size_t report_len = 0;
+    FILE *out = open_memstream(&report, &report_len);
+    bool ok = check_case(out, tc, o, &before, &s, &log, &jr);
+    fclose(out);
     if (!ok || o->verbose)
         case_header(tc, ok ? "ok  " : "FAIL");
-    if (!ok) {
+    if (!ok)
         printf("    case: %s\n%s", tc->text, report);
-        if (o->show_ir) {
-            if (jr.ir_lifted)
-                printf("--- lifted IR ---\n%s", jr.ir_lifted);
-            if (jr.ir_optimized)
-                printf("--- optimized IR ---\n%s", jr.ir_optimized);
-        }
-    }
     free(report);
-    free(jr.ir_lifted);
-    free(jr.ir_optimized);
     return ok;
 }
 
@@ -247,6 +243,7 @@ static bool run_case_isolated(const TestCase *tc, const Options *o)
     if (!o->fork_cases)
         return run_case(tc, o);
     fflush(stdout);
+    *o->stage = 0;
     pid_t pid = fork();
     if (pid < 0) {
         perror("lifter_test: fork");
@@ -266,13 +263,22 @@ static bool run_case_isolated(const TestCase *tc, const Options *o)
         }
     if (WIFEXITED(status))
         return WEXITSTATUS(status) == 0;
+    static const char *const stage_what[] = {
+        [0] = "setting up",
+        [STAGE_LIFT] = "lifting the case (a lifter crash or assertion)",
+        [STAGE_OPTIMIZE] = "optimizing the lifted IR (LLVM crashed)",
+        [STAGE_CODEGEN] = "compiling the lifted IR (LLVM crashed or a symbol did not resolve)",
+        [STAGE_RUN] = "running the lifted code",
+        [STAGE_DONE] = "checking the results",
+    };
+    int st = *o->stage;
     case_header(tc, "FAIL");
     printf("    case: %s\n", tc->text);
     if (WTERMSIG(status) == SIGALRM)
-        printf("    timed out after %d s (an endless loop in the lifted code?)\n", CASE_TIMEOUT_SECONDS);
+        printf("    timed out after %d s while %s\n", CASE_TIMEOUT_SECONDS, stage_what[st]);
     else
-        printf("    the runner died with signal %d (%s) while lifting, compiling or running the case\n",
-               WTERMSIG(status), strsignal(WTERMSIG(status)));
+        printf("    the runner died with signal %d (%s) while %s\n", WTERMSIG(status),
+               strsignal(WTERMSIG(status)), stage_what[st]);
     return false;
 }
 
@@ -356,6 +362,13 @@ int main(int argc, char **argv)
     if (scratch != (void *)(uintptr_t)CASE_SCRATCH_BASE) {
         fprintf(stderr, "lifter_test: cannot map the scratch area at 0x%llx: %s\n",
                 (unsigned long long)CASE_SCRATCH_BASE, scratch == MAP_FAILED ? strerror(errno) : "address taken");
+        return 2;
+    }
+
+    /* The children report how far they got here. */
+    o.stage = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (o.stage == MAP_FAILED) {
+        perror("lifter_test: mmap");
         return 2;
     }
 
