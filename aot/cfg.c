@@ -36,6 +36,9 @@ static void vec_push(Vec *x, uint64_t a)
 
 typedef struct Ctx {
     const GuestImage *img;
+    uint64_t *codeptrs;   /* 8-byte aligned values in the image that point at
+                             code, sorted, unique */
+    size_t ncodeptrs;
     AddrSet funcs;        /* known function entries */
     Vec todo;             /* function entries not explored yet */
 } Ctx;
@@ -47,6 +50,19 @@ static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
         return false;
     *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
+}
+
+static size_t lower_bound(const uint64_t *v, size_t n, uint64_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static void add_function(Ctx *c, uint64_t pc)
@@ -72,6 +88,35 @@ static bool internal_target(const Ctx *c, const CfgFunc *f, uint64_t t)
     return elf_symbol_at(c->img, t) == NULL && !addrset_has(&c->funcs, t);
 }
 
+/* Code addresses the code computes (ADR, ADRP+ADD) that are code labels,
+ * such as __wrap_main passed by _start to __libc_start_main, are function
+ * entries.  (Function symbols are roots already.) */
+static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
+{
+    unsigned rd = w & 31, rn = w >> 5 & 31;
+    if ((w & 0x1F000000u) == 0x10000000u) { /* ADR / ADRP */
+        int64_t imm = ((int64_t)(((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 43) >> 43;
+        if (w >> 31) {
+            page[rd] = (pc & ~0xfffull) + (uint64_t)(imm * 4096);
+        } else {
+            page[rd] = 0;
+            if (elf_is_label(c->img, pc + (uint64_t)imm))
+                add_function(c, pc + (uint64_t)imm);
+        }
+        return;
+    }
+    if ((w & 0xFFC00000u) == 0x91000000u) { /* ADD Xd, Xn, #imm12 */
+        if (page[rn]) {
+            uint64_t v = page[rn] + (w >> 10 & 0xfff);
+            if (elf_is_label(c->img, v))
+                add_function(c, v);
+        }
+        page[rd] = 0;
+        return;
+    }
+    page[rd] = 0;
+}
+
 static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
 {
     AddrSet leaders;
@@ -82,12 +127,14 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
         uint64_t pc = work.v[--work.n];
         if (!addrset_add(&leaders, pc))
             continue;
+        uint64_t page[32] = {0}; /* ADRP results per register, for ADRP+ADD */
         for (uint64_t a = pc;; a += 4) {
             uint32_t w;
             if (!in_extent(f, a) || !read_word(c->img, a, &w))
                 break;
             if (a != pc && addrset_has(&leaders, a))
                 break;
+            note_address(c, w, a, page);
             uint64_t t;
             enum A64Flow flow = a64_classify(w, a, &t);
             if (flow == FLOW_NONE || flow == FLOW_ICALL)
@@ -113,6 +160,19 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             uint64_t br = jts.v[--jts.n];
             uint64_t *targets = NULL;
             size_t nt = cfg_jumptable(c->img, f, br, &targets);
+            if (nt == 0 && f->hi > f->lo) {
+                /* Tables of absolute addresses (computed goto in non-PIC
+                 * code, such as glibc's vfprintf) are found by the data scan:
+                 * every stored pointer into this function is a possible
+                 * target.  Too many only costs block splits. */
+                free(targets);
+                targets = malloc(sizeof *targets);
+                for (size_t k = lower_bound(c->codeptrs, c->ncodeptrs, f->lo);
+                     k < c->ncodeptrs && c->codeptrs[k] < f->hi; k++) {
+                    targets = realloc(targets, (nt + 1) * sizeof *targets);
+                    targets[nt++] = c->codeptrs[k];
+                }
+            }
             if (nt == 0) {
                 (*nunres)++;
                 free(targets);
@@ -178,6 +238,24 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d)
     add_function(&c, img->entry);
     for (size_t i = 0; i < img->nsyms; i++)
         add_function(&c, img->syms[i].addr);
+    /* Scan the image for stored code pointers.  Those that hit code labels
+     * (tables of assembly entry points) are functions; all of them are
+     * candidate targets of BRs whose jump table is not recognized. */
+    AddrSet ptrs;
+    addrset_init(&ptrs);
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const GuestSegment *sg = &img->segs[i];
+        for (uint64_t a = (sg->vaddr + 7) & ~7ull; a + 8 <= sg->vaddr + sg->filesz; a += 8) {
+            uint64_t v;
+            if (!elf_read(img, a, &v, 8) || v == 0 || (v & 3) || !elf_is_code(img, v))
+                continue;
+            addrset_add(&ptrs, v);
+            if (elf_is_label(img, v))
+                add_function(&c, v);
+        }
+    }
+    c.codeptrs = addrset_sorted(&ptrs, &c.ncodeptrs);
+    addrset_free(&ptrs);
 
     size_t cap = 0;
     while (c.todo.n > 0) {
@@ -205,6 +283,7 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d)
     qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
     addrset_free(&c.funcs);
     free(c.todo.v);
+    free(c.codeptrs);
     if (cfg->nfuncs == 0)
         return diag_error_at(d, img->entry, "no code found at the entry point");
     return 0;

@@ -27,6 +27,12 @@ static int cmp_sym(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int read_symbols(GuestImage *img, Elf *e, Diag *d)
 {
     Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
@@ -57,15 +63,34 @@ static int read_symbols(GuestImage *img, Elf *e, Diag *d)
         if (gelf_getsym(data, (int)i, &s) == NULL)
             continue;
         int type = GELF_ST_TYPE(s.st_info);
-        if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || s.st_value == 0)
+        if (s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE || s.st_value == 0)
             continue;
         const char *name = elf_strptr(e, sh.sh_link, s.st_name);
+        if (type == STT_NOTYPE && name && name[0] && name[0] != '$' && elf_is_code(img, s.st_value) &&
+            (s.st_value & 3) == 0) {
+            uint64_t *nl = realloc(img->labels, (img->nlabels + 1) * sizeof *nl);
+            if (nl == NULL) {
+                free(syms);
+                return diag_error(d, "out of memory");
+            }
+            img->labels = nl;
+            img->labels[img->nlabels++] = s.st_value;
+            continue;
+        }
+        if (type != STT_FUNC && type != STT_GNU_IFUNC)
+            continue;
         syms[k].addr = s.st_value;
         syms[k].size = s.st_size;
         syms[k].name = strdup(name ? name : "");
         k++;
     }
     qsort(syms, k, sizeof *syms, cmp_sym);
+    qsort(img->labels, img->nlabels, sizeof *img->labels, cmp_u64);
+    size_t ul = 0;
+    for (size_t i = 0; i < img->nlabels; i++)
+        if (ul == 0 || img->labels[ul - 1] != img->labels[i])
+            img->labels[ul++] = img->labels[i];
+    img->nlabels = ul;
     /* Keep one symbol per address (the largest). */
     size_t u = 0;
     for (size_t i = 0; i < k; i++) {
@@ -234,6 +259,7 @@ void elf_free(GuestImage *img)
     for (size_t i = 0; i < img->nsyms; i++)
         free(img->syms[i].name);
     free(img->syms);
+    free(img->labels);
     free(img->segs);
     free(img->data);
     memset(img, 0, sizeof *img);
@@ -272,6 +298,11 @@ bool elf_is_code(const GuestImage *img, uint64_t vaddr)
             return true;
     }
     return false;
+}
+
+bool elf_is_label(const GuestImage *img, uint64_t vaddr)
+{
+    return img->nlabels && bsearch(&vaddr, img->labels, img->nlabels, sizeof *img->labels, cmp_u64) != NULL;
 }
 
 const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr)

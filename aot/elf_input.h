@@ -40,6 +40,10 @@ typedef struct GuestImage {
     size_t nsegs;
     GuestSymbol *syms;   /* STT_FUNC symbols, sorted by addr, unique addrs */
     size_t nsyms;
+    uint64_t *labels;    /* addresses of STT_NOTYPE code labels (assembly entry
+                            points such as __wrap_main), sorted, unique;
+                            mapping symbols ($x, $d) excluded */
+    size_t nlabels;
 } GuestImage;
 
 /* Read and validate PATH.  0 on success, -1 with D set on failure. */
@@ -53,6 +57,8 @@ void elf_free(GuestImage *img);
 bool elf_read(const GuestImage *img, uint64_t vaddr, void *buf, size_t n);
 /* Whether VADDR lies in an executable segment's file-backed part. */
 bool elf_is_code(const GuestImage *img, uint64_t vaddr);
+/* Whether VADDR is one of the code labels. */
+bool elf_is_label(const GuestImage *img, uint64_t vaddr);
 /* The function symbol starting at VADDR, or NULL. */
 const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr);
 /* The function symbol whose [addr, addr+size) contains VADDR, or NULL. */

@@ -72,7 +72,11 @@ int link_output(const LinkInput *in, Diag *d)
         "-z", "relro", "-z", "now", "-T", script,
         DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN,
     };
-    const char *tail[] = {archive, libdir, "-lc", DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
+    /* libm and libgcc: below x86-64-v3 the code calls fma() and the
+     * half-precision conversion helpers (--as-needed: no dependency when
+     * unused). */
+    const char *tail[] = {archive, libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC,
+                          DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
     size_t nobj = 0;
     while (in->objects[nobj])
         nobj++;
