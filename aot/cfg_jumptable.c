@@ -155,7 +155,12 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
     const Val *v = &r[brw >> 5 & 31];
     if (v->k != V_SUM)
         return 0;
-    size_t limit = cmp[v->idx] >= 0 ? (size_t)cmp[v->idx] + 1 : 4096;
+    /* A CMP of the index register in the window is not necessarily on the
+     * path to this BR, so it is not trusted as the bound: read entries while
+     * they are valid targets (reading past the table only adds block
+     * starts), but at least as many as such a CMP suggests. */
+    size_t bound = cmp[v->idx] >= 0 ? (size_t)cmp[v->idx] + 1 : 0;
+    size_t limit = bound > 4096 ? bound : 4096;
     if (limit > 65536)
         return 0;
     uint64_t *out = malloc(limit * sizeof *out);
@@ -168,8 +173,11 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
             e = (uint64_t)sext(e, v->esize * 8);
         uint64_t t = v->c + (apply_ext(e, v->ext) << v->shift);
         bool ok = (t & 3) == 0 && elf_is_code(img, t) && (f->hi > f->lo ? t >= f->lo && t < f->hi : t >= f->entry);
-        if (!ok)
-            break;
+        if (!ok) {
+            if (i >= bound)
+                break;
+            continue;
+        }
         out[n++] = t;
     }
     /* Unique targets only. */
