@@ -88,9 +88,15 @@ static bool internal_target(const Ctx *c, const CfgFunc *f, uint64_t t)
     return elf_symbol_at(c->img, t) == NULL && !addrset_has(&c->funcs, t);
 }
 
-/* Code addresses the code computes (ADR, ADRP+ADD) that are code labels,
- * such as __wrap_main passed by _start to __libc_start_main, are function
- * entries.  (Function symbols are roots already.) */
+/* A code address that starts a function symbol or a code label. */
+static bool is_entry_candidate(const GuestImage *img, uint64_t v)
+{
+    return elf_symbol_at(img, v) != NULL || elf_is_label(img, v);
+}
+
+/* Code addresses the code computes (ADR, ADRP+ADD) that start a function
+ * symbol or a code label (such as __wrap_main, which _start passes to
+ * __libc_start_main) are function entries: their address is taken. */
 static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
 {
     unsigned rd = w & 31, rn = w >> 5 & 31;
@@ -100,7 +106,7 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
             page[rd] = (pc & ~0xfffull) + (uint64_t)(imm * 4096);
         } else {
             page[rd] = 0;
-            if (elf_is_label(c->img, pc + (uint64_t)imm))
+            if (is_entry_candidate(c->img, pc + (uint64_t)imm))
                 add_function(c, pc + (uint64_t)imm);
         }
         return;
@@ -108,7 +114,7 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
     if ((w & 0xFFC00000u) == 0x91000000u) { /* ADD Xd, Xn, #imm12 */
         if (page[rn]) {
             uint64_t v = page[rn] + (w >> 10 & 0xfff);
-            if (elf_is_label(c->img, v))
+            if (is_entry_candidate(c->img, v))
                 add_function(c, v);
         }
         page[rd] = 0;
@@ -230,17 +236,20 @@ static int cmp_ind(const void *a, const void *b)
     return x->br_pc < y->br_pc ? -1 : x->br_pc > y->br_pc;
 }
 
-int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d)
+int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d)
 {
     memset(cfg, 0, sizeof *cfg);
     Ctx c = {.img = img};
     addrset_init(&c.funcs);
     add_function(&c, img->entry);
-    for (size_t i = 0; i < img->nsyms; i++)
-        add_function(&c, img->syms[i].addr);
-    /* Scan the image for stored code pointers.  Those that hit code labels
-     * (tables of assembly entry points) are functions; all of them are
-     * candidate targets of BRs whose jump table is not recognized. */
+    if (all_symbols)
+        for (size_t i = 0; i < img->nsyms; i++)
+            add_function(&c, img->syms[i].addr);
+    /* Scan the image for stored code pointers.  Those that hit function
+     * symbols or code labels (GOT entries, init_array, IRELATIVE resolvers,
+     * tables of function pointers) are address-taken functions; all of
+     * them are candidate targets of BRs whose jump table is not
+     * recognized. */
     AddrSet ptrs;
     addrset_init(&ptrs);
     for (size_t i = 0; i < img->nsegs; i++) {
@@ -250,7 +259,7 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d)
             if (!elf_read(img, a, &v, 8) || v == 0 || (v & 3) || !elf_is_code(img, v))
                 continue;
             addrset_add(&ptrs, v);
-            if (elf_is_label(img, v))
+            if (is_entry_candidate(img, v))
                 add_function(&c, v);
         }
     }

@@ -2,8 +2,11 @@
  * cfg.h - control-flow recovery: which guest functions exist, where their
  * basic blocks start and end, and where each BR can go.
  *
- * Roots are the entry point and every function symbol in an executable
- * segment.  From each function entry the recovery follows direct branches
+ * Roots are the entry point and the address-taken functions: function
+ * symbols and code labels whose address is stored in the image (GOT,
+ * init_array, IRELATIVE relocations, function-pointer tables) or computed
+ * by ADR/ADRP+ADD in reachable code; with ALL_SYMBOLS every function
+ * symbol is a root too.  From each function entry the recovery follows direct branches
  * (recursive descent): targets inside the function's symbol range become
  * blocks, targets outside it become tail calls to new functions, BL targets
  * become functions.  BR targets come from jump-table recognition
@@ -42,7 +45,7 @@ typedef struct Cfg {
     size_t nunresolved;    /* BRs left to the runtime lookup */
 } Cfg;
 
-int cfg_recover(Cfg *cfg, const GuestImage *img, bool verbose, Diag *d);
+int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d);
 void cfg_free(Cfg *cfg);
 /* The function with entry PC, or NULL. */
 const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);

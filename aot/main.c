@@ -21,10 +21,13 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  -o FILE            write the translated executable to FILE (required)\n"
-            "  -O0, -O1, -O2, -O3 optimization level of the generated code (default -O2)\n"
+            "  -O0, -O1, -O2, -O3 optimization level of the generated code (default -O2;\n"
+            "                     -O3 runs LLVM's full default<O3> pipeline, slower to translate)\n"
             "  --march=LEVEL      x86-64 level the output needs: x86-64, x86-64-v2,\n"
             "                     x86-64-v3 (default), x86-64-v4; the output refuses\n"
             "                     to start on a CPU without it\n"
+            "  --all-functions    translate every function symbol, not only the code\n"
+            "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0 ... FILE.7\n"
             "                     (one file per code partition)\n"
             "  -v, --verbose      report progress and statistics on stderr\n"
@@ -39,11 +42,11 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
-    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM };
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
-        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"output", required_argument, NULL, 'o'},
+        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS}, {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
             o.cpu_level = optarg;
             break;
         case OPT_EMIT_LLVM: o.dump_ir = optarg; break;
+        case OPT_ALL_FUNCTIONS: o.all_functions = true; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

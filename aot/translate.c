@@ -203,7 +203,7 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     close(fd);
 
-    if (cfg_recover(&cfg, &img, o->verbose, d) != 0)
+    if (cfg_recover(&cfg, &img, o->all_functions, o->verbose, d) != 0)
         goto out;
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",

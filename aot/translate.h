@@ -17,6 +17,7 @@ typedef struct TranslateOptions {
     int opt_level;           /* 0-3 */
     const char *cpu_level;   /* x86-64 level, e.g. "x86-64-v3" */
     bool verbose;            /* progress and statistics on stderr */
+    bool all_functions;      /* translate every function symbol, reachable or not */
     const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
 } TranslateOptions;
 
