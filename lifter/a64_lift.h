@@ -170,6 +170,9 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target);
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn);
 /* Indirect jump / return to the i64 guest address DYN. */
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return);
+/* After a call into the runtime or the guest: if OK, reload the state and
+ * go on in a new block; else return to the dispatcher at once. */
+void lift_continue_if(Lifter *l, LLVMValueRef ok);
 /* Trap (SIGILL / SIGTRAP) at the current instruction. */
 void lift_trap(Lifter *l, enum TrapKind kind);
 /* Store the SSA state to CpuState / reload it. */

@@ -31,15 +31,7 @@ static bool lift_svc(Lifter *l, uint32_t insn)
     LLVMBuildStore(l->b, c64(l, next), cpu_field(l, CPU_OFF_pc));
     LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_syscall), l->rt_syscall, &l->cpu, 1, "");
     LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
-    LLVMValueRef same = LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, next), "");
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
-    LLVMBasicBlockRef leave = lift_new_block(l, "sys_leave");
-    LLVMBuildRetVoid(l->b);
-    LLVMBasicBlockRef cont = lift_new_block(l, "sys_cont");
-    LLVMPositionBuilderAtEnd(l->b, here);
-    LLVMBuildCondBr(l->b, same, cont, leave);
-    LLVMPositionBuilderAtEnd(l->b, cont);
-    lift_sync_in(l);
+    lift_continue_if(l, LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, next), ""));
     return true;
 }
 

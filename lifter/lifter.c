@@ -411,9 +411,11 @@ static long leader_index(const LiftFunc *f, uint64_t pc)
 
 static void store_pc(Lifter *l, LLVMValueRef pc) { LLVMBuildStore(l->b, pc, cpu_field(l, CPU_OFF_pc)); }
 
-/* Jump to translated code for the guest address TARGET (constant) or DYN
- * (i64 value) with the state already synced out: a tail call. */
-static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
+/* Call translated code for the guest address TARGET (constant) or DYN (i64
+ * value), with the state already synced out and cpu->pc set to the target:
+ * directly when the target is a known function, else through the runtime's
+ * lookup.  Returns the call. */
+static LLVMValueRef call_guest(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
     if (dyn == NULL)
@@ -423,9 +425,26 @@ static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
         LLVMValueRef args[] = {l->cpu, dyn};
         callee = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "fn");
     }
-    LLVMValueRef call = LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
-    LLVMSetTailCall(call, 1);
+    return LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
+}
+
+/* Jump to TARGET / DYN with the state synced out: a tail call. */
+static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
+{
+    LLVMSetTailCall(call_guest(l, target, dyn), 1);
     LLVMBuildRetVoid(l->b);
+}
+
+void lift_continue_if(Lifter *l, LLVMValueRef ok)
+{
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef leave = lift_new_block(l, "leave");
+    LLVMBuildRetVoid(l->b);
+    LLVMBasicBlockRef cont = lift_new_block(l, "cont");
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, ok, cont, leave);
+    LLVMPositionBuilderAtEnd(l->b, cont);
+    lift_sync_in(l);
 }
 
 void lift_branch(Lifter *l, uint64_t target)
@@ -463,29 +482,14 @@ void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
     uint64_t ret = l->pc + 4;
     LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, l->sp, "");
     lift_sync_out(l);
-    LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
-    if (dyn == NULL)
-        dyn = c64(l, target);
-    store_pc(l, dyn);
-    if (callee == NULL) {
-        LLVMValueRef args[] = {l->cpu, dyn};
-        callee = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "fn");
-    }
-    LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
+    call_guest(l, target, dyn);
     /* Did the guest come back here?  If not (longjmp, unwinding, a
      * coroutine switch), leave: the state in *cpu is the truth. */
     LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
     LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
     LLVMValueRef ok = LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, ret), ""),
                                    LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp, ""), "back");
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
-    LLVMBasicBlockRef leave = lift_new_block(l, "unwind");
-    LLVMBuildRetVoid(l->b);
-    LLVMBasicBlockRef cont = lift_new_block(l, "ret");
-    LLVMPositionBuilderAtEnd(l->b, here);
-    LLVMBuildCondBr(l->b, ok, cont, leave);
-    LLVMPositionBuilderAtEnd(l->b, cont);
-    lift_sync_in(l);
+    lift_continue_if(l, ok);
 }
 
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)

@@ -1,0 +1,75 @@
+#!/bin/bash
+# fetch.sh - get GCC 12's C torture tests reproducibly, without changing the
+# system's configuration (no apt sources, no installed packages).
+#
+#   fetch.sh
+#
+# Downloads Debian's gcc-12-source package (`apt-get download`, into the
+# current directory of the cache) and unpacks from the gcc-12.2.0-dfsg.tar.xz
+# inside it only
+#     gcc/testsuite/gcc.c-torture/execute/   (with its ieee/ subdirectory)
+#     gcc/testsuite/gcc.dg/vect/
+# into $DBT_CACHE_DIR/gcc-testsuite/.  Runs that find the files already there
+# do nothing.  Prints the path of the execute/ directory on stdout.
+#
+# Environment:
+#   DBT_CACHE_DIR   cache directory (default: build/torture-cache)
+# Exit status: 0 done, 1 the download or an extraction failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cache=${DBT_CACHE_DIR:-$root/build/torture-cache}
+suite=$cache/gcc-testsuite
+execute=$suite/gcc/testsuite/gcc.c-torture/execute
+stamp=$suite/.complete
+
+if [[ -f $stamp && -d $execute ]]; then
+  echo "$execute"
+  exit 0
+fi
+
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+suite=$cache/gcc-testsuite
+execute=$suite/gcc/testsuite/gcc.c-torture/execute
+stamp=$suite/.complete
+
+shopt -s nullglob
+debs=("$cache"/gcc-12-source_*.deb)
+if ((${#debs[@]} == 0)); then
+  echo "fetch.sh: downloading gcc-12-source into $cache" >&2
+  # apt-get download writes into the current directory; it needs the package
+  # lists (`apt-get update`) but changes nothing in the system.
+  if ! (cd "$cache" && apt-get download gcc-12-source >&2); then
+    echo "fetch.sh: error: apt-get download gcc-12-source failed (run apt-get update first?)" >&2
+    exit 1
+  fi
+  debs=("$cache"/gcc-12-source_*.deb)
+  ((${#debs[@]} > 0)) || { echo "fetch.sh: error: no gcc-12-source_*.deb in $cache" >&2; exit 1; }
+fi
+deb=${debs[-1]}
+
+unpacked=$cache/deb
+tarball=$(find "$unpacked" -name 'gcc-12*.tar.xz' 2>/dev/null | head -n 1 || true)
+if [[ -z $tarball ]]; then
+  echo "fetch.sh: unpacking $(basename "$deb")" >&2
+  rm -rf "$unpacked"
+  dpkg-deb -x "$deb" "$unpacked"
+  tarball=$(find "$unpacked" -name 'gcc-12*.tar.xz' | head -n 1)
+  [[ -n $tarball ]] || { echo "fetch.sh: error: no gcc-12*.tar.xz inside $deb" >&2; exit 1; }
+fi
+
+echo "fetch.sh: extracting the test suite from $(basename "$tarball")" >&2
+rm -rf "$suite"
+mkdir -p "$suite"
+# The tarball's top directory (gcc-12.2.0/) is stripped.  execute/* also
+# matches execute/ieee/*.
+tar -xJf "$tarball" -C "$suite" --strip-components=1 --wildcards \
+  '*/gcc/testsuite/gcc.c-torture/execute/*' \
+  '*/gcc/testsuite/gcc.dg/vect/*'
+[[ -d $execute ]] || { echo "fetch.sh: error: $execute missing after extraction" >&2; exit 1; }
+# The .deb's unpacked tree (the whole GCC source, ~90 MB) is not needed again.
+rm -rf "$unpacked"
+touch "$stamp"
+echo "$execute"
