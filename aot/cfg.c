@@ -101,7 +101,8 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
 {
     unsigned rd = w & 31, rn = w >> 5 & 31;
     if ((w & 0x1F000000u) == 0x10000000u) { /* ADR / ADRP */
-        int64_t imm = ((int64_t)(((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 43) >> 43;
+        uint64_t raw = ((uint64_t)((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 43;
+        int64_t imm = (int64_t)raw >> 43; /* sign-extend the 21-bit immediate */
         if (w >> 31) {
             page[rd] = (pc & ~0xfffull) + (uint64_t)(imm * 4096);
         } else {
@@ -284,7 +285,8 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
         s = elf_symbol_at(img, entry);
         f->name = s ? s->name : NULL;
         explore(&c, f, &cfg->njumptables, &cfg->nunresolved);
-        qsort(f->indirect, f->nindirect, sizeof *f->indirect, cmp_ind);
+        if (f->nindirect > 1)
+            qsort(f->indirect, f->nindirect, sizeof *f->indirect, cmp_ind);
         cfg->ninsns += f->ninsns;
         if (verbose && cfg->nfuncs % 1000 == 0)
             fprintf(stderr, "dbt-aot: cfg: %zu functions, %zu instructions so far\n", cfg->nfuncs, cfg->ninsns);

@@ -85,7 +85,8 @@ static int read_symbols(GuestImage *img, Elf *e, Diag *d)
         k++;
     }
     qsort(syms, k, sizeof *syms, cmp_sym);
-    qsort(img->labels, img->nlabels, sizeof *img->labels, cmp_u64);
+    if (img->nlabels > 1)
+        qsort(img->labels, img->nlabels, sizeof *img->labels, cmp_u64);
     size_t ul = 0;
     for (size_t i = 0; i < img->nlabels; i++)
         if (ul == 0 || img->labels[ul - 1] != img->labels[i])

@@ -1,0 +1,329 @@
+#!/bin/bash
+# run.sh - GCC's gcc.c-torture/execute suite, built for AArch64, run under
+# qemu-aarch64 (the oracle) and translated by dbt-aot.
+#
+#   run.sh [options] OUTDIR
+#
+# For each test .c of execute/ (sorted by name) and each optimization level:
+#   1. build it: aarch64-linux-gnu-gcc -O<L> -static -w <dg-options> T.c -lm
+#      (dg-directives.pl reads the DejaGnu directives; a test they rule out
+#      for aarch64-linux is "skip-dg", one that does not build "skip-build");
+#   2. run it under qemu-aarch64 (10 s limit): exit 0 is "pass", anything else
+#      is a "qemu-fail" and leaves the test out of the comparison;
+#   3. translate it with dbt-aot (a failure to translate is a failure);
+#   4. run the translation (10 s limit): it passes when it exits 0 and its
+#      stdout and stderr are those of the qemu run.
+# Both runs get the environment of tests/e2e/compare.sh (PATH and LC_ALL=C
+# only), stdin /dev/null, and a fresh working directory each.
+#
+# Options:
+#   --levels "0 2 3"  guest optimization levels, run in this order (default)
+#   --all             every test (default)
+#   --sample N        N tests evenly spread over the sorted list (the same N
+#                     tests for the same suite, whatever else is given)
+#   --filter REGEX    only tests whose name (without .c) matches REGEX
+#                     (applied before --sample)
+#   --jobs J          tests in parallel (default: nproc)
+#   --opt N           translate with dbt-aot -ON (default: the tool's default)
+#   --force           re-run tests that already have a result in OUTDIR
+#   --retry-failed    re-run the tests whose recorded translated run failed
+#   --keep            keep the binaries of passing tests (default: only those
+#                     of the tests that did not pass are kept)
+#   --suite DIR       the execute/ directory (default: fetch.sh's)
+# Environment:
+#   DBT_AOT           the translator (default: build/dbt-aot)
+#   AARCH64_CC        the guest compiler (default: aarch64-linux-gnu-gcc)
+#   QEMU              the oracle (default: qemu-aarch64)
+#   TORTURE_TIMEOUT   limit of each run in seconds (default 10)
+#   TORTURE_TRANSLATE_TIMEOUT   limit of each translation (default 900)
+#   DBT_CACHE_DIR     fetch.sh's cache (default: build/torture-cache)
+#
+# Resumable: each (test, level) leaves OUTDIR/results.d/TEST.O<L>, and a
+# later run with the same OUTDIR skips those that have one, so the full
+# suite (hours) can run in pieces.  OUTDIR/results.tsv gathers every result
+# in OUTDIR after each run, one line each:
+#     test  level  qemu-verdict  translated-verdict  seconds-to-translate
+# with verdicts "pass", "exit N", "signal N", "timeout", "skip-dg: why",
+# "skip-build" (qemu), "translate-fail", "stdout-differs", "stderr-differs"
+# (translated; "-" when not run).  The logs and binaries of each test that
+# did not pass stay in OUTDIR/work/TEST.O<L>/.
+# Prints a summary per level and finally "N passed, N failed, N skipped":
+# passed = passed under qemu and translated, failed = passed under qemu but
+# not translated, skipped = not built, ruled out, or failed under qemu.
+# Exit status: 0 nothing failed, 1 something failed, 2 usage or setup error.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+usage() {
+  sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0" >&2
+  exit 2
+}
+
+# ---------------------------------------------------------------------------
+# One test at one level: run.sh __one TEST LEVEL (internal; configuration in
+# the environment variables TORTURE_*).
+# ---------------------------------------------------------------------------
+
+# run_limited DIR SIDE SECS CMD...: run CMD in DIR with the clean
+# environment; stdout, stderr and "exit N" / "signal N" / "timeout" into
+# SIDE.out, SIDE.err, SIDE.status (beside DIR).  As in tests/e2e/compare.sh,
+# perl tells a death by signal from an exit status and kills a run that
+# outlives its limit.
+run_limited() {
+  local dir=$1 side=$2 secs=$3
+  shift 3
+  mkdir -p "$dir"
+  (cd "$dir" && perl -e '
+    my ($stfile, $secs) = (shift, shift);
+    open(my $st, ">", $stfile) or die "status file $stfile: $!";
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+      setpgrp(0, 0);
+      exec { $ARGV[0] } @ARGV;
+      print STDERR "cannot run $ARGV[0]: $!\n";
+      exit 127;
+    }
+    my $timed_out = 0;
+    $SIG{ALRM} = sub { $timed_out = 1; kill "KILL", -$pid; kill "KILL", $pid };
+    alarm $secs;
+    while (waitpid($pid, 0) == -1) { die "waitpid: $!" unless $!{EINTR} }
+    my $w = $?;
+    alarm 0;
+    if ($timed_out) { print $st "timeout\n" }
+    elsif ($w & 127) { print $st "signal ", $w & 127, "\n" }
+    else { print $st "exit ", $w >> 8, "\n" }
+  ' "../$side.status" "$secs" env -i PATH=/usr/local/bin:/usr/bin:/bin LC_ALL=C "$@" \
+    </dev/null >"../$side.out" 2>"../$side.err")
+}
+
+one() {
+  local t=$1 L=$2
+  local src=$TORTURE_SUITE/$t.c
+  local w=$TORTURE_OUT/work/$t.O$L
+  local res=$TORTURE_OUT/results.d/$t.O$L
+  local qv="" tv="-" secs="-" extra line
+
+  rm -rf "$w"
+  mkdir -p "$w/guest" "$w/x86" || return 1
+  ulimit -c 0 2>/dev/null || true
+
+  line=$(perl "$here/dg-directives.pl" "$src" "-O$L" 2>"$w/dg.log")
+  case "$line" in
+    skip$'\t'*) qv="skip-dg: ${line#skip$'\t'}" ;;
+    flags$'\t'*) extra=${line#flags$'\t'} ;;
+    *) qv="skip-dg: cannot read the directives" ;;
+  esac
+
+  if [[ -z $qv ]]; then
+    # shellcheck disable=SC2086 # extra is a list of options
+    if ! "$TORTURE_CC" -O"$L" -static -w $extra -o "$w/guest/$t" "$src" -lm \
+         >"$w/build.log" 2>&1; then
+      qv=skip-build
+    fi
+  fi
+
+  if [[ -z $qv ]]; then
+    run_limited "$w/run-qemu" qemu "$TORTURE_TIMEOUT" "$TORTURE_QEMU" "$w/guest/$t"
+    qv=$(<"$w/qemu.status")
+    [[ $qv == "exit 0" ]] && qv=pass
+  fi
+
+  if [[ $qv == pass ]]; then
+    local t0=$EPOCHREALTIME t1
+    # shellcheck disable=SC2086 # TORTURE_AOT_FLAGS is a list of options
+    if timeout -s KILL "$TORTURE_TRANSLATE_TIMEOUT" \
+         "$TORTURE_AOT" $TORTURE_AOT_FLAGS "$w/guest/$t" -o "$w/x86/$t" \
+         >"$w/translate.log" 2>&1 && [[ -x $w/x86/$t ]]; then
+      t1=$EPOCHREALTIME
+      secs=$(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$t1")
+      run_limited "$w/run-x86" x86 "$TORTURE_TIMEOUT" "$w/x86/$t"
+      tv=$(<"$w/x86.status")
+      if [[ $tv == "exit 0" ]]; then
+        if ! cmp -s "$w/qemu.out" "$w/x86.out"; then
+          tv=stdout-differs
+        elif ! cmp -s "$w/qemu.err" "$w/x86.err"; then
+          tv=stderr-differs
+        else
+          tv=pass
+        fi
+      fi
+    else
+      t1=$EPOCHREALTIME
+      secs=$(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$t1")
+      tv=translate-fail
+    fi
+  fi
+
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "O$L" "$qv" "$tv" "$secs" >"$res.tmp" &&
+    mv "$res.tmp" "$res"
+  if [[ $tv == pass ]]; then
+    ((TORTURE_KEEP)) || rm -rf "$w"
+    echo "PASS: $t -O$L (${secs}s)"
+  elif [[ $tv == - ]]; then
+    rm -rf "$w/run-qemu" "$w/x86"
+    echo "SKIP: $t -O$L: $qv"
+  else
+    echo "FAIL: $t -O$L: $tv (logs in $w)"
+  fi
+}
+
+if [[ ${1:-} == __one ]]; then
+  shift
+  one "$@"
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------
+# The driver.
+# ---------------------------------------------------------------------------
+levels="0 2 3"
+sample=0
+filter=""
+jobs=$(nproc 2>/dev/null || echo 2)
+opt=""
+force=0
+retry=0
+keep=0
+suite=""
+while (($# > 0)); do
+  case "$1" in
+    --levels) levels=${2:?--levels needs a list}; shift 2 ;;
+    --all) sample=0; shift ;;
+    --sample) sample=${2:?--sample needs a count}; shift 2 ;;
+    --filter) filter=${2:?--filter needs a regex}; shift 2 ;;
+    --jobs) jobs=${2:?--jobs needs a count}; shift 2 ;;
+    --opt) opt=${2:?--opt needs a level}; shift 2 ;;
+    --force) force=1; shift ;;
+    --retry-failed) retry=1; shift ;;
+    --keep) keep=1; shift ;;
+    --suite) suite=${2:?--suite needs a directory}; shift 2 ;;
+    -h|--help) usage ;;
+    -*) echo "run.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+  esac
+done
+(($# == 1)) || usage
+out=$1
+[[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ ]] || usage
+[[ -z $opt || $opt =~ ^[0-3]$ ]] || { echo "run.sh: --opt takes 0..3" >&2; exit 2; }
+for L in $levels; do
+  [[ $L =~ ^([0-3]|s|fast|g)$ ]] || { echo "run.sh: bad level $L" >&2; exit 2; }
+done
+
+DBT_AOT=${DBT_AOT:-$root/build/dbt-aot}
+AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
+QEMU=${QEMU:-qemu-aarch64}
+[[ -x $DBT_AOT ]] || { echo "run.sh: error: no translator at $DBT_AOT (build first, or set DBT_AOT)" >&2; exit 2; }
+DBT_AOT=$(cd "$(dirname "$DBT_AOT")" && pwd)/$(basename "$DBT_AOT")
+command -v "$AARCH64_CC" >/dev/null || { echo "run.sh: error: no $AARCH64_CC" >&2; exit 2; }
+command -v "$QEMU" >/dev/null || { echo "run.sh: error: no $QEMU" >&2; exit 2; }
+
+if [[ -z $suite ]]; then
+  suite=$("$here/fetch.sh") || { echo "run.sh: error: fetch.sh failed" >&2; exit 2; }
+fi
+[[ -d $suite ]] || { echo "run.sh: error: no test suite at $suite" >&2; exit 2; }
+suite=$(cd "$suite" && pwd)
+
+mkdir -p "$out/results.d" "$out/work" || exit 2
+out=$(cd "$out" && pwd)
+
+# The translator that produced the results: a different one (rebuilt, or
+# another -O) leaves the old results in place, with a warning.
+aot_id="$(sha256sum "$DBT_AOT" | cut -c1-16) ${opt:+-O$opt}"
+if [[ -f $out/translator && $(<"$out/translator") != "$aot_id" ]] && ((!force)); then
+  echo "run.sh: warning: $out holds results of another translator build or -O;" \
+       "they are kept (--force re-runs everything, --retry-failed the failures)" >&2
+fi
+echo "$aot_id" >"$out/translator"
+
+# The tests: sorted in the C locale, filtered, then sampled.
+mapfile -t all < <(cd "$suite" && printf '%s\n' *.c | sed 's/\.c$//' | LC_ALL=C sort)
+tests=()
+for t in "${all[@]}"; do
+  [[ -z $filter || $t =~ $filter ]] && tests+=("$t")
+done
+if ((sample > 0 && sample < ${#tests[@]})); then
+  # Test i of the sample is floor((i + 1/2) * total / N) of the list.
+  picked=()
+  total=${#tests[@]}
+  for ((i = 0; i < sample; i++)); do
+    picked+=("${tests[(2 * i + 1) * total / (2 * sample)]}")
+  done
+  tests=("${picked[@]}")
+fi
+((${#tests[@]} > 0)) || { echo "run.sh: no tests selected" >&2; exit 2; }
+
+# What is left to run: a result file exists unless --force, or --retry-failed
+# and its translated run failed.
+todo=$out/todo
+: >"$todo"
+for L in $levels; do
+  for t in "${tests[@]}"; do
+    r=$out/results.d/$t.O$L
+    if ((force)) || [[ ! -f $r ]]; then
+      echo "$t $L" >>"$todo"
+    elif ((retry)); then
+      tv=$(cut -f4 "$r")
+      [[ $tv != pass && $tv != - ]] && echo "$t $L" >>"$todo"
+    fi
+  done
+done
+n_todo=$(wc -l <"$todo")
+n_sel=$((${#tests[@]} * $(wc -w <<<"$levels")))
+echo "run.sh: ${#tests[@]} tests x levels { $levels }: $n_todo to run," \
+     "$((n_sel - n_todo)) already done; $jobs jobs; translator $DBT_AOT${opt:+ -O$opt}"
+
+export TORTURE_SUITE=$suite TORTURE_OUT=$out TORTURE_CC=$AARCH64_CC
+export TORTURE_QEMU=$QEMU TORTURE_AOT=$DBT_AOT TORTURE_AOT_FLAGS="${opt:+-O$opt}"
+export TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-10}
+export TORTURE_TRANSLATE_TIMEOUT=${TORTURE_TRANSLATE_TIMEOUT:-900}
+export TORTURE_KEEP=$keep
+start=$SECONDS
+if ((n_todo > 0)); then
+  xargs -P "$jobs" -L 1 "$0" __one <"$todo"
+fi
+rm -f "$todo"
+
+# Gather every result in OUTDIR, then count those of this selection.
+{
+  printf 'test\tlevel\tqemu\ttranslated\ttranslate_s\n'
+  find "$out/results.d" -type f ! -name '*.tmp' -exec cat {} + | LC_ALL=C sort -t$'\t' -k2,2 -k1,1
+} >"$out/results.tsv.tmp" && mv "$out/results.tsv.tmp" "$out/results.tsv"
+
+printf '%s\n' "${tests[@]}" >"$out/selection"
+echo
+echo "Summary (${#tests[@]} tests, $((SECONDS - start)) s):"
+for L in $levels; do
+  find "$out/results.d" -name "*.O$L" -type f -exec cat {} + |
+    awk -F'\t' -v L="O$L" -v sel="$out/selection" '
+      BEGIN { while ((getline t < sel) > 0) want[t] = 1 }
+      $2 == L && ($1 in want) {
+        n++
+        if ($3 == "pass") { q++; if ($4 == "pass") p++; else f++ }
+        else if ($3 == "skip-build") sb++
+        else if ($3 ~ /^skip-dg/) sd++
+        else qf++
+      }
+      END {
+        printf "  -%s: %d tests: %d pass under qemu, %d of them translated, %d fail translated;" \
+               " skipped: %d not built, %d ruled out by directives, %d fail under qemu\n",
+               L, n, q, p, f, sb, sd, qf
+      }'
+done
+awk -F'\t' -v sel="$out/selection" -v levels="$levels" '
+  BEGIN {
+    while ((getline t < sel) > 0) want[t] = 1
+    n = split(levels, ls, " "); for (i = 1; i <= n; i++) lv["O" ls[i]] = 1
+  }
+  NR > 1 && ($1 in want) && ($2 in lv) {
+    if ($3 == "pass") { if ($4 == "pass") p++; else { f++; failed[f] = $1 " -" $2 ": " $4 } }
+    else s++
+  }
+  END {
+    if (f > 0) { print "Failed:"; for (i = 1; i <= f; i++) print "  " failed[i] }
+    printf "%d passed, %d failed, %d skipped\n", p, f, s
+    exit f > 0
+  }' "$out/results.tsv"
