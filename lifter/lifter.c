@@ -277,24 +277,34 @@ void wr_v(Lifter *l, unsigned r, LLVMValueRef v)
     LLVMBuildStore(l->b, v, l->vreg[r]);
 }
 
+/* Scalar views of a V register go through a vector of lanes of the scalar's
+ * size (extractelement/insertelement of lane 0), which x86 does in XMM
+ * registers; the i128 route (trunc/zext) would go through general
+ * registers. */
+static LLVMTypeRef lane_vec(Lifter *l, LLVMTypeRef elt, unsigned nbits)
+{
+    return LLVMVectorType(elt, 128 / nbits);
+}
+
 LLVMValueRef rd_vbits(Lifter *l, unsigned r, unsigned nbits)
 {
-    LLVMValueRef v = LLVMBuildBitCast(l->b, rd_v(l, r), l->i128, "");
     if (nbits == 128)
-        return v;
-    return LLVMBuildTrunc(l->b, v, LLVMIntTypeInContext(l->ctx, nbits), "");
+        return LLVMBuildBitCast(l->b, rd_v(l, r), l->i128, "");
+    LLVMTypeRef elt = LLVMIntTypeInContext(l->ctx, nbits);
+    LLVMValueRef v = LLVMBuildBitCast(l->b, rd_v(l, r), lane_vec(l, elt, nbits), "");
+    return LLVMBuildExtractElement(l->b, v, c32(l, 0), "");
 }
 
 void wr_vscalar(Lifter *l, unsigned r, LLVMValueRef v)
 {
     LLVMTypeRef t = LLVMTypeOf(v);
-    if (LLVMGetTypeKind(t) != LLVMIntegerTypeKind) {
-        unsigned w = t == l->f16 ? 16 : t == l->f32 ? 32 : t == l->f64 ? 64 : 128;
-        v = LLVMBuildBitCast(l->b, v, LLVMIntTypeInContext(l->ctx, w), "");
+    unsigned nbits = t == l->f16 ? 16 : t == l->f32 ? 32 : t == l->f64 ? 64 : LLVMGetIntTypeWidth(t);
+    if (nbits == 128) {
+        wr_v(l, r, LLVMBuildBitCast(l->b, v, l->vty, ""));
+        return;
     }
-    if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) < 128)
-        v = LLVMBuildZExt(l->b, v, l->i128, "");
-    wr_v(l, r, LLVMBuildBitCast(l->b, v, l->vty, ""));
+    LLVMValueRef vec = LLVMBuildInsertElement(l->b, LLVMConstNull(lane_vec(l, t, nbits)), v, c32(l, 0), "");
+    wr_v(l, r, LLVMBuildBitCast(l->b, vec, l->vty, ""));
 }
 
 /* ---- memory --------------------------------------------------------------- */

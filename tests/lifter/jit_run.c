@@ -3,7 +3,10 @@
  * the default O2 pipeline, compile with MCJIT, run.
  *
  * The guest function of a case is its words followed by RET, at
- * CASE_CODE_BASE.  Without branches it is one block; a branch whose target
+ * CASE_CODE_BASE.  A batch (jit_batch_compile) lifts many such functions,
+ * each at its own guest address, into one module and compiles it once: the
+ * differential tester (tests/difftest/) runs thousands of sequences that
+ * way.  Without branches it is one block; a branch whose target
  * lies inside the case (including the RET) splits it into blocks the way
  * control-flow recovery would, so B.cond/CBZ/TBZ cases stay inside the
  * function.  Branches out of the case go through dbt_rt_lookup, whose
@@ -70,6 +73,7 @@ static uint64_t rt_read_sysreg(CpuState *s, uint32_t sysreg)
 /* ---- the case as a guest function ------------------------------------------------ */
 
 typedef struct CaseCode {
+    uint64_t base;         /* guest address of words[0] */
     const uint32_t *words; /* the case's words and the RET */
     size_t n;
 } CaseCode;
@@ -77,18 +81,18 @@ typedef struct CaseCode {
 static bool read_code(void *ctx, uint64_t pc, uint32_t *word)
 {
     const CaseCode *c = ctx;
-    if (pc < CASE_CODE_BASE || pc >= CASE_CODE_BASE + 4 * c->n || pc % 4 != 0)
+    if (pc < c->base || pc >= c->base + 4 * c->n || pc % 4 != 0)
         return false;
-    *word = c->words[(pc - CASE_CODE_BASE) / 4];
+    *word = c->words[(pc - c->base) / 4];
     return true;
 }
 
 static bool read_data(void *ctx, uint64_t addr, void *buf, size_t n)
 {
     const CaseCode *c = ctx;
-    if (addr < CASE_CODE_BASE || n > 4 * c->n || addr - CASE_CODE_BASE > 4 * c->n - n)
+    if (addr < c->base || n > 4 * c->n || addr - c->base > 4 * c->n - n)
         return false;
-    memcpy(buf, (const uint8_t *)c->words + (addr - CASE_CODE_BASE), n);
+    memcpy(buf, (const uint8_t *)c->words + (addr - c->base), n);
     return true;
 }
 
@@ -105,13 +109,13 @@ static int cmp_u64(const void *a, const void *b)
  * room for 2 * N + 1 entries; returns how many blocks. */
 static size_t find_blocks(const CaseCode *c, uint64_t *leaders, uint64_t *ends)
 {
-    uint64_t end = CASE_CODE_BASE + 4 * c->n;
+    uint64_t end = c->base + 4 * c->n;
     size_t n = 0;
-    leaders[n++] = CASE_CODE_BASE;
+    leaders[n++] = c->base;
     for (size_t i = 0; i < c->n; i++) {
-        uint64_t pc = CASE_CODE_BASE + 4 * i, target;
+        uint64_t pc = c->base + 4 * i, target;
         enum A64Flow flow = a64_classify(c->words[i], pc, &target);
-        if ((flow == FLOW_JUMP || flow == FLOW_COND) && target >= CASE_CODE_BASE && target < end &&
+        if ((flow == FLOW_JUMP || flow == FLOW_COND) && target >= c->base && target < end &&
             target % 4 == 0)
             leaders[n++] = target;
         if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL && pc + 4 < end)
@@ -182,31 +186,55 @@ static void set_stage(const JitOptions *opt, enum JitStage st)
         *opt->stage = st;
 }
 
-int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuState *s, RtLog *log,
-                 JitResult *res, char *err, size_t errlen)
+/* ---- batches: many guest functions, one module, one compilation ------------ */
+
+struct JitBatch {
+    LLVMContextRef ctx;          /* owns the module's types */
+    LLVMExecutionEngineRef ee;   /* owns the module */
+    GuestFn *fns;                /* compiled entry of each sequence */
+    size_t n;
+};
+
+/* Lift SEQ (its words and a RET) into MOD as the function for seq->entry. */
+static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *code)
+{
+    memcpy(code, seq->words, 4 * seq->n);
+    code[seq->n] = A64_RET;
+    cc->base = seq->entry;
+    cc->words = code;
+    cc->n = seq->n + 1;
+    size_t cap = 2 * cc->n + 1;
+    uint64_t *leaders = malloc(2 * cap * sizeof *leaders);
+    uint64_t *ends = leaders + cap;
+    size_t nblocks = find_blocks(cc, leaders, ends);
+    lift_declare(l, seq->entry);
+    LiftFunc f = {.entry = seq->entry, .leaders = leaders, .ends = ends, .nleaders = nblocks};
+    LiftStats st;
+    lift_function(l, &f, &st);
+    free(leaders);
+    return st.untranslated;
+}
+
+int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBatch **out,
+                      size_t *untranslated, char *err, size_t errlen)
 {
     LLVMLinkInMCJIT();
     LLVMInitializeX86TargetInfo();
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
-    memset(res, 0, sizeof *res);
-
-    uint32_t code[CASE_MAX_WORDS + 1];
-    if (n > CASE_MAX_WORDS) {
-        snprintf(err, errlen, "too many words");
-        return -1;
-    }
-    memcpy(code, words, 4 * n);
-    code[n] = A64_RET;
-    CaseCode cc = {code, n + 1};
-    uint64_t leaders[2 * (CASE_MAX_WORDS + 1) + 1], ends[2 * (CASE_MAX_WORDS + 1) + 1];
-    size_t nblocks = find_blocks(&cc, leaders, ends);
+    *out = NULL;
 
     int rc = -1;
-    LLVMContextRef ctx = LLVMContextCreate();
-    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("lifter_test", ctx);
-    LLVMExecutionEngineRef ee = NULL;
+    JitBatch *b = calloc(1, sizeof *b);
+    size_t maxn = 0;
+    for (size_t i = 0; i < n; i++)
+        maxn = seqs[i].n > maxn ? seqs[i].n : maxn;
+    uint32_t *code = malloc(4 * (maxn + 1));
+    b->fns = calloc(n ? n : 1, sizeof *b->fns);
+    b->n = n;
+    b->ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("jit_batch", b->ctx);
     LLVMTargetMachineRef tm = host_machine();
     char *msg = NULL;
     if (tm == NULL) {
@@ -221,18 +249,19 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     LLVMDisposeTargetData(dl);
 
     set_stage(opt, STAGE_LIFT);
+    CaseCode cc = {0};
     LiftEnv env = {.ctx = &cc, .read_code = read_code, .read_data = read_data, .function_at = function_at};
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
         snprintf(err, errlen, "lift_new failed");
         goto out;
     }
-    lift_declare(l, CASE_CODE_BASE);
-    LiftFunc f = {.entry = CASE_CODE_BASE, .leaders = leaders, .ends = ends, .nleaders = nblocks};
-    LiftStats st;
-    lift_function(l, &f, &st);
+    for (size_t i = 0; i < n; i++) {
+        size_t u = lift_seq(l, &cc, &seqs[i], code);
+        if (untranslated != NULL)
+            untranslated[i] = u;
+    }
     lift_free(l);
-    res->untranslated = st.untranslated;
     if (opt->ir_out != NULL)
         print_ir(opt->ir_out, "lifted", mod);
 
@@ -243,7 +272,7 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     LLVMDisposeMessage(msg);
     msg = NULL;
 
-    target_host_cpu(ctx, mod);
+    target_host_cpu(b->ctx, mod);
     if (opt->optimize) {
         set_stage(opt, STAGE_OPTIMIZE);
         LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
@@ -266,9 +295,9 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
     /* The engine owns the module from here on, also when it fails. */
     LLVMModuleRef jit_mod = mod;
     mod = NULL;
-    if (LLVMCreateMCJITCompilerForModule(&ee, jit_mod, &mo, sizeof mo, &msg)) {
+    if (LLVMCreateMCJITCompilerForModule(&b->ee, jit_mod, &mo, sizeof mo, &msg)) {
         snprintf(err, errlen, "MCJIT: %s", msg);
-        ee = NULL;
+        b->ee = NULL;
         goto out;
     }
 
@@ -281,32 +310,71 @@ int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuStat
         {RT_SYM_TRAP, (void *)rt_trap},     {RT_SYM_CACHE, (void *)rt_cache_op},
         {RT_SYM_SYSREG, (void *)rt_read_sysreg},
     };
-    char fname[32];
-    lift_function_name(CASE_CODE_BASE, fname, sizeof fname);
     for (size_t k = 0; k < sizeof rt / sizeof rt[0]; k++) {
         LLVMValueRef g = LLVMGetNamedFunction(jit_mod, rt[k].name);
         if (g != NULL)
-            LLVMAddGlobalMapping(ee, g, rt[k].fn);
+            LLVMAddGlobalMapping(b->ee, g, rt[k].fn);
     }
-    uint64_t addr = LLVMGetFunctionAddress(ee, fname);
-    if (addr == 0) {
-        snprintf(err, errlen, "MCJIT did not produce %s", fname);
-        goto out;
+    for (size_t i = 0; i < n; i++) {
+        char fname[32];
+        lift_function_name(seqs[i].entry, fname, sizeof fname);
+        uint64_t addr = LLVMGetFunctionAddress(b->ee, fname);
+        if (addr == 0) {
+            snprintf(err, errlen, "MCJIT did not produce %s", fname);
+            goto out;
+        }
+        b->fns[i] = (GuestFn)(uintptr_t)addr;
     }
-    s->thread = log;
-    set_stage(opt, STAGE_RUN);
-    ((GuestFn)(uintptr_t)addr)(s);
-    set_stage(opt, STAGE_DONE);
     rc = 0;
 
 out:
     LLVMDisposeMessage(msg);
-    if (ee != NULL)
-        LLVMDisposeExecutionEngine(ee);
     if (mod != NULL)
         LLVMDisposeModule(mod);
     if (tm != NULL)
         LLVMDisposeTargetMachine(tm);
-    LLVMContextDispose(ctx);
+    free(code);
+    if (rc == 0)
+        *out = b;
+    else
+        jit_batch_free(b);
     return rc;
+}
+
+void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log)
+{
+    s->thread = log;
+    b->fns[i](s);
+}
+
+void jit_batch_free(JitBatch *b)
+{
+    if (b == NULL)
+        return;
+    if (b->ee != NULL)
+        LLVMDisposeExecutionEngine(b->ee);
+    LLVMContextDispose(b->ctx);
+    free(b->fns);
+    free(b);
+}
+
+/* ---- one case ------------------------------------------------------------------------ */
+
+int jit_run_case(const uint32_t *words, size_t n, const JitOptions *opt, CpuState *s, RtLog *log,
+                 JitResult *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    if (n > CASE_MAX_WORDS) {
+        snprintf(err, errlen, "too many words");
+        return -1;
+    }
+    JitSeq seq = {.entry = CASE_CODE_BASE, .words = words, .n = n};
+    JitBatch *b;
+    if (jit_batch_compile(&seq, 1, opt, &b, &res->untranslated, err, errlen) != 0)
+        return -1;
+    set_stage(opt, STAGE_RUN);
+    jit_batch_run(b, 0, s, log);
+    set_stage(opt, STAGE_DONE);
+    jit_batch_free(b);
+    return 0;
 }

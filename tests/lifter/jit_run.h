@@ -49,6 +49,26 @@ typedef struct JitResult {
     size_t untranslated;    /* instructions the lifter turned into a trap */
 } JitResult;
 
+/* One guest function of a batch: WORDS[0..N) followed by RET at ENTRY. */
+typedef struct JitSeq {
+    uint64_t entry;          /* guest address of words[0] */
+    const uint32_t *words;   /* the instructions (RET is appended) */
+    size_t n;
+} JitSeq;
+
+/* Compiled functions of a batch, with the engine that owns their code. */
+typedef struct JitBatch JitBatch;
+
+/* Lift each of SEQS[0..N) as its own guest function into one module,
+ * verify, optimize and compile it once.  UNTRANSLATED (may be NULL) gets, per
+ * sequence, how many instructions the lifter turned into a trap.  Returns 0
+ * with *OUT set, or -1 with a message in ERR. */
+int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBatch **out,
+                      size_t *untranslated, char *err, size_t errlen);
+/* Run sequence I of B on S (s->thread is set to LOG). */
+void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log);
+void jit_batch_free(JitBatch *b);
+
 /* Lift WORDS[0..N) followed by RET at CASE_CODE_BASE as one guest function,
  * compile it and run it on S (s->thread is set to LOG).  Returns 0, or -1
  * with a message in ERR if the IR is invalid or does not compile. */

@@ -1,0 +1,83 @@
+#!/bin/bash
+# run.sh - speed of translated code, as ratios measured side by side.
+#
+#   tests/bench/run.sh [-r RUNS] [-O LEVEL] [--qemu] [KERNEL...]
+#
+# For each kernel (tests/bench/<kernel>.c, default: all) it builds
+#   guest:   aarch64-linux-gnu-gcc -O$LEVEL -static          (translated by dbt-aot)
+#   native:  gcc -O$LEVEL -march=x86-64-v3                    (the same source, natively)
+# checks that both print the same result, then runs them alternately RUNS
+# times (default 5) and reports the median wall times and the ratio
+# translated/native (and translated/qemu-aarch64 with --qemu, on the same
+# arguments).  Absolute times on a shared machine are noise; the ratio of
+# runs taken side by side is the figure.  Exit status 0; it measures, it
+# does not judge (see docs/benchmarks.md for the targets).
+set -euo pipefail
+cd "$(dirname "$0")"
+runs=5 level=3 qemu=0
+kernels=()
+while (($#)); do
+  case $1 in
+    -r) runs=$2; shift 2 ;;
+    -O) level=$2; shift 2 ;;
+    --qemu) qemu=1; shift ;;
+    *) kernels+=("$1"); shift ;;
+  esac
+done
+((${#kernels[@]})) || kernels=(dot histogram)
+tool=$(realpath "${DBT_AOT:-../../build/dbt-aot}")
+out=${BENCH_DIR:-../../build/bench}
+mkdir -p "$out"
+
+# Arguments per kernel: sized for about a second natively.
+declare -A args=([dot]="4096 300000" [histogram]="65536 3000")
+declare -A qargs=([dot]="4096 3000" [histogram]="65536 30")
+
+now() { date +%s.%N; }
+timeit() { # CMD... -> seconds on stdout, program output to $out/last.txt
+  local t0 t1
+  t0=$(now)
+  "$@" >"$out/last.txt"
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+printf '%-10s %10s %10s %8s' kernel native_s dbt_s dbt/nat
+((qemu)) && printf ' %10s %10s %9s' dbt_s* qemu_s* qemu/dbt
+printf '\n'
+for k in "${kernels[@]}"; do
+  aarch64-linux-gnu-gcc -O"$level" -static "$k.c" -o "$out/$k.a64"
+  gcc -O"$level" -march=x86-64-v3 "$k.c" -o "$out/$k.native"
+  "$tool" "$out/$k.a64" -o "$out/$k.dbt"
+  read -r -a a <<<"${args[$k]}"
+  "$out/$k.native" "${a[@]}" >"$out/$k.native.out"
+  "$out/$k.dbt" "${a[@]}" >"$out/$k.dbt.out"
+  if ! cmp -s "$out/$k.native.out" "$out/$k.dbt.out"; then
+    echo "$k: translated and native results differ:" >&2
+    diff "$out/$k.native.out" "$out/$k.dbt.out" >&2 || true
+    exit 1
+  fi
+  nat=() dbt=()
+  for ((i = 0; i < runs; i++)); do
+    nat+=("$(timeit "$out/$k.native" "${a[@]}")")
+    dbt+=("$(timeit "$out/$k.dbt" "${a[@]}")")
+  done
+  mn=$(printf '%s\n' "${nat[@]}" | median)
+  md=$(printf '%s\n' "${dbt[@]}" | median)
+  printf '%-10s %10.3f %10.3f %8.2f' "$k" "$mn" "$md" "$(echo "$md / $mn" | bc -l)"
+  if ((qemu)); then
+    read -r -a q <<<"${qargs[$k]}"
+    qd=() qq=()
+    for ((i = 0; i < runs; i++)); do
+      qd+=("$(timeit "$out/$k.dbt" "${q[@]}")")
+      qq+=("$(timeit qemu-aarch64 "$out/$k.a64" "${q[@]}")")
+    done
+    mqd=$(printf '%s\n' "${qd[@]}" | median)
+    mqq=$(printf '%s\n' "${qq[@]}" | median)
+    printf ' %10.3f %10.3f %9.2f' "$mqd" "$mqq" "$(echo "$mqq / $mqd" | bc -l)"
+  fi
+  printf '\n'
+done
+((qemu)) && echo "(* with the smaller qemu arguments: ${qargs[*]})"
+exit 0
