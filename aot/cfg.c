@@ -126,9 +126,10 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
 
 static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
 {
-    AddrSet leaders;
+    AddrSet leaders, resume;
     Vec work = {0}, jts = {0};
     addrset_init(&leaders);
+    addrset_init(&resume);
     vec_push(&work, f->entry);
     while (work.n > 0) {
         uint64_t pc = work.v[--work.n];
@@ -144,12 +145,22 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             note_address(c, w, a, page);
             uint64_t t;
             enum A64Flow flow = a64_classify(w, a, &t);
-            if (flow == FLOW_NONE || flow == FLOW_ICALL)
-                continue;
-            if (flow == FLOW_CALL) {
-                add_function(c, t);
-                continue;
+            bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
+            if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
+                /* The return site of a call or system call is a resume
+                 * point: after non-local control flow (longjmp, a signal
+                 * handler's sigreturn) the dispatcher enters the function
+                 * there.  It starts a block of its own. */
+                if (flow == FLOW_CALL)
+                    add_function(c, t);
+                if (in_extent(f, a + 4) && read_word(c->img, a + 4, &w)) {
+                    addrset_add(&resume, a + 4);
+                    vec_push(&work, a + 4);
+                }
+                break;
             }
+            if (flow == FLOW_NONE)
+                continue;
             if (flow == FLOW_JUMP || flow == FLOW_COND) {
                 if (internal_target(c, f, t) && elf_is_code(c->img, t))
                     vec_push(&work, t);
@@ -193,6 +204,8 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
         }
     }
     f->leaders = addrset_sorted(&leaders, &f->nleaders);
+    f->resume = addrset_sorted(&resume, &f->nresume);
+    addrset_free(&resume);
     f->ends = malloc((f->nleaders ? f->nleaders : 1) * sizeof *f->ends);
     f->ninsns = 0;
     for (size_t i = 0; i < f->nleaders; i++) {
@@ -306,6 +319,7 @@ void cfg_free(Cfg *cfg)
         CfgFunc *f = &cfg->funcs[i];
         free(f->leaders);
         free(f->ends);
+        free(f->resume);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);
         free(f->indirect);

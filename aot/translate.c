@@ -108,7 +108,7 @@ static void part_run(Part *p)
     for (size_t k = 0; k < p->nfuncs; k++) {
         const CfgFunc *f = &p->cfg->funcs[p->funcs[k]];
         declare_guest_fn(p->lifter, f->entry);
-        LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect};
+        LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect, f->resume, f->nresume};
         LiftStats st;
         lift_function(p->lifter, &lf, &st);
         p->untranslated += st.untranslated;
@@ -150,6 +150,22 @@ static void *worker(void *arg)
         if (q->verbose)
             fprintf(stderr, "dbt-aot: compiled %u/%u parts (%.2fs)\n", n, NPARTS, now_s() - q->t0);
     }
+}
+
+typedef struct Row {
+    uint64_t pc;       /* guest address */
+    int kind;          /* 0 = function entry, 1 = resume point */
+    size_t func;       /* index into cfg.funcs */
+} Row;
+
+static int cmp_row(const void *a, const void *b)
+{
+    const Row *x = a, *y = b;
+    if (x->pc != y->pc)
+        return x->pc < y->pc ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return x->func < y->func ? -1 : x->func > y->func;
 }
 
 static int cmp_by_size(const void *a, const void *b, void *arg)
@@ -282,13 +298,31 @@ int translate(const TranslateOptions *o, Diag *d)
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
     LiftEnv menv = {NULL, NULL, NULL, NULL, NULL};
     mlift = lift_new(mmod, &menv);
-    entries = malloc(cfg.nfuncs * sizeof *entries);
-    fns = malloc(cfg.nfuncs * sizeof *fns);
+    /* The dispatcher's table: function entries, then resume points (which
+     * map to the function containing them), sorted, one row per address
+     * (a function entry wins). */
+    size_t nrows = 0;
+    for (size_t i = 0; i < cfg.nfuncs; i++)
+        nrows += 1 + cfg.funcs[i].nresume;
+    Row *rows = malloc((nrows ? nrows : 1) * sizeof *rows);
+    nrows = 0;
     for (size_t i = 0; i < cfg.nfuncs; i++) {
-        entries[i] = cfg.funcs[i].entry;
-        fns[i] = declare_guest_fn(mlift, entries[i]);
+        rows[nrows++] = (Row){cfg.funcs[i].entry, 0, i};
+        for (size_t k = 0; k < cfg.funcs[i].nresume; k++)
+            rows[nrows++] = (Row){cfg.funcs[i].resume[k], 1, i};
     }
-    MetaInput mi = {&img, base_name(o->input), entries, fns, cfg.nfuncs, codegen_level_number(o->cpu_level)};
+    qsort(rows, nrows, sizeof *rows, cmp_row);
+    entries = malloc((nrows ? nrows : 1) * sizeof *entries);
+    fns = malloc((nrows ? nrows : 1) * sizeof *fns);
+    size_t ntable = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (ntable > 0 && entries[ntable - 1] == rows[i].pc)
+            continue;
+        entries[ntable] = rows[i].pc;
+        fns[ntable++] = declare_guest_fn(mlift, cfg.funcs[rows[i].func].entry);
+    }
+    free(rows);
+    MetaInput mi = {&img, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level)};
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
     CodegenOptions co = {0, o->cpu_level, NULL};

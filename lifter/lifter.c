@@ -595,7 +595,18 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     long ei = leader_index(f, f->entry);
     assert(ei >= 0 && "entry must be a leader");
     LLVMPositionBuilderAtEnd(l->b, entry);
-    LLVMBuildBr(l->b, l->blocks[ei]);
+    if (f->nresume > 0) {
+        /* Entered by the dispatcher at a resume point? */
+        LLVMValueRef pc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "entry_pc");
+        LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, l->blocks[ei], (unsigned)f->nresume);
+        for (size_t k = 0; k < f->nresume; k++) {
+            long ri = leader_index(f, f->resume[k]);
+            if (ri >= 0 && f->resume[k] != f->entry)
+                LLVMAddCase(sw, c64(l, f->resume[k]), l->blocks[ri]);
+        }
+    } else {
+        LLVMBuildBr(l->b, l->blocks[ei]);
+    }
 
     for (size_t i = 0; i < f->nleaders; i++) {
         LLVMPositionBuilderAtEnd(l->b, l->blocks[i]);

@@ -14,7 +14,9 @@
  * so flags nobody reads disappear under optimization.
  *
  * The caller (control-flow recovery) says where the basic blocks start and
- * end and which targets each BR can reach; the lifter decodes and lifts each
+ * end, which targets each BR can reach and where the function can be
+ * re-entered (resume points: the translated function, entered with cpu->pc
+ * equal to one of them, continues there instead of at its entry); the lifter decodes and lifts each
  * block linearly; a block that ends without a branch falls through to the
  * next address (a block of this function, or a tail call).  Instructions it cannot lift become a
  * call to the runtime's trap (SIGILL at that guest address), never an error of
@@ -61,6 +63,10 @@ typedef struct LiftFunc {
     size_t nleaders;
     const LiftIndirect *indirect; /* jump tables, sorted by br_pc */
     size_t nindirect;
+    const uint64_t *resume;      /* leaders where the function may be entered with
+                                    cpu->pc set to them (return sites after
+                                    non-local control flow) */
+    size_t nresume;
 } LiftFunc;
 
 /* Counters, for -v and the tests. */

@@ -10,7 +10,7 @@
  *     cpu_check        the x86-64 level the code was compiled for
  *     mem_host_init    remember the host's own mappings (guest keeps out)
  *     loader_load      map the embedded guest ELF at its addresses, set brk
- *     sig_init         the signal dispositions the guest inherits
+ *     sig_init         inherited signal dispositions and mask, sigreturn page
  *     stack_build      the initial stack: argc, argv, envp, auxv
  *     dispatch_run     switch to a big host stack, loop: lookup pc, call
  *
@@ -101,13 +101,34 @@ typedef struct Runtime {
     uint64_t brk_cur;              /* current break; pages mapped up to page_up(brk_cur) */
     uint64_t stack_lo, stack_hi;   /* guest stack mapping, guard page excluded */
     struct a64_sigaction sigact[A64_NSIG + 1]; /* guest dispositions, by signal number */
-    struct a64_stack altstack;     /* guest sigaltstack (recorded only) */
+    struct a64_stack altstack;     /* guest sigaltstack (per thread in Linux; one thread today) */
+    uint64_t sig_tramp;            /* guest address of the rt_sigreturn trampoline page */
+    uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */
 } Runtime;
+
+/* A nested run of a guest signal handler (signal.c): delivery at a system
+ * call runs the handler to completion before the call returns. */
+typedef struct SigNest {
+    uint64_t frame;            /* guest address of its rt_sigframe */
+    int done;                  /* set when that frame was sigreturned */
+    struct SigNest *outer;     /* enclosing run, or NULL */
+} SigNest;
+
+/* The signal state of one guest thread (signal.c). */
+typedef struct SigThread {
+    uint64_t blocked;          /* the guest's blocked mask, bit sig-1 */
+    uint64_t pending;          /* caught by the host handler, not yet delivered (atomic) */
+    uint64_t suspend_saved;    /* mask to restore after rt_sigsuspend ... */
+    int suspend_active;        /* ... if set: the next frame saves it */
+    SigNest *nest;             /* innermost nested handler run, or NULL */
+    struct a64_siginfo info[A64_NSIG + 1]; /* siginfo of each pending signal */
+} SigThread;
 
 /* Per guest thread. */
 typedef struct Thread {
     Runtime *rt;        /* the process */
     CpuState *cpu;      /* this thread's registers */
+    SigThread sig;      /* blocked and pending signals */
 } Thread;
 
 #define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
@@ -144,6 +165,7 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
+void dispatch_until(CpuState *s, const int *done); /* run the guest until *done */
 _Noreturn void rt_die_by_signal(int sig);
 
 /* sys_mem.c: the host ranges and the guest program break. */
@@ -152,8 +174,36 @@ int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi);
 int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len);
 void mem_brk_init(Runtime *rt, uint64_t start);
 
-/* sys_signal.c */
-void sig_init(Runtime *rt);
+/* signal.c: guest signal delivery. */
+void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
+void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
+void sig_deliver_pending(CpuState *s);       /* run the handlers of those signals, nested */
+void sig_trap(CpuState *s, int sig, int code); /* synchronous signal at s->pc */
+void sig_set_blocked(Thread *t, uint64_t mask); /* guest mask, mirrored to the host */
+uint64_t sig_host_mask(uint64_t guest_mask);  /* the host's mirror of a guest mask */
+int sig_set_host_action(Runtime *rt, int sig); /* host disposition for sigact[sig] */
+int sig_take_pending(Thread *t, uint64_t set, struct a64_siginfo *info); /* 0: none */
+int64_t sig_return(CpuState *s);             /* rt_sigreturn from the frame at sp */
+GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc); /* trampoline page, or NULL */
+void sig_get_altstack(const Runtime *rt, uint64_t sp, struct a64_stack *out); /* as reported */
+int sig_set_altstack(Runtime *rt, const struct a64_stack *ss, uint64_t sp); /* 0 or -errno */
+const char *sig_name(int sig);
+
+/* signal_frame.c: the AArch64 rt_sigframe. */
+uint64_t sigframe_setup_tramp(Runtime *rt);  /* map the trampoline page */
+uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
+                       const struct a64_sigaction *act, uint64_t saved_mask);
+int sigframe_pop(CpuState *s, uint64_t *mask, struct a64_stack *uc_stack); /* 0 or -EINVAL */
+
+/* Work for sig_deliver_pending: a caught signal the guest does not block,
+ * or a mask to put back after rt_sigsuspend.  Checked at every system
+ * call, so it is one load and a test. */
+static inline int sig_pending_work(const CpuState *s)
+{
+    const SigThread *st = &((const Thread *)s->thread)->sig;
+    return (__atomic_load_n(&st->pending, __ATOMIC_ACQUIRE) & ~st->blocked) != 0 ||
+           st->suspend_active;
+}
 
 /* ------------------------------------------------------------------------
  * System calls (syscall.c, sys_*.c)

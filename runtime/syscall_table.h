@@ -21,7 +21,7 @@
  * the same on x86-64).
  *
  * Deliberately N for now: clone, clone3, execve (no threads or exec yet),
- * rseq (glibc copes with ENOSYS), rt_sigreturn (no guest signal frames yet).
+ * rseq (glibc copes with ENOSYS).
  */
 #ifndef DBT_SYSCALL_TABLE_H
 #define DBT_SYSCALL_TABLE_H
@@ -163,13 +163,13 @@
     X(130, tkill, 2, sys_tkill)                          /* process */  \
     X(131, tgkill, 3, sys_tgkill)                        /* process */  \
     X(132, sigaltstack, 2, sys_sigaltstack)              /* signal */   \
-    N(133, rt_sigsuspend)                                               \
+    X(133, rt_sigsuspend, 2, sys_rt_sigsuspend)          /* signal */   \
     X(134, rt_sigaction, 4, sys_rt_sigaction)            /* signal */   \
     X(135, rt_sigprocmask, 4, sys_rt_sigprocmask)        /* signal */   \
     X(136, rt_sigpending, 2, sys_rt_sigpending)          /* signal */   \
     X(137, rt_sigtimedwait, 4, sys_rt_sigtimedwait)      /* signal */   \
     N(138, rt_sigqueueinfo)                                             \
-    N(139, rt_sigreturn)                                                \
+    X(139, rt_sigreturn, 0, sys_rt_sigreturn)            /* signal */   \
     N(140, setpriority)                                                 \
     N(141, getpriority)                                                 \
     N(142, reboot)                                                      \

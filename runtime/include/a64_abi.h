@@ -256,10 +256,62 @@ _Static_assert(sizeof(struct a64_utsname) == 390, "a64_utsname size");
  * ------------------------------------------------------------------------ */
 
 #define A64_NSIG 64
-#define A64_SIGILL 4
-#define A64_SIGTRAP 5
-#define A64_SIGKILL 9
-#define A64_SIGSTOP 19
+
+/* Default actions (the kernel's sig_kernel_* classes). */
+enum A64SigDefault {
+    A64_SIGDFL_TERM,   /* terminate */
+    A64_SIGDFL_CORE,   /* terminate with a core dump */
+    A64_SIGDFL_IGN,    /* discard */
+    A64_SIGDFL_STOP,   /* stop the process */
+    A64_SIGDFL_CONT,   /* continue a stopped process, else discard */
+};
+
+/* X(name, number, default action): signals 1-31.  32-64 (SIGRTMIN..
+ * SIGRTMAX for the kernel; glibc keeps 32-34 for itself) terminate. */
+#define A64_SIGNALS(X)                \
+    X(SIGHUP, 1, TERM)                \
+    X(SIGINT, 2, TERM)                \
+    X(SIGQUIT, 3, CORE)               \
+    X(SIGILL, 4, CORE)                \
+    X(SIGTRAP, 5, CORE)               \
+    X(SIGABRT, 6, CORE)               \
+    X(SIGBUS, 7, CORE)                \
+    X(SIGFPE, 8, CORE)                \
+    X(SIGKILL, 9, TERM)               \
+    X(SIGUSR1, 10, TERM)              \
+    X(SIGSEGV, 11, CORE)              \
+    X(SIGUSR2, 12, TERM)              \
+    X(SIGPIPE, 13, TERM)              \
+    X(SIGALRM, 14, TERM)              \
+    X(SIGTERM, 15, TERM)              \
+    X(SIGSTKFLT, 16, TERM)            \
+    X(SIGCHLD, 17, IGN)               \
+    X(SIGCONT, 18, CONT)              \
+    X(SIGSTOP, 19, STOP)              \
+    X(SIGTSTP, 20, STOP)              \
+    X(SIGTTIN, 21, STOP)              \
+    X(SIGTTOU, 22, STOP)              \
+    X(SIGURG, 23, IGN)                \
+    X(SIGXCPU, 24, CORE)              \
+    X(SIGXFSZ, 25, CORE)              \
+    X(SIGVTALRM, 26, TERM)            \
+    X(SIGPROF, 27, TERM)              \
+    X(SIGWINCH, 28, IGN)              \
+    X(SIGIO, 29, TERM)                \
+    X(SIGPWR, 30, TERM)               \
+    X(SIGSYS, 31, CORE)
+
+enum A64Signal {
+#define A64_SIGNAL_ENUM_(name, nr, dfl) A64_##name = nr,
+    A64_SIGNALS(A64_SIGNAL_ENUM_)
+#undef A64_SIGNAL_ENUM_
+};
+
+/* A sigset_t as the kernel passes it: one 64-bit word, bit (sig - 1). */
+#define A64_SIGSET_SIZE 8u
+static inline uint64_t a64_sigbit(int sig) { return 1ull << (sig - 1); }
+/* Nobody can block, catch or ignore these two. */
+#define A64_SIG_UNBLOCKABLE (a64_sigbit(A64_SIGKILL) | a64_sigbit(A64_SIGSTOP))
 
 #define A64_SIG_DFL 0ull
 #define A64_SIG_IGN 1ull
@@ -295,6 +347,139 @@ struct a64_stack {
     uint64_t ss_size;    /* its size in bytes */
 };
 _Static_assert(sizeof(struct a64_stack) == 24, "a64_stack size");
+
+/* sigprocmask `how` (asm-generic). */
+#define A64_SIG_BLOCK 0
+#define A64_SIG_UNBLOCK 1
+#define A64_SIG_SETMASK 2
+
+/* si_code values the runtime generates itself. */
+#define A64_SI_USER 0
+#define A64_SI_KERNEL 0x80
+#define A64_SI_TKILL (-6)
+#define A64_ILL_ILLOPC 1      /* SIGILL: illegal opcode */
+#define A64_TRAP_BRKPT 1      /* SIGTRAP: process breakpoint */
+#define A64_SEGV_MAPERR 1     /* SIGSEGV: address not mapped */
+
+/*
+ * siginfo_t (asm-generic/siginfo.h): 128 bytes; the union starts at 16 on
+ * every 64-bit ABI, so x86-64's siginfo_t is the same bytes and a host
+ * siginfo is handed to the guest unchanged.
+ */
+struct a64_siginfo {
+    int32_t si_signo;        /* signal number */
+    int32_t si_errno;        /* errno value (usually 0) */
+    int32_t si_code;         /* A64_SI_*, or a per-signal code (> 0: sent by the kernel) */
+    int32_t pad;             /* (padding: the union is 8-byte aligned) */
+    union {
+        uint8_t raw[112];    /* the whole union */
+        struct {
+            int32_t pid;     /* sender's pid (kill, tgkill, sigqueue) */
+            uint32_t uid;    /* sender's real uid */
+        } kill;
+        struct {
+            uint64_t addr;   /* faulting instruction or data address */
+        } fault;
+    } u;
+};
+_Static_assert(sizeof(struct a64_siginfo) == 128, "a64_siginfo size");
+_Static_assert(offsetof(struct a64_siginfo, u) == 16, "a64_siginfo union");
+
+/*
+ * The signal frame the arm64 kernel pushes (arch/arm64/kernel/signal.c,
+ * uapi asm/sigcontext.h, asm/ucontext.h).  The handler gets x0 = signo,
+ * x1 = &info, x2 = &uc (x1/x2 only with SA_SIGINFO), sp = the frame,
+ * x29 = the frame record, x30 = the return trampoline:
+ *
+ *   higher    interrupted sp (or the top of the sigaltstack)
+ *             (align down 16)
+ *             struct a64_frame_record {x29, x30}   <- x29 (for unwinders)
+ *             (align down 16)
+ *             struct a64_rt_sigframe                <- sp
+ *               info          128  siginfo (written only with SA_SIGINFO)
+ *               uc            4560
+ *                 uc_flags, uc_link, uc_stack, uc_sigmask (8 + 120 unused:
+ *                 glibc's 1024-bit sigset_t), then at uc+176:
+ *                 uc_mcontext: fault_address, regs[31], sp, pc, pstate,
+ *                   __reserved[4096] (16-aligned), a list of records:
+ *                     fpsimd_context  magic 0x46508001, 528 bytes
+ *                     (esr_context    magic 0x45535201, 16 bytes: faults)
+ *                     {0, 0}          terminator
+ *   lower
+ *
+ * pstate holds NZCV in bits 31:28 (everything else is 0 at EL0 here).
+ */
+#define A64_FPSIMD_MAGIC 0x46508001u
+#define A64_ESR_MAGIC 0x45535201u
+#define A64_SIGCONTEXT_RESERVED 4096u
+
+struct a64_ctx_head {
+    uint32_t magic;          /* record type, 0 = end of the list */
+    uint32_t size;           /* record size in bytes, header included */
+};
+
+struct a64_fpsimd_context {
+    struct a64_ctx_head head;        /* A64_FPSIMD_MAGIC, 528 */
+    uint32_t fpsr;                   /* FPSR */
+    uint32_t fpcr;                   /* FPCR */
+    _Alignas(16) uint8_t vregs[32 * 16]; /* V0-V31 (__uint128_t each), little endian */
+};
+_Static_assert(sizeof(struct a64_fpsimd_context) == 528, "fpsimd_context size");
+_Static_assert(offsetof(struct a64_fpsimd_context, vregs) == 16, "fpsimd_context vregs");
+
+struct a64_esr_context {
+    struct a64_ctx_head head;        /* A64_ESR_MAGIC, 16 */
+    uint64_t esr;                    /* ESR_EL1 of the fault */
+};
+_Static_assert(sizeof(struct a64_esr_context) == 16, "esr_context size");
+
+struct a64_sigcontext {
+    uint64_t fault_address;          /* FAR for data aborts, else 0 */
+    uint64_t regs[31];               /* X0-X30 */
+    uint64_t sp;                     /* SP */
+    uint64_t pc;                     /* PC to resume at */
+    uint64_t pstate;                 /* NZCV in 31:28 */
+    _Alignas(16) uint8_t reserved[A64_SIGCONTEXT_RESERVED]; /* records, see above */
+};
+_Static_assert(offsetof(struct a64_sigcontext, regs) == 8, "sigcontext regs");
+_Static_assert(offsetof(struct a64_sigcontext, sp) == 256, "sigcontext sp");
+_Static_assert(offsetof(struct a64_sigcontext, pc) == 264, "sigcontext pc");
+_Static_assert(offsetof(struct a64_sigcontext, pstate) == 272, "sigcontext pstate");
+_Static_assert(offsetof(struct a64_sigcontext, reserved) == 288, "sigcontext __reserved");
+_Static_assert(sizeof(struct a64_sigcontext) == 4384, "sigcontext size");
+
+struct a64_ucontext {
+    uint64_t uc_flags;               /* 0 */
+    uint64_t uc_link;                /* NULL */
+    struct a64_stack uc_stack;       /* the sigaltstack at delivery */
+    uint64_t uc_sigmask;             /* mask to restore on sigreturn */
+    uint8_t unused[128 - A64_SIGSET_SIZE]; /* rest of glibc's 1024-bit sigset_t */
+    struct a64_sigcontext uc_mcontext; /* the interrupted registers */
+};
+_Static_assert(offsetof(struct a64_ucontext, uc_stack) == 16, "ucontext uc_stack");
+_Static_assert(offsetof(struct a64_ucontext, uc_sigmask) == 40, "ucontext uc_sigmask");
+_Static_assert(offsetof(struct a64_ucontext, uc_mcontext) == 176, "ucontext uc_mcontext");
+_Static_assert(sizeof(struct a64_ucontext) == 4560, "ucontext size");
+
+struct a64_rt_sigframe {
+    struct a64_siginfo info;         /* x1 points here */
+    struct a64_ucontext uc;          /* x2 points here; sigreturn reads it at sp */
+};
+_Static_assert(offsetof(struct a64_rt_sigframe, uc) == 128, "rt_sigframe uc");
+_Static_assert(sizeof(struct a64_rt_sigframe) == 4688, "rt_sigframe size");
+
+/* The AAPCS64 frame record above the frame: lets unwinders walk from the
+ * handler into the interrupted code. */
+struct a64_frame_record {
+    uint64_t fp;                     /* interrupted x29 */
+    uint64_t lr;                     /* interrupted x30 */
+};
+
+/* The vDSO's __kernel_rt_sigreturn, the default return trampoline
+ * (libgcc's unwinder recognizes a signal frame by these two words). */
+#define A64_INSN_MOV_X8_139 0xd2801168u  /* movz x8, #139 (__NR_rt_sigreturn) */
+#define A64_INSN_SVC_0 0xd4000001u       /* svc #0 */
+#define A64_NR_RT_SIGRETURN 139
 
 /* ------------------------------------------------------------------------
  * System registers (MRS) and system operations (SYS: DC, IC)

@@ -4,13 +4,13 @@
 #
 #   fetch.sh
 #
-# Downloads Debian's gcc-12-source package (`apt-get download`, into the
-# current directory of the cache) and unpacks from the gcc-12.2.0-dfsg.tar.xz
-# inside it only
+# Downloads Debian's gcc-12-source package (`apt-get download`, whatever
+# version bookworm has) into the cache, and extracts from the
+# gcc-12.2.0-dfsg.tar.xz inside it only
 #     gcc/testsuite/gcc.c-torture/execute/   (with its ieee/ subdirectory)
 #     gcc/testsuite/gcc.dg/vect/
-# into $DBT_CACHE_DIR/gcc-testsuite/.  Runs that find the files already there
-# do nothing.  Prints the path of the execute/ directory on stdout.
+# into $DBT_CACHE_DIR/gcc-testsuite/.  A run that finds them there does
+# nothing.  Prints the path of the execute/ directory on stdout.
 #
 # Environment:
 #   DBT_CACHE_DIR   cache directory (default: build/torture-cache)
@@ -39,11 +39,21 @@ shopt -s nullglob
 debs=("$cache"/gcc-12-source_*.deb)
 if ((${#debs[@]} == 0)); then
   echo "fetch.sh: downloading gcc-12-source into $cache" >&2
-  # apt-get download writes into the current directory; it needs the package
-  # lists (`apt-get update`) but changes nothing in the system.
-  if ! (cd "$cache" && apt-get download gcc-12-source >&2); then
-    echo "fetch.sh: error: apt-get download gcc-12-source failed (run apt-get update first?)" >&2
-    exit 1
+  # apt-get download writes into the current directory and changes nothing
+  # in the system.  It needs package lists: the system's if they are there,
+  # else ones fetched into the cache (a fresh machine may never have run
+  # apt-get update).  The sandbox user _apt may not enter the cache: download
+  # as root.
+  apt=(apt-get -q -o APT::Sandbox::User=root)
+  if ! (cd "$cache" && "${apt[@]}" download gcc-12-source >&2); then
+    echo "fetch.sh: no usable system package lists; fetching them into $cache/apt" >&2
+    mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+    apt+=(-o Dir::State::Lists="$cache/apt/lists" -o Dir::Cache="$cache/apt/cache")
+    if ! "${apt[@]}" update >&2 ||
+       ! (cd "$cache" && "${apt[@]}" download gcc-12-source >&2); then
+      echo "fetch.sh: error: apt-get download gcc-12-source failed" >&2
+      exit 1
+    fi
   fi
   debs=("$cache"/gcc-12-source_*.deb)
   ((${#debs[@]} > 0)) || { echo "fetch.sh: error: no gcc-12-source_*.deb in $cache" >&2; exit 1; }

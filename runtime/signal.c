@@ -1,0 +1,451 @@
+/*
+ * signal.c - guest signal delivery: which signal, when, with which mask.
+ *
+ * The guest's view of signals lives here: its dispositions
+ * (Runtime.sigact, set by rt_sigaction in sys_signal.c), its blocked mask
+ * and its caught-but-undelivered signals (Thread.sig).  The frame a
+ * handler receives is built by signal_frame.c, in the arm64 kernel's
+ * layout.
+ *
+ * Where signals come from, and when the guest sees them:
+ *
+ *   synchronous traps   UDF/undefined instruction -> SIGILL (ILL_ILLOPC),
+ *                       BRK -> SIGTRAP (TRAP_BRKPT), si_addr = the pc.
+ *                       dbt_rt_trap -> sig_trap: if the guest handles the
+ *                       signal, CpuState is redirected to the handler and
+ *                       the lifted code returns to the dispatcher, which
+ *                       runs it.  Ignored or blocked, the kernel's
+ *                       force_sig rule applies: back to SIG_DFL, unblocked,
+ *                       the process dies by the signal.
+ *
+ *   everything else     (raise, kill from another process, alarm, SIGCHLD,
+ *                       ...) arrives on the host.  For every signal the
+ *                       guest has a handler for, the host disposition is
+ *                       host_catch, which only records the signal and its
+ *                       siginfo in Thread.sig (async-signal-safe: two
+ *                       stores).  The guest sees it at its next system
+ *                       call: dbt_rt_syscall delivers caught signals that
+ *                       the guest does not block both before the call
+ *                       (they arrived while the guest computed: the frame
+ *                       shows pc = the SVC, which then runs) and after it
+ *                       (they arrived during the call: the frame shows the
+ *                       result in x0 and pc = the next instruction).
+ *
+ * Nested runs.  Translated code cannot be entered in the middle of a
+ * function, so a handler delivered at a system call cannot simply make
+ * the dispatcher continue at the handler and later "return" to the
+ * instruction after the SVC.  Instead the handler runs to completion
+ * inside dbt_rt_syscall, on the same host stack, in a nested dispatcher
+ * loop (dispatch_until) that ends when the frame it pushed is
+ * sigreturned:
+ *
+ *     lifted f: ... svc -> dbt_rt_syscall -> sig_deliver_pending
+ *                                              push frame, pc = handler
+ *                                              dispatch_until(done)
+ *                                                handler ... ret
+ *                                                trampoline: rt_sigreturn,
+ *                                                  done = 1
+ *                          <- CpuState = the restored registers
+ *     lifted f continues after the svc (pc == next), registers re-read
+ *
+ * If the handler changed uc_mcontext.pc (or longjmp'd away) the lifted
+ * code sees pc != next and returns to the enclosing dispatcher loop, which
+ * continues at the new pc - fine for a function entry; any other address
+ * needs the JIT (see docs/status.md).  A trap redirects without nesting:
+ * the lifted code leaves at a trap anyway.
+ *
+ * The mask.  Thread.sig.blocked is the guest's mask; the host mask mirrors
+ * it (sig_set_blocked), so a blocked signal stays pending in the host
+ * kernel - a blocked SIGTERM with SIG_DFL must not kill - and
+ * rt_sigpending/rt_sigtimedwait/rt_sigsuspend can use the host's calls.
+ * The mirror never blocks SIGSEGV, SIGBUS, SIGILL and SIGFPE (RESERVED):
+ * the runtime will need them for guest faults on the host.  During a
+ * handler the mask is old | sa_mask | sig (without SA_NODEFER), put back
+ * by sigreturn from uc_sigmask; SA_RESETHAND resets the disposition on
+ * delivery.
+ *
+ * Death by signal.  A signal whose guest action is SIG_DFL has host action
+ * SIG_DFL, so the host kernel kills (or stops) the process exactly as the
+ * arm64 kernel would.  The runtime only applies a default action itself
+ * for traps and for a signal caught while it had a handler that was reset
+ * before delivery; rt_die_by_signal then re-raises it with SIG_DFL.
+ *
+ * Limitations (today):
+ *   - delivery points are system calls and traps: a guest spinning in
+ *     pure computation does not see an asynchronous signal until its next
+ *     system call (the JIT's block-chaining checks will fix this);
+ *   - host system calls get SA_RESTART exactly when the guest's handler
+ *     has it, so the host kernel decides between -EINTR and restarting;
+ *     with SA_RESTART the guest handler runs after the restarted call
+ *     completes rather than in the middle of it;
+ *   - a signal that arrives between the entry check of dbt_rt_syscall and
+ *     the host system call itself is delivered after that call: a racy
+ *     pause() can block for good (sigsuspend-based waiting is exact,
+ *     because the host mask mirrors the guest's);
+ *   - SIGSEGV/SIGBUS/SIGILL/SIGFPE sent by kill()/raise() take their
+ *     default action even if the guest has a handler (host faults need
+ *     host-pc -> guest-pc mapping first); a guest SIGILL from an
+ *     undefined instruction does reach its handler (sig_trap);
+ *   - one siginfo per signal number: real-time signals queued several
+ *     times before delivery are delivered once;
+ *   - ppoll/pselect6/epoll_pwait apply their temporary mask on the host
+ *     only; the frame of a handler they let in saves the normal mask.
+ *
+ * The host handler finds the guest thread through a thread-local pointer
+ * (signal handlers have no context argument) - the one mutable global.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+/* Signals the host mask never blocks (see above). */
+#define RESERVED (a64_sigbit(A64_SIGSEGV) | a64_sigbit(A64_SIGBUS) | a64_sigbit(A64_SIGILL) | \
+                  a64_sigbit(A64_SIGFPE))
+
+static _Thread_local Thread *cur_thread;
+
+static const struct {
+    const char *name;
+    enum A64SigDefault dfl;
+} signals[32] = {
+#define SIG_ROW_(name, nr, dfl) [nr] = {#name, A64_SIGDFL_##dfl},
+    A64_SIGNALS(SIG_ROW_)
+#undef SIG_ROW_
+};
+
+const char *sig_name(int sig)
+{
+    if (sig > 0 && sig < 32)
+        return signals[sig].name;
+    return sig >= 32 && sig <= A64_NSIG ? "SIGRT" : "SIG?";
+}
+
+static enum A64SigDefault sig_default(int sig)
+{
+    return sig > 0 && sig < 32 ? signals[sig].dfl : A64_SIGDFL_TERM;
+}
+
+/* ------------------------------------------------------------------------
+ * Host: x86-64 Linux.  Raw rt_sigaction (it reaches signals 32 and 33,
+ * which glibc keeps for itself) needs SA_RESTORER and our own restorer.
+ * ------------------------------------------------------------------------ */
+
+struct host_ksigaction {
+    uint64_t handler;    /* SIG_DFL, SIG_IGN or host_catch */
+    uint64_t flags;      /* host SA_* */
+    uint64_t restorer;   /* host_sigreturn when handler is a function */
+    uint64_t mask;       /* blocked while host_catch runs: everything */
+};
+
+_Static_assert(SYS_rt_sigreturn == 15, "x86-64 rt_sigreturn number");
+_Static_assert(sizeof(siginfo_t) == sizeof(struct a64_siginfo), "siginfo layout");
+void dbt_rt_host_sigreturn(void) __attribute__((visibility("hidden")));
+__asm__(".pushsection .text\n"
+        ".globl dbt_rt_host_sigreturn\n"
+        ".hidden dbt_rt_host_sigreturn\n"
+        ".type dbt_rt_host_sigreturn, @function\n"
+        ".p2align 4\n"
+        "dbt_rt_host_sigreturn:\n"
+        "\tmovl $15, %eax\n"
+        "\tsyscall\n"
+        "\thlt\n"
+        ".size dbt_rt_host_sigreturn, . - dbt_rt_host_sigreturn\n"
+        ".popsection\n");
+
+/* SA_* flags with a host meaning; a64 and x86-64 values are the same, the
+ * table says which ones pass. */
+static const FlagMap sa_flags[] = {
+    {A64_SA_NOCLDSTOP, SA_NOCLDSTOP},
+    {A64_SA_NOCLDWAIT, SA_NOCLDWAIT},
+    {A64_SA_RESTART, SA_RESTART},
+};
+
+static int64_t host_sigmask(int how, uint64_t set, uint64_t *old)
+{
+    return host_syscall6(SYS_rt_sigprocmask, (uint64_t)how, (uint64_t)&set, (uint64_t)old,
+                         sizeof(uint64_t), 0, 0);
+}
+
+/* The host handler: record, nothing else.  It runs with every host signal
+ * blocked, so it is never interrupted by itself. */
+static void host_catch(int sig, siginfo_t *si, void *uc)
+{
+    Thread *t = cur_thread;
+    if (!t || sig < 1 || sig > A64_NSIG)
+        return;
+    memcpy(&t->sig.info[sig], si, sizeof t->sig.info[sig]);
+    __atomic_fetch_or(&t->sig.pending, a64_sigbit(sig), __ATOMIC_RELEASE);
+}
+
+/* Signals the host can catch for the guest now (see Limitations). */
+static int host_catchable(int sig)
+{
+    return !(a64_sigbit(sig) & RESERVED);
+}
+
+int sig_set_host_action(Runtime *rt, int sig)
+{
+    const struct a64_sigaction *g = &rt->sigact[sig];
+    struct host_ksigaction h = {
+        .handler = (uint64_t)SIG_DFL,
+        .flags = flags_guest_to_host(sa_flags, ARRAY_LEN(sa_flags), g->flags, NULL),
+    };
+    if (g->handler == A64_SIG_IGN) {
+        h.handler = (uint64_t)SIG_IGN;
+    } else if (g->handler != A64_SIG_DFL && host_catchable(sig)) {
+        h.handler = (uint64_t)host_catch;
+        h.flags |= SA_SIGINFO | SA_RESTORER;
+        h.restorer = (uint64_t)dbt_rt_host_sigreturn;
+        h.mask = ~0ull;
+    }
+    rt_log(rt, LOG_SIGNAL, "%s (%d): guest %s%s", sig_name(sig), sig,
+           g->handler == A64_SIG_IGN   ? "SIG_IGN"
+           : g->handler == A64_SIG_DFL ? "SIG_DFL"
+                                       : "handler",
+           g->handler > A64_SIG_IGN && !host_catchable(sig)
+               ? " (runs for traps only; sent by kill it takes the default action)"
+               : "");
+    return (int)host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)&h, 0, sizeof(uint64_t),
+                              0, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Start-up, masks, pending signals
+ * ------------------------------------------------------------------------ */
+
+void sig_init(Runtime *rt)
+{
+    memset(rt->sigact, 0, sizeof rt->sigact);
+    for (int sig = 1; sig <= A64_NSIG; sig++) {
+        struct host_ksigaction old;
+        if (host_syscall6(SYS_rt_sigaction, (uint64_t)sig, 0, (uint64_t)&old, sizeof(uint64_t), 0,
+                          0) == 0 &&
+            old.handler == (uint64_t)SIG_IGN)
+            rt->sigact[sig].handler = A64_SIG_IGN; /* inherited across exec (nohup) */
+    }
+    uint64_t blocked = 0;
+    host_sigmask(SIG_BLOCK, 0, &blocked);
+    rt->sig_initial_blocked = blocked & ~A64_SIG_UNBLOCKABLE;
+    rt->altstack = (struct a64_stack){0, 0, 0, 0};
+    rt->sig_tramp = sigframe_setup_tramp(rt);
+    rt_log(rt, LOG_SIGNAL, "sigreturn trampoline at 0x%llx, initial mask 0x%llx",
+           (unsigned long long)rt->sig_tramp, (unsigned long long)rt->sig_initial_blocked);
+}
+
+void sig_thread_start(Thread *t)
+{
+    memset(&t->sig, 0, sizeof t->sig);
+    cur_thread = t;
+    sig_set_blocked(t, t->rt->sig_initial_blocked);
+}
+
+uint64_t sig_host_mask(uint64_t guest_mask)
+{
+    return guest_mask & ~RESERVED;
+}
+
+void sig_set_blocked(Thread *t, uint64_t mask)
+{
+    t->sig.blocked = mask & ~A64_SIG_UNBLOCKABLE;
+    host_sigmask(SIG_SETMASK, sig_host_mask(t->sig.blocked), NULL);
+}
+
+int sig_take_pending(Thread *t, uint64_t set, struct a64_siginfo *info)
+{
+    if (!(__atomic_load_n(&t->sig.pending, __ATOMIC_ACQUIRE) & set))
+        return 0;
+    /* host_catch may run between reading the siginfo and clearing the
+     * bit: keep it out for these few instructions. */
+    uint64_t old;
+    host_sigmask(SIG_SETMASK, ~0ull, &old);
+    uint64_t p = __atomic_load_n(&t->sig.pending, __ATOMIC_ACQUIRE) & set;
+    int sig = p ? __builtin_ctzll(p) + 1 : 0;
+    if (sig) {
+        *info = t->sig.info[sig];
+        __atomic_fetch_and(&t->sig.pending, ~a64_sigbit(sig), __ATOMIC_RELEASE);
+    }
+    host_sigmask(SIG_SETMASK, old, NULL);
+    return sig;
+}
+
+/* ------------------------------------------------------------------------
+ * Delivery
+ * ------------------------------------------------------------------------ */
+
+/* The default action of `sig`, taken by the runtime (the host disposition
+ * is SIG_DFL whenever the guest's is). */
+static void default_action(Runtime *rt, int sig)
+{
+    switch (sig_default(sig)) {
+    case A64_SIGDFL_TERM:
+    case A64_SIGDFL_CORE:
+        rt_log(rt, LOG_SIGNAL, "%s (%d): default action, the process dies", sig_name(sig), sig);
+        rt_die_by_signal(sig);
+    case A64_SIGDFL_STOP:
+        host_syscall6(SYS_kill, (uint64_t)getpid(), (uint64_t)sig, 0, 0, 0, 0);
+        return;
+    case A64_SIGDFL_IGN:
+    case A64_SIGDFL_CONT:
+        return;
+    }
+}
+
+/* Enter the handler of `sig`: push the frame, set the handler's mask.  With
+ * `nested`, also run the handler until it returns through that frame. */
+static void enter_handler(CpuState *s, int sig, const struct a64_siginfo *info, int nested)
+{
+    Thread *t = s->thread;
+    Runtime *rt = t->rt;
+    struct a64_sigaction act = rt->sigact[sig];
+    if (act.handler == A64_SIG_IGN)
+        return;   /* changed to SIG_IGN after the signal was caught */
+    if (act.handler == A64_SIG_DFL) {
+        default_action(rt, sig);
+        return;
+    }
+    uint64_t saved = t->sig.suspend_active ? t->sig.suspend_saved : t->sig.blocked;
+    t->sig.suspend_active = 0;
+    uint64_t interrupted_pc = s->pc;
+    uint64_t frame = sigframe_push(s, sig, info, &act, saved);
+    uint64_t mask = t->sig.blocked | act.mask;
+    if (!(act.flags & A64_SA_NODEFER))
+        mask |= a64_sigbit(sig);
+    if (act.flags & A64_SA_RESETHAND) {
+        rt->sigact[sig].handler = A64_SIG_DFL;
+        sig_set_host_action(rt, sig);
+    }
+    sig_set_blocked(t, mask);
+    rt_log(rt, LOG_SIGNAL, "deliver %s (%d, code %d) at pc 0x%llx: handler 0x%llx, frame 0x%llx%s",
+           sig_name(sig), sig, info->si_code, (unsigned long long)interrupted_pc,
+           (unsigned long long)act.handler, (unsigned long long)frame, nested ? ", nested" : "");
+    if (!nested)
+        return;
+    SigNest n = {.frame = frame, .done = 0, .outer = t->sig.nest};
+    t->sig.nest = &n;
+    dispatch_until(s, &n.done);
+    t->sig.nest = n.outer;
+}
+
+void sig_deliver_pending(CpuState *s)
+{
+    Thread *t = s->thread;
+    struct a64_siginfo info;
+    int sig;
+    while ((sig = sig_take_pending(t, ~t->sig.blocked, &info)) != 0)
+        enter_handler(s, sig, &info, 1);
+    if (t->sig.suspend_active) {   /* rt_sigsuspend woken by nothing we run */
+        t->sig.suspend_active = 0;
+        sig_set_blocked(t, t->sig.suspend_saved);
+    }
+}
+
+void sig_trap(CpuState *s, int sig, int code)
+{
+    Thread *t = s->thread;
+    Runtime *rt = t->rt;
+    struct a64_siginfo info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
+    info.si_code = code;
+    info.u.fault.addr = s->pc;
+    /* force_sig: an ignored or blocked synchronous signal kills. */
+    if (rt->sigact[sig].handler == A64_SIG_IGN || (t->sig.blocked & a64_sigbit(sig))) {
+        rt_log(rt, LOG_SIGNAL, "%s (%d) at pc 0x%llx is %s: forced to the default action",
+               sig_name(sig), sig, (unsigned long long)s->pc,
+               rt->sigact[sig].handler == A64_SIG_IGN ? "ignored" : "blocked");
+        rt->sigact[sig].handler = A64_SIG_DFL;
+    }
+    enter_handler(s, sig, &info, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Return from a handler
+ * ------------------------------------------------------------------------ */
+
+int64_t sig_return(CpuState *s)
+{
+    Thread *t = s->thread;
+    Runtime *rt = t->rt;
+    uint64_t frame = s->sp;
+    uint64_t mask;
+    struct a64_stack uc_stack;
+    if (sigframe_pop(s, &mask, &uc_stack) < 0) {
+        rt_log(rt, LOG_SIGNAL, "rt_sigreturn with a bad frame at sp 0x%llx: SIGSEGV",
+               (unsigned long long)frame);
+        rt_die_by_signal(SIGSEGV);
+    }
+    sig_set_blocked(t, mask);
+    sig_set_altstack(rt, &uc_stack, s->sp);   /* errors ignored, as the kernel does */
+    /* Finish the nested run that pushed this frame, and any inside it
+     * that were abandoned (a handler that longjmp'd out of another). */
+    for (SigNest *n = t->sig.nest; n; n = n->outer) {
+        if (n->frame != frame)
+            continue;
+        for (SigNest *m = t->sig.nest; m != n->outer; m = m->outer)
+            m->done = 1;
+        break;
+    }
+    rt_log(rt, LOG_SIGNAL, "rt_sigreturn from frame 0x%llx to pc 0x%llx, mask 0x%llx",
+           (unsigned long long)frame, (unsigned long long)s->pc, (unsigned long long)mask);
+    return (int64_t)s->x[0];
+}
+
+/* The trampoline page "executes": mov x8, #139; svc #0. */
+static void tramp_sigreturn(CpuState *s)
+{
+    sig_return(s);
+    if (sig_pending_work(s))
+        sig_deliver_pending(s);
+}
+
+GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc)
+{
+    return pc == rt->sig_tramp ? tramp_sigreturn : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * The alternate stack (kernel/signal.c: on_sig_stack, sas_ss_flags,
+ * do_sigaltstack).  Disabled is ss_size == 0; ss_flags keeps only
+ * SS_AUTODISARM.
+ * ------------------------------------------------------------------------ */
+
+static int on_altstack(const Runtime *rt, uint64_t sp)
+{
+    if (rt->altstack.ss_flags & A64_SS_AUTODISARM)
+        return 0;
+    return sp > rt->altstack.ss_sp && sp - rt->altstack.ss_sp <= rt->altstack.ss_size;
+}
+
+void sig_get_altstack(const Runtime *rt, uint64_t sp, struct a64_stack *out)
+{
+    *out = rt->altstack;
+    int mode = rt->altstack.ss_size == 0 ? A64_SS_DISABLE : on_altstack(rt, sp) ? A64_SS_ONSTACK : 0;
+    out->ss_flags = mode | (rt->altstack.ss_flags & (int32_t)A64_SS_AUTODISARM);
+    out->pad = 0;
+}
+
+int sig_set_altstack(Runtime *rt, const struct a64_stack *ss, uint64_t sp)
+{
+    if (rt->altstack.ss_size && on_altstack(rt, sp))
+        return -EPERM;
+    int mode = ss->ss_flags & ~(int32_t)A64_SS_AUTODISARM;
+    if (mode != 0 && mode != A64_SS_DISABLE && mode != A64_SS_ONSTACK)
+        return -EINVAL;
+    if (mode == A64_SS_DISABLE) {
+        rt->altstack = (struct a64_stack){0, 0, 0, 0};
+        return 0;
+    }
+    if (ss->ss_size < A64_MINSIGSTKSZ)
+        return -ENOMEM;
+    rt->altstack = (struct a64_stack){
+        .ss_sp = ss->ss_sp,
+        .ss_flags = ss->ss_flags & (int32_t)A64_SS_AUTODISARM,
+        .ss_size = ss->ss_size,
+    };
+    return 0;
+}
