@@ -16,14 +16,22 @@
  *
  * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC).  A guest
  * PC without translated code is fatal for now - when the JIT exists it will
- * translate the target instead.  Traps kill the process by the signal the
- * kernel would send (SIGILL for undefined instructions, SIGTRAP for BRK),
- * with the default action, so the exit status and core dump match a real
- * Arm machine where the guest installed no handler.
+ * translate the target instead.  The table also holds resume points (the
+ * return sites of calls and SVCs, mapped to the function containing them),
+ * where the dispatcher re-enters a function after non-local control flow.
+ * Two more guest addresses are the runtime's own business:
  *
- * TODO(signals): guest handlers recorded by rt_sigaction are not run yet.
- * When they are, rt_die_by_signal callers must instead build an AArch64
- * signal frame and enter the guest handler if one is installed.
+ *   - the signal return trampoline (signal.c: rt_sigreturn);
+ *   - an SVC whose return site is a resume point (svc_resume): a signal
+ *     frame interrupts the guest before a system call it has not made yet,
+ *     or one that will be restarted, so the handler returns to the SVC
+ *     itself; the runtime makes the call and continues at the return site.
+ *
+ * Traps raise the signal the kernel would send (SIGILL for undefined
+ * instructions, SIGTRAP for BRK) through signal.c: the guest's handler if
+ * it has one (CpuState is redirected to it, the lifted code returns here),
+ * otherwise the default action, so the exit status and core dump match a
+ * real Arm machine.
  *
  * dbt_rt_read_sysreg answers MRS with the values a Linux kernel shows to
  * EL0 (it emulates the ID registers) on a machine with only FP and AdvSIMD;
@@ -36,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,17 +54,15 @@
 
 /* ---- dying by a signal ------------------------------------------------- */
 
+/* Raw system calls: glibc's wrappers refuse signals 32 and 33, and its
+ * raise() juggles the mask. */
 _Noreturn void rt_die_by_signal(int sig)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigaction(sig, &sa, NULL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
+    uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};  /* struct kernel_sigaction */
+    host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)dfl, 0, sizeof(uint64_t), 0, 0);
+    uint64_t set = a64_sigbit(sig);   /* same numbering on the host */
+    host_syscall6(SYS_rt_sigprocmask, SIG_UNBLOCK, (uint64_t)&set, 0, sizeof set, 0, 0);
+    host_syscall6(SYS_tgkill, (uint64_t)getpid(), (uint64_t)gettid(), (uint64_t)sig, 0, 0, 0);
     /* Only reached for a signal whose default action is not fatal. */
     _exit(128 + sig);
 }
@@ -68,7 +75,7 @@ static _Noreturn void no_target(CpuState *s, uint64_t pc)
 
 /* ---- lookup and loop --------------------------------------------------- */
 
-GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
+static GuestFn find_fn(uint64_t pc)
 {
     const DbtFnEntry *fns = dbt_meta.fns;
     uint64_t lo = 0, hi = dbt_meta.nfns;
@@ -79,10 +86,37 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
         else
             hi = mid;
     }
-    if (lo < dbt_meta.nfns && fns[lo].guest_pc == pc) {
+    return lo < dbt_meta.nfns && fns[lo].guest_pc == pc ? fns[lo].fn : NULL;
+}
+
+/* The SVC at s->pc, entered from the dispatcher: make the call as the
+ * lifted code would (s->pc = the next instruction), then go on there. */
+static void svc_resume(CpuState *s)
+{
+    s->pc += 4;
+    dbt_rt_syscall(s);
+}
+
+static int is_svc_at(const Runtime *rt, uint64_t pc)
+{
+    if ((pc & 3) || pc < rt->image.lo || pc + 4 > rt->image.hi)
+        return 0;
+    uint32_t insn = *(const uint32_t *)pc;
+    return (insn & 0xffe0001fu) == A64_INSN_SVC_0;   /* SVC #imm16 */
+}
+
+GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
+{
+    GuestFn f = find_fn(pc);
+    if (f) {
         rt_log(rt_of(s), LOG_DISPATCH, "lookup 0x%llx", (unsigned long long)pc);
-        return fns[lo].fn;
+        return f;
     }
+    f = sig_lookup_runtime(rt_of(s), pc);   /* the sigreturn trampoline */
+    if (f)
+        return f;
+    if (is_svc_at(rt_of(s), pc) && find_fn(pc + 4))
+        return svc_resume;
     no_target(s, pc);
 }
 
@@ -129,6 +163,7 @@ _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
     s->sp = sp;
     s->pc = pc;
     s->fpcr = 0;
+    sig_thread_start(t);
 
     uint8_t *stack = map_private(rt, HOST_STACK_SIZE, MAP_NORESERVE, "host stack");
     mprotect(stack, A64_PAGE_SIZE, PROT_NONE); /* guard page */
@@ -146,11 +181,13 @@ void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn)
     case TRAP_UNDEF:
         rt_log(rt, LOG_TRAP, "SIGILL at guest pc 0x%llx (insn 0x%08x)",
                (unsigned long long)s->pc, insn);
-        rt_die_by_signal(SIGILL); /* TODO(signals): guest SIGILL handler */
+        sig_trap(s, A64_SIGILL, A64_ILL_ILLOPC);
+        return;
     case TRAP_BRK:
         rt_log(rt, LOG_TRAP, "SIGTRAP at guest pc 0x%llx (insn 0x%08x)",
                (unsigned long long)s->pc, insn);
-        rt_die_by_signal(SIGTRAP); /* TODO(signals): guest SIGTRAP handler */
+        sig_trap(s, A64_SIGTRAP, A64_TRAP_BRKPT);
+        return;
     case TRAP_NO_TARGET:
         no_target(s, s->pc);
     default:

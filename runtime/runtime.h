@@ -21,7 +21,8 @@
  *   0x0000200000000000   this program: runtime + translated code + meta,
  *          ...           then the host's malloc heap (reserved window)
  *   0x00007f..........   host libc/ld.so, guest mmaps, guest stack, host
- *                        dispatch stack, host stack
+ *                        dispatch stack, host stack, the guest-visible
+ *                        sigreturn trampoline page (a host range)
  *
  * The guest may not map, unmap or protect anything the runtime recorded as
  * a host range (Runtime.host); everything else is the guest's.
@@ -106,21 +107,12 @@ typedef struct Runtime {
     uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */
 } Runtime;
 
-/* A nested run of a guest signal handler (signal.c): delivery at a system
- * call runs the handler to completion before the call returns. */
-typedef struct SigNest {
-    uint64_t frame;            /* guest address of its rt_sigframe */
-    int done;                  /* set when that frame was sigreturned */
-    struct SigNest *outer;     /* enclosing run, or NULL */
-} SigNest;
-
 /* The signal state of one guest thread (signal.c). */
 typedef struct SigThread {
     uint64_t blocked;          /* the guest's blocked mask, bit sig-1 */
     uint64_t pending;          /* caught by the host handler, not yet delivered (atomic) */
     uint64_t suspend_saved;    /* mask to restore after rt_sigsuspend ... */
     int suspend_active;        /* ... if set: the next frame saves it */
-    SigNest *nest;             /* innermost nested handler run, or NULL */
     struct a64_siginfo info[A64_NSIG + 1]; /* siginfo of each pending signal */
 } SigThread;
 
@@ -163,9 +155,13 @@ void loader_load(Runtime *rt);
 /* stack.c: builds the initial guest stack; returns the guest sp. */
 uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 
+/* The hooks the lifted code calls (names in cpu_state.h). */
+GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);        /* dispatch.c */
+void dbt_rt_syscall(CpuState *s);                       /* syscall.c */
+void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn); /* dispatch.c */
+
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
-void dispatch_until(CpuState *s, const int *done); /* run the guest until *done */
 _Noreturn void rt_die_by_signal(int sig);
 
 /* sys_mem.c: the host ranges and the guest program break. */
@@ -177,8 +173,9 @@ void mem_brk_init(Runtime *rt, uint64_t start);
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
-void sig_deliver_pending(CpuState *s);       /* run the handlers of those signals, nested */
+int sig_deliver_pending(CpuState *s);        /* point s at their handlers; 1 if any */
 void sig_trap(CpuState *s, int sig, int code); /* synchronous signal at s->pc */
+int sig_restarts_call(const CpuState *s);    /* the next handler has SA_RESTART, or none runs */
 void sig_set_blocked(Thread *t, uint64_t mask); /* guest mask, mirrored to the host */
 uint64_t sig_host_mask(uint64_t guest_mask);  /* the host's mirror of a guest mask */
 int sig_set_host_action(Runtime *rt, int sig); /* host disposition for sigact[sig] */

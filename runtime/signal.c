@@ -7,52 +7,57 @@
  * handler receives is built by signal_frame.c, in the arm64 kernel's
  * layout.
  *
+ * Delivering a signal is what the kernel does on the way back to user
+ * space: push a frame on the guest stack and point CpuState at the
+ * handler (x0 = signo, x1 = &info, x2 = &uc, sp = frame, x30 = the return
+ * trampoline, pc = handler).  The lifted code that called into the runtime
+ * sees s->pc change and returns to the dispatcher, which runs the handler.
+ * The handler returns to the trampoline (signal_frame.c), whose "code" is
+ * tramp_sigreturn here: the registers, the mask and the alternate stack
+ * come back from the frame, and the dispatcher continues at the restored
+ * pc.  That pc is where the guest was interrupted, and the dispatcher can
+ * enter translated code there because every place the runtime interrupts
+ * the guest is one it can re-enter:
+ *
+ *   interrupted at              restored pc       entered through
+ *   a system call, done         the SVC + 4       a resume point (the
+ *                                                 function's return-site table)
+ *   a system call, not yet run  the SVC           svc_resume (dispatch.c):
+ *   (or to be restarted)                          the runtime makes the call,
+ *                                                 then the SVC + 4 resume point
+ *   a trap (UDF, BRK)           the instruction   only if the handler moves
+ *                                                 pc to a function entry or a
+ *                                                 resume point (else: the JIT)
+ *
  * Where signals come from, and when the guest sees them:
  *
  *   synchronous traps   UDF/undefined instruction -> SIGILL (ILL_ILLOPC),
- *                       BRK -> SIGTRAP (TRAP_BRKPT), si_addr = the pc.
- *                       dbt_rt_trap -> sig_trap: if the guest handles the
- *                       signal, CpuState is redirected to the handler and
- *                       the lifted code returns to the dispatcher, which
- *                       runs it.  Ignored or blocked, the kernel's
- *                       force_sig rule applies: back to SIG_DFL, unblocked,
- *                       the process dies by the signal.
+ *                       BRK -> SIGTRAP (TRAP_BRKPT), si_addr = the pc
+ *                       (dbt_rt_trap -> sig_trap).  Ignored or blocked,
+ *                       the kernel's force_sig rule applies: back to
+ *                       SIG_DFL, unblocked, the process dies by the signal.
  *
  *   everything else     (raise, kill from another process, alarm, SIGCHLD,
  *                       ...) arrives on the host.  For every signal the
  *                       guest has a handler for, the host disposition is
  *                       host_catch, which only records the signal and its
- *                       siginfo in Thread.sig (async-signal-safe: two
- *                       stores).  The guest sees it at its next system
- *                       call: dbt_rt_syscall delivers caught signals that
- *                       the guest does not block both before the call
- *                       (they arrived while the guest computed: the frame
- *                       shows pc = the SVC, which then runs) and after it
- *                       (they arrived during the call: the frame shows the
- *                       result in x0 and pc = the next instruction).
+ *                       siginfo in Thread.sig (async-signal-safe: a copy
+ *                       and an atomic or).  dbt_rt_syscall delivers what
+ *                       the guest does not block, before the call (the
+ *                       signal arrived while the guest computed: the frame
+ *                       shows pc = the SVC, which runs when the handler
+ *                       returns) and after it (the frame shows the result
+ *                       in x0 and pc = the next instruction).  Several
+ *                       deliverable signals get stacked frames, the last
+ *                       one's handler runs first, as on Linux.
  *
- * Nested runs.  Translated code cannot be entered in the middle of a
- * function, so a handler delivered at a system call cannot simply make
- * the dispatcher continue at the handler and later "return" to the
- * instruction after the SVC.  Instead the handler runs to completion
- * inside dbt_rt_syscall, on the same host stack, in a nested dispatcher
- * loop (dispatch_until) that ends when the frame it pushed is
- * sigreturned:
- *
- *     lifted f: ... svc -> dbt_rt_syscall -> sig_deliver_pending
- *                                              push frame, pc = handler
- *                                              dispatch_until(done)
- *                                                handler ... ret
- *                                                trampoline: rt_sigreturn,
- *                                                  done = 1
- *                          <- CpuState = the restored registers
- *     lifted f continues after the svc (pc == next), registers re-read
- *
- * If the handler changed uc_mcontext.pc (or longjmp'd away) the lifted
- * code sees pc != next and returns to the enclosing dispatcher loop, which
- * continues at the new pc - fine for a function entry; any other address
- * needs the JIT (see docs/status.md).  A trap redirects without nesting:
- * the lifted code leaves at a trap anyway.
+ * Interrupted system calls.  Host handlers never have SA_RESTART: a caught
+ * signal makes a blocking host call fail with EINTR, so the guest handler
+ * runs while the guest is "inside" the call, as on Arm.  dbt_rt_syscall
+ * then applies the kernel's restart rule: calls listed in
+ * SYSCALL_RESTARTABLE (syscall_table.h) are made again after a handler
+ * with SA_RESTART (the frame shows pc = the SVC and the original x0),
+ * everything else returns -EINTR.
  *
  * The mask.  Thread.sig.blocked is the guest's mask; the host mask mirrors
  * it (sig_set_blocked), so a blocked signal stays pending in the host
@@ -71,13 +76,10 @@
  * before delivery; rt_die_by_signal then re-raises it with SIG_DFL.
  *
  * Limitations (today):
- *   - delivery points are system calls and traps: a guest spinning in
- *     pure computation does not see an asynchronous signal until its next
- *     system call (the JIT's block-chaining checks will fix this);
- *   - host system calls get SA_RESTART exactly when the guest's handler
- *     has it, so the host kernel decides between -EINTR and restarting;
- *     with SA_RESTART the guest handler runs after the restarted call
- *     completes rather than in the middle of it;
+ *   - delivery points are system calls, traps and sigreturn: a guest
+ *     spinning in pure computation does not see an asynchronous signal
+ *     until its next system call (the JIT's block-chaining checks will
+ *     fix this);
  *   - a signal that arrives between the entry check of dbt_rt_syscall and
  *     the host system call itself is delivered after that call: a racy
  *     pause() can block for good (sigsuspend-based waiting is exact,
@@ -86,6 +88,9 @@
  *     default action even if the guest has a handler (host faults need
  *     host-pc -> guest-pc mapping first); a guest SIGILL from an
  *     undefined instruction does reach its handler (sig_trap);
+ *   - a handler that returns to a trap with pc moved past the faulting
+ *     instruction (pc += 4) needs the JIT: that address is neither a
+ *     function entry nor a resume point;
  *   - one siginfo per signal number: real-time signals queued several
  *     times before delivery are delivered once;
  *   - ppoll/pselect6/epoll_pwait apply their temporary mask on the host
@@ -107,7 +112,7 @@
 #define RESERVED (a64_sigbit(A64_SIGSEGV) | a64_sigbit(A64_SIGBUS) | a64_sigbit(A64_SIGILL) | \
                   a64_sigbit(A64_SIGFPE))
 
-static _Thread_local Thread *cur_thread;
+static _Thread_local Thread *cur_thread __attribute__((tls_model("initial-exec")));
 
 static const struct {
     const char *name;
@@ -135,10 +140,12 @@ static enum A64SigDefault sig_default(int sig)
  * which glibc keeps for itself) needs SA_RESTORER and our own restorer.
  * ------------------------------------------------------------------------ */
 
+#define HOST_SA_RESTORER 0x04000000   /* kernel-only flag, not in glibc's headers */
+
 struct host_ksigaction {
     uint64_t handler;    /* SIG_DFL, SIG_IGN or host_catch */
     uint64_t flags;      /* host SA_* */
-    uint64_t restorer;   /* host_sigreturn when handler is a function */
+    uint64_t restorer;   /* dbt_rt_host_sigreturn when handler is a function */
     uint64_t mask;       /* blocked while host_catch runs: everything */
 };
 
@@ -162,7 +169,7 @@ __asm__(".pushsection .text\n"
 static const FlagMap sa_flags[] = {
     {A64_SA_NOCLDSTOP, SA_NOCLDSTOP},
     {A64_SA_NOCLDWAIT, SA_NOCLDWAIT},
-    {A64_SA_RESTART, SA_RESTART},
+    {A64_SA_RESTART, 0},   /* never: dbt_rt_syscall restarts (SYSCALL_RESTARTABLE) */
 };
 
 static int64_t host_sigmask(int how, uint64_t set, uint64_t *old)
@@ -199,7 +206,7 @@ int sig_set_host_action(Runtime *rt, int sig)
         h.handler = (uint64_t)SIG_IGN;
     } else if (g->handler != A64_SIG_DFL && host_catchable(sig)) {
         h.handler = (uint64_t)host_catch;
-        h.flags |= SA_SIGINFO | SA_RESTORER;
+        h.flags |= SA_SIGINFO | HOST_SA_RESTORER;
         h.restorer = (uint64_t)dbt_rt_host_sigreturn;
         h.mask = ~0ull;
     }
@@ -229,7 +236,7 @@ void sig_init(Runtime *rt)
             rt->sigact[sig].handler = A64_SIG_IGN; /* inherited across exec (nohup) */
     }
     uint64_t blocked = 0;
-    host_sigmask(SIG_BLOCK, 0, &blocked);
+    host_sigmask(SIG_BLOCK, 0, &blocked);   /* blocks nothing: reads the mask */
     rt->sig_initial_blocked = blocked & ~A64_SIG_UNBLOCKABLE;
     rt->altstack = (struct a64_stack){0, 0, 0, 0};
     rt->sig_tramp = sigframe_setup_tramp(rt);
@@ -295,18 +302,19 @@ static void default_action(Runtime *rt, int sig)
     }
 }
 
-/* Enter the handler of `sig`: push the frame, set the handler's mask.  With
- * `nested`, also run the handler until it returns through that frame. */
-static void enter_handler(CpuState *s, int sig, const struct a64_siginfo *info, int nested)
+/* Enter the handler of `sig`: push the frame, point CpuState at the
+ * handler, set the handler's mask.  0 if no handler runs (the action
+ * became SIG_IGN or SIG_DFL since the signal was caught). */
+static int enter_handler(CpuState *s, int sig, const struct a64_siginfo *info)
 {
     Thread *t = s->thread;
     Runtime *rt = t->rt;
     struct a64_sigaction act = rt->sigact[sig];
     if (act.handler == A64_SIG_IGN)
-        return;   /* changed to SIG_IGN after the signal was caught */
+        return 0;
     if (act.handler == A64_SIG_DFL) {
         default_action(rt, sig);
-        return;
+        return 0;
     }
     uint64_t saved = t->sig.suspend_active ? t->sig.suspend_saved : t->sig.blocked;
     t->sig.suspend_active = 0;
@@ -320,28 +328,34 @@ static void enter_handler(CpuState *s, int sig, const struct a64_siginfo *info, 
         sig_set_host_action(rt, sig);
     }
     sig_set_blocked(t, mask);
-    rt_log(rt, LOG_SIGNAL, "deliver %s (%d, code %d) at pc 0x%llx: handler 0x%llx, frame 0x%llx%s",
+    rt_log(rt, LOG_SIGNAL, "deliver %s (%d, code %d) at pc 0x%llx: handler 0x%llx, frame 0x%llx",
            sig_name(sig), sig, info->si_code, (unsigned long long)interrupted_pc,
-           (unsigned long long)act.handler, (unsigned long long)frame, nested ? ", nested" : "");
-    if (!nested)
-        return;
-    SigNest n = {.frame = frame, .done = 0, .outer = t->sig.nest};
-    t->sig.nest = &n;
-    dispatch_until(s, &n.done);
-    t->sig.nest = n.outer;
+           (unsigned long long)act.handler, (unsigned long long)frame);
+    return 1;
 }
 
-void sig_deliver_pending(CpuState *s)
+int sig_deliver_pending(CpuState *s)
 {
     Thread *t = s->thread;
     struct a64_siginfo info;
-    int sig;
+    int sig, entered = 0;
     while ((sig = sig_take_pending(t, ~t->sig.blocked, &info)) != 0)
-        enter_handler(s, sig, &info, 1);
-    if (t->sig.suspend_active) {   /* rt_sigsuspend woken by nothing we run */
+        entered += enter_handler(s, sig, &info);
+    if (t->sig.suspend_active) {   /* rt_sigsuspend, and no handler entered */
         t->sig.suspend_active = 0;
         sig_set_blocked(t, t->sig.suspend_saved);
     }
+    return entered > 0;
+}
+
+int sig_restarts_call(const CpuState *s)
+{
+    const Thread *t = s->thread;
+    uint64_t p = __atomic_load_n(&t->sig.pending, __ATOMIC_ACQUIRE) & ~t->sig.blocked;
+    if (!p)
+        return 1;
+    const struct a64_sigaction *act = &t->rt->sigact[__builtin_ctzll(p) + 1];
+    return act->handler <= A64_SIG_IGN || (act->flags & A64_SA_RESTART);
 }
 
 void sig_trap(CpuState *s, int sig, int code)
@@ -360,7 +374,7 @@ void sig_trap(CpuState *s, int sig, int code)
                rt->sigact[sig].handler == A64_SIG_IGN ? "ignored" : "blocked");
         rt->sigact[sig].handler = A64_SIG_DFL;
     }
-    enter_handler(s, sig, &info, 0);
+    enter_handler(s, sig, &info);
 }
 
 /* ------------------------------------------------------------------------
@@ -381,21 +395,13 @@ int64_t sig_return(CpuState *s)
     }
     sig_set_blocked(t, mask);
     sig_set_altstack(rt, &uc_stack, s->sp);   /* errors ignored, as the kernel does */
-    /* Finish the nested run that pushed this frame, and any inside it
-     * that were abandoned (a handler that longjmp'd out of another). */
-    for (SigNest *n = t->sig.nest; n; n = n->outer) {
-        if (n->frame != frame)
-            continue;
-        for (SigNest *m = t->sig.nest; m != n->outer; m = m->outer)
-            m->done = 1;
-        break;
-    }
     rt_log(rt, LOG_SIGNAL, "rt_sigreturn from frame 0x%llx to pc 0x%llx, mask 0x%llx",
            (unsigned long long)frame, (unsigned long long)s->pc, (unsigned long long)mask);
     return (int64_t)s->x[0];
 }
 
-/* The trampoline page "executes": mov x8, #139; svc #0. */
+/* The trampoline page "executes" mov x8, #139; svc #0: a system call, so
+ * signals the restored mask unblocks are delivered on the way out. */
 static void tramp_sigreturn(CpuState *s)
 {
     sig_return(s);

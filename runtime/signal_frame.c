@@ -24,6 +24,11 @@
  * rt_sigreturn (signal.c), so no translation of it is needed.  The page is
  * placed by the host kernel and recorded as a host range.
  *
+ * FPSR and FPCR are taken from and put back into CpuState.  When the
+ * host MXCSR starts holding part of them (runtime/include/fpenv.h, in
+ * progress), the frame must read rt_fpsr_read(s) and sigreturn must use
+ * rt_fpcr_write / rt_fpsr_write, as fpenv.c's opening comment shows.
+ *
  * Frames are written with plain stores: the guest stack is host memory.
  * A frame that does not fit (stack overflow into a guard page) faults on
  * the host, and the process dies by SIGSEGV - which is what the arm64

@@ -18,6 +18,9 @@
  *     dbt: syscall openat(0xffffffffffffff9c, 0x49c2e0, 0x0, 0x0) = -2 ENOENT
  *     dbt: unimplemented syscall clone (nr 220)
  *
+ * Caught signals are delivered to the guest's handlers on the way in and
+ * out of every call (see dbt_rt_syscall and signal.c).
+ *
  * This file also holds the flag-translation helper all families use.
  */
 #define _GNU_SOURCE
@@ -41,6 +44,19 @@ static const SyscallDef syscalls[A64_NR_SYSCALLS] = {
 #undef SYS_NONE_ROW_
 };
 
+/* Numbers by name, from the same table. */
+enum {
+#define SYS_NR_(nr, name, ...) A64_NR_##name = nr,
+    SYSCALL_TABLE(SYS_NR_, SYS_NR_)
+#undef SYS_NR_
+};
+
+static const uint8_t restartable[A64_NR_SYSCALLS] = {
+#define SYS_RESTART_(name) [A64_NR_##name] = 1,
+    SYSCALL_RESTARTABLE(SYS_RESTART_)
+#undef SYS_RESTART_
+};
+
 static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a, int64_t ret)
 {
     char args[6 * 20 + 8] = "";
@@ -59,22 +75,60 @@ static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a
     }
 }
 
-void dbt_rt_syscall(CpuState *s)
+static int64_t do_syscall(Runtime *rt, CpuState *s)
 {
-    Runtime *rt = rt_of(s);
     uint64_t nr = s->x[8];
     const uint64_t a[6] = {s->x[0], s->x[1], s->x[2], s->x[3], s->x[4], s->x[5]};
     const SyscallDef *def = nr < A64_NR_SYSCALLS ? &syscalls[nr] : NULL;
     if (!def || !def->handler) {
         rt_log(rt, LOG_SYSCALL, "unimplemented syscall %s (nr %llu)",
                def && def->name ? def->name : "?", (unsigned long long)nr);
-        s->x[0] = (uint64_t)-ENOSYS;
-        return;
+        return -ENOSYS;
     }
     int64_t ret = def->handler(rt, s, a);
     if (rt_log_on(rt, LOG_SYSCALL))
         log_call(rt, def, a, ret);
+    return ret;
+}
+
+/*
+ * s->pc is the instruction after the SVC.  Signals the guest caught are
+ * delivered here (signal.c), by pointing CpuState at the handler; the
+ * lifted code sees s->pc change and leaves for the dispatcher:
+ *
+ *   - before the call, those that arrived while the guest computed: the
+ *     frame shows pc = the SVC and the arguments, as if the kernel had
+ *     interrupted the guest just before it; the call is made when the
+ *     handler returns there (dispatch.c: svc_resume);
+ *   - the same way when the host call was interrupted (EINTR) by a caught
+ *     signal, the call is in SYSCALL_RESTARTABLE and the handler to run
+ *     has SA_RESTART (or none runs): the kernel's restart, pc back at the
+ *     SVC and x0 = the first argument again;
+ *   - after the call, the others: the frame shows the result in x0
+ *     (-EINTR for an interrupted call) and pc = the next instruction.
+ */
+void dbt_rt_syscall(CpuState *s)
+{
+    Runtime *rt = rt_of(s);
+    uint64_t next = s->pc;
+    int64_t ret;
+    for (;;) {
+        if (sig_pending_work(s)) {
+            s->pc = next - 4;
+            if (sig_deliver_pending(s))
+                return;   /* the SVC runs when the handler returns to it */
+            s->pc = next;
+        }
+        ret = do_syscall(rt, s);
+        uint64_t nr = s->x[8];
+        if (ret == -EINTR && nr < A64_NR_SYSCALLS && restartable[nr] && sig_pending_work(s) &&
+            sig_restarts_call(s))
+            continue;
+        break;
+    }
     s->x[0] = (uint64_t)ret;
+    if (sig_pending_work(s))
+        sig_deliver_pending(s);
 }
 
 /* ---- flag translation -------------------------------------------------- */

@@ -132,8 +132,8 @@
     X(99, set_robust_list, 2, sys_set_robust_list)       /* process */  \
     N(100, get_robust_list)                                             \
     X(101, nanosleep, 2, sys_nanosleep)                  /* time */     \
-    N(102, getitimer)                                                   \
-    N(103, setitimer)                                                   \
+    X(102, getitimer, 2, sys_getitimer)                  /* timer */    \
+    X(103, setitimer, 3, sys_setitimer)                  /* timer */    \
     N(104, kexec_load)                                                  \
     N(105, init_module)                                                 \
     N(106, delete_module)                                               \
@@ -336,5 +336,28 @@
     N(448, process_mrelease)                                            \
     N(449, futex_waitv)                                                 \
     N(450, set_mempolicy_home_node)                                    
+
+/*
+ * The calls the kernel restarts after a signal handler that has
+ * SA_RESTART (they fail with -ERESTARTSYS when interrupted; signal(7)).
+ * Every other call interrupted by a handler fails with EINTR: ppoll,
+ * pselect6, epoll_pwait, nanosleep, clock_nanosleep, rt_sigsuspend,
+ * rt_sigtimedwait, msgrcv, ...  dbt_rt_syscall applies the rule: host
+ * handlers never have SA_RESTART, so the host call comes back with EINTR
+ * and the guest handler runs before the call is made again.
+ */
+#define SYSCALL_RESTARTABLE(X)                                          \
+    X(fcntl)          /* F_SETLKW, F_OFD_SETLKW */                      \
+    X(ioctl)                                                            \
+    X(flock)                                                            \
+    X(openat)         /* FIFOs, devices */                              \
+    X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64)          \
+    X(preadv) X(pwritev) X(preadv2) X(pwritev2)                         \
+    X(sendfile) X(splice) X(tee) X(copy_file_range)                     \
+    X(waitid) X(wait4)                                                  \
+    X(getrandom)                                                        \
+    X(accept) X(accept4) X(connect) X(sendto) X(recvfrom)               \
+    X(sendmsg) X(recvmsg)                                               \
+    X(mq_timedsend) X(mq_timedreceive)
 
 #endif
