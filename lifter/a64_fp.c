@@ -8,12 +8,12 @@
  *   ftype: 00 single (S), 01 double (D), 11 half (H), 10 reserved.
  *
  * Semantics follow the manual's pseudocode (FPAdd, FPMulAdd, FPMax, FPToFixed,
- * FPConvert, FPCompare ...), with the NaN rules implemented by
- * a64_fp_util.c.  Not modelled (see a64_fp_util.h): FPCR rounding mode,
- * flush-to-zero and default-NaN mode (the defaults are assumed), and the
- * FPSR cumulative flags.  Half precision is supported only by FCVT (the
- * other H forms are FEAT_FP16, which we do not advertise: they return false
- * and the instruction traps with SIGILL, as on an ARMv8.0 CPU).
+ * FPConvert, FPCompare ...), with the NaN rules, FPCR (RMode, FZ, DN) and
+ * the FPSR cumulative flags implemented by a64_fp_util.c (see its header
+ * for what is not: IDC, FZ corner cases, AHP).  Half precision is
+ * supported only by FCVT (the other H forms are FEAT_FP16, which we do not
+ * advertise: they return false and the instruction traps with SIGILL, as on
+ * an ARMv8.0 CPU).
  *
  * Scalar results are written with wr_vscalar, which zeroes the rest of the
  * V register, as the architecture requires.
@@ -69,7 +69,7 @@ static bool fp_dp1(Lifter *l, uint32_t insn)
     case 0x0a: r = fp_round_int(l, a, FPR_NEGINF); break;  /* FRINTM */
     case 0x0b: r = fp_round_int(l, a, FPR_ZERO); break;    /* FRINTZ */
     case 0x0c: r = fp_round_int(l, a, FPR_TIEAWAY); break; /* FRINTA */
-    case 0x0e:                                             /* FRINTX */
+    case 0x0e: r = fp_round_int(l, a, FPR_EXACT); break;   /* FRINTX */
     case 0x0f: r = fp_round_int(l, a, FPR_CURRENT); break; /* FRINTI */
     default: return false;
     }
@@ -77,20 +77,21 @@ static bool fp_dp1(Lifter *l, uint32_t insn)
     return true;
 }
 
-/* Set NZCV from FPCompare(a, b): unordered 0011, equal 0110, less 1000,
- * greater 0010. */
-static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef fl[4])
+/* NZCV from FPCompare(a, b, signal_nans): unordered 0011, equal 0110,
+ * less 1000, greater 0010.  IOC for a signalling NaN operand, or for any
+ * NaN if SIGNALING (FCMPE, FCCMPE): the host's ucomis/comis. */
+static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool signaling, LLVMValueRef fl[4])
 {
-    fl[FLAG_N] = LLVMBuildFCmp(l->b, LLVMRealOLT, a, b, "");
-    fl[FLAG_Z] = LLVMBuildFCmp(l->b, LLVMRealOEQ, a, b, "");
-    fl[FLAG_C] = LLVMBuildFCmp(l->b, LLVMRealUGE, a, b, "");
-    fl[FLAG_V] = LLVMBuildFCmp(l->b, LLVMRealUNO, a, b, "");
+    fl[FLAG_N] = sfp_cmp(l, LLVMRealOLT, a, b, signaling);
+    fl[FLAG_Z] = sfp_cmp(l, LLVMRealOEQ, a, b, signaling);
+    fl[FLAG_C] = sfp_cmp(l, LLVMRealUGE, a, b, signaling);
+    fl[FLAG_V] = sfp_cmp(l, LLVMRealUNO, a, b, signaling);
 }
 
 /* FP compare
  *   31 30 29 28  24 23 22 21 20 16 15 14 13  10 9  5 4     0
  *    M  0  S 11110 ftype  1   Rm   op   1000    Rn  opcode2
- * op 00; opcode2 = E:Z:000 (E: FCMPE, signals on quiet NaNs - same flags;
+ * op 00; opcode2 = E:Z:000 (E: FCMPE, IOC for quiet NaNs too;
  * Z: compare with +0.0, Rm is 00000). */
 static bool fp_cmp(Lifter *l, uint32_t insn)
 {
@@ -101,7 +102,7 @@ static bool fp_cmp(Lifter *l, uint32_t insn)
     LLVMValueRef a = rd_fp(l, rn, nb);
     LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstNull(fp_ty(l, nb)) : rd_fp(l, rm, nb);
     LLVMValueRef fl[4];
-    fp_compare_flags(l, a, b, fl);
+    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
     for (unsigned f = 0; f < 4; f++)
         wr_flag(l, f, fl[f]);
     return true;
@@ -110,7 +111,9 @@ static bool fp_cmp(Lifter *l, uint32_t insn)
 /* FP conditional compare
  *   31 30 29 28  24 23 22 21 20 16 15  12 11 10 9  5  4  3  0
  *    M  0  S 11110 ftype  1   Rm   cond   0  1   Rn  op  nzcv
- * FCCMP (op 0) / FCCMPE (op 1): flags = cond ? FPCompare(n, m) : nzcv. */
+ * FCCMP (op 0) / FCCMPE (op 1): flags = cond ? FPCompare(n, m) : nzcv.
+ * Only a compare that happens may raise IOC: when cond fails, the host
+ * compares 0 with 0 instead. */
 static bool fp_ccmp(Lifter *l, uint32_t insn)
 {
     unsigned nb = ftype_bits(insn, false);
@@ -120,7 +123,10 @@ static bool fp_ccmp(Lifter *l, uint32_t insn)
     unsigned nzcv = bits(insn, 3, 0);
     LLVMValueRef holds = cond_holds(l, cond);
     LLVMValueRef fl[4];
-    fp_compare_flags(l, rd_fp(l, rn, nb), rd_fp(l, rm, nb), fl);
+    LLVMValueRef zero = LLVMConstNull(fp_ty(l, nb));
+    LLVMValueRef a = LLVMBuildSelect(l->b, holds, rd_fp(l, rn, nb), zero, "");
+    LLVMValueRef b = LLVMBuildSelect(l->b, holds, rd_fp(l, rm, nb), zero, "");
+    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
     for (unsigned f = 0; f < 4; f++) {
         LLVMValueRef imm = LLVMConstInt(l->i1, (nzcv >> (3 - f)) & 1, 0);
         wr_flag(l, f, LLVMBuildSelect(l->b, holds, fl[f], imm, ""));
@@ -221,7 +227,7 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
             if (opcode == 6)
                 wr_x(l, rd, rd_vbits(l, rn, ib));
             else
-                wr_vscalar(l, rd, rd_reg(l, rn, sf));
+                wr_vscalar(l, rd, fp_opaque(l, rd_reg(l, rn, sf)));
             return true;
         }
         if (rmode == 1 && sf && ftype == 2) { /* the upper 64 bits of Vn / Vd */
@@ -230,7 +236,7 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
                                                                LLVMConstInt(l->i128, 64, 0), ""),
                                            l->i64, ""));
             else
-                wr_elems_hi(l, rd, rd_x(l, rn));
+                wr_elems_hi(l, rd, fp_opaque(l, rd_x(l, rn)));
             return true;
         }
         return false; /* the half forms are FEAT_FP16 */

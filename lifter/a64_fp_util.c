@@ -6,6 +6,8 @@
 #include "a64_fp_util.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <string.h>
 
 /* ---- types and constants ------------------------------------------------ */
 
@@ -211,6 +213,8 @@ LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef
     LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(l->b);
     LLVMBuildBr(l->b, rp->cont);
     LLVMPositionBuilderAtEnd(l->b, rp->cont);
+    if (normal == NULL)
+        return NULL;
     LLVMValueRef phi = LLVMBuildPhi(l->b, LLVMTypeOf(normal), "");
     LLVMValueRef vals[2] = {normal, slow_val};
     LLVMBasicBlockRef bbs[2] = {rp->here, slow_end};
@@ -218,32 +222,350 @@ LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef
     return phi;
 }
 
+/* ---- FPCR, FPSR -------------------------------------------------------------- */
+
+LLVMValueRef fp_fpcr_bit(Lifter *l, unsigned bit)
+{
+    LLVMValueRef v = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_fpcr), "fpcr");
+    return LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, v, c32(l, bit), ""), l->i1, "");
+}
+
+/* cpu->fpsr |= BITS. */
+static void or_fpsr(Lifter *l, LLVMValueRef bits)
+{
+    LLVMValueRef p = cpu_field(l, CPU_OFF_fpsr);
+    LLVMValueRef v = LLVMBuildLoad2(l->b, l->i32, p, "fpsr");
+    LLVMBuildStore(l->b, LLVMBuildOr(l->b, v, bits, ""), p);
+}
+
+void fp_raise_if(Lifter *l, LLVMValueRef cond, uint32_t bits)
+{
+    if (cond == NULL) {
+        or_fpsr(l, c32(l, bits));
+        return;
+    }
+    RarePath rp;
+    rare_begin(l, cond, &rp);
+    or_fpsr(l, c32(l, bits));
+    rare_end(l, &rp, NULL, NULL);
+}
+
+/* OR BITS into cpu->fpsr if any lane of COND, without a branch (for code
+ * that is on a cold path already). */
+static void raise_here(Lifter *l, LLVMValueRef cond, uint32_t bits)
+{
+    or_fpsr(l, LLVMBuildSelect(l->b, any_lane(l, cond), c32(l, bits), c32(l, 0), ""));
+}
+
+/* Host: x86-64.  MXCSR is read and written through an alloca (the SSE
+ * intrinsics take a pointer); the mapping is runtime/include/fpenv.h's,
+ * written out as IR.  A second host would put its own version of these
+ * three functions here. */
+static LLVMValueRef mxcsr_slot(Lifter *l)
+{
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(l->fn);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first != NULL)
+        LLVMPositionBuilderBefore(l->b, first);
+    else
+        LLVMPositionBuilderAtEnd(l->b, entry);
+    LLVMValueRef slot = LLVMBuildAlloca(l->b, l->i32, "mxcsr");
+    LLVMPositionBuilderAtEnd(l->b, here);
+    return slot;
+}
+
+static LLVMValueRef mxcsr_read(Lifter *l, LLVMValueRef slot)
+{
+    call_intrinsic(l, "llvm.x86.sse.stmxcsr", NULL, 0, &slot, 1);
+    return LLVMBuildLoad2(l->b, l->i32, slot, "mxcsr");
+}
+
+static void mxcsr_write(Lifter *l, LLVMValueRef slot, LLVMValueRef v)
+{
+    LLVMBuildStore(l->b, v, slot);
+    call_intrinsic(l, "llvm.x86.sse.ldmxcsr", NULL, 0, &slot, 1);
+}
+
+LLVMValueRef fp_read_fpsr(Lifter *l)
+{
+    LLVMValueRef m = mxcsr_read(l, mxcsr_slot(l));
+    /* fpenv_fpsr_from_mxcsr: IE -> bit 0, ZE OE UE PE (2-5) -> bits 1-4 */
+    LLVMValueRef host = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, m, c32(l, 1), ""),
+                                    LLVMBuildAnd(l->b, LLVMBuildLShr(l->b, m, c32(l, 1), ""), c32(l, 0x1e), ""), "");
+    LLVMValueRef own = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_fpsr), "fpsr");
+    return LLVMBuildZExt(l->b, LLVMBuildOr(l->b, own, host, ""), l->i64, "");
+}
+
+void fp_write_fpsr(Lifter *l, LLVMValueRef v)
+{
+    LLVMValueRef v32 = LLVMBuildAnd(l->b, LLVMBuildTrunc(l->b, v, l->i32, ""), c32(l, A64_FPSR_MASK), "");
+    LLVMBuildStore(l->b, v32, cpu_field(l, CPU_OFF_fpsr));
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef m = mxcsr_read(l, slot);
+    mxcsr_write(l, slot, LLVMBuildAnd(l->b, m, c32(l, ~(uint32_t)X86_MXCSR_FLAGS), ""));
+}
+
+void fp_write_fpcr(Lifter *l, LLVMValueRef v)
+{
+    LLVMValueRef v32 = LLVMBuildAnd(l->b, LLVMBuildTrunc(l->b, v, l->i32, ""), c32(l, A64_FPCR_MASK), "");
+    LLVMBuildStore(l->b, v32, cpu_field(l, CPU_OFF_fpcr));
+    /* fpenv_mxcsr_control: RC = RMode with its two bits swapped; FZ -> FTZ|DAZ */
+    LLVMValueRef rmode = LLVMBuildAnd(l->b, LLVMBuildLShr(l->b, v32, c32(l, A64_FPCR_RMODE_SHIFT), ""), c32(l, 3), "");
+    LLVMValueRef rc = LLVMBuildOr(l->b, LLVMBuildShl(l->b, LLVMBuildAnd(l->b, rmode, c32(l, 1), ""), c32(l, 1), ""),
+                                  LLVMBuildLShr(l->b, rmode, c32(l, 1), ""), "");
+    LLVMValueRef fz = LLVMBuildICmp(l->b, LLVMIntNE, LLVMBuildAnd(l->b, v32, c32(l, A64_FPCR_FZ), ""), c32(l, 0), "");
+    LLVMValueRef ctl = LLVMBuildOr(l->b, LLVMBuildShl(l->b, rc, c32(l, X86_MXCSR_RC_SHIFT), ""),
+                                   LLVMBuildSelect(l->b, fz, c32(l, X86_MXCSR_FTZ | X86_MXCSR_DAZ), c32(l, 0), ""), "");
+    ctl = LLVMBuildOr(l->b, ctl, c32(l, X86_MXCSR_MASKS), "");
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef m = mxcsr_read(l, slot);
+    m = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, m, c32(l, X86_MXCSR_FLAGS), ""), ctl, "");
+    mxcsr_write(l, slot, m);
+}
+
+/* ---- constrained host operations -------------------------------------------- */
+
+LLVMValueRef fp_opaque(Lifter *l, LLVMValueRef v)
+{
+    LLVMTypeRef t = LLVMTypeOf(v);
+    unsigned total = elem_bits(t) * elem_count(t);
+    LLVMTypeRef ft = total == 128 ? LLVMVectorType(l->f64, 2) : total == 64 ? l->f64 : l->f32;
+    assert(total == 32 || total == 64 || total == 128);
+    LLVMValueRef x = LLVMBuildBitCast(l->b, v, ft, "");
+    x = call_intrinsic(l, "llvm.arithmetic.fence", &ft, 1, &x, 1);
+    return LLVMBuildBitCast(l->b, x, t, "");
+}
+
+static LLVMValueRef md_string(Lifter *l, const char *s)
+{
+    return LLVMMetadataAsValue(l->ctx, LLVMMDStringInContext2(l->ctx, s, strlen(s)));
+}
+
+/* The strictfp attribute on the function and on the call. */
+static void mark_strict(Lifter *l, LLVMValueRef call)
+{
+    unsigned kind = LLVMGetEnumAttributeKindForName("strictfp", 8);
+    LLVMAttributeRef a = LLVMCreateEnumAttribute(l->ctx, kind, 0);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, a);
+    LLVMAddAttributeAtIndex(l->fn, LLVMAttributeFunctionIndex, a);
+}
+
+/* Call llvm.experimental.constrained.NAME with the value arguments ARGS,
+ * then PRED (fcmp), "round.dynamic" (ROUNDS) and "fpexcept.strict".  OVL:
+ * the overloaded types (result first for conversions). */
+static LLVMValueRef strict_call(Lifter *l, const char *name, LLVMTypeRef *ovl, unsigned novl, LLVMValueRef *args,
+                                unsigned nargs, const char *pred, bool rounds)
+{
+    char full[96];
+    snprintf(full, sizeof full, "llvm.experimental.constrained.%s", name);
+    LLVMValueRef a[6];
+    unsigned n = 0;
+    for (unsigned k = 0; k < nargs; k++)
+        a[n++] = args[k];
+    if (pred != NULL)
+        a[n++] = md_string(l, pred);
+    if (rounds)
+        a[n++] = md_string(l, "round.dynamic");
+    a[n++] = md_string(l, "fpexcept.strict");
+    LLVMValueRef call = call_intrinsic(l, full, ovl, novl, a, n);
+    mark_strict(l, call);
+    return call;
+}
+
+/* <2 x float> and <2 x i32> operands are widened to four lanes of 1.0 / 1
+ * (which make no operation we emit raise anything) and the result narrowed
+ * back: LLVM splits constrained operations on 64-bit vectors into scalars. */
+static bool is_pair32(LLVMTypeRef t)
+{
+    return LLVMGetTypeKind(t) == LLVMVectorTypeKind && LLVMGetVectorSize(t) == 2 && elem_bits(t) == 32;
+}
+
+static LLVMValueRef widen_pair(Lifter *l, LLVMValueRef v)
+{
+    LLVMTypeRef t = LLVMTypeOf(v);
+    LLVMTypeRef e = LLVMGetElementType(t);
+    LLVMValueRef one = LLVMGetTypeKind(e) == LLVMFloatTypeKind ? LLVMConstReal(e, 1.0) : LLVMConstInt(e, 1, 0);
+    LLVMValueRef ones[2] = {one, one};
+    LLVMValueRef m[4] = {c32(l, 0), c32(l, 1), c32(l, 2), c32(l, 3)};
+    return LLVMBuildShuffleVector(l->b, v, LLVMConstVector(ones, 2), LLVMConstVector(m, 4), "");
+}
+
+static LLVMValueRef narrow_pair(Lifter *l, LLVMValueRef v) { return vec_pick(l, v, 0, 1, 2); }
+
+/* One-element vectors (the scalar AdvSIMD forms) are done as scalars: the
+ * x86 back end cannot split some constrained operations on them. */
+static bool is_single(LLVMTypeRef t)
+{
+    return LLVMGetTypeKind(t) == LLVMVectorTypeKind && LLVMGetVectorSize(t) == 1;
+}
+
+static LLVMValueRef unwrap1(Lifter *l, LLVMValueRef v)
+{
+    return is_single(LLVMTypeOf(v)) ? LLVMBuildExtractElement(l->b, v, c32(l, 0), "") : v;
+}
+
+static LLVMValueRef wrap1(Lifter *l, LLVMValueRef v)
+{
+    LLVMTypeRef vt = LLVMVectorType(LLVMTypeOf(v), 1);
+    return LLVMBuildInsertElement(l->b, LLVMGetUndef(vt), v, c32(l, 0), "");
+}
+
+static LLVMTypeRef scalar1(LLVMTypeRef t) { return is_single(t) ? LLVMGetElementType(t) : t; }
+
+static LLVMTypeRef quad_of(LLVMTypeRef t) { return LLVMVectorType(LLVMGetElementType(t), 4); }
+
+/* An operation whose operands and result have the same shape. */
+static LLVMValueRef strict_same(Lifter *l, const char *name, LLVMValueRef *args, unsigned nargs, bool rounds)
+{
+    LLVMTypeRef t = LLVMTypeOf(args[0]);
+    if (is_single(t)) {
+        LLVMValueRef s1[3];
+        for (unsigned k = 0; k < nargs; k++)
+            s1[k] = unwrap1(l, args[k]);
+        return wrap1(l, strict_same(l, name, s1, nargs, rounds));
+    }
+    if (is_pair32(t)) {
+        LLVMValueRef w[3];
+        for (unsigned k = 0; k < nargs; k++)
+            w[k] = widen_pair(l, args[k]);
+        LLVMTypeRef wt = quad_of(t);
+        return narrow_pair(l, strict_call(l, name, &wt, 1, w, nargs, NULL, rounds));
+    }
+    return strict_call(l, name, &t, 1, args, nargs, NULL, rounds);
+}
+
+static LLVMValueRef strict2(Lifter *l, const char *name, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef args[2] = {a, b};
+    return strict_same(l, name, args, 2, true);
+}
+
+LLVMValueRef sfp_add(Lifter *l, LLVMValueRef a, LLVMValueRef b) { return strict2(l, "fadd", a, b); }
+LLVMValueRef sfp_sub(Lifter *l, LLVMValueRef a, LLVMValueRef b) { return strict2(l, "fsub", a, b); }
+LLVMValueRef sfp_mul(Lifter *l, LLVMValueRef a, LLVMValueRef b) { return strict2(l, "fmul", a, b); }
+LLVMValueRef sfp_div(Lifter *l, LLVMValueRef a, LLVMValueRef b) { return strict2(l, "fdiv", a, b); }
+
+LLVMValueRef sfp_fma(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c)
+{
+    LLVMValueRef args[3] = {a, b, c};
+    return strict_same(l, "fma", args, 3, true);
+}
+
+/* sqrt, rint, nearbyint (ROUNDS) or roundeven, floor, ceil, trunc. */
+static LLVMValueRef sfp_unary(Lifter *l, const char *name, LLVMValueRef a, bool rounds)
+{
+    return strict_same(l, name, &a, 1, rounds);
+}
+
+static const char *pred_name(LLVMRealPredicate p)
+{
+    switch (p) {
+    case LLVMRealOEQ: return "oeq";
+    case LLVMRealOGT: return "ogt";
+    case LLVMRealOGE: return "oge";
+    case LLVMRealOLT: return "olt";
+    case LLVMRealOLE: return "ole";
+    case LLVMRealONE: return "one";
+    case LLVMRealORD: return "ord";
+    case LLVMRealUNO: return "uno";
+    case LLVMRealUEQ: return "ueq";
+    case LLVMRealUGT: return "ugt";
+    case LLVMRealUGE: return "uge";
+    case LLVMRealULT: return "ult";
+    case LLVMRealULE: return "ule";
+    case LLVMRealUNE: return "une";
+    default: assert(0 && "bad predicate"); return "oeq";
+    }
+}
+
+LLVMValueRef sfp_cmp(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, bool signaling)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    const char *name = signaling ? "fcmps" : "fcmp";
+    LLVMValueRef args[2] = {a, b};
+    if (is_single(t))
+        return wrap1(l, sfp_cmp(l, p, unwrap1(l, a), unwrap1(l, b), signaling));
+    if (is_pair32(t)) {
+        LLVMValueRef w[2] = {widen_pair(l, a), widen_pair(l, b)};
+        LLVMTypeRef wt = quad_of(t);
+        return narrow_pair(l, strict_call(l, name, &wt, 1, w, 2, pred_name(p), false));
+    }
+    return strict_call(l, name, &t, 1, args, 2, pred_name(p), false);
+}
+
+/* fptosi to the integer shape IT (x86 cvtt*: IE and the "integer
+ * indefinite" 0x80..0 for NaN and out-of-range, PE if inexact). */
+static LLVMValueRef sfp_fptosi(Lifter *l, LLVMValueRef a, LLVMTypeRef it)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    if (is_single(t))
+        return wrap1(l, sfp_fptosi(l, unwrap1(l, a), scalar1(it)));
+    if (is_pair32(t)) {
+        LLVMValueRef w = widen_pair(l, a);
+        LLVMTypeRef ovl[2] = {quad_of(it), quad_of(t)};
+        return narrow_pair(l, strict_call(l, "fptosi", ovl, 2, &w, 1, NULL, false));
+    }
+    LLVMTypeRef ovl[2] = {it, t};
+    return strict_call(l, "fptosi", ovl, 2, &a, 1, NULL, false);
+}
+
+/* sitofp to the FP shape FT, rounded by MXCSR.RC. */
+static LLVMValueRef sfp_sitofp(Lifter *l, LLVMValueRef a, LLVMTypeRef ft)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    if (is_single(t))
+        return wrap1(l, sfp_sitofp(l, unwrap1(l, a), scalar1(ft)));
+    if (is_pair32(t) && is_pair32(ft)) {
+        LLVMValueRef w = widen_pair(l, a);
+        LLVMTypeRef ovl[2] = {quad_of(ft), quad_of(t)};
+        return narrow_pair(l, strict_call(l, "sitofp", ovl, 2, &w, 1, NULL, true));
+    }
+    LLVMTypeRef ovl[2] = {ft, t};
+    return strict_call(l, "sitofp", ovl, 2, &a, 1, NULL, true);
+}
+
+/* fptrunc / fpext to the FP shape FT. */
+static LLVMValueRef sfp_convert(Lifter *l, LLVMValueRef a, LLVMTypeRef ft)
+{
+    if (is_single(ft))
+        return wrap1(l, sfp_convert(l, unwrap1(l, a), scalar1(ft)));
+    LLVMTypeRef ovl[2] = {ft, LLVMTypeOf(a)};
+    if (elem_bits(ft) < elem_bits(LLVMTypeOf(a)))
+        return strict_call(l, "fptrunc", ovl, 2, &a, 1, NULL, true);
+    return strict_call(l, "fpext", ovl, 2, &a, 1, NULL, false);
+}
+
 /* ---- NaN propagation ------------------------------------------------------ */
 
+uint64_t fp_default_nan(unsigned nbits) { return default_nan(nbits); }
+
 /* The AArch64 NaN for operands OPS (integer bits): first SNaN quieted, else
- * first QNaN, else the default NaN. */
+ * first QNaN, else the default NaN; the default NaN if FPCR.DN. */
 static LLVMValueRef pick_nan(Lifter *l, LLVMValueRef *ops_i, unsigned n)
 {
     LLVMTypeRef t = LLVMTypeOf(ops_i[0]);
     unsigned nb = elem_bits(t);
-    LLVMValueRef r = splat_int(t, default_nan(nb));
+    LLVMValueRef dflt = splat_int(t, default_nan(nb));
     LLVMValueRef q = splat_int(t, quiet_bit(nb));
+    LLVMValueRef r = dflt;
     for (unsigned k = n; k-- > 0;)
         r = LLVMBuildSelect(l->b, fp_bits_isnan(l, ops_i[k]), LLVMBuildOr(l->b, ops_i[k], q, ""), r, "");
     for (unsigned k = n; k-- > 0;)
         r = LLVMBuildSelect(l->b, fp_bits_issnan(l, ops_i[k]), LLVMBuildOr(l->b, ops_i[k], q, ""), r, "");
-    return r;
+    return LLVMBuildSelect(l->b, fp_fpcr_bit(l, 25), dflt, r, "");
 }
 
 /* fp_nan_fix, and for FPMulAdd (FMA_RULE, OPS = addend, op1, op2) also "a
- * quiet NaN addend does not hide the invalid 0 * inf".  The fix-up runs on
- * a cold path entered only when some lane needs it. */
+ * quiet NaN addend does not hide the invalid 0 * inf": the default NaN and
+ * IOC (x86 FMA raises nothing there).  The fix-up runs on a cold path
+ * entered only when some lane needs it. */
 static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n,
                                LLVMValueRef any_nan, bool fma_rule)
 {
     assert(n >= 1 && n <= 3);
     if (any_nan == NULL)
-        any_nan = LLVMBuildFCmp(l->b, LLVMRealUNO, res, res, "");
+        any_nan = sfp_cmp(l, LLVMRealUNO, res, res, false);
     RarePath rp;
     rare_begin(l, any_nan, &rp);
     LLVMValueRef ops_i[3];
@@ -252,13 +574,13 @@ static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, u
     LLVMValueRef ri = to_int(l, res);
     LLVMValueRef nan = pick_nan(l, ops_i, n);
     if (fma_rule) {
-        LLVMValueRef ai = ops_i[0], i1 = ops_i[1], i2 = ops_i[2];
+        LLVMValueRef ai = ops_i[0];
         LLVMValueRef aq = LLVMBuildAnd(l->b, fp_bits_isnan(l, ai), LLVMBuildNot(l->b, fp_bits_issnan(l, ai), ""), "");
-        LLVMValueRef inf0 = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, i1), fp_bits_iszero(l, i2), ""),
-                                        LLVMBuildAnd(l->b, fp_bits_iszero(l, i1), fp_bits_isinf(l, i2), ""), "");
+        LLVMValueRef inf0 = fp_inf_times_zero(l, ops[1], ops[2]);
         LLVMTypeRef it = LLVMTypeOf(ai);
-        nan = LLVMBuildSelect(l->b, LLVMBuildAnd(l->b, aq, inf0, ""), splat_int(it, default_nan(elem_bits(it))),
-                              nan, "");
+        LLVMValueRef qinf0 = LLVMBuildAnd(l->b, aq, inf0, "");
+        nan = LLVMBuildSelect(l->b, qinf0, splat_int(it, default_nan(elem_bits(it))), nan, "");
+        raise_here(l, qinf0, A64_FPSR_IOC);
     }
     LLVMValueRef fixed = to_fp(l, LLVMBuildSelect(l->b, any_nan, nan, ri, ""));
     return rare_end(l, &rp, to_fp(l, res), fixed);
@@ -269,9 +591,24 @@ LLVMValueRef fp_nan_fix(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned
     return nan_fix_ex(l, res, ops, n, any_nan, false);
 }
 
+/* X is a zero operand: +-0, or a denormal with FPCR.FZ (FPUnpack flushes
+ * it).  A quiet host compare, which reads denormals as zero under DAZ. */
+LLVMValueRef fp_zero_operand(Lifter *l, LLVMValueRef x)
+{
+    return sfp_cmp(l, LLVMRealOEQ, x, LLVMConstNull(LLVMTypeOf(x)), false);
+}
+
+/* 0 * inf in either order (FP values A, B). */
+LLVMValueRef fp_inf_times_zero(Lifter *l, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
+    return LLVMBuildOr(l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, ai), fp_zero_operand(l, b), ""),
+                       LLVMBuildAnd(l->b, fp_zero_operand(l, a), fp_bits_isinf(l, bi), ""), "");
+}
+
 static LLVMValueRef any_isnan2(Lifter *l, LLVMValueRef a, LLVMValueRef b)
 {
-    return LLVMBuildFCmp(l->b, LLVMRealUNO, a, b, "");
+    return sfp_cmp(l, LLVMRealUNO, a, b, false);
 }
 
 LLVMValueRef fp_neg(Lifter *l, LLVMValueRef a) { return LLVMBuildFNeg(l->b, a, ""); }
@@ -284,17 +621,67 @@ LLVMValueRef fp_abs(Lifter *l, LLVMValueRef a)
     return to_fp(l, LLVMBuildAnd(l->b, ai, splat_int(t, sign_bit(elem_bits(t)) - 1), ""));
 }
 
+LLVMValueRef fp_flush_result(Lifter *l, LLVMValueRef r)
+{
+    /* denormal: magnitude - 1 < smallest normal - 1 (unsigned) */
+    LLVMTypeRef t = LLVMTypeOf(r);
+    unsigned nb = elem_bits(t);
+    LLVMValueRef mag1 = LLVMBuildSub(l->b, magnitude(l, r), splat_int(t, 1), "");
+    LLVMValueRef denorm = LLVMBuildICmp(l->b, LLVMIntULT, mag1, splat_int(t, (1ull << frac_bits(nb)) - 1), "");
+    RarePath rp;
+    rare_begin(l, denorm, &rp);
+    LLVMValueRef fz = fp_fpcr_bit(l, 24);
+    LLVMValueRef zero = LLVMBuildAnd(l->b, r, splat_int(t, sign_bit(nb)), "");
+    LLVMValueRef flushed = LLVMBuildSelect(l->b, fz, LLVMBuildSelect(l->b, denorm, zero, r, ""), r, "");
+    return rare_end(l, &rp, r, flushed);
+}
+
 /* FPMax/FPMin of two numbers (no NaN): the larger/smaller, and for equal
- * values +0 > -0 (bits a & b for max: the sign only if both negative). */
+ * values +0 > -0 (bits a & b for max: the sign only if both negative).
+ * The comparisons are quiet (a signalling NaN operand raises IOC, as
+ * FPMax does; a quiet one nothing).  With FZ the host compares flushed
+ * inputs, and fp_flush_result flushes a denormal result. */
 static LLVMValueRef max_min_num(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool is_max)
 {
     LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
-    LLVMValueRef gt = LLVMBuildFCmp(l->b, LLVMRealOGT, a, b, "");
-    LLVMValueRef lt = LLVMBuildFCmp(l->b, LLVMRealOLT, a, b, "");
+    LLVMValueRef gt = sfp_cmp(l, LLVMRealOGT, a, b, false);
+    LLVMValueRef lt = sfp_cmp(l, LLVMRealOLT, a, b, false);
     LLVMValueRef eq = is_max ? LLVMBuildAnd(l->b, ai, bi, "") : LLVMBuildOr(l->b, ai, bi, "");
     LLVMValueRef r = is_max ? LLVMBuildSelect(l->b, gt, ai, LLVMBuildSelect(l->b, lt, bi, eq, ""), "")
                             : LLVMBuildSelect(l->b, lt, ai, LLVMBuildSelect(l->b, gt, bi, eq, ""), "");
-    return r;
+    return fp_flush_result(l, r);
+}
+
+/* 2^E as an FP constant of the shape of T. */
+static LLVMValueRef fp_pow2(Lifter *l, LLVMTypeRef t, int e)
+{
+    LLVMTypeRef it = as_int_ty(l, t);
+    unsigned nb = elem_bits(t);
+    uint64_t bias = (1ull << (exp_bits(nb) - 1)) - 1;
+    uint64_t v = (uint64_t)((int64_t)bias + e) << frac_bits(nb);
+    return LLVMConstBitCast(splat_int(it, v), t);
+}
+
+/* The constant V in every element of the FP shape T. */
+static LLVMValueRef fp_const(LLVMTypeRef t, double v)
+{
+    if (LLVMGetTypeKind(t) != LLVMVectorTypeKind)
+        return LLVMConstReal(t, v);
+    LLVMValueRef e[16];
+    unsigned n = LLVMGetVectorSize(t);
+    assert(n <= 16);
+    for (unsigned i = 0; i < n; i++)
+        e[i] = LLVMConstReal(LLVMGetElementType(t), v);
+    return LLVMConstVector(e, n);
+}
+
+/* A zero of the sign of the FP value whose bits are XI, with magnitude
+ * bits MAG_BITS: sign(x) | MAG_BITS, as FP. */
+static LLVMValueRef with_sign_of(Lifter *l, LLVMValueRef xi, LLVMValueRef mag)
+{
+    LLVMTypeRef t = LLVMTypeOf(xi);
+    LLVMValueRef s = LLVMBuildAnd(l->b, xi, splat_int(t, sign_bit(elem_bits(t))), "");
+    return to_fp(l, LLVMBuildOr(l->b, s, to_int(l, mag), ""));
 }
 
 LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
@@ -302,10 +689,10 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
     LLVMValueRef ops[2] = {a, b};
     LLVMValueRef r;
     switch (op) {
-    case FPOP_ADD: r = LLVMBuildFAdd(l->b, a, b, ""); break;
-    case FPOP_SUB: r = LLVMBuildFSub(l->b, a, b, ""); break;
-    case FPOP_MUL: r = LLVMBuildFMul(l->b, a, b, ""); break;
-    case FPOP_DIV: r = LLVMBuildFDiv(l->b, a, b, ""); break;
+    case FPOP_ADD: r = sfp_add(l, a, b); break;
+    case FPOP_SUB: r = sfp_sub(l, a, b); break;
+    case FPOP_MUL: r = sfp_mul(l, a, b); break;
+    case FPOP_DIV: r = sfp_div(l, a, b); break;
     case FPOP_NMUL:
         /* FNMUL: FPNeg(FPMul(a, b)) - the negation applies to a NaN too. */
         return fp_neg(l, fp_binop(l, FPOP_MUL, a, b));
@@ -313,14 +700,15 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
         /* FABD: FPAbs(FPSub(a, b)). */
         return fp_abs(l, fp_binop(l, FPOP_SUB, a, b));
     case FPOP_MULX: {
-        /* FMULX: like FMUL but 0 * inf = 2.0 with the sign of the product. */
+        /* FMULX: like FMUL but 0 * inf = 2.0 with the sign of the product,
+         * and no IOC: those lanes multiply 0 * 0 instead. */
         LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
         LLVMTypeRef t = LLVMTypeOf(ai);
         unsigned nb = elem_bits(t);
-        LLVMValueRef m = fp_binop(l, FPOP_MUL, a, b);
-        LLVMValueRef inf0 = LLVMBuildOr(
-            l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, ai), fp_bits_iszero(l, bi), ""),
-            LLVMBuildAnd(l->b, fp_bits_iszero(l, ai), fp_bits_isinf(l, bi), ""), "");
+        LLVMValueRef inf0 = fp_inf_times_zero(l, a, b);
+        LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(a));
+        LLVMValueRef m = fp_binop(l, FPOP_MUL, LLVMBuildSelect(l->b, inf0, zero, a, ""),
+                                  LLVMBuildSelect(l->b, inf0, zero, b, ""));
         LLVMValueRef sgn = LLVMBuildAnd(l->b, LLVMBuildXor(l->b, ai, bi, ""), splat_int(t, sign_bit(nb)), "");
         uint64_t two = (uint64_t)((1u << (exp_bits(nb) - 1))) << frac_bits(nb); /* 2.0 */
         LLVMValueRef two_s = LLVMBuildOr(l->b, sgn, splat_int(t, two), "");
@@ -356,89 +744,169 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
     return fp_nan_fix(l, r, ops, 2, NULL);
 }
 
-static LLVMValueRef fcall1(Lifter *l, const char *name, LLVMValueRef a)
-{
-    LLVMTypeRef t = LLVMTypeOf(a);
-    return call_intrinsic(l, name, &t, 1, &a, 1);
-}
-
 LLVMValueRef fp_muladd(Lifter *l, LLVMValueRef addend, LLVMValueRef op1, LLVMValueRef op2)
 {
-    LLVMTypeRef t = LLVMTypeOf(addend);
-    LLVMValueRef args[3] = {op1, op2, addend};
-    LLVMValueRef r = call_intrinsic(l, "llvm.fma", &t, 1, args, 3);
+    LLVMValueRef r = sfp_fma(l, op1, op2, addend);
     LLVMValueRef ops[3] = {addend, op1, op2};
     return nan_fix_ex(l, r, ops, 3, NULL, true);
 }
 
 LLVMValueRef fp_sqrt(Lifter *l, LLVMValueRef a)
 {
-    LLVMValueRef r = fcall1(l, "llvm.sqrt", a);
+    LLVMValueRef r = sfp_unary(l, "sqrt", a, true);
     return fp_nan_fix(l, r, &a, 1, NULL);
 }
 
 /* ---- rounding and conversions -------------------------------------------- */
 
-static const char *round_intrinsic(enum FpRound rm)
+/* FPRoundInt with ties away from zero (FRINTA, FCVTA*), which x86 has no
+ * instruction for: trunc(a), plus one away from zero when the dropped
+ * fraction is >= 1/2.  Values of magnitude >= 2^fraction bits (and inf,
+ * NaN) are integral: their lanes work on 0 so the exact subtraction and
+ * addition cannot raise anything. */
+static LLVMValueRef round_away(Lifter *l, LLVMValueRef a)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    unsigned nb = elem_bits(t);
+    LLVMValueRef ai = to_int(l, a);
+    LLVMValueRef tr = sfp_unary(l, "trunc", a, false);
+    LLVMValueRef small = sfp_cmp(l, LLVMRealOLT, fp_abs(l, a), fp_pow2(l, t, (int)frac_bits(nb)), false);
+    LLVMValueRef zero = LLVMConstNull(t);
+    LLVMValueRef as = LLVMBuildSelect(l->b, small, a, zero, "");
+    LLVMValueRef ts = LLVMBuildSelect(l->b, small, tr, zero, "");
+    LLVMValueRef frac = fp_abs(l, sfp_sub(l, as, ts));
+    LLVMValueRef half = sfp_cmp(l, LLVMRealOGE, frac, fp_pow2(l, t, -1), false);
+    LLVMValueRef up = sfp_add(l, ts, with_sign_of(l, ai, fp_pow2(l, t, 0)));
+    return LLVMBuildSelect(l->b, LLVMBuildAnd(l->b, small, half, ""), up, tr, "");
+}
+
+/* Round to integral with RM, raising IXC only for FPR_EXACT. */
+static LLVMValueRef round_integral(Lifter *l, LLVMValueRef a, enum FpRound rm)
 {
     switch (rm) {
-    case FPR_TIEEVEN: return "llvm.roundeven";
-    case FPR_POSINF: return "llvm.ceil";
-    case FPR_NEGINF: return "llvm.floor";
-    case FPR_ZERO: return "llvm.trunc";
-    case FPR_TIEAWAY: return "llvm.round";
-    default: return "llvm.roundeven"; /* FPCR.RMode taken as nearest-even */
+    case FPR_TIEEVEN: return sfp_unary(l, "roundeven", a, false);
+    case FPR_POSINF: return sfp_unary(l, "ceil", a, false);
+    case FPR_NEGINF: return sfp_unary(l, "floor", a, false);
+    case FPR_ZERO: return sfp_unary(l, "trunc", a, false);
+    case FPR_TIEAWAY: return round_away(l, a);
+    case FPR_CURRENT: return sfp_unary(l, "nearbyint", a, true);
+    case FPR_EXACT: return sfp_unary(l, "rint", a, true);
     }
+    assert(0 && "bad rounding");
+    return NULL;
 }
 
 LLVMValueRef fp_round_int(Lifter *l, LLVMValueRef a, enum FpRound rm)
 {
-    LLVMValueRef r = fcall1(l, round_intrinsic(rm), a);
-    return fp_nan_fix(l, r, &a, 1, NULL);
+    return fp_nan_fix(l, round_integral(l, a, rm), &a, 1, NULL);
 }
 
-/* 2^E as an FP constant of the shape of T. */
-static LLVMValueRef fp_pow2(Lifter *l, LLVMTypeRef t, int e)
+static LLVMValueRef sel(Lifter *l, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b)
 {
-    LLVMTypeRef it = as_int_ty(l, t);
-    unsigned nb = elem_bits(t);
-    uint64_t bias = (1ull << (exp_bits(nb) - 1)) - 1;
-    uint64_t v = (uint64_t)((int64_t)bias + e) << frac_bits(nb);
-    return LLVMConstBitCast(splat_int(it, v), t);
+    return LLVMBuildSelect(l->b, c, a, b, "");
 }
 
 LLVMValueRef fp_to_int(Lifter *l, LLVMValueRef a, unsigned ibits, bool is_signed, enum FpRound rm,
                        unsigned fbits)
 {
     LLVMTypeRef t = LLVMTypeOf(a);
-    if (fbits > 0)
-        a = LLVMBuildFMul(l->b, a, fp_pow2(l, t, (int)fbits), ""); /* exact (or inf: saturates) */
-    if (rm != FPR_ZERO)
-        a = fcall1(l, round_intrinsic(rm), a);
-    LLVMTypeRef tys[2] = {same_shape(t, int_ty(l, ibits)), t};
-    /* fpto[su]i.sat: saturating, NaN -> 0, exactly FPToFixed's result. */
-    return call_intrinsic(l, is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat", tys, 2, &a, 1);
+    LLVMTypeRef it = same_shape(t, int_ty(l, ibits));
+    double two_top = (double)(1ull << (ibits - 1)); /* 2^(ibits-1) */
+    if (fbits > 0) {
+        /* a * 2^fbits is exact unless it overflows, and magnitudes that
+         * large are out of range anyway: clamp them to 2^(ibits-1) first,
+         * so the scaling cannot raise OFC/IXC (FPToFixed raises only IOC). */
+        LLVMValueRef lim = fp_const(t, two_top);
+        LLVMValueRef big = sfp_cmp(l, LLVMRealOGE, fp_abs(l, a), lim, false);
+        a = sel(l, big, with_sign_of(l, to_int(l, a), lim), a);
+        a = sfp_mul(l, a, fp_pow2(l, t, (int)fbits));
+    }
+    LLVMValueRef r = rm == FPR_ZERO ? a : round_integral(l, a, rm);
+    LLVMValueRef ri = to_int(l, r);
+    LLVMValueRef isnan = fp_bits_isnan(l, ri);
+    LLVMValueRef neg = LLVMBuildICmp(l->b, LLVMIntSLT, ri, splat_int(LLVMTypeOf(ri), 0), "");
+    uint64_t top = 1ull << (ibits - 1);
+    uint64_t maxv = is_signed ? top - 1 : (ibits == 64 ? ~0ull : (1ull << ibits) - 1);
+    /* Rounding other than toward zero leaves an integral value that
+     * converts exactly: IXC if it differs from the input (and the result
+     * is in range: checked by OOR on the cold path). */
+    LLVMValueRef inexact = rm == FPR_ZERO ? NULL : sfp_cmp(l, LLVMRealONE, r, a, false);
+    if (is_signed) {
+        /* The host conversion is FPToFixed but for the value of NaN (0)
+         * and of positive overflow (MAX): x86 gives 0x80..0 with IE for
+         * both, and for no in-range value but -2^(ibits-1). */
+        LLVMValueRef conv = sfp_fptosi(l, r, it);
+        LLVMValueRef ismin = LLVMBuildICmp(l->b, LLVMIntEQ, conv, splat_int(it, top), "");
+        if (inexact != NULL) {
+            RarePath rp;
+            rare_begin(l, inexact, &rp);
+            LLVMValueRef oor = LLVMBuildAnd(l->b, ismin, sfp_cmp(l, LLVMRealUNE, r, fp_const(t, -two_top), false), "");
+            raise_here(l, LLVMBuildAnd(l->b, inexact, LLVMBuildNot(l->b, oor, ""), ""), A64_FPSR_IXC);
+            rare_end(l, &rp, NULL, NULL);
+        }
+        RarePath rp;
+        rare_begin(l, ismin, &rp);
+        LLVMValueRef fixed = sel(l, LLVMBuildAnd(l->b, ismin, isnan, ""), splat_int(it, 0),
+                                 sel(l, LLVMBuildAnd(l->b, ismin, LLVMBuildNot(l->b, neg, ""), ""),
+                                     splat_int(it, maxv), conv));
+        return rare_end(l, &rp, conv, fixed);
+    }
+    /* Unsigned: x86 (before AVX-512) converts to signed only.  Lanes in
+     * range (-1, 2^ibits) convert, the upper half after subtracting
+     * 2^(ibits-1) (exact); the other lanes convert 0 and get the saturated
+     * value, and IOC. */
+    LLVMValueRef in = LLVMBuildAnd(l->b, sfp_cmp(l, LLVMRealOGT, r, fp_const(t, -1.0), false),
+                                   sfp_cmp(l, LLVMRealOLT, r, fp_const(t, 2.0 * two_top), false), "");
+    LLVMValueRef hi = LLVMBuildAnd(l->b, in, sfp_cmp(l, LLVMRealOGE, r, fp_const(t, two_top), false), "");
+    LLVMValueRef zero = LLVMConstNull(t);
+    LLVMValueRef x = sfp_sub(l, sel(l, in, r, zero), sel(l, hi, fp_const(t, two_top), zero));
+    LLVMValueRef conv = LLVMBuildXor(l->b, sfp_fptosi(l, x, it), sel(l, hi, splat_int(it, top), splat_int(it, 0)), "");
+    if (inexact != NULL)
+        fp_raise_if(l, LLVMBuildAnd(l->b, inexact, in, ""), A64_FPSR_IXC);
+    LLVMValueRef out = LLVMBuildNot(l->b, in, "");
+    RarePath rp;
+    rare_begin(l, out, &rp);
+    raise_here(l, out, A64_FPSR_IOC);
+    LLVMValueRef sat = sel(l, LLVMBuildOr(l->b, isnan, neg, ""), splat_int(it, 0), splat_int(it, maxv));
+    return rare_end(l, &rp, conv, sel(l, in, conv, sat));
 }
 
 LLVMValueRef int_to_fp(Lifter *l, LLVMValueRef a, unsigned fpbits, bool is_signed, unsigned fbits)
 {
-    LLVMTypeRef t = same_shape(LLVMTypeOf(a), fp_ty(l, fpbits));
-    LLVMValueRef r = is_signed ? LLVMBuildSIToFP(l->b, a, t, "") : LLVMBuildUIToFP(l->b, a, t, "");
-    if (fbits > 0) /* one rounding: the scaling by 2^-fbits is exact here */
-        r = LLVMBuildFMul(l->b, r, fp_pow2(l, t, -(int)fbits), "");
+    LLVMTypeRef at = LLVMTypeOf(a);
+    LLVMTypeRef t = same_shape(at, fp_ty(l, fpbits));
+    LLVMValueRef r;
+    if (is_signed) {
+        r = sfp_sitofp(l, a, t);
+    } else if (!is_vec(at) && elem_bits(at) == 32) {
+        r = sfp_sitofp(l, LLVMBuildZExt(l->b, a, l->i64, ""), t); /* exact widening, one rounding */
+    } else {
+        /* Top bit set: convert (a >> 1) | (a & 1) - the dropped bit kept
+         * as a sticky bit, so the one rounding is right in every mode -
+         * and double it (exact).  The conversion works on the chosen
+         * input, so no lane raises a flag the real one would not. */
+        LLVMValueRef big = LLVMBuildICmp(l->b, LLVMIntSLT, a, splat_int(at, 0), "");
+        LLVMValueRef half = LLVMBuildOr(l->b, LLVMBuildLShr(l->b, a, splat_int(at, 1), ""),
+                                        LLVMBuildAnd(l->b, a, splat_int(at, 1), ""), "");
+        r = sfp_sitofp(l, sel(l, big, half, a), t);
+        r = sel(l, big, sfp_add(l, r, r), r);
+    }
+    if (fbits > 0) /* exact: the result stays a normal number */
+        r = sfp_mul(l, r, fp_pow2(l, t, -(int)fbits));
     return r;
 }
 
 /* Round a double to float by rounding to odd: the truncated value with its
  * last bit set if inexact (FCVTXN, and the first step of double -> half,
- * which then rounds once more without double-rounding error). */
+ * which then rounds once more without double-rounding error).  The host
+ * conversion (in FPCR's mode) raises the flags. */
 static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d)
 {
     LLVMTypeRef ft = same_shape(LLVMTypeOf(d), l->f32);
-    LLVMValueRef t = LLVMBuildFPTrunc(l->b, d, ft, "");
-    LLVMValueRef back = LLVMBuildFPExt(l->b, t, LLVMTypeOf(d), "");
-    LLVMValueRef inexact = LLVMBuildFCmp(l->b, LLVMRealONE, back, d, "");
-    LLVMValueRef up = LLVMBuildFCmp(l->b, LLVMRealOGT, fp_abs(l, back), fp_abs(l, d), "");
+    LLVMValueRef t = sfp_convert(l, d, ft);
+    LLVMValueRef back = sfp_convert(l, t, LLVMTypeOf(d));
+    LLVMValueRef inexact = sfp_cmp(l, LLVMRealONE, back, d, false);
+    LLVMValueRef up = sfp_cmp(l, LLVMRealOGT, fp_abs(l, back), fp_abs(l, d), false);
     LLVMValueRef ti = to_int(l, t);
     LLVMTypeRef it = LLVMTypeOf(ti);
     LLVMValueRef down = LLVMBuildSelect(l->b, up, LLVMBuildSub(l->b, ti, splat_int(it, 1), ""), ti, "");
@@ -453,17 +921,18 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
     LLVMTypeRef rt = same_shape(t, fp_ty(l, to_bits));
     LLVMValueRef r;
     if (to_bits > from_bits)
-        r = LLVMBuildFPExt(l->b, a, rt, "");
+        r = sfp_convert(l, a, rt);
     else if (from_bits == 64 && (odd || to_bits == 16)) {
         r = trunc_odd(l, a);
         if (to_bits == 16)
-            r = LLVMBuildFPTrunc(l->b, r, rt, "");
+            r = sfp_convert(l, r, rt);
     } else
-        r = LLVMBuildFPTrunc(l->b, a, rt, "");
-    /* FPConvertNaN: sign kept, quiet, fraction's top bits kept (cold). */
+        r = sfp_convert(l, a, rt);
+    /* FPConvertNaN: sign kept, quiet, fraction's top bits kept; the
+     * default NaN if FPCR.DN (cold). */
     RarePath rp;
-    rare_begin(l, LLVMBuildFCmp(l->b, LLVMRealUNO, a, a, ""), &rp);
     LLVMValueRef ai = to_int(l, a);
+    rare_begin(l, fp_bits_isnan(l, ai), &rp);
     LLVMTypeRef rit = as_int_ty(l, rt);
     LLVMValueRef sign = LLVMBuildLShr(l->b, ai, splat_int(LLVMTypeOf(ai), from_bits - 1), "");
     unsigned fs = frac_bits(from_bits), fd = frac_bits(to_bits);
@@ -478,7 +947,9 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
         sign = LLVMBuildTrunc(l->b, sign, rit, "");
     }
     sign = LLVMBuildShl(l->b, sign, splat_int(rit, to_bits - 1), "");
-    LLVMValueRef nan = LLVMBuildOr(l->b, LLVMBuildOr(l->b, sign, frac, ""), splat_int(rit, default_nan(to_bits)), "");
+    LLVMValueRef dflt = splat_int(rit, default_nan(to_bits));
+    LLVMValueRef nan = LLVMBuildOr(l->b, LLVMBuildOr(l->b, sign, frac, ""), dflt, "");
+    nan = sel(l, fp_fpcr_bit(l, 25), dflt, nan);
     LLVMValueRef fixed = to_fp(l, LLVMBuildSelect(l->b, fp_bits_isnan(l, ai), nan, to_int(l, r), ""));
     return rare_end(l, &rp, r, fixed);
 }
@@ -493,8 +964,8 @@ uint64_t fp_expand_imm(unsigned imm8, unsigned nbits)
     return sign << (nbits - 1) | exp << f | frac;
 }
 
-LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b)
+LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, bool signaling)
 {
-    LLVMValueRef c = LLVMBuildFCmp(l->b, p, a, b, "");
+    LLVMValueRef c = sfp_cmp(l, p, a, b, signaling);
     return LLVMBuildSExt(l->b, c, as_int_ty(l, LLVMTypeOf(a)), "");
 }

@@ -15,29 +15,51 @@
  * handler serves the vector and the scalar encoding of an operation by
  * treating a scalar as a one-element vector.
  *
- * AArch64 floating point vs. LLVM/x86.  LLVM's fadd & co. round correctly
- * but make no promise about which NaN comes out, and x86 differs from
- * AArch64 (it returns the first operand's NaN even if the second is
- * signalling, and its "default NaN" is negative).  Every arithmetic result
- * therefore goes through fp_nan_fix, which implements FPProcessNaNs as a few
- * integer selects after the operation:
+ * AArch64 floating point on x86-64.  Three things differ and are handled
+ * here, so that a64_fp.c and a64_simd.c only say which operation they want:
  *
- *   - some operand is a signalling NaN: the first one, quieted;
- *   - else some operand is a quiet NaN: the first one;
- *   - else the result is a NaN (invalid operation: 0/0, inf-inf, sqrt(-1),
- *     0*inf): the default NaN 0x7FC00000 / 0x7FF8000000000000 (positive).
+ * 1. NaNs.  x86 returns the first operand's NaN even if the second is
+ *    signalling, and its "default NaN" is negative.  Every arithmetic result
+ *    goes through fp_nan_fix, which implements FPProcessNaNs as a few
+ *    integer selects after the operation:
+ *      - some operand is a signalling NaN: the first one, quieted;
+ *      - else some operand is a quiet NaN: the first one;
+ *      - else the result is a NaN (invalid operation: 0/0, inf-inf, sqrt(-1),
+ *        0*inf): the default NaN 0x7FC00000 / 0x7FF8000000000000;
+ *      - FPCR.DN (bit 25) set: always the default NaN.
+ *    The decisions are made on the integer bits, never on LLVM float values,
+ *    so no optimization can change a payload.  The fix-up is a cold block
+ *    (rare_begin/rare_end) entered only if a result lane is a NaN; only
+ *    there is FPCR read (for DN).
  *
- * All NaN decisions are made on the integer bits, never on LLVM float values,
- * so no optimization can change a payload.  The fix-up is a cold block
- * (rare_begin/rare_end) entered only if a result lane is a NaN: the hot
- * path is the host instruction plus one unordered compare and branch.
+ * 2. FPCR.  The host's MXCSR mirrors it (runtime/include/fpenv.h): RMode is
+ *    MXCSR.RC, FZ is FTZ+DAZ.  So the host instructions round and flush as
+ *    the guest asked, and every FP operation is emitted as a *constrained*
+ *    intrinsic (llvm.experimental.constrained.*, "round.dynamic",
+ *    "fpexcept.strict", the function marked strictfp): LLVM then neither
+ *    folds them with round-to-nearest, nor moves them across an MSR FPCR,
+ *    nor deletes or speculates them (the sfp_* builders below).
  *
- * Limitations (documented in the handlers too):
- *   - FPCR is treated as 0: round to nearest even, no flush-to-zero
- *     (FZ, bit 24), no default-NaN mode (DN, bit 25), no alternative half
- *     precision (AHP).  A guest that sets FPCR.RMode gets round-to-nearest.
- *   - FPSR cumulative exception flags (IOC, DZC, OFC, UFC, IXC, IDC) and
- *     QC (saturation) are not updated.
+ * 3. FPSR.  The cumulative flags are the host's MXCSR flags (IOC IXC OFC
+ *    UFC DZC map one to one) plus bits the lifted code ORs into cpu->fpsr
+ *    itself (fp_raise_if, always on a cold path) where x86 does not raise
+ *    what AArch64 does: FCVTZU of a negative number, 0*inf+qNaN in FMA,
+ *    FCVT[NPMA]* inexact, the estimates' IOC/DZC/OFC, QC of the saturating
+ *    integer instructions.  Where x86 would raise flags AArch64 does not,
+ *    the operands are chosen so that it cannot: out-of-range conversions are
+ *    not executed, 0*inf in FMULX/FRECPS becomes 0*0, FCCMP compares zeros
+ *    when its condition fails, comparisons use quiet or signalling
+ *    predicates as FPCompare/FPCompareEQ/GE/GT do.  Vectors of two floats
+ *    are widened to four with lanes of 1.0 (constrained operations on
+ *    <2 x float> would otherwise be split into scalars).
+ *
+ * Not honoured (documented in docs/status.md):
+ *   - FPSR.IDC: x86 with DAZ set never reports a flushed input.
+ *   - FZ: a result flushed to zero also raises IXC (x86 FTZ sets PE), and
+ *     x86 decides tininess after rounding where AArch64 does before: a
+ *     result that is below the smallest normal before rounding but rounds
+ *     up to it gets no UFC (FZ=0), or is not flushed (FZ=1).
+ *   - FPCR.AHP (alternative half precision): IEEE half is used.
  *   - Half precision is supported only by the conversions (FCVT, FCVTL,
  *     FCVTN); half-precision arithmetic is FEAT_FP16 (ARMv8.2), which we do
  *     not implement or advertise: those encodings are unallocated -> SIGILL.
@@ -46,6 +68,7 @@
 #define DBT_A64_FP_UTIL_H
 
 #include "a64_lift.h"
+#include "fpenv.h"
 
 /* ---- types and constants ------------------------------------------------ */
 
@@ -104,6 +127,42 @@ typedef struct RarePath {
 void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp);
 LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef slow_val);
 
+/* ---- FPCR, FPSR -------------------------------------------------------- */
+
+/* FPCR<BIT> as an i1 (a load of cpu->fpcr: use it on cold paths). */
+LLVMValueRef fp_fpcr_bit(Lifter *l, unsigned bit);
+/* OR BITS (A64_FPSR_*) into cpu->fpsr if COND (i1 or <N x i1>: any lane)
+ * holds, on a cold path.  COND NULL: unconditionally, here. */
+void fp_raise_if(Lifter *l, LLVMValueRef cond, uint32_t bits);
+/* MRS FPSR / MSR FPSR / MSR FPCR (i64 values), on the host's MXCSR. */
+LLVMValueRef fp_read_fpsr(Lifter *l);
+void fp_write_fpsr(Lifter *l, LLVMValueRef v);
+void fp_write_fpcr(Lifter *l, LLVMValueRef v);
+
+/* LLVM 16 folds a constrained operation on constants when the result is
+ * exact, as if denormals were IEEE: under FPCR.FZ a denormal known at
+ * translation time would not be flushed.  The instructions that put
+ * integer bits into a V register (FMOV from a general register, DUP/INS
+ * general, MOVI and the other modified immediates) therefore pass the
+ * value through llvm.arithmetic.fence, an identity that costs no
+ * instruction and that LLVM does not look through.  V: a scalar or vector
+ * of 32, 64 or 128 bits; returns it, of the same type.  (FMOV immediates
+ * are normal numbers and are not fenced.) */
+LLVMValueRef fp_opaque(Lifter *l, LLVMValueRef v);
+
+/* ---- constrained host operations ----------------------------------------
+ * The host operation, rounded by MXCSR.RC, raising MXCSR flags, never
+ * folded or moved by LLVM (see 2. above).  Scalar or vector operands. */
+LLVMValueRef sfp_add(Lifter *l, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef sfp_sub(Lifter *l, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef sfp_mul(Lifter *l, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef sfp_div(Lifter *l, LLVMValueRef a, LLVMValueRef b);
+/* a * b + c, one rounding. */
+LLVMValueRef sfp_fma(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c);
+/* Comparison: quiet (an IOC only for signalling NaNs) or SIGNALING (IOC
+ * for any NaN); i1 or <N x i1>. */
+LLVMValueRef sfp_cmp(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, bool signaling);
+
 /* ---- AArch64 floating-point semantics ------------------------------------ */
 
 /* Integer-domain tests on the bits X (integer type of an FP shape). */
@@ -111,6 +170,10 @@ LLVMValueRef fp_bits_isnan(Lifter *l, LLVMValueRef x);
 LLVMValueRef fp_bits_issnan(Lifter *l, LLVMValueRef x);
 LLVMValueRef fp_bits_isinf(Lifter *l, LLVMValueRef x);
 LLVMValueRef fp_bits_iszero(Lifter *l, LLVMValueRef x);
+/* FP-domain tests that follow FPCR.FZ (a denormal is a zero then): X is
+ * +-0; A * B is 0 * inf (either order).  i1 or <N x i1>. */
+LLVMValueRef fp_zero_operand(Lifter *l, LLVMValueRef x);
+LLVMValueRef fp_inf_times_zero(Lifter *l, LLVMValueRef a, LLVMValueRef b);
 
 /* FPProcessNaNs after the fact: RES was computed from OPS[0..N-1] (FP
  * values, in the manual's operand order); returns RES (as FP) unless it is
@@ -139,22 +202,32 @@ enum FpRound {
     FPR_NEGINF,   /* M */
     FPR_ZERO,     /* Z */
     FPR_TIEAWAY,  /* A */
-    FPR_CURRENT,  /* I, X: FPCR.RMode, taken as nearest-even */
+    FPR_CURRENT,  /* I: FPCR.RMode, no IXC */
+    FPR_EXACT,    /* X: FPCR.RMode, IXC if the value changes */
 };
 /* Round to an integral value in the same format (FRINT*). */
 LLVMValueRef fp_round_int(Lifter *l, LLVMValueRef a, enum FpRound rm);
-/* FP -> integer of IBITS with rounding RM, saturating, NaN -> 0 (FCVT*S/U).
- * FBITS > 0 for the fixed-point forms.  Scalar or vector. */
+/* FP -> integer of IBITS with rounding RM, saturating, NaN -> 0 (FCVT*S/U):
+ * IOC for NaN and out-of-range inputs (and then no IXC), else IXC if
+ * inexact.  FBITS > 0 for the fixed-point forms.  Scalar or vector. */
 LLVMValueRef fp_to_int(Lifter *l, LLVMValueRef a, unsigned ibits, bool is_signed, enum FpRound rm,
                        unsigned fbits);
-/* Integer -> FP of FPBITS (SCVTF/UCVTF), FBITS fraction bits. */
+/* Integer -> FP of FPBITS (SCVTF/UCVTF), FBITS fraction bits; rounded by
+ * FPCR.RMode, IXC if inexact. */
 LLVMValueRef int_to_fp(Lifter *l, LLVMValueRef a, unsigned fpbits, bool is_signed, unsigned fbits);
 /* FP -> FP of another precision (FCVT/FCVTL/FCVTN) with AArch64 NaN
  * conversion; ODD selects round-to-odd (FCVTXN). */
 LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd);
 /* VFPExpandImm: the 8-bit FMOV immediate as NBITS-bit FP bits. */
 uint64_t fp_expand_imm(unsigned imm8, unsigned nbits);
-/* FP comparisons producing all-ones/zero integer elements (FCMxx). */
-LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b);
+/* FP comparisons producing all-ones/zero integer elements (FCMxx):
+ * SIGNALING for FPCompareGE/GT (IOC for any NaN), quiet for FPCompareEQ. */
+LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, bool signaling);
+/* FMAX/FMIN/FMAXNM... results come from the operands' bits: with FPCR.FZ a
+ * denormal result is flushed to a zero of its sign (cold path).  Also used
+ * by the estimates.  R: integer bits. */
+LLVMValueRef fp_flush_result(Lifter *l, LLVMValueRef r);
+/* Default NaN of the FP element type of T, as integer bits. */
+uint64_t fp_default_nan(unsigned nbits);
 
 #endif

@@ -11,8 +11,12 @@
  * results zero the rest of the destination (wr_elems); the "2" forms
  * (XTN2, SHRN2, UMULL2 ...) read or write the upper half.
  *
- * FP operations follow the AArch64 NaN rules through a64_fp_util.c (see the
- * limitations there: FPCR taken as 0, FPSR flags and QC not updated).  Not
+ * FP operations follow the AArch64 rules for NaNs, FPCR (RMode, FZ, DN) and
+ * the FPSR cumulative flags through a64_fp_util.c (see the limitations
+ * there).  The saturating integer instructions (SQADD, UQSUB, SQXTN,
+ * SQSHL, SQRSHRN, SQDMULH, SQDMLAL, SQABS, SUQADD ...) set FPSR.QC when a
+ * lane saturates: the saturated result is compared with the exact (wider
+ * or wrapping) one and a cold path ORs QC into cpu->fpsr.  Not
  * implemented (they return false and trap with SIGILL, as on a CPU without
  * the feature): half-precision arithmetic (FEAT_FP16), the 64-bit PMULL
  * (FEAT_PMULL, crypto), the v8.1+ RDM/dot-product/complex/FHM instructions
@@ -117,7 +121,27 @@ static LLVMValueRef abs_diff(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool is_
     return LLVMBuildSelect(l->b, gt, LLVMBuildSub(l->b, a, b, ""), LLVMBuildSub(l->b, b, a, ""), "");
 }
 
-/* Signed saturation of wide elements to half their width (keeps the wide type). */
+/* FPSR.QC (cumulative saturation): set if any lane of SATURATED holds
+ * (i1 or <N x i1>), on a cold path. */
+static void set_qc(Lifter *l, LLVMValueRef saturated) { fp_raise_if(l, saturated, A64_FPSR_QC); }
+
+/* CLAMPED, the saturated form of V; QC if it differs from V in any lane. */
+static LLVMValueRef qc_if_changed(Lifter *l, LLVMValueRef clamped, LLVMValueRef v)
+{
+    set_qc(l, LLVMBuildICmp(l->b, LLVMIntNE, clamped, v, ""));
+    return clamped;
+}
+
+/* A saturating intrinsic (llvm.sadd.sat ...) and QC: saturation happened
+ * where the result differs from the wrapping operation WRAP_OP. */
+static LLVMValueRef sat_op(Lifter *l, const char *sat_name, LLVMOpcode wrap_op, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef r = intr2(l, sat_name, a, b);
+    return qc_if_changed(l, r, LLVMBuildBinOp(l->b, wrap_op, a, b, ""));
+}
+
+/* Signed saturation of wide elements to half their width (keeps the wide
+ * type; no QC: the callers check). */
 static LLVMValueRef sat_signed(Lifter *l, LLVMValueRef v, unsigned nbits)
 {
     LLVMTypeRef t = LLVMTypeOf(v);
@@ -125,12 +149,13 @@ static LLVMValueRef sat_signed(Lifter *l, LLVMValueRef v, unsigned nbits)
     return intr2(l, "llvm.smax", v, splat_neg(t, (int64_t)~ones(nbits - 1)));
 }
 
-/* Narrow wide elements with saturation: SRC_SIGNED says how to read them,
- * DST_SIGNED the range of the result. */
+/* Narrow wide elements with saturation (and QC): SRC_SIGNED says how to
+ * read them, DST_SIGNED the range of the result. */
 static LLVMValueRef sat_narrow(Lifter *l, LLVMValueRef v, bool src_signed, bool dst_signed)
 {
     LLVMTypeRef t = LLVMTypeOf(v);
     unsigned nb = elem_bits(t) / 2;
+    LLVMValueRef orig = v;
     if (dst_signed) {
         if (src_signed)
             v = sat_signed(l, v, nb);
@@ -141,7 +166,7 @@ static LLVMValueRef sat_narrow(Lifter *l, LLVMValueRef v, bool src_signed, bool 
             v = intr2(l, "llvm.smax", v, splat(t, 0));
         v = intr2(l, "llvm.umin", v, splat(t, ones(nb)));
     }
-    return narrow(l, v);
+    return narrow(l, qc_if_changed(l, v, orig));
 }
 
 /* Right shift by an immediate 1 <= SH <= esize, optionally rounding
@@ -201,7 +226,7 @@ static LLVMValueRef sqdmulh(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool roun
     if (round)
         p = LLVMBuildAdd(l->b, p, splat(w, 1ull << (e - 2)), "");
     p = LLVMBuildAShr(l->b, p, splat(w, e - 1), "");
-    return narrow(l, sat_signed(l, p, e));
+    return narrow(l, qc_if_changed(l, sat_signed(l, p, e), p));
 }
 
 /* SQDMULL: saturate(2 * a * b) in 2*esize (only MIN*MIN saturates); with
@@ -209,9 +234,9 @@ static LLVMValueRef sqdmulh(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool roun
 static LLVMValueRef sqdmull(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValueRef acc, bool sub)
 {
     LLVMValueRef p = LLVMBuildMul(l->b, widen(l, a, true), widen(l, b, true), "");
-    p = intr2(l, "llvm.sadd.sat", p, p);
+    p = sat_op(l, "llvm.sadd.sat", LLVMAdd, p, p);
     if (acc != NULL)
-        p = intr2(l, sub ? "llvm.ssub.sat" : "llvm.sadd.sat", acc, p);
+        p = sub ? sat_op(l, "llvm.ssub.sat", LLVMSub, acc, p) : sat_op(l, "llvm.sadd.sat", LLVMAdd, acc, p);
     return p;
 }
 
@@ -239,6 +264,7 @@ static LLVMValueRef sat_shl_reg(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool 
         sat = LLVMBuildSelect(l->b, LLVMBuildICmp(l->b, LLVMIntSLT, a, zero, ""), splat(t, 1ull << (e - 1)),
                               splat(t, ones(e - 1)), "");
     LLVMValueRef left = LLVMBuildSelect(l->b, ovf, sat, LLVMBuildSelect(l->b, big, zero, r, ""), "");
+    set_qc(l, LLVMBuildAnd(l->b, ovf, LLVMBuildNot(l->b, neg, ""), "")); /* right shifts never saturate */
     return LLVMBuildSelect(l->b, neg, right, left, "");
 }
 
@@ -333,8 +359,8 @@ static bool simd_3same(Lifter *l, uint32_t insn)
         r = narrow(l, LLVMBuildAShr(l->b, w, splat(LLVMTypeOf(w), 1), ""));
         break;
     }
-    case 0x01: r = intr2(l, s ? "llvm.sadd.sat" : "llvm.uadd.sat", a, b); break;
-    case 0x05: r = intr2(l, s ? "llvm.ssub.sat" : "llvm.usub.sat", a, b); break;
+    case 0x01: r = sat_op(l, s ? "llvm.sadd.sat" : "llvm.uadd.sat", LLVMAdd, a, b); break;
+    case 0x05: r = sat_op(l, s ? "llvm.ssub.sat" : "llvm.usub.sat", LLVMSub, a, b); break;
     case 0x06: r = icmp_mask(l, s ? LLVMIntSGT : LLVMIntUGT, a, b); break;
     case 0x07: r = icmp_mask(l, s ? LLVMIntSGE : LLVMIntUGE, a, b); break;
     case 0x08: r = shl_reg(l, a, b, s, false); break;
@@ -400,7 +426,8 @@ static bool simd_3same(Lifter *l, uint32_t insn)
 
 /* ---- AdvSIMD three same (FP) ------------------------------------------------ */
 
-/* FRECPS: 2 - a*b, FRSQRTS: (3 - a*b) / 2, fused; 0 * inf gives 2 / 1.5. */
+/* FRECPS: 2 - a*b, FRSQRTS: (3 - a*b) / 2, fused (one rounding); 0 * inf
+ * gives 2 / 1.5 without IOC (those lanes compute with zeros). */
 static LLVMValueRef recip_step(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool rsqrt)
 {
     LLVMTypeRef t = LLVMTypeOf(a);
@@ -410,25 +437,31 @@ static LLVMValueRef recip_step(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool r
     uint64_t three = nb == 32 ? 0x40400000u : 0x4008000000000000ull;
     uint64_t onehalf = nb == 32 ? 0x3fc00000u : 0x3ff8000000000000ull;
     uint64_t half = nb == 32 ? 0x3f000000u : 0x3fe0000000000000ull;
+    /* 2^(emin+1): halving a number at least this large is exact */
+    uint64_t min2 = nb == 32 ? 0x01000000u : 0x0020000000000000ull;
+    LLVMValueRef inf0 = fp_inf_times_zero(l, a, b);
+    LLVMValueRef zero = LLVMConstNull(t);
     LLVMValueRef na = fp_neg(l, a);
-    LLVMValueRef c = LLVMConstBitCast(splat(it, rsqrt ? three : two), t);
-    LLVMValueRef args[3] = {na, b, c};
-    LLVMValueRef r = call_intrinsic(l, "llvm.fma", &t, 1, args, 3);
-    if (rsqrt) {
-        /* (3 - a*b) / 2 rounded once: the halving is exact unless 3 - a*b
-         * overflowed, and then a is not tiny, so -(a/2)*b + 1.5 is exact. */
-        LLVMValueRef hv = LLVMConstBitCast(splat(it, half), t);
-        r = LLVMBuildFMul(l->b, r, hv, "");
-        LLVMValueRef args2[3] = {LLVMBuildFMul(l->b, na, hv, ""), b,
-                                 LLVMConstBitCast(splat(it, onehalf), t)};
-        LLVMValueRef r2 = call_intrinsic(l, "llvm.fma", &t, 1, args2, 3);
-        r = LLVMBuildSelect(l->b, fp_bits_isinf(l, to_int(l, r)), r2, r, "");
+    LLVMValueRef x = LLVMBuildSelect(l->b, inf0, zero, na, ""), y = LLVMBuildSelect(l->b, inf0, zero, b, "");
+#define FC(v) LLVMConstBitCast(splat(it, v), t)
+    LLVMValueRef r;
+    if (!rsqrt) {
+        r = sfp_fma(l, x, y, FC(two));
+    } else {
+        /* (3 - a*b) / 2 rounded once.  Unless a is tiny, -(a/2)*b + 1.5
+         * (a/2 exact); if it is, a*b is small and (3 - a*b) / 2 is exact
+         * after the fused step.  Each lane computes only its own form, the
+         * other one on zeros. */
+        LLVMValueRef tiny = sfp_cmp(l, LLVMRealOLT, fp_abs(l, a), FC(min2), false);
+        LLVMValueRef xh = LLVMBuildSelect(l->b, tiny, zero, x, ""), yh = LLVMBuildSelect(l->b, tiny, zero, y, "");
+        LLVMValueRef rh = sfp_fma(l, sfp_mul(l, xh, FC(half)), yh, FC(onehalf));
+        LLVMValueRef xt = LLVMBuildSelect(l->b, tiny, x, zero, ""), yt = LLVMBuildSelect(l->b, tiny, y, zero, "");
+        LLVMValueRef rt = sfp_mul(l, sfp_fma(l, xt, yt, FC(three)), FC(half));
+        r = LLVMBuildSelect(l->b, tiny, rt, rh, "");
     }
+#undef FC
     LLVMValueRef ops[2] = {na, b};
     r = to_int(l, fp_nan_fix(l, r, ops, 2, NULL));
-    LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
-    LLVMValueRef inf0 = LLVMBuildOr(l->b, LLVMBuildAnd(l->b, fp_bits_isinf(l, ai), fp_bits_iszero(l, bi), ""),
-                                    LLVMBuildAnd(l->b, fp_bits_iszero(l, ai), fp_bits_isinf(l, bi), ""), "");
     r = LLVMBuildSelect(l->b, inf0, splat(it, rsqrt ? onehalf : two), r, "");
     return to_fp(l, r);
 }
@@ -485,7 +518,7 @@ static bool simd_3same_fp(Lifter *l, uint32_t insn)
     case 0x1a: r = fp_binop(l, FPOP_ADD, a, b); break;
     case 0x3a: r = fp_binop(l, FPOP_SUB, a, b); break;
     case 0x1b: r = fp_binop(l, FPOP_MULX, a, b); break;
-    case 0x1c: r = fp_cmp_mask(l, LLVMRealOEQ, a, b); break;
+    case 0x1c: r = fp_cmp_mask(l, LLVMRealOEQ, a, b, false); break;
     case 0x1e: r = fp_binop(l, FPOP_MAX, a, b); break;
     case 0x3e: r = fp_binop(l, FPOP_MIN, a, b); break;
     case 0x1f: r = recip_step(l, a, b, false); break;
@@ -497,12 +530,12 @@ static bool simd_3same_fp(Lifter *l, uint32_t insn)
         break;
     }
     case 0x5b: r = fp_binop(l, FPOP_MUL, a, b); break;
-    case 0x5c: r = fp_cmp_mask(l, LLVMRealOGE, a, b); break;
-    case 0x5d: r = fp_cmp_mask(l, LLVMRealOGE, fp_abs(l, a), fp_abs(l, b)); break;
+    case 0x5c: r = fp_cmp_mask(l, LLVMRealOGE, a, b, true); break;
+    case 0x5d: r = fp_cmp_mask(l, LLVMRealOGE, fp_abs(l, a), fp_abs(l, b), true); break;
     case 0x5f: r = fp_binop(l, FPOP_DIV, a, b); break;
     case 0x7a: r = fp_binop(l, FPOP_ABD, a, b); break;
-    case 0x7c: r = fp_cmp_mask(l, LLVMRealOGT, a, b); break;
-    case 0x7d: r = fp_cmp_mask(l, LLVMRealOGT, fp_abs(l, a), fp_abs(l, b)); break;
+    case 0x7c: r = fp_cmp_mask(l, LLVMRealOGT, a, b, true); break;
+    case 0x7d: r = fp_cmp_mask(l, LLVMRealOGT, fp_abs(l, a), fp_abs(l, b), true); break;
     default: return false;
     }
     wr_elems(l, rd, r);
@@ -580,8 +613,8 @@ static LLVMValueRef ieq(Lifter *l, LLVMValueRef a, uint64_t v)
 }
 
 /* One lane of FPRecipEstimate / FPRSqrtEstimate / FPRecpX / UnsignedRecipEstimate /
- * UnsignedRSqrtEstimate; X is the lane's N bits zero-extended to i64 (FPCR
- * as 0: no flush-to-zero, round to nearest). */
+ * UnsignedRSqrtEstimate; X is the lane's N bits zero-extended to i64, for
+ * FPCR = 0 and without flags (estimate_fpcr adds those). */
 static LLVMValueRef est_lane(Lifter *l, enum EstKind k, LLVMValueRef x, unsigned nb)
 {
     LLVMBuilderRef b = l->b;
@@ -659,6 +692,88 @@ static LLVMValueRef est_lane(Lifter *l, enum EstKind k, LLVMValueRef x, unsigned
     return sel(l, is_nan, nan, r);
 }
 
+/* What FPCR and FPSR add to the FP estimates (est_lane computed them for
+ * FPCR = 0 without flags), on a cold path entered when a lane of V (the
+ * input bits) is a zero, denormal, infinity or NaN, negative (FRSQRTE) or
+ * at least 2^(emax-1) (FRECPE, whose result is then denormal):
+ *   NaN      IOC if signalling; FPCR.DN: the default NaN
+ *   zero     (a denormal is one with FPCR.FZ) FRECPE/FRSQRTE: infinity, DZC
+ *   FRECPE   |x| < 2^-(emax+1): overflow, OFC+IXC, infinity or the largest
+ *            number by FPCR.RMode; FZ and |x| >= 2^(emax-1): zero, UFC
+ *   FRSQRTE  negative (not zero, not NaN): the default NaN, IOC */
+static LLVMValueRef estimate_fpcr(Lifter *l, enum EstKind k, LLVMValueRef v, LLVMValueRef r)
+{
+    LLVMBuilderRef b = l->b;
+    LLVMTypeRef t = LLVMTypeOf(v);
+    unsigned nb = elem_bits(t), fb = nb == 32 ? 23 : 52;
+    uint64_t emax = nb == 32 ? 0xff : 0x7ff, sbit = 1ull << (nb - 1);
+    uint64_t inf = emax << fb, big_exp = emax - 2; /* 2^(emax-1 - bias) = 2^126 / 2^1022 */
+#define K(x) splat(t, (uint64_t)(x))
+    LLVMValueRef exp = LLVMBuildAnd(b, LLVMBuildLShr(b, v, K(fb), ""), K(emax), "");
+    LLVMValueRef sign = LLVMBuildAnd(b, v, K(sbit), "");
+    LLVMValueRef neg = LLVMBuildICmp(b, LLVMIntNE, sign, K(0), "");
+    LLVMValueRef special = LLVMBuildOr(b, LLVMBuildICmp(b, LLVMIntEQ, exp, K(0), ""),
+                                       LLVMBuildICmp(b, LLVMIntEQ, exp, K(emax), ""), "");
+    if (k == EST_FRSQRTE)
+        special = LLVMBuildOr(b, special, neg, "");
+    if (k == EST_FRECPE)
+        special = LLVMBuildOr(b, special, LLVMBuildICmp(b, LLVMIntUGE, exp, K(big_exp), ""), "");
+    RarePath rp;
+    rare_begin(l, special, &rp);
+    LLVMValueRef fz = fp_fpcr_bit(l, 24), dn = fp_fpcr_bit(l, 25);
+    LLVMValueRef mag = LLVMBuildAnd(b, v, K(sbit - 1), "");
+    LLVMValueRef is_nan = LLVMBuildICmp(b, LLVMIntUGT, mag, K(inf), "");
+    LLVMValueRef denorm = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntEQ, exp, K(0), ""),
+                                       LLVMBuildICmp(b, LLVMIntNE, mag, K(0), ""), "");
+    LLVMValueRef zero_in = LLVMBuildOr(b, LLVMBuildICmp(b, LLVMIntEQ, mag, K(0), ""),
+                                       LLVMBuildAnd(b, denorm, splat_val(l, fz, elem_count(t)), ""), "");
+    LLVMValueRef dnan = K(fp_default_nan(nb));
+    LLVMValueRef out = LLVMBuildSelect(b, LLVMBuildAnd(b, is_nan, splat_val(l, dn, elem_count(t)), ""), dnan, r, "");
+    LLVMValueRef flags = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntNE, LLVMBuildAnd(b, v, K(1ull << (fb - 1)), ""), K(0), ""),
+                                         K(0), K(A64_FPSR_IOC), "");
+    flags = LLVMBuildSelect(b, is_nan, flags, K(0), ""); /* IOC for signalling NaNs */
+    if (k != EST_FRECPX) {
+        out = LLVMBuildSelect(b, zero_in, LLVMBuildOr(b, sign, K(inf), ""), out, "");
+        flags = LLVMBuildOr(b, flags, LLVMBuildSelect(b, zero_in, K(A64_FPSR_DZC), K(0), ""), "");
+    }
+    if (k == EST_FRSQRTE) {
+        LLVMValueRef inval = LLVMBuildAnd(b, neg, LLVMBuildNot(b, LLVMBuildOr(b, zero_in, is_nan, ""), ""), "");
+        out = LLVMBuildSelect(b, inval, dnan, out, "");
+        flags = LLVMBuildOr(b, flags, LLVMBuildSelect(b, inval, K(A64_FPSR_IOC), K(0), ""), "");
+    }
+    if (k == EST_FRECPE) {
+        /* tiny: nonzero below 2^-(emax+1) (the top two fraction bits clear) */
+        LLVMValueRef tiny = LLVMBuildAnd(b, LLVMBuildNot(b, zero_in, ""),
+                                         LLVMBuildICmp(b, LLVMIntULT, mag, K(1ull << (fb - 2)), ""), "");
+        LLVMValueRef rmode = LLVMBuildAnd(b, LLVMBuildLShr(b, LLVMBuildLoad2(b, l->i32, cpu_field(l, CPU_OFF_fpcr), ""),
+                                                           c32(l, A64_FPCR_RMODE_SHIFT), ""), c32(l, 3), "");
+        /* overflow to infinity: RN; RP if positive; RM if negative; never RZ */
+        LLVMValueRef is_rn = splat_val(l, LLVMBuildICmp(b, LLVMIntEQ, rmode, c32(l, 0), ""), elem_count(t));
+        LLVMValueRef is_rp = splat_val(l, LLVMBuildICmp(b, LLVMIntEQ, rmode, c32(l, 1), ""), elem_count(t));
+        LLVMValueRef is_rm = splat_val(l, LLVMBuildICmp(b, LLVMIntEQ, rmode, c32(l, 2), ""), elem_count(t));
+        LLVMValueRef to_inf = LLVMBuildOr(b, is_rn, LLVMBuildOr(b, LLVMBuildAnd(b, is_rp, LLVMBuildNot(b, neg, ""), ""),
+                                                                LLVMBuildAnd(b, is_rm, neg, ""), ""), "");
+        LLVMValueRef ovf = LLVMBuildOr(b, sign, LLVMBuildSelect(b, to_inf, K(inf), K(inf - 1), ""), "");
+        out = LLVMBuildSelect(b, tiny, ovf, out, "");
+        flags = LLVMBuildOr(b, flags, LLVMBuildSelect(b, tiny, K(A64_FPSR_OFC | A64_FPSR_IXC), K(0), ""), "");
+        LLVMValueRef huge = LLVMBuildAnd(b, LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntUGE, exp, K(big_exp), ""),
+                                                         LLVMBuildICmp(b, LLVMIntNE, exp, K(emax), ""), ""),
+                                         splat_val(l, fz, elem_count(t)), "");
+        out = LLVMBuildSelect(b, huge, sign, out, "");
+        flags = LLVMBuildOr(b, flags, LLVMBuildSelect(b, huge, K(A64_FPSR_UFC), K(0), ""), "");
+    }
+#undef K
+    /* OR the lanes' flags into cpu->fpsr */
+    LLVMTypeRef ft = LLVMTypeOf(flags);
+    LLVMValueRef all = LLVMGetTypeKind(ft) == LLVMVectorTypeKind
+                           ? call_intrinsic(l, "llvm.vector.reduce.or", &ft, 1, &flags, 1)
+                           : flags;
+    all = nb == 32 ? all : LLVMBuildTrunc(b, all, l->i32, "");
+    LLVMValueRef fpsr = cpu_field(l, CPU_OFF_fpsr);
+    LLVMBuildStore(b, LLVMBuildOr(b, LLVMBuildLoad2(b, l->i32, fpsr, ""), all, ""), fpsr);
+    return rare_end(l, &rp, r, out);
+}
+
 /* Apply est_lane to every element of the ESIZE x N view of Vn. */
 static LLVMValueRef estimate(Lifter *l, enum EstKind k, unsigned rn, unsigned esize, unsigned n)
 {
@@ -673,6 +788,8 @@ static LLVMValueRef estimate(Lifter *l, enum EstKind k, unsigned rn, unsigned es
             e = LLVMBuildTrunc(l->b, e, int_ty(l, esize), "");
         r = LLVMBuildInsertElement(l->b, r, e, c32(l, i), "");
     }
+    if (k == EST_FRECPE || k == EST_FRSQRTE || k == EST_FRECPX)
+        r = estimate_fpcr(l, k, v, r);
     return r;
 }
 
@@ -768,7 +885,7 @@ static bool simd_2misc_fp(Lifter *l, uint32_t insn)
     case 0x18: r = fp_round_int(l, a, FPR_TIEEVEN); break; /* FRINTN */
     case 0x58: r = fp_round_int(l, a, FPR_TIEAWAY); break; /* FRINTA */
     case 0x19: r = fp_round_int(l, a, FPR_NEGINF); break;  /* FRINTM */
-    case 0x59: r = fp_round_int(l, a, FPR_CURRENT); break; /* FRINTX */
+    case 0x59: r = fp_round_int(l, a, FPR_EXACT); break;   /* FRINTX */
     case 0x38: r = fp_round_int(l, a, FPR_POSINF); break;  /* FRINTP */
     case 0x39: r = fp_round_int(l, a, FPR_ZERO); break;    /* FRINTZ */
     case 0x79: r = fp_round_int(l, a, FPR_CURRENT); break; /* FRINTI */
@@ -780,11 +897,11 @@ static bool simd_2misc_fp(Lifter *l, uint32_t insn)
     case 0x1d: case 0x5d: /* SCVTF / UCVTF */
         r = int_to_fp(l, rdi(l, rn, esize, n), esize, !u, 0);
         break;
-    case 0x2c: r = fp_cmp_mask(l, LLVMRealOGT, a, zero); break; /* FCMGT #0 */
-    case 0x6c: r = fp_cmp_mask(l, LLVMRealOGE, a, zero); break; /* FCMGE #0 */
-    case 0x2d: r = fp_cmp_mask(l, LLVMRealOEQ, a, zero); break; /* FCMEQ #0 */
-    case 0x6d: r = fp_cmp_mask(l, LLVMRealOLE, a, zero); break; /* FCMLE #0 */
-    case 0x2e: r = fp_cmp_mask(l, LLVMRealOLT, a, zero); break; /* FCMLT #0 */
+    case 0x2c: r = fp_cmp_mask(l, LLVMRealOGT, a, zero, true); break; /* FCMGT #0 */
+    case 0x6c: r = fp_cmp_mask(l, LLVMRealOGE, a, zero, true); break; /* FCMGE #0 */
+    case 0x2d: r = fp_cmp_mask(l, LLVMRealOEQ, a, zero, false); break; /* FCMEQ #0 */
+    case 0x6d: r = fp_cmp_mask(l, LLVMRealOLE, a, zero, true); break; /* FCMLE #0 */
+    case 0x2e: r = fp_cmp_mask(l, LLVMRealOLT, a, zero, true); break; /* FCMLT #0 */
     case 0x2f: r = fp_abs(l, a); break;  /* FABS */
     case 0x6f: r = fp_neg(l, a); break;  /* FNEG */
     case 0x7f: r = fp_sqrt(l, a); break; /* FSQRT */
@@ -884,6 +1001,7 @@ static bool simd_2misc(Lifter *l, uint32_t insn)
             v = call_intrinsic(l, "llvm.abs", &t, 1, args, 2);
         }
         r = LLVMBuildSelect(l->b, is_min, splat(t, ones(esize - 1)), v, "");
+        set_qc(l, is_min);
         break;
     }
     case 0x08: case 0x09: case 0x0a: case 0x0b: {
@@ -1142,7 +1260,7 @@ static bool simd_copy(Lifter *l, uint32_t insn)
         LLVMValueRef x = rd_x(l, rn);
         if (esize < 64)
             x = LLVMBuildTrunc(l->b, x, int_ty(l, esize), "");
-        wr_elems(l, rd, splat_val(l, x, n));
+        wr_elems(l, rd, fp_opaque(l, splat_val(l, x, n)));
         return true;
     }
     case 3: { /* INS (general) */
@@ -1152,7 +1270,7 @@ static bool simd_copy(Lifter *l, uint32_t insn)
         if (esize < 64)
             x = LLVMBuildTrunc(l->b, x, int_ty(l, esize), "");
         LLVMValueRef d = rdi(l, rd, esize, nel);
-        wr_elems(l, rd, LLVMBuildInsertElement(l->b, d, x, c32(l, idx), ""));
+        wr_elems(l, rd, fp_opaque(l, LLVMBuildInsertElement(l->b, d, x, c32(l, idx), "")));
         return true;
     }
     case 5: case 7: { /* SMOV / UMOV */
@@ -1243,7 +1361,7 @@ static bool simd_modimm(Lifter *l, uint32_t insn)
         iv = op ? LLVMBuildAnd(l->b, d, LLVMBuildNot(l->b, iv, ""), "") /* BIC */
                 : LLVMBuildOr(l->b, d, iv, "");                          /* ORR */
     }
-    wr_elems(l, rd, iv);
+    wr_elems(l, rd, fp_opaque(l, iv)); /* a64_fp_util.h: no folding of denormals */
     return true;
 }
 
@@ -1268,13 +1386,18 @@ static LLVMValueRef sat_shl(Lifter *l, LLVMValueRef a, unsigned sh, bool src_sig
         LLVMValueRef ovf = LLVMBuildICmp(l->b, LLVMIntNE, back, a, "");
         LLVMValueRef neg = LLVMBuildICmp(l->b, LLVMIntSLT, a, splat(t, 0), "");
         LLVMValueRef sat = LLVMBuildSelect(l->b, neg, splat(t, 1ull << (e - 1)), splat(t, ones(e - 1)), "");
+        set_qc(l, ovf);
         return LLVMBuildSelect(l->b, ovf, sat, r, "");
     }
     LLVMValueRef back = LLVMBuildLShr(l->b, r, splat(t, sh), "");
     LLVMValueRef ovf = LLVMBuildICmp(l->b, LLVMIntNE, back, a, "");
     r = LLVMBuildSelect(l->b, ovf, splat(t, ones(e)), r, "");
-    if (src_signed) /* SQSHLU: negative inputs give 0 */
-        r = LLVMBuildSelect(l->b, LLVMBuildICmp(l->b, LLVMIntSLT, a, splat(t, 0), ""), splat(t, 0), r, "");
+    if (src_signed) { /* SQSHLU: negative inputs give 0 (saturated) */
+        LLVMValueRef neg = LLVMBuildICmp(l->b, LLVMIntSLT, a, splat(t, 0), "");
+        r = LLVMBuildSelect(l->b, neg, splat(t, 0), r, "");
+        ovf = LLVMBuildOr(l->b, ovf, neg, "");
+    }
+    set_qc(l, ovf);
     return r;
 }
 

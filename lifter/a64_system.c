@@ -4,12 +4,17 @@
  *
  * System registers are named by the 15-bit field o0:op1:CRn:CRm:op2
  * (bits 19:5 of MRS/MSR; op0 = 2 + o0).  The ones with state in CpuState
- * (NZCV, FPCR, FPSR, TPIDR_EL0) are read and written directly; the
+ * (NZCV, FPCR, FPSR, TPIDR_EL0) are read and written directly - FPCR and
+ * FPSR together with the host's MXCSR, which holds the rounding mode, FZ
+ * and the cumulative exception flags (a64_fp_util.c, runtime/include/
+ * fpenv.h): MRS FPSR = cpu->fpsr | the MXCSR flags, MSR FPSR stores the
+ * writable bits and clears the MXCSR flags, MSR FPCR stores the writable
+ * bits and sets MXCSR's rounding control and FTZ/DAZ; the
  * read-only ones user space may read (counters, CTR_EL0, DCZID_EL0, the ID
  * registers Linux emulates) are answered by the runtime.  Anything else is
  * UNDEFINED at EL0 and becomes SIGILL.
  */
-#include "a64_lift.h"
+#include "a64_fp_util.h"
 
 #define SYSREG(op0, op1, crn, crm, op2) (((op0) - 2) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
 enum {
@@ -92,7 +97,7 @@ static LLVMValueRef read_sysreg(Lifter *l, unsigned key)
     case SR_FPCR:
         return LLVMBuildZExt(l->b, LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_fpcr), ""), l->i64, "");
     case SR_FPSR:
-        return LLVMBuildZExt(l->b, LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_fpsr), ""), l->i64, "");
+        return fp_read_fpsr(l);
     case SR_TPIDR_EL0:
         return LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_tpidr_el0), "");
     case SR_TPIDRRO_EL0:
@@ -145,9 +150,10 @@ static bool lift_msr(Lifter *l, uint32_t insn)
         }
         return true;
     case SR_FPCR:
+        fp_write_fpcr(l, v);
+        return true;
     case SR_FPSR:
-        LLVMBuildStore(l->b, LLVMBuildTrunc(l->b, v, l->i32, ""),
-                       cpu_field(l, key == SR_FPCR ? CPU_OFF_fpcr : CPU_OFF_fpsr));
+        fp_write_fpsr(l, v);
         return true;
     case SR_TPIDR_EL0:
         LLVMBuildStore(l->b, v, cpu_field(l, CPU_OFF_tpidr_el0));

@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "cpu_state.h"
 #include "dt_proto.h"
 
 /* One run: words on a state, the same for both sides. */
@@ -40,7 +42,32 @@ typedef struct DtOutcome {
     char error[200];                  /* a compile error, or what the code did that it must not */
 } DtOutcome;
 
-/* The window contents a case starts with. */
+/* The window contents a case starts with (dtcase.c). */
 void dt_initial_window(const DtCase *c, uint8_t *w);
+/* Between the exchanged state and the lifter's CpuState. */
+void dt_to_cpu(const DtState *d, CpuState *s);
+void dt_from_cpu(const CpuState *s, DtState *d);
+
+/* ---- comparison (compare.c) ------------------------------------------------ */
+
+enum {
+    CMP_FPSR = 1,     /* compare FPSR too (the lifter does not update it yet) */
+};
+
+/* How a translated outcome differs from the oracle's. */
+enum DtVerdict {
+    DT_SAME,          /* identical */
+    DT_MISMATCH,      /* different registers, flags, memory or traps */
+    DT_UNTRANSLATED,  /* the lifter turned a word qemu executes into SIGILL */
+    DT_CRASH,         /* the lifter, LLVM or the translated code crashed */
+    DT_ERROR,         /* compile error, branch out, memory outside the window */
+    DT_ORACLE_FAULT,  /* qemu faulted (SIGSEGV/SIGBUS): the generator's fault */
+};
+enum DtVerdict dt_compare(const DtCase *c, const DtOutcome *q, const DtOutcome *t, unsigned cmp);
+const char *dt_verdict_name(enum DtVerdict v);
+/* Print every difference, one per line: "      x3: qemu 0x.., translated 0x..". */
+void dt_print_diff(FILE *f, const DtOutcome *q, const DtOutcome *t, unsigned cmp);
+/* Print a state: x0-x30, sp, nzcv (and v0-v31, fpsr if VREGS) on a few lines. */
+void dt_print_state(FILE *f, const char *indent, const DtState *s, bool vregs);
 
 #endif

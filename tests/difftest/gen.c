@@ -20,6 +20,9 @@
 
 /* ---- the classes -------------------------------------------------------------- */
 
+/* Each class is a variable class_<its name>: tests/difftest/CMakeLists.txt
+ * reads the names from these lines to register one ctest per class. */
+
 static const GenClass class_dp_imm = {
     "dp_imm", "data processing (immediate): ADD/SUB, logical, MOVZ/N/K, bitfield, EXTR, ADR/ADRP", 0,
     {{gen_dp_imm_forms, 1}, {NULL, 0}}};
@@ -38,16 +41,16 @@ static const GenClass class_branch = {
     "branch", "B, B.cond, CBZ/CBNZ, TBZ/TBNZ forward inside the sequence, among data processing", 0,
     {{gen_branch_forms, 6}, {gen_dp_imm_forms, 1}, {gen_dp_reg_forms, 1}, {NULL, 0}}};
 static const GenClass class_fp_scalar = {
-    "fp_scalar", "scalar floating point: arithmetic, FMA, compare, select, conversions, FMOV", GC_VREGS | GC_FPSR,
+    "fp_scalar", "scalar floating point: arithmetic, FMA, compare, select, conversions, FMOV", GC_VREGS,
     {{gen_fp_forms, 1}, {NULL, 0}}};
 static const GenClass class_simd_int = {
     "simd_int", "Advanced SIMD integer: three same/different, two-reg misc, across lanes, shifts, "
                 "by element, permutes, copies, immediates",
-    GC_VREGS | GC_FPSR, {{gen_simd_int_forms, 1}, {NULL, 0}}};
+    GC_VREGS, {{gen_simd_int_forms, 1}, {NULL, 0}}};
 static const GenClass class_simd_fp = {
     "simd_fp", "Advanced SIMD floating point: vector and scalar arithmetic, compares, conversions, "
                "by element, pairwise, across lanes",
-    GC_VREGS | GC_FPSR, {{gen_simd_fp_forms, 1}, {NULL, 0}}};
+    GC_VREGS, {{gen_simd_fp_forms, 1}, {NULL, 0}}};
 static const GenClass class_simd_ldst = {
     "simd_ldst", "LD1-LD4/ST1-ST4 multiple and single structures, LDnR, post-index; FP/SIMD LDR/STR/LDP/STP",
     GC_MEMORY | GC_VREGS, {{gen_simd_ldst_forms, 1}, {NULL, 0}}};
@@ -191,6 +194,7 @@ struct Gen {
     uint64_t excl_addr;           /* ... for these bytes */
     unsigned excl_len;
     bool failed;                  /* an access or writeback of the word was refused */
+    unsigned opts;                /* GEN_* */
     GenPend pend;                 /* side effects of the word being made */
 };
 
@@ -202,6 +206,7 @@ int64_t gen_range(Gen *g, int64_t lo, int64_t hi)
 }
 bool gen_chance(Gen *g, unsigned percent) { return gen_below(g, 100) < percent; }
 unsigned gen_pos(const Gen *g) { return g->pos; }
+bool gen_ext(const Gen *g) { return (g->opts & GEN_EXT) != 0; }
 unsigned gen_len(const Gen *g) { return g->len; }
 unsigned gen_room(const Gen *g) { return g->len - g->pos - 1; }
 
@@ -494,6 +499,13 @@ static void initial_state(Gen *g, GenSeq *s)
     st->sp = window_pointer(g, 16);
     st->nzcv = gen_below(g, 16) << 28;
     st->fpcr = 0; /* the lifter assumes the default FPCR for now */
+    if ((g->opts & GEN_FPCR) && (g->cls->flags & GC_VREGS)) {
+        /* RMode (23:22), FZ (24), DN (25), AHP (26), FZ16 (19) */
+        static const uint32_t bits[] = {1u << 22, 1u << 23, 1u << 24, 1u << 25, 1u << 26, 1u << 19};
+        for (unsigned i = 0; i < 6; i++)
+            if (gen_chance(g, 30))
+                st->fpcr |= bits[i];
+    }
     st->fpsr = 0;
     for (unsigned r = 0; r < 32; r++)
         vreg_value(g, (g->cls->flags & GC_VREGS) != 0, st->v[r]);
@@ -563,7 +575,7 @@ static bool try_form(Gen *g, GenForm *f)
     return gen_emit(g, w, f->name);
 }
 
-void gen_sequence(const GenClass *cls, uint64_t seed, uint64_t index, unsigned len, GenSeq *out)
+void gen_sequence(const GenClass *cls, uint64_t seed, uint64_t index, unsigned len, unsigned opts, GenSeq *out)
 {
     Gen g;
     memset(&g, 0, sizeof g);
@@ -575,6 +587,7 @@ void gen_sequence(const GenClass *cls, uint64_t seed, uint64_t index, unsigned l
     g.rng = mix;
     dt_mix(&g.rng);
     g.cls = cls;
+    g.opts = opts;
     g.out = out;
     g.mem = (cls->flags & GC_MEMORY) != 0;
     g.len = len ? len : 8 + (unsigned)gen_below(&g, 9);

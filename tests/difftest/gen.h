@@ -40,7 +40,6 @@
 enum {
     GC_MEMORY = 1,    /* accesses memory: the register pool is in force */
     GC_VREGS = 2,     /* uses V registers: FP edge values, listed in reports */
-    GC_FPSR = 4,      /* may set FPSR flags (compared with --fpsr) */
 };
 
 /* Form flags. */
@@ -103,8 +102,15 @@ typedef struct GenSeq {
 extern const GenClass *const gen_classes[];
 const GenClass *gen_find_class(const char *name);
 
-/* Make sequence INDEX of class CLS for SEED; LEN words (0: 8 to 16). */
-void gen_sequence(const GenClass *cls, uint64_t seed, uint64_t index, unsigned len, GenSeq *out);
+/* Generator options. */
+enum {
+    GEN_EXT = 1,      /* also optional extensions dbt-aot does not implement (crypto PMULL) */
+    GEN_FPCR = 2,     /* random FPCR (rounding mode, FZ, DN, AHP, FZ16) in FP/SIMD classes */
+};
+
+/* Make sequence INDEX of class CLS for SEED; LEN words (0: 8 to 16);
+ * OPTS: GEN_*. */
+void gen_sequence(const GenClass *cls, uint64_t seed, uint64_t index, unsigned len, unsigned opts, GenSeq *out);
 
 /* "add x0, x1, x2" for W (capstone, or the LSE decoder); "?" if neither knows it. */
 void gen_disasm(uint32_t w, uint64_t pc, char *buf, size_t n);
@@ -129,6 +135,8 @@ unsigned gen_base_reg(Gen *g, uint64_t *value);
 /* An index register of the pool (24, 25, 26) and its value. */
 unsigned gen_index_reg(Gen *g, uint64_t *value);
 bool gen_in_pool(unsigned r);
+/* GEN_EXT: optional extensions are wanted too. */
+bool gen_ext(const Gen *g);
 /* Position of the word being made and the sequence length. */
 unsigned gen_pos(const Gen *g);
 unsigned gen_len(const Gen *g);

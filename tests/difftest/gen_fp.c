@@ -84,6 +84,12 @@ GenForm gen_fp_forms[] = {
 
 /* ---- Advanced SIMD: integer ---------------------------------------------------------------------- */
 
+/* PMULL/PMULL2 of 64-bit elements belongs to the Cryptographic Extension. */
+static bool make_3diff(Gen *g, const GenForm *f, uint32_t *w)
+{
+    return gen_ext(g) || fget(f, *w, "opcode") != 14 || fget(f, *w, "size") != 3;
+}
+
 static bool make_3same_int(Gen *g, const GenForm *f, uint32_t *w)
 {
     *w = fset(f, *w, "opcode", (uint32_t)gen_below(g, 24)); /* 00000-10111; 11xxx are FP */
@@ -134,7 +140,7 @@ static bool make_copy(Gen *g, const GenForm *f, uint32_t *w)
 
 GenForm gen_simd_int_forms[] = {
     {"AdvSIMD three same", "0 Q U 01110 size:2 1 Rm:5 opcode:5 1 Rn:5 Rd:5", 8, make_3same_int, 0, NULL},
-    {"AdvSIMD three different", "0 Q U 01110 size:2 1 Rm:5 opcode:4 00 Rn:5 Rd:5", 4, NULL, 0, NULL},
+    {"AdvSIMD three different", "0 Q U 01110 size:2 1 Rm:5 opcode:4 00 Rn:5 Rd:5", 4, make_3diff, 0, NULL},
     {"AdvSIMD two-register misc", "0 Q U 01110 size:2 10000 opcode:5 10 Rn:5 Rd:5", 5, make_2misc_int, 0, NULL},
     {"AdvSIMD across lanes", "0 Q U 01110 size:2 11000 opcode:5 10 Rn:5 Rd:5", 2, make_across_int, 0, NULL},
     {"AdvSIMD copy", "0 Q op 01110000 imm5:5 0 imm4:4 1 Rn:5 Rd:5", 3, make_copy, 0, NULL},

@@ -2,7 +2,9 @@
  * gen_int.c - forms of the integer classes: data processing (immediate),
  * data processing (register) and the branches of the branch class.
  *
- * Diagrams as in the Arm ARM (C4.1.2, C4.1.5, C4.1.3); make() callbacks
+ * Diagrams as in the Arm ARM (C4.1.2, C4.1.5, C4.1.3), plus MRS/MSR of
+ * NZCV, the system register whose value is part of the compared state.
+ * make() callbacks
  * pick among the allocated values of opcode fields, where filling them at
  * random would mostly give unallocated encodings, and keep 32-bit forms'
  * shift amounts and bit positions below 32.
@@ -146,6 +148,8 @@ GenForm gen_dp_reg_forms[] = {
     {"data-processing (2 source)", "sf 0 0 11010110 Rm:5 opcode:6 Rn:5 Rd:5", 4, make_dp2, 0, NULL},
     {"data-processing (1 source)", "sf 1 0 11010110 00000 opcode:6 Rn:5 Rd:5", 3, make_dp1, 0, NULL},
     {"data-processing (3 source)", "sf op54:2 11011 op31:3 Rm:5 o0 Ra:5 Rn:5 Rd:5", 4, make_dp3, 0, NULL},
+    /* The one system register the integer classes touch: op0 3, op1 3, CRn 4, CRm 2, op2 0. */
+    {"MRS/MSR NZCV", "1101010100 L 11 011 0100 0010 000 Rt:5", 1, NULL, 0, NULL},
     {NULL, NULL, 0, NULL, 0, NULL},
 };
 

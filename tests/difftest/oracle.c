@@ -6,9 +6,11 @@
  * full pipe), then the replies are read back and each reply's changed
  * window runs are applied to the initial window to give the final one.
  */
+#define _GNU_SOURCE
 #include "oracle.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,8 @@
 int oracle_start(Oracle *o, const char *qemu, const char *runner, char *err, size_t errlen)
 {
     int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) {
+    /* Close-on-exec: qemu gets only its stdin and stdout (dup2 clears the flag). */
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "pipe: %s", strerror(errno));
         return -1;
     }

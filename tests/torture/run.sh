@@ -29,6 +29,11 @@
 #   --retry-failed    re-run the tests whose recorded translated run failed
 #   --keep            keep the binaries of passing tests (default: only those
 #                     of the tests that did not pass are kept)
+#   --batch K         link up to K tests into one program (each still runs
+#                     as its own process, selected by an argument) so that
+#                     one translation serves K tests: a fast screen, ~K times
+#                     fewer translations; confirm its failures without it
+#                     (--retry-failed).  Default 1: each test its own program.
 #   --suite DIR       the execute/ directory (default: fetch.sh's)
 # Environment:
 #   DBT_AOT           the translator (default: build/dbt-aot)
@@ -45,7 +50,7 @@
 #     test  level  qemu-verdict  translated-verdict  seconds-to-translate
 # with verdicts "pass", "exit N", "signal N", "timeout", "skip-dg: why",
 # "skip-build" (qemu), "translate-fail", "stdout-differs", "stderr-differs"
-# (translated; "-" when not run).  The logs and binaries of each test that
+# (translated; "-" when not run).  With --batch the seconds are the batch's.  The logs and binaries of each test that
 # did not pass stay in OUTDIR/work/TEST.O<L>/.
 # Prints a summary per level and finally "N passed, N failed, N skipped":
 # passed = passed under qemu and translated, failed = passed under qemu but
@@ -62,8 +67,10 @@ usage() {
 }
 
 # ---------------------------------------------------------------------------
-# One test at one level: run.sh __one TEST LEVEL (internal; configuration in
-# the environment variables TORTURE_*).
+# The work of one xargs job (internal; the configuration is in the environment
+# variables TORTURE_*):
+#   run.sh __one LEVEL TEST              one test, its own binary
+#   run.sh __batch LEVEL TEST...         several tests in one binary
 # ---------------------------------------------------------------------------
 
 # run_limited DIR SIDE SECS CMD...: run CMD in DIR with the clean
@@ -99,64 +106,71 @@ run_limited() {
     </dev/null >"../$side.out" 2>"../$side.err")
 }
 
-one() {
-  local t=$1 L=$2
-  local src=$TORTURE_SUITE/$t.c
-  local w=$TORTURE_OUT/work/$t.O$L
-  local res=$TORTURE_OUT/results.d/$t.O$L
-  local qv="" tv="-" secs="-" extra line
-
+# prepare TEST LEVEL: a fresh work directory; sets qv to "skip-dg: ..." when
+# the directives rule the test out, else extra to its compiler options.
+prepare() {
+  local t=$1 L=$2 line
+  w=$TORTURE_OUT/work/$t.O$L
+  qv="" tv="-" secs="-" extra=""
   rm -rf "$w"
   mkdir -p "$w/guest" "$w/x86" || return 1
-  ulimit -c 0 2>/dev/null || true
-
-  line=$(perl "$here/dg-directives.pl" "$src" "-O$L" 2>"$w/dg.log")
+  line=$(perl "$here/dg-directives.pl" "$TORTURE_SUITE/$t.c" "-O$L" 2>"$w/dg.log")
   case "$line" in
     skip$'\t'*) qv="skip-dg: ${line#skip$'\t'}" ;;
     flags$'\t'*) extra=${line#flags$'\t'} ;;
     *) qv="skip-dg: cannot read the directives" ;;
   esac
+}
 
-  if [[ -z $qv ]]; then
-    # shellcheck disable=SC2086 # extra is a list of options
-    if ! "$TORTURE_CC" -O"$L" -static -w $extra -o "$w/guest/$t" "$src" -lm \
-         >"$w/build.log" 2>&1; then
-      qv=skip-build
-    fi
-  fi
+# compile TEST LEVEL OUTPUT [-c]: the guest compiler with the test's options.
+compile() {
+  local t=$1 L=$2 o=$3
+  shift 3
+  # shellcheck disable=SC2086 # extra is a list of options
+  "$TORTURE_CC" -O"$L" -static -w $extra "$@" -o "$o" "$TORTURE_SUITE/$t.c" -lm
+}
 
-  if [[ -z $qv ]]; then
-    run_limited "$w/run-qemu" qemu "$TORTURE_TIMEOUT" "$TORTURE_QEMU" "$w/guest/$t"
-    qv=$(<"$w/qemu.status")
-    [[ $qv == "exit 0" ]] && qv=pass
-  fi
+# translate GUEST OUT: sets secs, and tv=translate-fail on failure.
+translate() {
+  local t0=$EPOCHREALTIME ok=1
+  # shellcheck disable=SC2086 # TORTURE_AOT_FLAGS is a list of options
+  timeout -s KILL "$TORTURE_TRANSLATE_TIMEOUT" \
+    "$TORTURE_AOT" $TORTURE_AOT_FLAGS "$1" -o "$2" >"${2%/*}/../translate.log" 2>&1 &&
+    [[ -x $2 ]] || ok=0
+  secs=$(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$EPOCHREALTIME")
+  ((ok)) || tv=translate-fail
+}
 
-  if [[ $qv == pass ]]; then
-    local t0=$EPOCHREALTIME t1
-    # shellcheck disable=SC2086 # TORTURE_AOT_FLAGS is a list of options
-    if timeout -s KILL "$TORTURE_TRANSLATE_TIMEOUT" \
-         "$TORTURE_AOT" $TORTURE_AOT_FLAGS "$w/guest/$t" -o "$w/x86/$t" \
-         >"$w/translate.log" 2>&1 && [[ -x $w/x86/$t ]]; then
-      t1=$EPOCHREALTIME
-      secs=$(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$t1")
-      run_limited "$w/run-x86" x86 "$TORTURE_TIMEOUT" "$w/x86/$t"
-      tv=$(<"$w/x86.status")
-      if [[ $tv == "exit 0" ]]; then
-        if ! cmp -s "$w/qemu.out" "$w/x86.out"; then
-          tv=stdout-differs
-        elif ! cmp -s "$w/qemu.err" "$w/x86.err"; then
-          tv=stderr-differs
-        else
-          tv=pass
-        fi
-      fi
+# run_qemu W CMD...: the oracle's run into W/qemu.*; sets qv.
+run_qemu() {
+  local w=$1
+  shift
+  run_limited "$w/run-qemu" qemu "$TORTURE_TIMEOUT" "$TORTURE_QEMU" "$@"
+  qv=$(<"$w/qemu.status")
+  [[ $qv == "exit 0" ]] && qv=pass
+}
+
+# run_x86 W CMD...: the translated run into W/x86.*, compared with qemu's;
+# sets tv.
+run_x86() {
+  local w=$1
+  shift
+  run_limited "$w/run-x86" x86 "$TORTURE_TIMEOUT" "$@"
+  tv=$(<"$w/x86.status")
+  if [[ $tv == "exit 0" ]]; then
+    if ! cmp -s "$w/qemu.out" "$w/x86.out"; then
+      tv=stdout-differs
+    elif ! cmp -s "$w/qemu.err" "$w/x86.err"; then
+      tv=stderr-differs
     else
-      t1=$EPOCHREALTIME
-      secs=$(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$t1")
-      tv=translate-fail
+      tv=pass
     fi
   fi
+}
 
+# record TEST LEVEL: the result line from qv, tv, secs; tidies w.
+record() {
+  local t=$1 L=$2 res=$TORTURE_OUT/results.d/$1.O$2
   printf '%s\t%s\t%s\t%s\t%s\n' "$t" "O$L" "$qv" "$tv" "$secs" >"$res.tmp" &&
     mv "$res.tmp" "$res"
   if [[ $tv == pass ]]; then
@@ -170,13 +184,122 @@ one() {
   fi
 }
 
-if [[ ${1:-} == __one ]]; then
-  shift
-  one "$@"
-  exit 0
-fi
+one() {
+  local L=$1 t=$2 w qv tv secs extra
+  prepare "$t" "$L" || return 1
+  if [[ -z $qv ]] && ! compile "$t" "$L" "$w/guest/$t" >"$w/build.log" 2>&1; then
+    qv=skip-build
+  fi
+  [[ -z $qv ]] && run_qemu "$w" "$w/guest/$t"
+  if [[ $qv == pass ]]; then
+    translate "$w/guest/$t" "$w/x86/$t"
+    [[ $tv == - ]] && run_x86 "$w" "$w/x86/$t"
+  fi
+  record "$t" "$L"
+}
 
-# ---------------------------------------------------------------------------
+# batch LEVEL TEST...: the tests that build on their own are linked into one
+# program, whose main runs the main of test N (renamed torture_main_N; all
+# other global symbols of the test made local) when called with argument N,
+# with argc and argv as if it had been called alone.  One translation then
+# serves them all: static glibc dominates the translation time.  Tests with
+# constructors or destructors would run them in every test of the batch; they
+# run alone, and so does every test of a batch that does not link.
+batch() {
+  local L=$1
+  shift
+  local b=$TORTURE_OUT/work/batch.O$L.$1 t i w qv tv secs extra
+  local objcopy=${TORTURE_CC%gcc}objcopy
+  local members=() alone=()
+  rm -rf "$b"
+  mkdir -p "$b/guest" "$b/x86" || return 1
+  {
+    echo '#include <stdlib.h>'
+    echo 'int torture_main(int n, int argc, char **argv, char **envp) {'
+    echo '  switch (n) {'
+  } >"$b/driver.c"
+  for t in "$@"; do
+    if grep -qE 'constructor|destructor|init_priority' "$TORTURE_SUITE/$t.c"; then
+      alone+=("$t")
+      continue
+    fi
+    prepare "$t" "$L" || return 1
+    if [[ -z $qv ]] && ! compile "$t" "$L" "$w/guest/$t" >"$w/build.log" 2>&1; then
+      qv=skip-build
+    fi
+    if [[ -n $qv ]]; then
+      record "$t" "$L"
+      continue
+    fi
+    i=${#members[@]}
+    if ! compile "$t" "$L" "$b/$i.o" -c >>"$w/build.log" 2>&1 ||
+       ! "$objcopy" --redefine-sym "main=torture_main_$i" -G "torture_main_$i" \
+           "$b/$i.o" >>"$w/build.log" 2>&1; then
+      alone+=("$t")
+      continue
+    fi
+    members+=("$t")
+    echo "  case $i: { int torture_main_$i(int, char **, char **);" \
+         "return torture_main_$i(argc, argv, envp); }" >>"$b/driver.c"
+  done
+  cat >>"$b/driver.c" <<'CEOF'
+  }
+  abort();
+}
+int main(int argc, char **argv, char **envp) {
+  /* argv[1] is the test's number: the test sees argc and argv without it. */
+  if (argc < 2)
+    abort();
+  int n = atoi(argv[1]);
+  argv[1] = argv[0];
+  exit(torture_main(n, argc - 1, argv + 1, envp));
+}
+CEOF
+  local objs=()
+  for ((i = 0; i < ${#members[@]}; i++)); do objs+=("$b/$i.o"); done
+  if ((${#members[@]} > 0)) &&
+     ! "$TORTURE_CC" -O2 -static -w -o "$b/guest/batch" "$b/driver.c" "${objs[@]}" -lm \
+         >"$b/build.log" 2>&1; then
+    alone+=("${members[@]}")
+    members=()
+  fi
+  if ((${#members[@]} > 0)); then
+    local bsecs btv=- failed=0
+    tv=-
+    translate "$b/guest/batch" "$b/x86/batch"
+    bsecs=$secs btv=$tv
+    for ((i = 0; i < ${#members[@]}; i++)); do
+      t=${members[i]}
+      w=$TORTURE_OUT/work/$t.O$L
+      secs=$bsecs tv=-
+      run_qemu "$w" "$b/guest/batch" "$i"
+      if [[ $qv == pass ]]; then
+        tv=$btv
+        [[ $tv == - ]] && run_x86 "$w" "$b/x86/batch" "$i"
+      else
+        secs=-
+      fi
+      if [[ $tv != pass && $tv != - ]]; then
+        # What a run on its own needs: the test's own binary is in w.
+        echo "batch $b, test number $i" >"$w/batch"
+        failed=1
+      fi
+      record "$t" "$L"
+    done
+    ((failed || TORTURE_KEEP)) || rm -rf "$b"
+  else
+    rm -rf "$b"
+  fi
+  for t in "${alone[@]}"; do
+    one "$L" "$t"
+  done
+}
+
+case ${1:-} in
+  __one) shift; one "$@"; exit 0 ;;
+  __batch) shift; batch "$@"; exit 0 ;;
+esac
+
 # The driver.
 # ---------------------------------------------------------------------------
 levels="0 2 3"
@@ -187,6 +310,7 @@ opt=""
 force=0
 retry=0
 keep=0
+batch=1
 suite=""
 while (($# > 0)); do
   case "$1" in
@@ -199,6 +323,7 @@ while (($# > 0)); do
     --force) force=1; shift ;;
     --retry-failed) retry=1; shift ;;
     --keep) keep=1; shift ;;
+    --batch) batch=${2:?--batch needs a count}; shift 2 ;;
     --suite) suite=${2:?--suite needs a directory}; shift 2 ;;
     -h|--help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -207,7 +332,7 @@ while (($# > 0)); do
 done
 (($# == 1)) || usage
 out=$1
-[[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ ]] || usage
+[[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ && $batch =~ ^[1-9][0-9]*$ ]] || usage
 [[ -z $opt || $opt =~ ^[0-3]$ ]] || { echo "run.sh: --opt takes 0..3" >&2; exit 2; }
 for L in $levels; do
   [[ $L =~ ^([0-3]|s|fast|g)$ ]] || { echo "run.sh: bad level $L" >&2; exit 2; }
@@ -229,6 +354,11 @@ suite=$(cd "$suite" && pwd)
 
 mkdir -p "$out/results.d" "$out/work" || exit 2
 out=$(cd "$out" && pwd)
+exec 9>"$out/lock"
+if ! flock -n 9; then
+  echo "run.sh: error: another run.sh is using $out" >&2
+  exit 2
+fi
 
 # The translator that produced the results: a different one (rebuilt, or
 # another -O) leaves the old results in place, with a warning.
@@ -264,17 +394,18 @@ for L in $levels; do
   for t in "${tests[@]}"; do
     r=$out/results.d/$t.O$L
     if ((force)) || [[ ! -f $r ]]; then
-      echo "$t $L" >>"$todo"
+      echo "$L $t" >>"$todo"
     elif ((retry)); then
       tv=$(cut -f4 "$r")
-      [[ $tv != pass && $tv != - ]] && echo "$t $L" >>"$todo"
+      [[ $tv != pass && $tv != - ]] && echo "$L $t" >>"$todo"
     fi
   done
 done
 n_todo=$(wc -l <"$todo")
 n_sel=$((${#tests[@]} * $(wc -w <<<"$levels")))
 echo "run.sh: ${#tests[@]} tests x levels { $levels }: $n_todo to run," \
-     "$((n_sel - n_todo)) already done; $jobs jobs; translator $DBT_AOT${opt:+ -O$opt}"
+     "$((n_sel - n_todo)) already done; $jobs jobs$( ((batch > 1)) && echo ", batches of $batch");" \
+     "translator $DBT_AOT${opt:+ -O$opt}"
 
 export TORTURE_SUITE=$suite TORTURE_OUT=$out TORTURE_CC=$AARCH64_CC
 export TORTURE_QEMU=$QEMU TORTURE_AOT=$DBT_AOT TORTURE_AOT_FLAGS="${opt:+-O$opt}"
@@ -283,7 +414,15 @@ export TORTURE_TRANSLATE_TIMEOUT=${TORTURE_TRANSLATE_TIMEOUT:-900}
 export TORTURE_KEEP=$keep
 start=$SECONDS
 if ((n_todo > 0)); then
-  xargs -P "$jobs" -L 1 "$0" __one <"$todo"
+  if ((batch > 1)); then
+    # One line per batch: "LEVEL TEST..." with up to $batch tests of a level.
+    awk -v k="$batch" '
+      NR == 1 || $1 != level || n == k { if (n) print line; level = $1; line = $1; n = 0 }
+      { line = line " " $2; n++ }
+      END { if (n) print line }' "$todo" | xargs -P "$jobs" -L 1 "$0" __batch
+  else
+    xargs -P "$jobs" -L 1 "$0" __one <"$todo"
+  fi
 fi
 rm -f "$todo"
 
