@@ -76,41 +76,72 @@ LLVMValueRef to_fp(Lifter *l, LLVMValueRef v)
 
 /* ---- element views ------------------------------------------------------- */
 
-static LLVMValueRef bits_to_elems(Lifter *l, LLVMValueRef x, unsigned esize, unsigned n, bool fp)
+/* Element views are vector shuffles of the register seen as <128/ESIZE x T>,
+ * never integer truncations or shifts of an i128: x86 does the former in
+ * XMM registers, the latter through general registers (a round trip that
+ * lands on the critical path of every FP reduction). */
+
+/* Vr as a full vector of ESIZE-bit elements. */
+static LLVMValueRef full_view(Lifter *l, unsigned r, unsigned esize, bool fp)
 {
-    unsigned total = esize * n;
-    if (total < 128)
-        x = LLVMBuildTrunc(l->b, x, int_ty(l, total), "");
-    return LLVMBuildBitCast(l->b, x, elem_vec_ty(l, esize, n, fp), "");
+    return LLVMBuildBitCast(l->b, rd_v(l, r), elem_vec_ty(l, esize, 128 / esize, fp), "");
+}
+
+/* Elements FIRST..FIRST+N-1 of the full vector V (all of it if N covers it). */
+static LLVMValueRef sub_view(Lifter *l, LLVMValueRef v, unsigned first, unsigned n)
+{
+    if (first == 0 && n == elem_count(LLVMTypeOf(v)))
+        return v;
+    return vec_pick(l, v, first, 1, n);
 }
 
 LLVMValueRef rd_elems(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp)
 {
-    return bits_to_elems(l, rd_vbits(l, r, 128), esize, n, fp);
+    return sub_view(l, full_view(l, r, esize, fp), 0, n);
 }
 
 LLVMValueRef rd_elems_hi(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp)
 {
-    LLVMValueRef x = LLVMBuildLShr(l->b, rd_vbits(l, r, 128), LLVMConstInt(l->i128, 64, 0), "");
-    return bits_to_elems(l, x, esize, n, fp);
+    return sub_view(l, full_view(l, r, esize, fp), 128 / esize - n, n);
 }
 
 static unsigned total_bits(LLVMTypeRef t) { return elem_bits(t) * elem_count(t); }
 
 void wr_elems(Lifter *l, unsigned r, LLVMValueRef v)
 {
-    unsigned total = total_bits(LLVMTypeOf(v));
-    LLVMValueRef x = LLVMBuildBitCast(l->b, v, int_ty(l, total), "");
-    wr_vscalar(l, r, x);
+    LLVMTypeRef t = LLVMTypeOf(v);
+    unsigned total = total_bits(t);
+    if (total == 128) {
+        wr_v(l, r, LLVMBuildBitCast(l->b, v, l->vty, ""));
+        return;
+    }
+    if (!is_vec(t) || elem_count(t) == 1) {
+        /* a scalar: lane 0 of a zero vector of its size */
+        if (is_vec(t))
+            v = LLVMBuildExtractElement(l->b, v, c32(l, 0), "");
+        wr_vscalar(l, r, v);
+        return;
+    }
+    /* <N x T>, N > 1: widen with zero lanes to 128 bits */
+    unsigned n = elem_count(t), full = 128 / elem_bits(t);
+    LLVMValueRef m[16];
+    for (unsigned i = 0; i < full; i++)
+        m[i] = c32(l, i < n ? i : n);
+    LLVMValueRef w = LLVMBuildShuffleVector(l->b, v, LLVMConstNull(t), LLVMConstVector(m, full), "");
+    wr_v(l, r, LLVMBuildBitCast(l->b, w, l->vty, ""));
 }
 
 void wr_elems_hi(Lifter *l, unsigned r, LLVMValueRef v)
 {
     assert(total_bits(LLVMTypeOf(v)) == 64);
-    LLVMValueRef x = LLVMBuildZExt(l->b, LLVMBuildBitCast(l->b, v, l->i64, ""), l->i128, "");
-    x = LLVMBuildShl(l->b, x, LLVMConstInt(l->i128, 64, 0), "");
-    LLVMValueRef lo = LLVMBuildZExt(l->b, rd_vbits(l, r, 64), l->i128, "");
-    wr_v(l, r, LLVMBuildBitCast(l->b, LLVMBuildOr(l->b, x, lo, ""), l->vty, ""));
+    LLVMTypeRef v1 = LLVMVectorType(l->i64, 1);
+    LLVMValueRef hi = LLVMBuildBitCast(l->b, v, v1, "");
+    LLVMValueRef lo = LLVMBuildBitCast(l->b, rd_v(l, r), LLVMVectorType(l->i64, 2), "");
+    LLVMValueRef hi2 = LLVMBuildShuffleVector(l->b, hi, LLVMGetUndef(v1),
+                                              LLVMConstVector((LLVMValueRef[]){c32(l, 0), c32(l, 0)}, 2), "");
+    LLVMValueRef m[2] = {c32(l, 0), c32(l, 3)};
+    LLVMValueRef x = LLVMBuildShuffleVector(l->b, lo, hi2, LLVMConstVector(m, 2), "");
+    wr_v(l, r, LLVMBuildBitCast(l->b, x, l->vty, ""));
 }
 
 void wr_half(Lifter *l, unsigned r, LLVMValueRef v, bool hi)
@@ -224,10 +255,10 @@ LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef
 
 /* ---- FPCR, FPSR -------------------------------------------------------------- */
 
-LLVMValueRef fp_fpcr_bit(Lifter *l, unsigned bit)
+LLVMValueRef fp_fpcr_has(Lifter *l, uint32_t mask)
 {
     LLVMValueRef v = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_fpcr), "fpcr");
-    return LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, v, c32(l, bit), ""), l->i1, "");
+    return LLVMBuildICmp(l->b, LLVMIntNE, LLVMBuildAnd(l->b, v, c32(l, mask), ""), c32(l, 0), "");
 }
 
 /* cpu->fpsr |= BITS. */
@@ -553,13 +584,25 @@ static LLVMValueRef pick_nan(Lifter *l, LLVMValueRef *ops_i, unsigned n)
         r = LLVMBuildSelect(l->b, fp_bits_isnan(l, ops_i[k]), LLVMBuildOr(l->b, ops_i[k], q, ""), r, "");
     for (unsigned k = n; k-- > 0;)
         r = LLVMBuildSelect(l->b, fp_bits_issnan(l, ops_i[k]), LLVMBuildOr(l->b, ops_i[k], q, ""), r, "");
-    return LLVMBuildSelect(l->b, fp_fpcr_bit(l, 25), dflt, r, "");
+    return LLVMBuildSelect(l->b, fp_fpcr_has(l, A64_FPCR_DN), dflt, r, "");
 }
 
 /* fp_nan_fix, and for FPMulAdd (FMA_RULE, OPS = addend, op1, op2) also "a
  * quiet NaN addend does not hide the invalid 0 * inf": the default NaN and
  * IOC (x86 FMA raises nothing there).  The fix-up runs on a cold path
  * entered only when some lane needs it. */
+/* The integer bits of the FP value V for a cold path, taken there: the
+ * fence keeps LLVM from reusing an integer form of V from the hot path
+ * (a lane extracted as i32), which would hold V in a general register and
+ * put a GPR round trip on the hot path. */
+static LLVMValueRef cold_bits(Lifter *l, LLVMValueRef v)
+{
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (elem_bits(t) == 16)
+        return to_int(l, v);
+    return to_int(l, call_intrinsic(l, "llvm.arithmetic.fence", &t, 1, &v, 1));
+}
+
 static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n,
                                LLVMValueRef any_nan, bool fma_rule)
 {
@@ -570,8 +613,8 @@ static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, u
     rare_begin(l, any_nan, &rp);
     LLVMValueRef ops_i[3];
     for (unsigned k = 0; k < n; k++)
-        ops_i[k] = to_int(l, ops[k]);
-    LLVMValueRef ri = to_int(l, res);
+        ops_i[k] = cold_bits(l, ops[k]);
+    LLVMValueRef ri = cold_bits(l, res);
     LLVMValueRef nan = pick_nan(l, ops_i, n);
     if (fma_rule) {
         LLVMValueRef ai = ops_i[0];
@@ -630,7 +673,7 @@ LLVMValueRef fp_flush_result(Lifter *l, LLVMValueRef r)
     LLVMValueRef denorm = LLVMBuildICmp(l->b, LLVMIntULT, mag1, splat_int(t, (1ull << frac_bits(nb)) - 1), "");
     RarePath rp;
     rare_begin(l, denorm, &rp);
-    LLVMValueRef fz = fp_fpcr_bit(l, 24);
+    LLVMValueRef fz = fp_fpcr_has(l, A64_FPCR_FZ);
     LLVMValueRef zero = LLVMBuildAnd(l->b, r, splat_int(t, sign_bit(nb)), "");
     LLVMValueRef flushed = LLVMBuildSelect(l->b, fz, LLVMBuildSelect(l->b, denorm, zero, r, ""), r, "");
     return rare_end(l, &rp, r, flushed);
@@ -660,6 +703,19 @@ static LLVMValueRef fp_pow2(Lifter *l, LLVMTypeRef t, int e)
     uint64_t bias = (1ull << (exp_bits(nb) - 1)) - 1;
     uint64_t v = (uint64_t)((int64_t)bias + e) << frac_bits(nb);
     return LLVMConstBitCast(splat_int(it, v), t);
+}
+
+/* The i1 B in every lane of an N-lane <N x i1> (VEC) or B itself. */
+static LLVMValueRef splat_val1(Lifter *l, LLVMValueRef b, unsigned n, bool vec)
+{
+    if (!vec)
+        return b;
+    LLVMTypeRef vt = LLVMVectorType(l->i1, n);
+    LLVMValueRef x = LLVMBuildInsertElement(l->b, LLVMGetUndef(vt), b, c32(l, 0), "");
+    LLVMValueRef m[16];
+    for (unsigned i = 0; i < n; i++)
+        m[i] = c32(l, 0);
+    return LLVMBuildShuffleVector(l->b, x, LLVMGetUndef(vt), LLVMConstVector(m, n), "");
 }
 
 /* The constant V in every element of the FP shape T. */
@@ -899,8 +955,9 @@ LLVMValueRef int_to_fp(Lifter *l, LLVMValueRef a, unsigned fpbits, bool is_signe
 /* Round a double to float by rounding to odd: the truncated value with its
  * last bit set if inexact (FCVTXN, and the first step of double -> half,
  * which then rounds once more without double-rounding error).  The host
- * conversion (in FPCR's mode) raises the flags. */
-static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d)
+ * conversion (in FPCR's mode) raises the flags.  FLUSH_ZERO: the result
+ * is final (FCVTXN), so FPCR.FZ flushes it. */
+static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d, bool flush_zero)
 {
     LLVMTypeRef ft = same_shape(LLVMTypeOf(d), l->f32);
     LLVMValueRef t = sfp_convert(l, d, ft);
@@ -911,7 +968,84 @@ static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d)
     LLVMTypeRef it = LLVMTypeOf(ti);
     LLVMValueRef down = LLVMBuildSelect(l->b, up, LLVMBuildSub(l->b, ti, splat_int(it, 1), ""), ti, "");
     LLVMValueRef odd = LLVMBuildOr(l->b, down, splat_int(it, 1), "");
-    return to_fp(l, LLVMBuildSelect(l->b, inexact, odd, ti, ""));
+    LLVMValueRef r = LLVMBuildSelect(l->b, inexact, odd, ti, "");
+    if (!flush_zero)
+        return to_fp(l, r);
+    /* A tiny value the host flushed (FTZ) became zero, not the odd
+     * smallest denormal: FCVTXN flushes too with FPCR.FZ (cold). */
+    LLVMValueRef z = LLVMBuildAnd(l->b, inexact, fp_bits_iszero(l, ti), "");
+    RarePath rp;
+    rare_begin(l, z, &rp);
+    LLVMValueRef kept = LLVMBuildSelect(l->b, fp_fpcr_has(l, A64_FPCR_FZ), LLVMBuildSelect(l->b, z, ti, r, ""), r, "");
+    return to_fp(l, rare_end(l, &rp, r, kept));
+}
+
+/* Half precision with FPCR.AHP (alternative half precision): exponent 31
+ * is an ordinary exponent (numbers up to 131008), there are no infinities
+ * or NaNs.  Converting to it, a NaN becomes +-0 and an infinity or a value
+ * that rounds beyond 131008 becomes +-131008, each with IOC and nothing
+ * else; converting from it, exponent 31 is 2^16 * 1.f.  Only lanes beyond
+ * IEEE half's finite range differ: they are handled on the cold path, and
+ * when AHP is set they are not given to the host conversion (which would
+ * raise IOC or OFC for them). */
+static LLVMValueRef hide_lanes_if_ahp(Lifter *l, LLVMValueRef a, LLVMValueRef lanes)
+{
+    RarePath rp;
+    rare_begin(l, lanes, &rp);
+    LLVMValueRef ahp = fp_fpcr_has(l, A64_FPCR_AHP);
+    LLVMValueRef hidden = sel(l, ahp, sel(l, lanes, LLVMConstNull(LLVMTypeOf(a)), a), a);
+    return rare_end(l, &rp, a, hidden);
+}
+
+/* AHP half -> FP of the shape RIT (integer bits) for half bits AI whose
+ * exponent is 31: sign | 2^16 | fraction. */
+static LLVMValueRef ahp_from_half(Lifter *l, LLVMValueRef ai, LLVMTypeRef rit)
+{
+    unsigned nb = elem_bits(rit), fd = frac_bits(nb);
+    uint64_t bias = (1ull << (exp_bits(nb) - 1)) - 1;
+    LLVMValueRef x = LLVMBuildZExt(l->b, ai, rit, "");
+    LLVMValueRef sign = LLVMBuildShl(l->b, LLVMBuildLShr(l->b, x, splat_int(rit, 15), ""), splat_int(rit, nb - 1), "");
+    LLVMValueRef frac = LLVMBuildShl(l->b, LLVMBuildAnd(l->b, x, splat_int(rit, 0x3ff), ""), splat_int(rit, fd - 10), "");
+    LLVMValueRef exp = splat_int(rit, (16 + bias) << fd);
+    return LLVMBuildOr(l->b, LLVMBuildOr(l->b, sign, exp, ""), frac, "");
+}
+
+/* FP A (single or double) -> AHP half bits, for lanes of magnitude at
+ * least 65504, NaN or infinity; raises IOC/IXC for the lanes in USE. */
+static LLVMValueRef ahp_to_half(Lifter *l, LLVMValueRef a, LLVMValueRef use)
+{
+    LLVMTypeRef t = LLVMTypeOf(a), it = as_int_ty(l, t);
+    LLVMTypeRef ht = same_shape(t, l->i16);
+    LLVMValueRef ai = to_int(l, a);
+    LLVMValueRef isnan = fp_bits_isnan(l, ai), isinf = fp_bits_isinf(l, ai);
+    LLVMValueRef finite = LLVMBuildNot(l->b, LLVMBuildOr(l->b, isnan, isinf, ""), "");
+    LLVMValueRef zero = LLVMConstNull(t);
+    LLVMValueRef huge = sfp_cmp(l, LLVMRealOGE, fp_abs(l, a), fp_const(t, 131072.0), false);
+    LLVMValueRef big = LLVMBuildAnd(l->b, finite, LLVMBuildNot(l->b, huge, ""), "");
+    /* round |a| / 2^(e-10) to an integer in FPCR's mode: the 11-bit
+     * significand (e = 15 or 16; exact scaling, no flags) */
+    LLVMValueRef x = sel(l, LLVMBuildAnd(l->b, use, big, ""), a, zero);
+    LLVMValueRef hi = sfp_cmp(l, LLVMRealOGE, fp_abs(l, x), fp_const(t, 65536.0), false);
+    LLVMValueRef xs = sfp_mul(l, x, sel(l, hi, fp_const(t, 1.0 / 64), fp_const(t, 1.0 / 32)));
+    LLVMValueRef q = sfp_unary(l, "nearbyint", xs, true);
+    LLVMValueRef inexact = sfp_cmp(l, LLVMRealUNE, q, xs, false);
+    LLVMValueRef m = sfp_fptosi(l, fp_abs(l, q), it);     /* 1024 ..= 2048 */
+    LLVMValueRef carry = LLVMBuildICmp(l->b, LLVMIntEQ, m, splat_int(it, 2048), "");
+    LLVMValueRef ovf = LLVMBuildAnd(l->b, hi, carry, "");
+    LLVMValueRef e = sel(l, LLVMBuildOr(l->b, hi, carry, ""), splat_int(it, 31), splat_int(it, 30)); /* biased */
+    m = sel(l, carry, splat_int(it, 1024), m);
+    LLVMValueRef num = LLVMBuildOr(l->b, LLVMBuildShl(l->b, e, splat_int(it, 10), ""),
+                                   LLVMBuildSub(l->b, m, splat_int(it, 1024), ""), "");
+    LLVMValueRef sat = LLVMBuildOr(l->b, LLVMBuildOr(l->b, isinf, huge, ""), ovf, "");
+    LLVMValueRef mag = sel(l, isnan, splat_int(it, 0), sel(l, sat, splat_int(it, 0x7fff), num));
+    LLVMValueRef sign = LLVMBuildLShr(l->b, ai, splat_int(it, elem_bits(t) - 16), "");
+    sign = LLVMBuildAnd(l->b, sign, splat_int(it, 0x8000), "");
+    LLVMValueRef r = LLVMBuildTrunc(l->b, LLVMBuildOr(l->b, sign, mag, ""), ht, "");
+    raise_here(l, LLVMBuildAnd(l->b, use, LLVMBuildOr(l->b, isnan, sat, ""), ""), A64_FPSR_IOC);
+    LLVMValueRef ixc = LLVMBuildAnd(l->b, LLVMBuildAnd(l->b, use, big, ""),
+                                    LLVMBuildAnd(l->b, inexact, LLVMBuildNot(l->b, ovf, ""), ""), "");
+    raise_here(l, ixc, A64_FPSR_IXC);
+    return r;
 }
 
 LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
@@ -919,11 +1053,26 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
     LLVMTypeRef t = LLVMTypeOf(a);
     unsigned from_bits = elem_bits(t);
     LLVMTypeRef rt = same_shape(t, fp_ty(l, to_bits));
+    LLVMTypeRef rit = as_int_ty(l, rt);
+    LLVMValueRef ai = to_int(l, a), orig = a;
+    /* The lanes the cold path fixes: NaNs, and for half precision (AHP)
+     * everything beyond IEEE half's finite range. */
+    LLVMValueRef special;
+    if (from_bits == 16) {
+        special = LLVMBuildICmp(l->b, LLVMIntEQ, LLVMBuildAnd(l->b, ai, splat_int(LLVMTypeOf(ai), 0x7c00), ""),
+                                splat_int(LLVMTypeOf(ai), 0x7c00), "");
+        a = hide_lanes_if_ahp(l, a, special);
+    } else if (to_bits == 16) {
+        special = sfp_cmp(l, LLVMRealUGE, fp_abs(l, a), fp_const(t, 65504.0), false);
+        a = hide_lanes_if_ahp(l, a, special);
+    } else {
+        special = fp_bits_isnan(l, ai);
+    }
     LLVMValueRef r;
     if (to_bits > from_bits)
         r = sfp_convert(l, a, rt);
     else if (from_bits == 64 && (odd || to_bits == 16)) {
-        r = trunc_odd(l, a);
+        r = trunc_odd(l, a, to_bits == 32);
         if (to_bits == 16)
             r = sfp_convert(l, r, rt);
     } else
@@ -931,9 +1080,7 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
     /* FPConvertNaN: sign kept, quiet, fraction's top bits kept; the
      * default NaN if FPCR.DN (cold). */
     RarePath rp;
-    LLVMValueRef ai = to_int(l, a);
-    rare_begin(l, fp_bits_isnan(l, ai), &rp);
-    LLVMTypeRef rit = as_int_ty(l, rt);
+    rare_begin(l, special, &rp);
     LLVMValueRef sign = LLVMBuildLShr(l->b, ai, splat_int(LLVMTypeOf(ai), from_bits - 1), "");
     unsigned fs = frac_bits(from_bits), fd = frac_bits(to_bits);
     LLVMValueRef frac = LLVMBuildAnd(l->b, ai, splat_int(LLVMTypeOf(ai), (1ull << fs) - 1), "");
@@ -949,9 +1096,15 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
     sign = LLVMBuildShl(l->b, sign, splat_int(rit, to_bits - 1), "");
     LLVMValueRef dflt = splat_int(rit, default_nan(to_bits));
     LLVMValueRef nan = LLVMBuildOr(l->b, LLVMBuildOr(l->b, sign, frac, ""), dflt, "");
-    nan = sel(l, fp_fpcr_bit(l, 25), dflt, nan);
-    LLVMValueRef fixed = to_fp(l, LLVMBuildSelect(l->b, fp_bits_isnan(l, ai), nan, to_int(l, r), ""));
-    return rare_end(l, &rp, r, fixed);
+    nan = sel(l, fp_fpcr_has(l, A64_FPCR_DN), dflt, nan);
+    LLVMValueRef fixed = LLVMBuildSelect(l->b, fp_bits_isnan(l, ai), nan, to_int(l, r), "");
+    if (from_bits == 16 || to_bits == 16) {
+        LLVMValueRef ahp = fp_fpcr_has(l, A64_FPCR_AHP);
+        LLVMValueRef use = LLVMBuildAnd(l->b, special, splat_val1(l, ahp, elem_count(t), is_vec(t)), "");
+        LLVMValueRef alt = from_bits == 16 ? ahp_from_half(l, ai, rit) : ahp_to_half(l, orig, use);
+        fixed = sel(l, use, alt, fixed);
+    }
+    return rare_end(l, &rp, r, to_fp(l, fixed));
 }
 
 uint64_t fp_expand_imm(unsigned imm8, unsigned nbits)

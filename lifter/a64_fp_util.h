@@ -59,7 +59,6 @@
  *     x86 decides tininess after rounding where AArch64 does before: a
  *     result that is below the smallest normal before rounding but rounds
  *     up to it gets no UFC (FZ=0), or is not flushed (FZ=1).
- *   - FPCR.AHP (alternative half precision): IEEE half is used.
  *   - Half precision is supported only by the conversions (FCVT, FCVTL,
  *     FCVTN); half-precision arithmetic is FEAT_FP16 (ARMv8.2), which we do
  *     not implement or advertise: those encodings are unallocated -> SIGILL.
@@ -129,8 +128,9 @@ LLVMValueRef rare_end(Lifter *l, RarePath *rp, LLVMValueRef normal, LLVMValueRef
 
 /* ---- FPCR, FPSR -------------------------------------------------------- */
 
-/* FPCR<BIT> as an i1 (a load of cpu->fpcr: use it on cold paths). */
-LLVMValueRef fp_fpcr_bit(Lifter *l, unsigned bit);
+/* FPCR & MASK (A64_FPCR_DN, A64_FPCR_FZ) != 0 as an i1: a load of
+ * cpu->fpcr, for cold paths. */
+LLVMValueRef fp_fpcr_has(Lifter *l, uint32_t mask);
 /* OR BITS (A64_FPSR_*) into cpu->fpsr if COND (i1 or <N x i1>: any lane)
  * holds, on a cold path.  COND NULL: unconditionally, here. */
 void fp_raise_if(Lifter *l, LLVMValueRef cond, uint32_t bits);

@@ -720,7 +720,7 @@ static LLVMValueRef estimate_fpcr(Lifter *l, enum EstKind k, LLVMValueRef v, LLV
         special = LLVMBuildOr(b, special, LLVMBuildICmp(b, LLVMIntUGE, exp, K(big_exp), ""), "");
     RarePath rp;
     rare_begin(l, special, &rp);
-    LLVMValueRef fz = fp_fpcr_bit(l, 24), dn = fp_fpcr_bit(l, 25);
+    LLVMValueRef fz = fp_fpcr_has(l, A64_FPCR_FZ), dn = fp_fpcr_has(l, A64_FPCR_DN);
     LLVMValueRef mag = LLVMBuildAnd(b, v, K(sbit - 1), "");
     LLVMValueRef is_nan = LLVMBuildICmp(b, LLVMIntUGT, mag, K(inf), "");
     LLVMValueRef denorm = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntEQ, exp, K(0), ""),

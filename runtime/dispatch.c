@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "fpenv.h"
 
 #define HOST_STACK_SIZE (256ull << 20)
 
@@ -163,6 +164,7 @@ _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
     s->sp = sp;
     s->pc = pc;
     s->fpcr = 0;
+    rt_fpenv_enter(s); /* MXCSR mirrors FPCR from here on (include/fpenv.h) */
     sig_thread_start(t);
 
     uint8_t *stack = map_private(rt, HOST_STACK_SIZE, MAP_NORESERVE, "host stack");
@@ -257,7 +259,7 @@ uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg)
     case A64_SYSREG_FPCR:
         return s->fpcr;
     case A64_SYSREG_FPSR:
-        return s->fpsr;
+        return rt_fpsr_read(s);
     case A64_SYSREG_TPIDR_EL0:
         return s->tpidr_el0;
     default:

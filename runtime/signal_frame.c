@@ -24,10 +24,11 @@
  * rt_sigreturn (signal.c), so no translation of it is needed.  The page is
  * placed by the host kernel and recorded as a host range.
  *
- * FPSR and FPCR are taken from and put back into CpuState.  When the
- * host MXCSR starts holding part of them (runtime/include/fpenv.h, in
- * progress), the frame must read rt_fpsr_read(s) and sigreturn must use
- * rt_fpcr_write / rt_fpsr_write, as fpenv.c's opening comment shows.
+ * FPSR and FPCR: the host MXCSR holds the rounding mode and part of the
+ * FPSR flags while guest code runs (runtime/include/fpenv.h), so the frame
+ * reads FPSR with rt_fpsr_read and sigreturn restores both with
+ * rt_fpcr_write / rt_fpsr_write (which also set MXCSR).  The handler runs
+ * with the interrupted code's FPCR and FPSR, as on arm64.
  *
  * Frames are written with plain stores: the guest stack is host memory.
  * A frame that does not fit (stack overflow into a guard page) faults on
@@ -41,6 +42,7 @@
 #include <sys/mman.h>
 
 #include "runtime.h"
+#include "fpenv.h"
 
 #define FRAME_SIZE ((sizeof(struct a64_rt_sigframe) + 15) & ~(uint64_t)15)
 
@@ -94,7 +96,7 @@ uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
     struct a64_fpsimd_context *fp = (struct a64_fpsimd_context *)mc->reserved;
     fp->head.magic = A64_FPSIMD_MAGIC;
     fp->head.size = sizeof *fp;
-    fp->fpsr = s->fpsr;
+    fp->fpsr = rt_fpsr_read(s);
     fp->fpcr = s->fpcr;
     memcpy(fp->vregs, s->vreg, sizeof fp->vregs);
     /* The terminating {0, 0} record follows at reserved + 528 (zeroed). */
@@ -158,8 +160,8 @@ int sigframe_pop(CpuState *s, uint64_t *mask, struct a64_stack *uc_stack)
     memcpy(s->x, mc->regs, sizeof s->x);
     s->pc = mc->pc;
     cpu_set_nzcv(s, (uint32_t)mc->pstate);   /* the rest of PSTATE is not the guest's to set */
-    s->fpsr = fp->fpsr;
-    s->fpcr = fp->fpcr;
+    rt_fpcr_write(s, fp->fpcr);
+    rt_fpsr_write(s, fp->fpsr);
     memcpy(s->vreg, fp->vregs, sizeof s->vreg);
     s->sp = mc->sp;
     s->excl_size = 0;

@@ -30,8 +30,8 @@ out=${BENCH_DIR:-../../build/bench}
 mkdir -p "$out"
 
 # Arguments per kernel: sized for about a second natively.
-declare -A args=([dot]="4096 300000" [histogram]="65536 3000")
-declare -A qargs=([dot]="4096 3000" [histogram]="65536 30")
+declare -A args=([dot]="4096 300000" [histogram]="65536 36000")
+declare -A qargs=([dot]="4096 3000" [histogram]="65536 360")
 
 now() { date +%s.%N; }
 timeit() { # CMD... -> seconds on stdout, program output to $out/last.txt

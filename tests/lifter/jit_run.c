@@ -13,6 +13,7 @@
  * stand-in records the target and returns a function that does nothing.
  */
 #include "jit_run.h"
+#include "fpenv.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
@@ -344,7 +345,9 @@ out:
 void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log)
 {
     s->thread = log;
+    rt_fpenv_enter(s);
     b->fns[i](s);
+    rt_fpenv_leave(s);
 }
 
 void jit_batch_free(JitBatch *b)
