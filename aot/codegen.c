@@ -8,6 +8,7 @@
  * are not an option).
  */
 #include "codegen.h"
+#include "pipeline.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>
@@ -71,18 +72,8 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
     LLVMSetModuleDataLayout(mod, td);
     LLVMDisposeTargetData(td);
 
-    /* Lifted code is large, branchy and mostly straight-line; LLVM's full
-     * default<O2> pipeline costs about three times the passes below for
-     * about the same code (measured on static glibc: 2.0s against 0.7s per
-     * 10,000 guest instructions, objects within 4%).  -O3 runs the full
-     * pipeline. */
-    static const char *const pipelines[4] = {
-        "function(sroa)",
-        "function(sroa,early-cse<memssa>,instcombine,simplifycfg,dse)",
-        "function(sroa,early-cse<memssa>,instcombine,simplifycfg,gvn,loop-mssa(licm),dse,instcombine,simplifycfg)",
-        "default<O3>",
-    };
-    const char *pipeline = pipelines[opt->opt_level < 0 ? 0 : opt->opt_level > 3 ? 3 : opt->opt_level];
+    /* lifter/pipeline.c says why these passes */
+    const char *pipeline = dbt_opt_pipeline(opt->opt_level);
     pbo = LLVMCreatePassBuilderOptions();
     LLVMErrorRef perr = LLVMRunPasses(mod, pipeline, tm, pbo);
     if (perr) {

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "difftest.h"
+#include "pipeline.h"
 #include "gen.h"
 #include "minimize.h"
 #include "oracle.h"
@@ -54,7 +55,8 @@ typedef struct Options {
     unsigned batch;              /* sequences per batch */
     long only;                   /* run only this sequence (-1: all) */
     unsigned cmp;                /* CMP_* */
-    bool optimize;               /* default<O2> */
+    const char *pipeline;        /* translated side: LLVM pipeline (NULL: none) */
+    int tool_level;              /* -1, or the tool -O level whose pipeline runs */
     bool minimize;               /* minimize failures */
     unsigned max_reports;        /* detailed reports per class and worker */
     bool print_only;             /* print the sequences, run nothing */
@@ -77,6 +79,7 @@ static void usage(FILE *f)
             "  --only K            run only sequence K of each class (and print it)\n"
             "  --fpsr              compare FPSR too\n"
             "  --ext               also generate optional extensions dbt-aot does not implement (crypto PMULL)\n"
+            "  --tool-ON           translated side: dbt-aot's own -ON pipeline (lifter/pipeline.c) instead of default<O2>\n"
             "  --fpcr              random FPCR (rounding mode, FZ, DN) in the FP/SIMD classes (default 0)\n"
             "  -O0                 translate without the default<O2> pipeline\n"
             "  --no-minimize       do not reduce failures to a case line\n"
@@ -106,7 +109,8 @@ static int parse_options(int argc, char **argv, Options *o)
     o->jobs = 1;
     o->batch = 500;
     o->only = -1;
-    o->optimize = true;
+    o->pipeline = "default<O2>";
+    o->tool_level = -1;
     o->minimize = true;
     o->max_reports = 10;
     o->progress = isatty(2);
@@ -143,7 +147,11 @@ static int parse_options(int argc, char **argv, Options *o)
             if (strcmp(a, "--fpsr") == 0)
                 o->cmp |= CMP_FPSR;
             else if (strcmp(a, "-O0") == 0)
-                o->optimize = false;
+                o->pipeline = NULL;
+            else if (strncmp(a, "--tool-O", 8) == 0 && a[8] >= '0' && a[8] <= '3' && a[9] == 0) {
+                o->tool_level = a[8] - '0';
+                o->pipeline = dbt_opt_pipeline(o->tool_level);
+            }
             else if (strcmp(a, "--no-minimize") == 0)
                 o->minimize = false;
             else if (strcmp(a, "--print") == 0)
@@ -292,14 +300,14 @@ static int run_item(Worker *w, const Item *it, size_t idx, FILE *out)
     }
     double t2 = now();
     w->t_oracle += t2 - t1;
-    if (trans_run(cases, n, o->optimize, t, err, sizeof err) != 0) {
+    if (trans_run(cases, n, o->pipeline, t, err, sizeof err) != 0) {
         fprintf(stderr, "difftest: %s\n", err);
         goto out;
     }
     w->t_trans += now() - t2;
 
     bool vregs = (cls->flags & GC_VREGS) != 0;
-    MinCtx mctx = {&w->oracle, o->optimize, o->cmp, o->seed};
+    MinCtx mctx = {&w->oracle, o->pipeline, o->cmp, o->seed};
     char *keys = NULL;
     size_t klen = 0;
     FILE *kf = open_memstream(&keys, &klen);
@@ -346,8 +354,11 @@ static int run_item(Worker *w, const Item *it, size_t idx, FILE *out)
                     (unsigned long long)s->index, o->seqlen ? " --seq" : "");
             if (o->seqlen)
                 fprintf(rep, " %u", o->seqlen);
-            fprintf(rep, "%s%s%s%s\n", o->cmp & CMP_FPSR ? " --fpsr" : "", o->gen_opts & GEN_EXT ? " --ext" : "",
-                    o->gen_opts & GEN_FPCR ? " --fpcr" : "", o->optimize ? "" : " -O0");
+            char lvl[32] = "";
+            if (o->tool_level >= 0)
+                snprintf(lvl, sizeof lvl, " --tool-O%d", o->tool_level);
+            fprintf(rep, "%s%s%s%s%s\n", o->cmp & CMP_FPSR ? " --fpsr" : "", o->gen_opts & GEN_EXT ? " --ext" : "",
+                    o->gen_opts & GEN_FPCR ? " --fpcr" : "", o->pipeline ? "" : " -O0", lvl);
         }
         fprintf(kf, "@K %s %s\n", dt_verdict_name(v), key);
     }

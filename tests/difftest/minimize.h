@@ -13,7 +13,7 @@
 
 typedef struct MinCtx {
     Oracle *oracle;       /* the worker's runner */
-    bool optimize;        /* default<O2> on the translated side */
+    const char *pipeline; /* translated side: LLVM pipeline (NULL: none) */
     unsigned cmp;         /* CMP_* */
     unsigned long seed;   /* for the comment of the case line */
 } MinCtx;

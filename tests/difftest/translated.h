@@ -17,7 +17,7 @@
  * in (the batch runs in a child; the rest of the batch is rerun).  The
  * scratch area must be mapped at DT_SCRATCH_BASE holding the pattern.
  * Returns 0, or -1 with a message in ERR if the child cannot be run. */
-int trans_run(const DtCase *const *cases, size_t n, bool optimize, DtOutcome *out, char *err, size_t errlen);
+int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, DtOutcome *out, char *err, size_t errlen);
 
 /* Map the scratch area at DT_SCRATCH_BASE (holding the pattern) and the
  * code slots at DT_CODE_BASE (the words are copied to their guest address

@@ -274,14 +274,14 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     msg = NULL;
 
     target_host_cpu(b->ctx, mod);
-    if (opt->optimize) {
+    if (opt->pipeline != NULL) {
         set_stage(opt, STAGE_OPTIMIZE);
         LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-        LLVMErrorRef e = LLVMRunPasses(mod, "default<O2>", tm, po);
+        LLVMErrorRef e = LLVMRunPasses(mod, opt->pipeline, tm, po);
         LLVMDisposePassBuilderOptions(po);
         if (e != NULL) {
             char *m = LLVMGetErrorMessage(e);
-            snprintf(err, errlen, "default<O2> failed: %s", m);
+            snprintf(err, errlen, "%s failed: %s", opt->pipeline, m);
             LLVMDisposeErrorMessage(m);
             goto out;
         }
@@ -292,7 +292,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     set_stage(opt, STAGE_CODEGEN);
     struct LLVMMCJITCompilerOptions mo;
     LLVMInitializeMCJITCompilerOptions(&mo, sizeof mo);
-    mo.OptLevel = opt->optimize ? 2 : 0;
+    mo.OptLevel = opt->pipeline != NULL ? 2 : 0;
     /* The engine owns the module from here on, also when it fails. */
     LLVMModuleRef jit_mod = mod;
     mod = NULL;

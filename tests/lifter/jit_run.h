@@ -40,7 +40,7 @@ typedef struct RtLog {
 enum JitStage { STAGE_LIFT = 1, STAGE_OPTIMIZE, STAGE_CODEGEN, STAGE_RUN, STAGE_DONE };
 
 typedef struct JitOptions {
-    bool optimize;          /* run default<O2> before code generation */
+    const char *pipeline;   /* LLVM pipeline before code generation (NULL: none) */
     FILE *ir_out;           /* if set, print the lifted and the optimized IR here as they come */
     volatile int *stage;    /* if set, updated with the current enum JitStage */
 } JitOptions;

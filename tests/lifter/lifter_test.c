@@ -215,7 +215,7 @@ static bool run_case(const TestCase *tc, const Options *o)
     if (o->show_ir)
         case_header(tc, "IR of");
     RtLog log = {0};
-    JitOptions jo = {.optimize = o->optimize, .ir_out = o->show_ir ? stdout : NULL, .stage = o->stage};
+    JitOptions jo = {.pipeline = o->optimize ? "default<O2>" : NULL, .ir_out = o->show_ir ? stdout : NULL, .stage = o->stage};
     JitResult jr;
     char err[1024];
     if (jit_run_case(tc->words, tc->nwords, &jo, &s, &log, &jr, err, sizeof err) != 0) {
