@@ -90,10 +90,10 @@
 #define A64_HWCAP_SHA1 (1ull << 5)     /* (not advertised) */
 #define A64_HWCAP_SHA2 (1ull << 6)     /* (not advertised) */
 #define A64_HWCAP_CRC32 (1ull << 7)    /* (not advertised) */
-#define A64_HWCAP_ATOMICS (1ull << 8)  /* LSE atomics (not advertised yet) */
+#define A64_HWCAP_ATOMICS (1ull << 8)  /* LSE atomics: difftest class lse, e2e atomics_lse */
 #define A64_HWCAP_CPUID (1ull << 11)   /* MRS of ID registers (not advertised) */
 
-#define A64_HWCAP_ADVERTISED (A64_HWCAP_FP | A64_HWCAP_ASIMD)
+#define A64_HWCAP_ADVERTISED (A64_HWCAP_FP | A64_HWCAP_ASIMD | A64_HWCAP_ATOMICS)
 #define A64_HWCAP2_ADVERTISED 0ull
 
 /* ------------------------------------------------------------------------
