@@ -151,16 +151,44 @@ static bool lift_csel(Lifter *l, uint32_t insn)
     return true;
 }
 
-/* CRC32{B,H,W,X} / CRC32C{B,H,W,X}: bit-reflected CRC, one byte at a time
- * (polynomial 0x04C11DB7 / 0x1EDC6F41, reflected 0xEDB88320 / 0x82F63B78). */
+/* CRC32{B,H,W,X} / CRC32C{B,H,W,X}: bit-reflected CRC (polynomial
+ * 0x04C11DB7 / 0x1EDC6F41, reflected 0xEDB88320 / 0x82F63B78), a byte at a
+ * time through a 256-entry table, a private constant of the module (one per
+ * polynomial): acc = acc >> 8 ^ table[(acc ^ byte) & 0xff]. */
+static LLVMValueRef crc32_table(Lifter *l, bool castagnoli)
+{
+    const char *name = castagnoli ? "dbt.crc32c.table" : "dbt.crc32.table";
+    LLVMModuleRef mod = LLVMGetGlobalParent(l->fn);
+    LLVMValueRef g = LLVMGetNamedGlobal(mod, name);
+    if (g != NULL)
+        return g;
+    uint32_t poly = castagnoli ? 0x82F63B78u : 0xEDB88320u;
+    LLVMValueRef e[256];
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c >> 1 ^ (c & 1 ? poly : 0);
+        e[i] = c32(l, c);
+    }
+    LLVMTypeRef t = LLVMArrayType(l->i32, 256);
+    g = LLVMAddGlobal(mod, t, name);
+    LLVMSetInitializer(g, LLVMConstArray(l->i32, e, 256));
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddr(g, 1);
+    return g;
+}
+
 static LLVMValueRef crc32(Lifter *l, LLVMValueRef acc, LLVMValueRef data, unsigned nbytes, bool castagnoli)
 {
-    uint32_t poly = castagnoli ? 0x82F63B78u : 0xEDB88320u;
-    for (unsigned i = 0; i < nbytes * 8; i++) {
-        LLVMValueRef bit = LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, data, c64(l, i), ""), l->i32, "");
-        LLVMValueRef x = LLVMBuildAnd(l->b, LLVMBuildXor(l->b, acc, bit, ""), c32(l, 1), "");
-        LLVMValueRef mask = LLVMBuildNeg(l->b, x, "");
-        acc = LLVMBuildXor(l->b, LLVMBuildLShr(l->b, acc, c32(l, 1), ""), LLVMBuildAnd(l->b, mask, c32(l, poly), ""), "");
+    LLVMValueRef table = crc32_table(l, castagnoli);
+    for (unsigned i = 0; i < nbytes; i++) {
+        LLVMValueRef byte = LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, data, c64(l, 8 * i), ""), l->i32, "");
+        LLVMValueRef idx = LLVMBuildAnd(l->b, LLVMBuildXor(l->b, acc, byte, ""), c32(l, 0xff), "");
+        LLVMValueRef ix[2] = {c32(l, 0), idx};
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(l->b, LLVMArrayType(l->i32, 256), table, ix, 2, "");
+        LLVMValueRef t = LLVMBuildLoad2(l->b, l->i32, p, "");
+        acc = LLVMBuildXor(l->b, LLVMBuildLShr(l->b, acc, c32(l, 8), ""), t, "");
     }
     return acc;
 }
