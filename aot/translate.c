@@ -184,7 +184,7 @@ int translate(const TranslateOptions *o, Diag *d)
     Cfg cfg = {0};
     Part parts[NPARTS];
     memset(parts, 0, sizeof parts);
-    char *runtime_dir = NULL;
+    char *runtime_dir = NULL, *jit_lib = NULL;
     char tmpdir[PATH_MAX] = "", tmpout[PATH_MAX + 32] = "", meta_obj[PATH_MAX + 16] = "";
     uint64_t *entries = NULL;
     LLVMValueRef *fns = NULL;
@@ -322,7 +322,8 @@ int translate(const TranslateOptions *o, Diag *d)
         fns[ntable++] = declare_guest_fn(mlift, cfg.funcs[rows[i].func].entry);
     }
     free(rows);
-    MetaInput mi = {&img, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level)};
+    jit_lib = link_jit_lib_path();
+    MetaInput mi = {&img, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib};
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
     CodegenOptions co = {0, o->cpu_level, NULL};
@@ -374,6 +375,7 @@ out:
     free(fns);
     cfg_free(&cfg);
     free(runtime_dir);
+    free(jit_lib);
     elf_free(&img);
     return rc;
 }

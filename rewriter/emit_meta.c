@@ -5,6 +5,7 @@
  *                 its segments at their guest addresses)
  *   .rodata       dbt_fn_table: {guest_pc, fn} sorted by guest_pc
  *   .data.rel.ro  dbt_meta: DbtMeta (runtime/include/meta.h)
+ *   .rodata       the guest's name and the JIT library's path (strings)
  */
 #include "emit_meta.h"
 
@@ -51,16 +52,26 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
     LLVMSetGlobalConstant(name, 1);
     LLVMSetLinkage(name, LLVMPrivateLinkage);
 
+    /* Where the runtime finds the JIT. */
+    LLVMValueRef jit = LLVMConstNull(ptr);
+    if (in->jit_lib != NULL) {
+        LLVMValueRef jl = LLVMConstStringInContext(ctx, in->jit_lib, (unsigned)strlen(in->jit_lib), 0);
+        jit = LLVMAddGlobal(mod, LLVMTypeOf(jl), "dbt_jit_lib");
+        LLVMSetInitializer(jit, jl);
+        LLVMSetGlobalConstant(jit, 1);
+        LLVMSetLinkage(jit, LLVMPrivateLinkage);
+    }
+
     /* DbtMeta, field by field as in runtime/include/meta.h. */
-    LLVMTypeRef mfields[] = {i64, i32, i32, ptr, i64, i64, ptr, i64, ptr};
-    LLVMTypeRef mty = LLVMStructTypeInContext(ctx, mfields, 9, 0);
+    LLVMTypeRef mfields[] = {i64, i32, i32, ptr, i64, i64, ptr, i64, ptr, ptr};
+    LLVMTypeRef mty = LLVMStructTypeInContext(ctx, mfields, 10, 0);
     LLVMValueRef mv[] = {
         LLVMConstInt(i64, DBT_META_MAGIC, 0), LLVMConstInt(i32, DBT_META_VERSION, 0),
         LLVMConstInt(i32, (unsigned)in->host_level, 0), image, LLVMConstInt(i64, in->img->size, 0),
-        LLVMConstInt(i64, 0, 0), table, LLVMConstInt(i64, in->n, 0), name,
+        LLVMConstInt(i64, 0, 0), table, LLVMConstInt(i64, in->n, 0), name, jit,
     };
     LLVMValueRef meta = LLVMAddGlobal(mod, mty, DBT_META_SYMBOL);
-    LLVMSetInitializer(meta, LLVMConstNamedStruct(mty, mv, 9));
+    LLVMSetInitializer(meta, LLVMConstNamedStruct(mty, mv, 10));
     LLVMSetGlobalConstant(meta, 1);
     LLVMSetVisibility(meta, LLVMHiddenVisibility);
     LLVMSetAlignment(meta, 16);

@@ -19,6 +19,7 @@ typedef struct MetaInput {
     LLVMValueRef *fns;           /* their translated functions */
     size_t n;
     int host_level;              /* x86-64 level the code needs (1-4) */
+    const char *jit_lib;         /* path of libdbt_jit.so to record, or NULL */
 } MetaInput;
 
 /* Emit dbt_meta, the function table and the guest image into MOD. */

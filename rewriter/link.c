@@ -20,6 +20,30 @@
 #define RUNTIME_ARCHIVE "libdbt_runtime.a"
 #define LINKER_SCRIPT "x86_64-output.ld"
 
+#define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of jit/dbt_jit.h */
+
+/* The directory of the running executable into DIR; false if unknown. */
+static bool exe_dir(char *dir, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+    if (n <= 0)
+        return false;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    return true;
+}
+
+char *link_jit_lib_path(void)
+{
+    char dir[PATH_MAX], p[PATH_MAX + 32];
+    if (!exe_dir(dir, sizeof dir))
+        return NULL;
+    snprintf(p, sizeof p, "%s/%s", dir, JIT_LIB);
+    return strdup(p);
+}
+
 static bool has_runtime(const char *dir)
 {
     char p[PATH_MAX];
@@ -41,15 +65,10 @@ char *link_find_runtime_dir(Diag *d)
         return NULL;
     }
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
+    if (!exe_dir(exe, sizeof exe)) {
         diag_error(d, "cannot find my own executable: %s", strerror(errno));
         return NULL;
     }
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
     if (has_runtime(exe))
         return strdup(exe);
     char share[PATH_MAX + 32];

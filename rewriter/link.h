@@ -21,5 +21,10 @@ typedef struct LinkInput {
  * malloc'ed path or NULL with D set. */
 char *link_find_runtime_dir(Diag *d);
 int link_output(const LinkInput *in, Diag *d);
+/* Where outputs will look for the JIT fallback (runtime/jit_host.c): the
+ * absolute path of libdbt_jit.so in the directory of the running dbt-aot
+ * executable (whether or not it is there).  Malloc'ed, NULL if the
+ * executable cannot be found. */
+char *link_jit_lib_path(void);
 
 #endif

@@ -14,12 +14,14 @@
  * functions on the host stack can go far deeper than the default 8 MiB.
  * Switching stacks is four instructions of x86-64 assembly below.
  *
- * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC).  A guest
- * PC without translated code is fatal for now - when the JIT exists it will
- * translate the target instead.  The table also holds resume points (the
- * return sites of calls and SVCs, mapped to the function containing them),
- * where the dispatcher re-enters a function after non-local control flow.
- * Two more guest addresses are the runtime's own business:
+ * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC).  The
+ * table also holds resume points (the return sites of calls and SVCs,
+ * mapped to the function containing them), where the dispatcher re-enters
+ * a function after non-local control flow.  A guest PC the table does not
+ * have goes to the JIT fallback (jit_host.c: its cache, else a translation
+ * made now by libdbt_jit.so); only if that fails too is the miss fatal
+ * (the message says why, the process dies by SIGILL).  Two more guest
+ * addresses are the runtime's own business:
  *
  *   - the signal return trampoline (signal.c: rt_sigreturn);
  *   - an SVC whose return site is a resume point (svc_resume): a signal
@@ -35,8 +37,8 @@
  *
  * dbt_rt_read_sysreg answers MRS with the values a Linux kernel shows to
  * EL0 (it emulates the ID registers) on a machine with only FP and AdvSIMD;
- * dbt_rt_cache_op performs DC ZVA and treats cache maintenance as a no-op
- * (the hook where a JIT would invalidate translations of modified code).
+ * dbt_rt_cache_op performs DC ZVA, and DC CVAU / IC IVAU (what a guest does
+ * after writing code) drop the JIT's translations of that cache line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,8 +52,14 @@
 
 #include "runtime.h"
 #include "fpenv.h"
+#include "jit_host.h"
 
 #define HOST_STACK_SIZE (256ull << 20)
+
+/* The guest's cache line in bytes: CTR_EL0.IminLine and DminLine (log2 of
+ * the line in words), equal in A64_CTR_VALUE. */
+#define A64_CACHE_LINE (4u << (A64_CTR_VALUE & 0xf))
+_Static_assert((4u << (A64_CTR_VALUE >> 16 & 0xf)) == A64_CACHE_LINE, "I and D lines differ");
 
 /* ---- dying by a signal ------------------------------------------------- */
 
@@ -68,9 +76,10 @@ _Noreturn void rt_die_by_signal(int sig)
     _exit(128 + sig);
 }
 
-static _Noreturn void no_target(CpuState *s, uint64_t pc)
+/* WHY says what the JIT made of it ("and the JIT is unavailable: ..."). */
+static _Noreturn void no_target(CpuState *s, uint64_t pc, const char *why)
 {
-    rt_msg("no translated code for guest pc 0x%llx", (unsigned long long)pc);
+    rt_msg("no translated code for guest pc 0x%llx%s%s", (unsigned long long)pc, *why ? " " : "", why);
     rt_die_by_signal(SIGILL);
 }
 
@@ -89,6 +98,8 @@ static GuestFn find_fn(uint64_t pc)
     }
     return lo < dbt_meta.nfns && fns[lo].guest_pc == pc ? fns[lo].fn : NULL;
 }
+
+int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }
 
 /* The SVC at s->pc, entered from the dispatcher: make the call as the
  * lifted code would (s->pc = the next instruction), then go on there. */
@@ -118,7 +129,14 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
         return f;
     if (is_svc_at(rt_of(s), pc) && find_fn(pc + 4))
         return svc_resume;
-    no_target(s, pc);
+    f = jit_lookup(rt_of(s), pc);
+    if (f)
+        return f;
+    char why[512];
+    f = jit_translate(s, pc, why, sizeof why);
+    if (f)
+        return f;
+    no_target(s, pc, why);
 }
 
 static _Noreturn void run_loop(CpuState *s)
@@ -191,7 +209,7 @@ void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn)
         sig_trap(s, A64_SIGTRAP, A64_TRAP_BRKPT);
         return;
     case TRAP_NO_TARGET:
-        no_target(s, s->pc);
+        no_target(s, s->pc, "");
     default:
         rt_fatal("unknown trap kind %u at guest pc 0x%llx", kind, (unsigned long long)s->pc);
     }
@@ -207,8 +225,15 @@ void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr)
         memset((void *)(addr & ~(uint64_t)(A64_DCZ_BLOCK - 1)), 0, A64_DCZ_BLOCK);
         return;
     }
-    /* DC CVAU/CVAC/CVAP/CIVAC, IC IVAU: nothing to do while all guest code
-     * is translated ahead of time.  The JIT will invalidate here. */
+    /* A guest that writes code cleans the data cache and invalidates the
+     * instruction cache line by line (GCC's __clear_cache: DC CVAU, DSB,
+     * IC IVAU, ISB); translations made from the old code go.  The other
+     * DC operations (to the point of coherency or persistence) are for
+     * devices and persistent memory: nothing to do. */
+    if (op == A64_SYS_DC_CVAU || op == A64_SYS_IC_IVAU) {
+        uint64_t line = addr & ~(uint64_t)(A64_CACHE_LINE - 1);
+        jit_invalidate(rt_of(s), line, line + A64_CACHE_LINE);
+    }
 }
 
 static uint64_t counter_ticks(void)

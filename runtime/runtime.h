@@ -6,7 +6,7 @@
  * the guest expects and then runs the translated code:
  *
  *   main (start.c)
- *     rt_log_init      DBT_LOG=syscall,trap,load,signal,dispatch,all
+ *     rt_log_init      DBT_LOG=syscall,trap,load,signal,dispatch,jit,all
  *     cpu_check        the x86-64 level the code was compiled for
  *     mem_host_init    remember the host's own mappings (guest keeps out)
  *     loader_load      map the embedded guest ELF at its addresses, set brk
@@ -56,7 +56,8 @@ extern const DbtMeta dbt_meta __attribute__((visibility("hidden")));
     X(LOG_TRAP, "trap")         /* SIGILL/SIGTRAP causes, unknown sysregs */  \
     X(LOG_LOAD, "load")         /* segments, brk, stack, entry point */       \
     X(LOG_SIGNAL, "signal")     /* guest signal dispositions */               \
-    X(LOG_DISPATCH, "dispatch") /* every dispatcher lookup (very verbose) */
+    X(LOG_DISPATCH, "dispatch") /* every dispatcher lookup (very verbose) */ \
+    X(LOG_JIT, "jit")           /* JIT compiles: guest pc, size, time */
 
 enum LogCategory {
 #define LOG_BIT_(flag, name) flag##_BIT,
@@ -105,6 +106,7 @@ typedef struct Runtime {
     struct a64_stack altstack;     /* guest sigaltstack (per thread in Linux; one thread today) */
     uint64_t sig_tramp;            /* guest address of the rt_sigreturn trampoline page */
     uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */
+    struct JitHost *jit;           /* the JIT fallback, NULL until the first miss (jit_host.c) */
 } Runtime;
 
 /* The signal state of one guest thread (signal.c). */
@@ -159,9 +161,12 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);        /* dispatch.c */
 void dbt_rt_syscall(CpuState *s);                       /* syscall.c */
 void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn); /* dispatch.c */
+void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* dispatch.c */
+uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);   /* dispatch.c */
 
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
+int dispatch_is_translated(uint64_t pc);   /* in the output's static table */
 _Noreturn void rt_die_by_signal(int sig);
 
 /* sys_mem.c: the host ranges and the guest program break. */

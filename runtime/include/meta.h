@@ -5,7 +5,8 @@
  * embedded guest ELF file (mapped by runtime/loader.c exactly as the kernel
  * would map it on an Arm machine) and at the table of translated functions,
  * sorted by guest PC, that runtime/dispatch.c searches for indirect
- * branches.
+ * branches, and at the JIT library the runtime loads for guest code the
+ * table misses (runtime/jit_host.c).
  */
 #ifndef DBT_META_H
 #define DBT_META_H
@@ -15,7 +16,7 @@
 
 #define DBT_META_SYMBOL "dbt_meta"
 #define DBT_META_MAGIC 0x4154414d54424400ull /* "\0DBTMATA" */
-#define DBT_META_VERSION 1
+#define DBT_META_VERSION 2
 
 /* One translated guest function. */
 typedef struct DbtFnEntry {
@@ -33,9 +34,12 @@ typedef struct DbtMeta {
     const DbtFnEntry *fns;       /* translated functions, sorted by guest_pc */
     uint64_t nfns;               /* number of entries in fns */
     const char *guest_name;      /* input file name, for messages */
+    const char *jit_lib;         /* libdbt_jit.so next to the dbt-aot that made
+                                    this output (absolute), or NULL; $DBT_JIT_LIB
+                                    overrides it */
 } DbtMeta;
 
 _Static_assert(sizeof(DbtFnEntry) == 16, "DbtFnEntry layout");
-_Static_assert(sizeof(DbtMeta) == 64, "DbtMeta layout");
+_Static_assert(sizeof(DbtMeta) == 72, "DbtMeta layout");
 
 #endif

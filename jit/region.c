@@ -1,0 +1,359 @@
+/*
+ * region.c - region discovery for the JIT (see region.h).
+ *
+ * Example: the JIT is asked for 0x41f0a8, a label that __builtin_longjmp
+ * jumps to in the middle of a function:
+ *
+ *     41f0a8  ldr  w0, [sp, #28]     ; entry: leader
+ *     41f0ac  cbz  w0, 41f0bc        ; ends a block; 41f0b0 and 41f0bc leaders
+ *     41f0b0  bl   400a00 <abort>    ; calls end blocks too ...
+ *     41f0b4  b    41f0c0            ; ... 41f0b4 is a leader and a resume point
+ *     41f0bc  mov  w0, #0
+ *     41f0c0  ldp  x29, x30, [sp], #32
+ *     41f0c4  ret                    ; exploration stops
+ *
+ * gives leaders {41f0a8, 41f0b0, 41f0b4, 41f0bc, 41f0c0} with ends
+ * {41f0b0, 41f0b4, 41f0b8, 41f0c0, 41f0c8} and resume points {41f0b4}.
+ * The call to 400a00 is not followed, nor is a direct jump to code the
+ * output has a translation for (the runtime says which): every branch that
+ * leaves the region goes through the runtime's lookup (static table first,
+ * then the JIT).
+ *
+ * Guest memory may be writable (a trampoline on the stack) and may be
+ * unmapped (a wild jump): pages are copied with process_vm_readv on our own
+ * process, which fails cleanly with EFAULT instead of faulting.  An
+ * unreadable word ends its block and stays in it, so the lifter turns it
+ * into a SIGILL trap at that address.
+ */
+#define _GNU_SOURCE
+#include "region.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "lifter.h"
+
+#define PAGE 4096ull
+
+/* ---- safe reads of guest memory ------------------------------------------ */
+
+typedef struct CodePage {
+    uint64_t addr;       /* page address + 1 (0: empty slot) */
+    bool ok;             /* the page could be read */
+    uint8_t *bytes;      /* its copy (PAGE bytes) when ok */
+} CodePage;
+
+void reader_init(CodeReader *r) { memset(r, 0, sizeof *r); }
+
+void reader_free(CodeReader *r)
+{
+    for (size_t i = 0; i < r->cap; i++)
+        free(r->pages[i].bytes);
+    free(r->pages);
+    memset(r, 0, sizeof *r);
+}
+
+static size_t page_slot(const CodeReader *r, uint64_t key)
+{
+    return (size_t)((key >> 12) * 0x9E3779B97F4A7C15ull >> 20) & (r->cap - 1);
+}
+
+static CodePage *reader_page(CodeReader *r, uint64_t page)
+{
+    uint64_t key = page + 1;
+    if (r->cap == 0 || 2 * (r->n + 1) > r->cap) {
+        size_t ncap = r->cap ? 2 * r->cap : 64;
+        CodePage *np = calloc(ncap, sizeof *np);
+        if (np == NULL)
+            return NULL;
+        CodePage *old = r->pages;
+        size_t ocap = r->cap;
+        r->pages = np;
+        r->cap = ncap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].addr) {
+                size_t s = page_slot(r, old[i].addr);
+                while (r->pages[s].addr)
+                    s = (s + 1) & (r->cap - 1);
+                r->pages[s] = old[i];
+            }
+        free(old);
+    }
+    size_t s = page_slot(r, key);
+    while (r->pages[s].addr && r->pages[s].addr != key)
+        s = (s + 1) & (r->cap - 1);
+    CodePage *p = &r->pages[s];
+    if (p->addr == key)
+        return p;
+    p->addr = key;
+    r->n++;
+    p->bytes = malloc(PAGE);
+    if (p->bytes != NULL) {
+        struct iovec local = {p->bytes, PAGE}, remote = {(void *)page, PAGE};
+        p->ok = process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)PAGE;
+    }
+    if (!p->ok) {
+        free(p->bytes);
+        p->bytes = NULL;
+    }
+    return p;
+}
+
+bool reader_word(CodeReader *r, uint64_t pc, uint32_t *w)
+{
+    if (pc & 3)
+        return false;
+    CodePage *p = reader_page(r, pc & ~(PAGE - 1));
+    if (p == NULL || !p->ok)
+        return false;
+    memcpy(w, p->bytes + (pc & (PAGE - 1)), 4); /* host and guest: little endian */
+    return true;
+}
+
+/* ---- a set of addresses ---------------------------------------------------- */
+
+/* Open addressing; the value is the block's end found by the scan. */
+typedef struct Map {
+    uint64_t *key;   /* address + 1, 0 = empty */
+    uint64_t *val;
+    size_t cap, n;
+} Map;
+
+static size_t map_slot(const Map *m, uint64_t key)
+{
+    return (size_t)(key * 0x9E3779B97F4A7C15ull >> 17) & (m->cap - 1);
+}
+
+static int map_grow(Map *m)
+{
+    size_t ncap = m->cap ? 2 * m->cap : 256;
+    Map nm = {calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(uint64_t)), ncap, 0};
+    if (nm.key == NULL || nm.val == NULL) {
+        free(nm.key);
+        free(nm.val);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->key[i]) {
+            size_t s = map_slot(&nm, m->key[i]);
+            while (nm.key[s])
+                s = (s + 1) & (nm.cap - 1);
+            nm.key[s] = m->key[i];
+            nm.val[s] = m->val[i];
+            nm.n++;
+        }
+    free(m->key);
+    free(m->val);
+    *m = nm;
+    return 0;
+}
+
+/* The slot of A (inserted with value 0 if absent when ADD); NULL if absent
+ * and not added, or out of memory. */
+static uint64_t *map_find(Map *m, uint64_t a, bool add, bool *added)
+{
+    if (added)
+        *added = false;
+    if (add && 2 * (m->n + 1) > m->cap && map_grow(m) != 0)
+        return NULL;
+    if (m->cap == 0)
+        return NULL;
+    uint64_t key = a + 1;
+    size_t s = map_slot(m, key);
+    while (m->key[s] && m->key[s] != key)
+        s = (s + 1) & (m->cap - 1);
+    if (m->key[s] == key)
+        return &m->val[s];
+    if (!add)
+        return NULL;
+    m->key[s] = key;
+    m->val[s] = 0;
+    m->n++;
+    if (added)
+        *added = true;
+    return &m->val[s];
+}
+
+static void map_free(Map *m)
+{
+    free(m->key);
+    free(m->val);
+}
+
+typedef struct Vec {
+    uint64_t *v;
+    size_t n, cap;
+} Vec;
+
+static int vec_push(Vec *x, uint64_t a)
+{
+    if (x->n == x->cap) {
+        size_t ncap = x->cap ? 2 * x->cap : 64;
+        uint64_t *nv = realloc(x->v, ncap * sizeof *nv);
+        if (nv == NULL)
+            return -ENOMEM;
+        x->v = nv;
+        x->cap = ncap;
+    }
+    x->v[x->n++] = a;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outside)(uint64_t pc),
+                    Region *out)
+{
+    int rc = -ENOMEM;
+    Map blocks = {0}, resume = {0};
+    Vec work = {0}, starts = {0}, rs = {0};
+    size_t budget = max_insns;
+    memset(out, 0, sizeof *out);
+    out->entry = entry;
+    if (vec_push(&work, entry) != 0)
+        goto out;
+
+    /* Recursive descent; each block's scan records where it stopped. */
+    while (work.n > 0 && budget > 0) {
+        uint64_t pc = work.v[--work.n];
+        bool added;
+        uint64_t *end = map_find(&blocks, pc, true, &added);
+        if (end == NULL)
+            goto out;
+        if (!added)
+            continue;
+        if (vec_push(&starts, pc) != 0)
+            goto out;
+        uint64_t a = pc;
+        for (; budget > 0; a += 4) {
+            uint32_t w;
+            uint64_t t;
+            if (a != pc && map_find(&blocks, a, false, NULL) != NULL)
+                break;
+            budget--;
+            if (!reader_word(r, a, &w)) {
+                a += 4; /* the unreadable word stays: a SIGILL trap */
+                break;
+            }
+            enum A64Flow flow = a64_classify(w, a, &t);
+            bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
+            if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
+                /* The return site: a leader and a resume point (the
+                 * dispatcher re-enters there after non-local control flow). */
+                if (vec_push(&work, a + 4) != 0 || map_find(&resume, a + 4, true, NULL) == NULL)
+                    goto out;
+                a += 4;
+                break;
+            }
+            if (flow == FLOW_NONE)
+                continue;
+            if (flow == FLOW_JUMP || flow == FLOW_COND) {
+                /* A branch to statically translated code (a tail call, a
+                 * shared epilogue) leaves the region. */
+                bool leave = t != entry && outside != NULL && outside(t);
+                if (!leave && vec_push(&work, t) != 0)
+                    goto out;
+                if (flow == FLOW_COND && vec_push(&work, a + 4) != 0)
+                    goto out;
+            }
+            a += 4; /* RET, BR, UDF and the like end the exploration here */
+            break;
+        }
+        /* `end` may have moved when the map grew. */
+        *map_find(&blocks, pc, false, NULL) = a;
+    }
+
+    /* Blocks: sorted starts, each ending at its scan's end or the next
+     * start, whichever comes first. */
+    qsort(starts.v, starts.n, sizeof *starts.v, cmp_u64);
+    out->nleaders = starts.n;
+    out->leaders = starts.v;
+    starts.v = NULL;
+    out->ends = malloc((out->nleaders ? out->nleaders : 1) * sizeof *out->ends);
+    if (out->ends == NULL)
+        goto out;
+    size_t nwords = 0;
+    for (size_t i = 0; i < out->nleaders; i++) {
+        uint64_t e = *map_find(&blocks, out->leaders[i], false, NULL);
+        if (i + 1 < out->nleaders && out->leaders[i + 1] < e)
+            e = out->leaders[i + 1];
+        out->ends[i] = e;
+        nwords += (e - out->leaders[i]) / 4;
+    }
+    out->ninsns = nwords;
+
+    /* Resume points that made it into the region (the size bound may have
+     * left some unexplored). */
+    for (size_t i = 0; i < out->nleaders; i++)
+        if (map_find(&resume, out->leaders[i], false, NULL) != NULL && vec_push(&rs, out->leaders[i]) != 0)
+            goto out;
+    out->resume = rs.v;
+    out->nresume = rs.n;
+    rs.v = NULL;
+
+    /* The words the translation depends on. */
+    out->words = malloc((nwords ? nwords : 1) * sizeof *out->words);
+    out->readable = malloc(nwords ? nwords : 1);
+    if (out->words == NULL || out->readable == NULL)
+        goto out;
+    size_t k = 0;
+    for (size_t i = 0; i < out->nleaders; i++)
+        for (uint64_t a = out->leaders[i]; a < out->ends[i]; a += 4, k++) {
+            out->readable[k] = reader_word(r, a, &out->words[k]);
+            if (!out->readable[k])
+                out->words[k] = 0;
+        }
+    out->nwords = nwords;
+    uint64_t h = fnv(0xcbf29ce484222325ull, &entry, sizeof entry);
+    h = fnv(h, out->leaders, out->nleaders * sizeof *out->leaders);
+    h = fnv(h, out->ends, out->nleaders * sizeof *out->ends);
+    h = fnv(h, out->words, nwords * sizeof *out->words);
+    out->hash = fnv(h, out->readable, nwords);
+    rc = 0;
+out:
+    if (rc != 0)
+        region_free(out);
+    map_free(&blocks);
+    map_free(&resume);
+    free(work.v);
+    free(starts.v);
+    free(rs.v);
+    return rc;
+}
+
+void region_free(Region *g)
+{
+    free(g->leaders);
+    free(g->ends);
+    free(g->resume);
+    free(g->words);
+    free(g->readable);
+    memset(g, 0, sizeof *g);
+}
+
+bool region_same(const Region *a, const Region *b)
+{
+    return a->hash == b->hash && a->entry == b->entry && a->nleaders == b->nleaders &&
+           a->nwords == b->nwords && a->nresume == b->nresume &&
+           memcmp(a->leaders, b->leaders, a->nleaders * sizeof *a->leaders) == 0 &&
+           memcmp(a->ends, b->ends, a->nleaders * sizeof *a->ends) == 0 &&
+           memcmp(a->words, b->words, a->nwords * sizeof *a->words) == 0 &&
+           memcmp(a->readable, b->readable, a->nwords) == 0;
+}

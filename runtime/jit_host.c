@@ -1,0 +1,336 @@
+/*
+ * jit_host.c - the JIT fallback, runtime side: guest code the offline tool
+ * did not translate is translated when it is first reached.
+ *
+ * dbt_rt_lookup (dispatch.c) tries the static table of the output, the
+ * runtime's own addresses, then the cache here; on a miss it calls
+ * jit_translate, which
+ *
+ *   1. loads the compiler on the first miss only: dlopen of
+ *      $DBT_JIT_LIB, else of the path the tool recorded in DbtMeta.jit_lib
+ *      (libdbt_jit.so next to the dbt-aot that made this output).  A
+ *      program that never misses never loads LLVM.  If the library cannot
+ *      be loaded, the reason is remembered and every miss stays fatal, as
+ *      it was before the JIT existed;
+ *   2. asks it for a translation of the region at the PC (jit/jit.c) with
+ *      the guest's FP environment set aside (LLVM runs with the host's
+ *      default MXCSR, not the guest's rounding mode);
+ *   3. caches the translation under every guest PC it can be entered at:
+ *      its entry and its resume points (call return sites, where the
+ *      dispatcher resumes after longjmp or a signal handler).
+ *
+ * The cache is an open-addressing hash map from guest PC to region.  Each
+ * region remembers the guest code it was made from; DC CVAU and IC IVAU on
+ * any of it (the guest's __clear_cache after writing code, see
+ * dbt_rt_cache_op) drop the region's keys, so the next lookup translates
+ * the new code.  The machine code itself is never freed - a dropped
+ * translation may still be running further up the host stack - so code
+ * memory leaks by design; the library hands back an earlier translation
+ * when the same code appears again (a trampoline rewritten identically).
+ *
+ *     pc ──hash──> slot {pc, region} ──> region {fn, keys[], code ranges[]}
+ *
+ * One guest thread today (clone is not implemented): no locking.
+ */
+#define _GNU_SOURCE
+#include "jit_host.h"
+
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbt_jit.h"
+#include "fpenv.h"
+
+/* The LLVM pipeline of JIT'd code: lifter/pipeline.h's -O1 unless
+ * DBT_JIT_OPT=0..3 says otherwise (docs/architecture.md: compile times). */
+#define JIT_OPT_LEVEL 1
+
+typedef struct JitRegion {
+    GuestFn fn;              /* the translation */
+    uint64_t *keys;          /* PCs it is cached under (entry first) */
+    size_t nkeys;
+    DbtJitRange *code;       /* the guest code it was made from, sorted */
+    size_t ncode;
+    uint64_t lo, hi;         /* hull of code */
+} JitRegion;
+
+typedef struct Slot {
+    uint64_t pc;             /* 0: empty (PC 0 is never cached) */
+    JitRegion *r;
+} Slot;
+
+struct JitHost {
+    int state;               /* 0 not loaded yet, 1 loaded, -1 cannot load */
+    char why[384];           /* why it cannot be loaded */
+    void *handle;            /* dlopen handle */
+    DbtJit *jit;             /* the library's compiler */
+    Slot *slots;             /* the cache, capacity a power of two */
+    size_t cap, used;
+    JitRegion **regions;     /* live regions */
+    size_t nregions, capregions;
+    uint64_t lo, hi;         /* hull of all live regions' code */
+    unsigned long compiles;  /* for the log */
+};
+
+/* ---- the cache ---------------------------------------------------------- */
+
+static size_t slot_of(const JitHost *h, uint64_t pc)
+{
+    return (size_t)((pc >> 2) * 0x9E3779B97F4A7C15ull >> 16) & (h->cap - 1);
+}
+
+static Slot *find_slot(const JitHost *h, uint64_t pc)
+{
+    if (h->cap == 0)
+        return NULL;
+    for (size_t i = slot_of(h, pc);; i = (i + 1) & (h->cap - 1)) {
+        if (h->slots[i].pc == pc)
+            return &h->slots[i];
+        if (h->slots[i].pc == 0)
+            return NULL;
+    }
+}
+
+static int grow(JitHost *h)
+{
+    size_t ncap = h->cap ? 2 * h->cap : 256;
+    Slot *ns = calloc(ncap, sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    Slot *old = h->slots;
+    size_t ocap = h->cap;
+    h->slots = ns;
+    h->cap = ncap;
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].pc) {
+            size_t k = slot_of(h, old[i].pc);
+            while (h->slots[k].pc)
+                k = (k + 1) & (h->cap - 1);
+            h->slots[k] = old[i];
+        }
+    free(old);
+    return 0;
+}
+
+/* Cache PC -> R unless PC is cached already (an equally good translation). */
+static void insert(JitHost *h, uint64_t pc, JitRegion *r)
+{
+    if (pc == 0 || find_slot(h, pc) != NULL)
+        return;
+    if (2 * (h->used + 1) > h->cap && grow(h) != 0)
+        return; /* out of memory: not cached, translated again next time */
+    size_t i = slot_of(h, pc);
+    while (h->slots[i].pc)
+        i = (i + 1) & (h->cap - 1);
+    h->slots[i] = (Slot){pc, r};
+    h->used++;
+}
+
+/* Linear probing deletion without tombstones: shift back the entries of
+ * the cluster that would no longer be found. */
+static void erase(JitHost *h, Slot *s)
+{
+    size_t i = (size_t)(s - h->slots);
+    for (size_t j = i;;) {
+        j = (j + 1) & (h->cap - 1);
+        if (h->slots[j].pc == 0)
+            break;
+        size_t k = slot_of(h, h->slots[j].pc);
+        /* Entry j stays if its home k lies cyclically in (i, j]. */
+        if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+            continue;
+        h->slots[i] = h->slots[j];
+        i = j;
+    }
+    h->slots[i] = (Slot){0, NULL};
+    h->used--;
+}
+
+GuestFn jit_lookup(Runtime *rt, uint64_t pc)
+{
+    JitHost *h = rt->jit;
+    if (h == NULL || h->used == 0)
+        return NULL;
+    Slot *s = find_slot(h, pc);
+    return s ? s->r->fn : NULL;
+}
+
+void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
+{
+    JitHost *h = rt->jit;
+    if (h == NULL || h->nregions == 0 || hi <= h->lo || lo >= h->hi)
+        return;
+    for (size_t i = h->nregions; i-- > 0;) {
+        JitRegion *r = h->regions[i];
+        if (hi <= r->lo || lo >= r->hi)
+            continue;
+        bool hit = false;
+        for (size_t k = 0; k < r->ncode && !hit; k++)
+            hit = lo < r->code[k].hi && r->code[k].lo < hi;
+        if (!hit)
+            continue;
+        rt_log(rt, LOG_JIT, "jit: guest code at 0x%llx changed: dropped the translation of 0x%llx",
+               (unsigned long long)lo, (unsigned long long)r->keys[0]);
+        for (size_t k = 0; k < r->nkeys; k++) {
+            Slot *s = find_slot(h, r->keys[k]);
+            if (s != NULL && s->r == r)
+                erase(h, s);
+        }
+        free(r->keys);
+        free(r->code);
+        free(r);
+        h->regions[i] = h->regions[--h->nregions];
+    }
+    /* The hull only shrinks when everything is gone; a wide hull costs
+     * a scan of the regions, never a wrong answer. */
+    if (h->nregions == 0)
+        h->lo = h->hi = 0;
+}
+
+/* ---- loading the library ------------------------------------------------ */
+
+/* Keep the guest out of the memory the library brought along (a guest
+ * MAP_FIXED there would overwrite LLVM): one host range per loaded object,
+ * while there is room for it (sys_mem.c widens ranges when the table is
+ * full, which could swallow guest mappings - better leave one out). */
+static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    Runtime *rt = arg;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        uint64_t a = info->dlpi_addr + ph->p_vaddr;
+        lo = a < lo ? a : lo;
+        hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+    }
+    if (hi > lo && !mem_touches_host(rt, lo, hi - lo) && rt->nhost < RT_MAX_HOST_RANGES - 8)
+        mem_host_add(rt, lo, hi);
+    return 0;
+}
+
+static int load(Runtime *rt, JitHost *h)
+{
+    const char *path = getenv("DBT_JIT_LIB");
+    if (path == NULL || *path == '\0')
+        path = rt->meta->jit_lib;
+    if (path == NULL || *path == '\0') {
+        snprintf(h->why, sizeof h->why, "this output records no JIT library and DBT_JIT_LIB is not set");
+        return -1;
+    }
+    h->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h->handle == NULL) {
+        const char *e = dlerror();
+        snprintf(h->why, sizeof h->why, "%s", e ? e : path);
+        return -1;
+    }
+    dl_iterate_phdr(note_object, rt);
+    DbtJitOpenFn open = (DbtJitOpenFn)dlsym(h->handle, DBT_JIT_OPEN_SYMBOL);
+    if (open == NULL) {
+        snprintf(h->why, sizeof h->why, "%s has no %s", path, DBT_JIT_OPEN_SYMBOL);
+        return -1;
+    }
+    const DbtJitSymbol syms[] = {
+        {RT_SYM_LOOKUP, (void *)dbt_rt_lookup},
+        {RT_SYM_SYSCALL, (void *)dbt_rt_syscall},
+        {RT_SYM_TRAP, (void *)dbt_rt_trap},
+        {RT_SYM_CACHE, (void *)dbt_rt_cache_op},
+        {RT_SYM_SYSREG, (void *)dbt_rt_read_sysreg},
+    };
+    char cpu[24];
+    unsigned level = rt->meta->host_level;
+    if (level <= 1)
+        snprintf(cpu, sizeof cpu, "x86-64");
+    else
+        snprintf(cpu, sizeof cpu, "x86-64-v%u", level);
+    int opt = JIT_OPT_LEVEL;
+    const char *o = getenv("DBT_JIT_OPT");
+    if (o != NULL && o[0] >= '0' && o[0] <= '3' && o[1] == '\0')
+        opt = o[0] - '0';
+    DbtJitConfig cfg = {DBT_JIT_ABI_VERSION, opt, cpu, syms, ARRAY_LEN(syms), dispatch_is_translated};
+    char err[256] = "";
+    h->jit = open(&cfg, err, sizeof err);
+    if (h->jit == NULL) {
+        snprintf(h->why, sizeof h->why, "%s: %s", path, err);
+        return -1;
+    }
+    rt_log(rt, LOG_JIT, "jit: loaded %s (-O%d, %s)", path, opt, cpu);
+    return 0;
+}
+
+/* ---- translating ------------------------------------------------------- */
+
+GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n)
+{
+    Runtime *rt = rt_of(s);
+    JitHost *h = rt->jit;
+    if (h == NULL) {
+        h = rt->jit = calloc(1, sizeof *h);
+        if (h == NULL) {
+            snprintf(why, n, "and the JIT is unavailable: out of memory");
+            return NULL;
+        }
+    }
+    if (h->state == 0)
+        h->state = load(rt, h) == 0 ? 1 : -1;
+    if (h->state < 0) {
+        snprintf(why, n, "and the JIT is unavailable: %s", h->why);
+        return NULL;
+    }
+
+    DbtJitRegion res;
+    char err[256] = "";
+    rt_fpenv_leave(s);
+    int rc = h->jit->compile(h->jit, pc, &res, err, sizeof err);
+    rt_fpenv_enter(s);
+    if (rc != 0) {
+        snprintf(why, n, "and the JIT cannot translate it: %s", err);
+        return NULL;
+    }
+    h->compiles++;
+    rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions (%zu code ranges, %zu resume points), %.2f ms%s",
+           (unsigned long long)pc, res.ninsns, res.ncode, res.nkeys - 1, res.seconds * 1e3,
+           res.reused ? ", same code as an earlier translation: reused" : "");
+    if (res.untranslated)
+        rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions untranslated (SIGILL if reached)",
+               (unsigned long long)pc, res.untranslated);
+
+    JitRegion *r = calloc(1, sizeof *r);
+    if (r == NULL || (h->nregions == h->capregions && h->capregions > SIZE_MAX / 4)) {
+        free(r);
+        free(res.keys);
+        free(res.code);
+        return res.fn; /* runs, but is not cached */
+    }
+    if (h->nregions == h->capregions) {
+        size_t ncap = h->capregions ? 2 * h->capregions : 64;
+        JitRegion **nr = realloc(h->regions, ncap * sizeof *nr);
+        if (nr == NULL) {
+            free(r);
+            free(res.keys);
+            free(res.code);
+            return res.fn;
+        }
+        h->regions = nr;
+        h->capregions = ncap;
+    }
+    *r = (JitRegion){res.fn, res.keys, res.nkeys, res.code, res.ncode, UINT64_MAX, 0};
+    for (size_t k = 0; k < r->ncode; k++) {
+        r->lo = r->code[k].lo < r->lo ? r->code[k].lo : r->lo;
+        r->hi = r->code[k].hi > r->hi ? r->code[k].hi : r->hi;
+    }
+    if (h->nregions == 0 || r->lo < h->lo)
+        h->lo = r->lo;
+    if (h->nregions == 0 || r->hi > h->hi)
+        h->hi = r->hi;
+    h->regions[h->nregions++] = r;
+    for (size_t k = 0; k < r->nkeys; k++)
+        insert(h, r->keys[k], r);
+    return r->fn;
+}

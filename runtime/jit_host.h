@@ -1,0 +1,24 @@
+/*
+ * jit_host.h - the runtime's side of the JIT fallback (jit_host.c): loading
+ * libdbt_jit.so on the first miss, the cache of its translations, and
+ * their invalidation.
+ */
+#ifndef DBT_JIT_HOST_H
+#define DBT_JIT_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime.h"
+
+typedef struct JitHost JitHost;
+
+/* A cached JIT translation for PC, or NULL.  Cheap when the JIT never ran. */
+GuestFn jit_lookup(Runtime *rt, uint64_t pc);
+/* Translate the code at PC (loading the library first if needed) and cache
+ * the result; NULL with the reason in WHY when it cannot. */
+GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n);
+/* Guest code in [lo, hi) may have changed: forget translations made from it. */
+void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi);
+
+#endif
