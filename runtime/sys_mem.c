@@ -26,8 +26,8 @@
  *       image ... | brk_start ...... brk_cur | (page_up) ... free
  *                 <----- mapped RW anonymous ---->
  *
- * Guest PROT_EXEC is granted as asked (there is no JIT yet to notice new
- * code); PROT_BTI/PROT_MTE are dropped, x86-64's MAP_32BIT never set.
+ * Guest PROT_EXEC is granted as asked (new code is found by the JIT when
+ * control reaches it, and dropped from its cache on IC IVAU); PROT_BTI/PROT_MTE are dropped, x86-64's MAP_32BIT never set.
  */
 #define _GNU_SOURCE
 #include <errno.h>

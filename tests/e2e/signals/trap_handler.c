@@ -6,7 +6,7 @@
  *
  *   trap_handler ill-exit      SIGILL handler prints si_addr - function, _exit(0)
  *   trap_handler ill-redirect  handler sets uc pc = recover(), x0 = 42, returns
- *   trap_handler ill-skip      handler sets x0 and pc += 4, returns (needs the JIT)
+ *   trap_handler ill-skip      handler sets x0 and pc += 4, returns (continues through the JIT)
  *   trap_handler ill-default   no handler: dies by SIGILL
  *   trap_handler ill-ignored   SIG_IGN: the kernel forces SIGILL anyway
  *   trap_handler ill-blocked   handler installed but SIGILL blocked: dies
@@ -17,7 +17,6 @@
  *
  * e2e-modes: ill-exit ill-redirect ill-skip ill-default ill-ignored ill-blocked
  * e2e-modes: ill-resethand brk-default brk-ignored brk-handler
- * e2e-skip: ill-skip (UDF + 4 is no function entry or resume point: needs the JIT)
  */
 #define _GNU_SOURCE
 #include <signal.h>
