@@ -10,7 +10,7 @@
  * Semantics follow the manual's pseudocode (FPAdd, FPMulAdd, FPMax, FPToFixed,
  * FPConvert, FPCompare ...), with the NaN rules, FPCR (RMode, FZ, DN) and
  * the FPSR cumulative flags implemented by a64_fp_util.c (see its header
- * for what is not: IDC, FZ corner cases, AHP).  Half precision is
+ * for what is not).  Half precision is
  * supported only by FCVT (the other H forms are FEAT_FP16, which we do not
  * advertise: they return false and the instruction traps with SIGILL, as on
  * an ARMv8.0 CPU).
@@ -82,6 +82,8 @@ static bool fp_dp1(Lifter *l, uint32_t insn)
  * NaN if SIGNALING (FCMPE, FCCMPE): the host's ucomis/comis. */
 static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool signaling, LLVMValueRef fl[4])
 {
+    LLVMValueRef ops[2] = {a, b};
+    fp_check_idc(l, ops, 2);
     fl[FLAG_N] = sfp_cmp(l, LLVMRealOLT, a, b, signaling);
     fl[FLAG_Z] = sfp_cmp(l, LLVMRealOEQ, a, b, signaling);
     fl[FLAG_C] = sfp_cmp(l, LLVMRealUGE, a, b, signaling);
@@ -144,7 +146,9 @@ static bool fp_imm(Lifter *l, uint32_t insn)
     if (nb == 0)
         return false;
     uint64_t v = fp_expand_imm(bits(insn, 20, 13), nb);
-    wr_vscalar(l, bits(insn, 4, 0), LLVMConstInt(int_ty(l, nb), v, 0));
+    /* fenced (fp_opaque): read as the other precision, the bits can be a
+     * denormal that FPCR.FZ must flush */
+    wr_vscalar(l, bits(insn, 4, 0), fp_opaque(l, LLVMConstInt(int_ty(l, nb), v, 0)));
     return true;
 }
 

@@ -222,13 +222,9 @@ static LLVMValueRef any_lane(Lifter *l, LLVMValueRef cond)
     return call_intrinsic(l, "llvm.vector.reduce.or", &t, 1, &cond, 1);
 }
 
-void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp)
+/* branch_weights on the conditional branch BR: its true successor is cold. */
+static void set_cold_weights(Lifter *l, LLVMValueRef br)
 {
-    rp->here = LLVMGetInsertBlock(l->b);
-    rp->slow = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_rare");
-    rp->cont = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_cont");
-    LLVMValueRef br = LLVMBuildCondBr(l->b, any_lane(l, cond), rp->slow, rp->cont);
-    /* branch_weights: the slow path is cold */
     LLVMMetadataRef md[3] = {
         LLVMMDStringInContext2(l->ctx, "branch_weights", 14),
         LLVMValueAsMetadata(c32(l, 1)),
@@ -236,6 +232,14 @@ void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp)
     };
     LLVMValueRef node = LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, md, 3));
     LLVMSetMetadata(br, LLVMGetMDKindIDInContext(l->ctx, "prof", 4), node);
+}
+
+void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp)
+{
+    rp->here = LLVMGetInsertBlock(l->b);
+    rp->slow = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_rare");
+    rp->cont = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_cont");
+    set_cold_weights(l, LLVMBuildCondBr(l->b, any_lane(l, cond), rp->slow, rp->cont));
     LLVMPositionBuilderAtEnd(l->b, rp->slow);
 }
 
@@ -306,6 +310,21 @@ static LLVMValueRef mxcsr_slot(Lifter *l)
     return slot;
 }
 
+/* LLVM declares ldmxcsr as touching any memory, which would make every
+ * cold path that sets MXCSR a clobber of cpu->fpcr: no load of FZ would be
+ * hoisted out of a loop.  The call site says what it does: it reads the
+ * slot (argument memory) and writes MXCSR (inaccessible memory, which the
+ * constrained operations read and write: they stay ordered).  Encoding of
+ * the memory attribute: two bits (1 read, 2 write) per location, argument
+ * memory at bit 0, inaccessible memory at bit 2.  (stmxcsr is declared
+ * argmem-only with side effects; call-site attributes can only narrow.) */
+static void mark_ldmxcsr(Lifter *l, LLVMValueRef call)
+{
+    unsigned kind = LLVMGetEnumAttributeKindForName("memory", 6);
+    assert(kind != 0);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(l->ctx, kind, 1 | 3 << 2));
+}
+
 static LLVMValueRef mxcsr_read(Lifter *l, LLVMValueRef slot)
 {
     call_intrinsic(l, "llvm.x86.sse.stmxcsr", NULL, 0, &slot, 1);
@@ -315,7 +334,7 @@ static LLVMValueRef mxcsr_read(Lifter *l, LLVMValueRef slot)
 static void mxcsr_write(Lifter *l, LLVMValueRef slot, LLVMValueRef v)
 {
     LLVMBuildStore(l->b, v, slot);
-    call_intrinsic(l, "llvm.x86.sse.ldmxcsr", NULL, 0, &slot, 1);
+    mark_ldmxcsr(l, call_intrinsic(l, "llvm.x86.sse.ldmxcsr", NULL, 0, &slot, 1));
 }
 
 LLVMValueRef fp_read_fpsr(Lifter *l)
@@ -567,6 +586,213 @@ static LLVMValueRef sfp_convert(Lifter *l, LLVMValueRef a, LLVMTypeRef ft)
     return strict_call(l, "fpext", ovl, 2, &a, 1, NULL, false);
 }
 
+static LLVMValueRef cold_bits(Lifter *l, LLVMValueRef v);
+static LLVMValueRef fp_const(LLVMTypeRef t, double v);
+
+/* ---- underflow: FPRound's rules on the host's ------------------------------
+ *
+ * AArch64 (FPRound) and x86 differ in three ways when a result is tiny
+ * (below the smallest normal number, "minnorm"):
+ *
+ *   - AArch64 decides tininess before rounding, x86 after.  With FZ = 0
+ *     they disagree only about an inexact result that rounds up to
+ *     +-minnorm: UFC on AArch64, nothing on x86.  Such a lane is recomputed
+ *     in round-toward-zero on the cold path: RZ keeps the exact value
+ *     below minnorm, so the host itself raises UE (and PE, raised
+ *     already); for every other lane RZ raises nothing the first
+ *     computation did not (inexactness does not depend on the mode, RZ
+ *     overflows only where every mode does, and tiny after RZ is tiny
+ *     before rounding).  Only operations that can round up to minnorm
+ *     need it: multiply, divide, fused multiply-add and narrowing
+ *     conversions (a tiny sum or difference is exact; a square root is
+ *     never tiny).
+ *
+ *   - With FZ = 1, FPRound flushes a result that is tiny before rounding
+ *     to zero and raises UFC only; x86 FTZ flushes a result that is tiny
+ *     after rounding and raises UE and PE.  And FPUnpack raises IDC for a
+ *     denormal input, which x86 DAZ never reports.  So with FZ set every
+ *     rounding operation takes a cold path (fz_round_op): IDC from the
+ *     operands' bits, then the operation with MXCSR saved before it; if a
+ *     lane's result is 0 or +-minnorm, the lanes whose exact value is tiny
+ *     and not zero are found by recomputing in round-up and round-down
+ *     without FTZ, MXCSR is put back as it was before the operation, and
+ *     the operation is done again with those lanes on 1.0 (flags of the
+ *     other lanes only); the tiny lanes become zeros of their sign, UFC.
+ *
+ *   - The operations that do not round a result (compare, max/min,
+ *     conversion to integer, round to integral, estimates) only need IDC:
+ *     fp_check_idc, a branch on FZ to a cold test of the operands.
+ *
+ * The hot path (FZ = 0) pays one well-predicted branch on FZ per
+ * operation (the load of cpu->fpcr is shared and hoisted by LLVM: nothing
+ * but MSR FPCR and calls write it), and for the operations that can round
+ * up to minnorm, |r| == minnorm joins the NaN test (fcmp ueq). */
+
+/* MXCSR rounding control */
+enum {
+    X86_MXCSR_RC_MASK = 3u << X86_MXCSR_RC_SHIFT,
+    X86_MXCSR_RC_DOWN = 1u << X86_MXCSR_RC_SHIFT,
+    X86_MXCSR_RC_UP = 2u << X86_MXCSR_RC_SHIFT,
+    X86_MXCSR_RC_ZERO = 3u << X86_MXCSR_RC_SHIFT,
+};
+
+/* The host operations that round (RoundOp.op). */
+enum RawOp { RAW_ADD, RAW_SUB, RAW_MUL, RAW_DIV, RAW_FMA, RAW_CVT };
+
+/* One rounding operation, to be recomputed on cold paths. */
+typedef struct RoundOp {
+    enum RawOp op;
+    LLVMValueRef args[3];  /* FP operands; FMA: a * b + c */
+    unsigned nargs;
+    LLVMTypeRef rt;        /* the result type (RAW_CVT: narrower than args[0]) */
+} RoundOp;
+
+static LLVMValueRef raw_op(Lifter *l, const RoundOp *o, LLVMValueRef *args)
+{
+    switch (o->op) {
+    case RAW_ADD: return sfp_add(l, args[0], args[1]);
+    case RAW_SUB: return sfp_sub(l, args[0], args[1]);
+    case RAW_MUL: return sfp_mul(l, args[0], args[1]);
+    case RAW_DIV: return sfp_div(l, args[0], args[1]);
+    case RAW_FMA: return sfp_fma(l, args[0], args[1], args[2]);
+    case RAW_CVT: return sfp_convert(l, args[0], o->rt);
+    }
+    assert(0 && "bad RawOp");
+    return NULL;
+}
+
+/* Bits of the smallest normal number of the element type of T. */
+static uint64_t minnorm_bits(LLVMTypeRef t) { return 1ull << frac_bits(elem_bits(t)); }
+
+/* Lanes of the integer bits X that are denormal (not zero). */
+static LLVMValueRef bits_isdenormal(Lifter *l, LLVMValueRef x)
+{
+    LLVMTypeRef t = LLVMTypeOf(x);
+    LLVMValueRef mag1 = LLVMBuildSub(l->b, magnitude(l, x), splat_int(t, 1), "");
+    return LLVMBuildICmp(l->b, LLVMIntULT, mag1, splat_int(t, minnorm_bits(t) - 1), "");
+}
+
+/* Lanes of X whose exponent field is zero (zeros and denormals). */
+static LLVMValueRef fp_bits_isdenormal_or_zero(Lifter *l, LLVMValueRef x)
+{
+    LLVMTypeRef t = LLVMTypeOf(x);
+    LLVMValueRef e = LLVMBuildAnd(l->b, x, splat_int(t, inf_bits(elem_bits(t))), "");
+    return LLVMBuildICmp(l->b, LLVMIntEQ, e, splat_int(t, 0), "");
+}
+
+/* On a cold path with FZ set: IDC if a lane of OPS[0..N-1] is denormal. */
+static void raise_idc_here(Lifter *l, LLVMValueRef *ops, unsigned n)
+{
+    LLVMValueRef any = NULL;
+    for (unsigned k = 0; k < n; k++) {
+        LLVMValueRef d = any_lane(l, bits_isdenormal(l, cold_bits(l, ops[k])));
+        any = any == NULL ? d : LLVMBuildOr(l->b, any, d, "");
+    }
+    raise_here(l, any, A64_FPSR_IDC);
+}
+
+void fp_check_idc(Lifter *l, LLVMValueRef *ops, unsigned n)
+{
+    RarePath rp;
+    rare_begin(l, fp_fpcr_has(l, A64_FPCR_FZ), &rp);
+    raise_idc_here(l, ops, n);
+    rare_end(l, &rp, NULL, NULL);
+}
+
+/* The rounding operation O with FZ set (see above). */
+static LLVMValueRef fz_round_op(Lifter *l, const RoundOp *o)
+{
+    raise_idc_here(l, (LLVMValueRef *)o->args, o->nargs);
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef m0 = mxcsr_read(l, slot);
+    LLVMValueRef r = raw_op(l, o, (LLVMValueRef *)o->args);
+    LLVMValueRef ri = to_int(l, r);
+    LLVMTypeRef it = LLVMTypeOf(ri);
+    uint64_t minb = minnorm_bits(it), sbit = sign_bit(elem_bits(it));
+    LLVMValueRef small = LLVMBuildICmp(l->b, LLVMIntULE, magnitude(l, ri), splat_int(it, minb), "");
+    RarePath rp;
+    rare_begin(l, small, &rp);
+    /* the exact value's sign and whether it is tiny and not zero: RU and
+     * RD without FTZ bracket it */
+    uint32_t keep = ~(uint32_t)(X86_MXCSR_FLAGS | X86_MXCSR_RC_MASK | X86_MXCSR_FTZ);
+    LLVMValueRef ctl = LLVMBuildAnd(l->b, m0, c32(l, keep), "");
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, ctl, c32(l, X86_MXCSR_RC_UP), ""));
+    LLVMValueRef ru = to_int(l, raw_op(l, o, (LLVMValueRef *)o->args));
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, ctl, c32(l, X86_MXCSR_RC_DOWN), ""));
+    LLVMValueRef rd = to_int(l, raw_op(l, o, (LLVMValueRef *)o->args));
+    mxcsr_write(l, slot, m0);
+    LLVMValueRef zero = splat_int(it, 0), minv = splat_int(it, minb);
+    LLVMValueRef ru_neg = LLVMBuildICmp(l->b, LLVMIntSLT, ru, zero, "");
+    LLVMValueRef rd_neg = LLVMBuildICmp(l->b, LLVMIntSLT, rd, zero, "");
+    LLVMValueRef ru_mag = magnitude(l, ru), rd_mag = magnitude(l, rd);
+    /* 0 < x < minnorm: RU(x) > 0, RD(x) = RZ(x) < minnorm, both positive */
+    LLVMValueRef pos = LLVMBuildAnd(l->b, LLVMBuildNot(l->b, LLVMBuildOr(l->b, ru_neg, rd_neg, ""), ""),
+                                    LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntNE, ru_mag, zero, ""),
+                                                 LLVMBuildICmp(l->b, LLVMIntULT, rd_mag, minv, ""), ""), "");
+    /* -minnorm < x < 0: RD(x) < 0, RU(x) = RZ(x) > -minnorm, both negative */
+    LLVMValueRef neg = LLVMBuildAnd(l->b, LLVMBuildAnd(l->b, ru_neg, rd_neg, ""),
+                                    LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntNE, rd_mag, zero, ""),
+                                                 LLVMBuildICmp(l->b, LLVMIntULT, ru_mag, minv, ""), ""), "");
+    LLVMValueRef tiny = LLVMBuildOr(l->b, pos, neg, "");
+    /* again, the tiny lanes on 1.0: the flags of the others */
+    LLVMValueRef args[3];
+    for (unsigned k = 0; k < o->nargs; k++)
+        args[k] = LLVMBuildSelect(l->b, tiny, fp_const(LLVMTypeOf(o->args[k]), 1.0), o->args[k], "");
+    LLVMValueRef r2 = to_int(l, raw_op(l, o, args));
+    LLVMValueRef z = LLVMBuildSelect(l->b, neg, splat_int(it, sbit), zero, "");
+    raise_here(l, tiny, A64_FPSR_UFC);
+    LLVMValueRef fixed = LLVMBuildSelect(l->b, tiny, z, r2, "");
+    return to_fp(l, rare_end(l, &rp, ri, fixed));
+}
+
+/* The rounding operation O as FPRound does it: the host operation, on a
+ * cold path fz_round_op if FPCR.FZ.  (Tininess before rounding with FZ
+ * clear is fixed by the NaN fix-up's cold path: tiny_before_rounding.) */
+static LLVMValueRef round_op(Lifter *l, const RoundOp *o)
+{
+    LLVMValueRef fz = fp_fpcr_has(l, A64_FPCR_FZ);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_fz");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_op");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_join");
+    LLVMValueRef br = LLVMBuildCondBr(l->b, fz, slow, fast);
+    set_cold_weights(l, br);
+    LLVMPositionBuilderAtEnd(l->b, fast);
+    LLVMValueRef rf = raw_op(l, o, (LLVMValueRef *)o->args);
+    LLVMBuildBr(l->b, join);
+    LLVMPositionBuilderAtEnd(l->b, slow);
+    LLVMValueRef rs = fz_round_op(l, o);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(l->b);
+    LLVMBuildBr(l->b, join);
+    LLVMPositionBuilderAtEnd(l->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(l->b, LLVMTypeOf(rf), "");
+    LLVMValueRef vals[2] = {rf, rs};
+    LLVMBasicBlockRef bbs[2] = {fast, slow_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+}
+
+/* On a cold path, RI the integer bits of O's result: with FZ clear (or a
+ * half precision result, which FZ does not flush), if a lane is +-minnorm,
+ * O again in round-toward-zero, whose flags are kept (see above). */
+static void tiny_before_rounding(Lifter *l, const RoundOp *o, LLVMValueRef ri)
+{
+    LLVMTypeRef it = LLVMTypeOf(ri);
+    LLVMValueRef lanes = LLVMBuildICmp(l->b, LLVMIntEQ, magnitude(l, ri), splat_int(it, minnorm_bits(it)), "");
+    LLVMValueRef cond = any_lane(l, lanes);
+    if (elem_bits(it) != 16)
+        cond = LLVMBuildAnd(l->b, cond, LLVMBuildNot(l->b, fp_fpcr_has(l, A64_FPCR_FZ), ""), "");
+    RarePath rp;
+    rare_begin(l, cond, &rp);
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef m = mxcsr_read(l, slot);
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, m, c32(l, X86_MXCSR_RC_ZERO), ""));
+    raw_op(l, o, (LLVMValueRef *)o->args);
+    LLVMValueRef m2 = mxcsr_read(l, slot);
+    LLVMValueRef rc = LLVMBuildAnd(l->b, m, c32(l, X86_MXCSR_RC_MASK), "");
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, LLVMBuildAnd(l->b, m2, c32(l, ~(uint32_t)X86_MXCSR_RC_MASK), ""), rc, ""));
+    rare_end(l, &rp, NULL, NULL);
+}
+
 /* ---- NaN propagation ------------------------------------------------------ */
 
 uint64_t fp_default_nan(unsigned nbits) { return default_nan(nbits); }
@@ -604,17 +830,29 @@ static LLVMValueRef cold_bits(Lifter *l, LLVMValueRef v)
 }
 
 static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n,
-                               LLVMValueRef any_nan, bool fma_rule)
+                               LLVMValueRef any_nan, bool fma_rule, const RoundOp *tiny_op)
 {
     assert(n >= 1 && n <= 3);
-    if (any_nan == NULL)
-        any_nan = sfp_cmp(l, LLVMRealUNO, res, res, false);
+    LLVMValueRef cond = any_nan;
+    if (tiny_op != NULL) {
+        /* NaN or +-minnorm (tiny_before_rounding): one compare */
+        LLVMTypeRef t = LLVMTypeOf(res);
+        LLVMValueRef minv = LLVMConstBitCast(splat_int(as_int_ty(l, t), minnorm_bits(t)), t);
+        assert(any_nan == NULL);
+        cond = sfp_cmp(l, LLVMRealUEQ, fp_abs(l, res), minv, false);
+    } else if (cond == NULL) {
+        cond = any_nan = sfp_cmp(l, LLVMRealUNO, res, res, false);
+    }
     RarePath rp;
-    rare_begin(l, any_nan, &rp);
-    LLVMValueRef ops_i[3];
+    rare_begin(l, cond, &rp);
+    LLVMValueRef ops_i[3] = {NULL, NULL, NULL};
     for (unsigned k = 0; k < n; k++)
         ops_i[k] = cold_bits(l, ops[k]);
     LLVMValueRef ri = cold_bits(l, res);
+    if (tiny_op != NULL) {
+        tiny_before_rounding(l, tiny_op, ri);
+        any_nan = fp_bits_isnan(l, ri);
+    }
     LLVMValueRef nan = pick_nan(l, ops_i, n);
     if (fma_rule) {
         LLVMValueRef ai = ops_i[0];
@@ -631,7 +869,7 @@ static LLVMValueRef nan_fix_ex(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, u
 
 LLVMValueRef fp_nan_fix(Lifter *l, LLVMValueRef res, LLVMValueRef *ops, unsigned n, LLVMValueRef any_nan)
 {
-    return nan_fix_ex(l, res, ops, n, any_nan, false);
+    return nan_fix_ex(l, res, ops, n, any_nan, false, NULL);
 }
 
 /* X is a zero operand: +-0, or a denormal with FPCR.FZ (FPUnpack flushes
@@ -743,12 +981,17 @@ static LLVMValueRef with_sign_of(Lifter *l, LLVMValueRef xi, LLVMValueRef mag)
 LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
 {
     LLVMValueRef ops[2] = {a, b};
-    LLVMValueRef r;
+    RoundOp o = {RAW_ADD, {a, b}, 2, LLVMTypeOf(a)};
     switch (op) {
-    case FPOP_ADD: r = sfp_add(l, a, b); break;
-    case FPOP_SUB: r = sfp_sub(l, a, b); break;
-    case FPOP_MUL: r = sfp_mul(l, a, b); break;
-    case FPOP_DIV: r = sfp_div(l, a, b); break;
+    case FPOP_ADD:
+    case FPOP_SUB:
+        /* a tiny sum is exact: no tininess fix-up with FZ clear */
+        o.op = op == FPOP_ADD ? RAW_ADD : RAW_SUB;
+        return fp_nan_fix(l, round_op(l, &o), ops, 2, NULL);
+    case FPOP_MUL:
+    case FPOP_DIV:
+        o.op = op == FPOP_MUL ? RAW_MUL : RAW_DIV;
+        return nan_fix_ex(l, round_op(l, &o), ops, 2, NULL, false, &o);
     case FPOP_NMUL:
         /* FNMUL: FPNeg(FPMul(a, b)) - the negation applies to a NaN too. */
         return fp_neg(l, fp_binop(l, FPOP_MUL, a, b));
@@ -761,6 +1004,7 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
         LLVMValueRef ai = to_int(l, a), bi = to_int(l, b);
         LLVMTypeRef t = LLVMTypeOf(ai);
         unsigned nb = elem_bits(t);
+        fp_check_idc(l, ops, 2); /* a denormal times infinity is 2.0 with FZ */
         LLVMValueRef inf0 = fp_inf_times_zero(l, a, b);
         LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(a));
         LLVMValueRef m = fp_binop(l, FPOP_MUL, LLVMBuildSelect(l->b, inf0, zero, a, ""),
@@ -772,7 +1016,8 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
     }
     case FPOP_MAX:
     case FPOP_MIN: {
-        r = max_min_num(l, a, b, op == FPOP_MAX);
+        fp_check_idc(l, ops, 2);
+        LLVMValueRef r = max_min_num(l, a, b, op == FPOP_MAX);
         return fp_nan_fix(l, to_fp(l, r), ops, 2, any_isnan2(l, a, b));
     }
     case FPOP_MAXNM:
@@ -793,22 +1038,22 @@ LLVMValueRef fp_binop(Lifter *l, enum FpOp op, LLVMValueRef a, LLVMValueRef b)
         bi = LLVMBuildSelect(l->b, b_loses, inf, bi, "");
         return fp_binop(l, op == FPOP_MAXNM ? FPOP_MAX : FPOP_MIN, to_fp(l, ai), to_fp(l, bi));
     }
-    default:
-        assert(0 && "bad FpOp");
-        return NULL;
     }
-    return fp_nan_fix(l, r, ops, 2, NULL);
+    assert(0 && "bad FpOp");
+    return NULL;
 }
 
 LLVMValueRef fp_muladd(Lifter *l, LLVMValueRef addend, LLVMValueRef op1, LLVMValueRef op2)
 {
-    LLVMValueRef r = sfp_fma(l, op1, op2, addend);
+    RoundOp o = {RAW_FMA, {op1, op2, addend}, 3, LLVMTypeOf(addend)};
     LLVMValueRef ops[3] = {addend, op1, op2};
-    return nan_fix_ex(l, r, ops, 3, NULL, true);
+    return nan_fix_ex(l, round_op(l, &o), ops, 3, NULL, true, &o);
 }
 
 LLVMValueRef fp_sqrt(Lifter *l, LLVMValueRef a)
 {
+    /* never tiny: only IDC to add */
+    fp_check_idc(l, &a, 1);
     LLVMValueRef r = sfp_unary(l, "sqrt", a, true);
     return fp_nan_fix(l, r, &a, 1, NULL);
 }
@@ -854,6 +1099,7 @@ static LLVMValueRef round_integral(Lifter *l, LLVMValueRef a, enum FpRound rm)
 
 LLVMValueRef fp_round_int(Lifter *l, LLVMValueRef a, enum FpRound rm)
 {
+    fp_check_idc(l, &a, 1);
     return fp_nan_fix(l, round_integral(l, a, rm), &a, 1, NULL);
 }
 
@@ -868,6 +1114,7 @@ LLVMValueRef fp_to_int(Lifter *l, LLVMValueRef a, unsigned ibits, bool is_signed
     LLVMTypeRef t = LLVMTypeOf(a);
     LLVMTypeRef it = same_shape(t, int_ty(l, ibits));
     double two_top = (double)(1ull << (ibits - 1)); /* 2^(ibits-1) */
+    fp_check_idc(l, &a, 1);
     if (fbits > 0) {
         /* a * 2^fbits is exact unless it overflows, and magnitudes that
          * large are out of range anyway: clamp them to 2^(ibits-1) first,
@@ -960,7 +1207,8 @@ LLVMValueRef int_to_fp(Lifter *l, LLVMValueRef a, unsigned fpbits, bool is_signe
 static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d, bool flush_zero)
 {
     LLVMTypeRef ft = same_shape(LLVMTypeOf(d), l->f32);
-    LLVMValueRef t = sfp_convert(l, d, ft);
+    RoundOp o = {RAW_CVT, {d}, 1, ft};
+    LLVMValueRef t = round_op(l, &o); /* FZ: tiny lanes are zeros */
     LLVMValueRef back = sfp_convert(l, t, LLVMTypeOf(d));
     LLVMValueRef inexact = sfp_cmp(l, LLVMRealONE, back, d, false);
     LLVMValueRef up = sfp_cmp(l, LLVMRealOGT, fp_abs(l, back), fp_abs(l, d), false);
@@ -969,15 +1217,40 @@ static LLVMValueRef trunc_odd(Lifter *l, LLVMValueRef d, bool flush_zero)
     LLVMValueRef down = LLVMBuildSelect(l->b, up, LLVMBuildSub(l->b, ti, splat_int(it, 1), ""), ti, "");
     LLVMValueRef odd = LLVMBuildOr(l->b, down, splat_int(it, 1), "");
     LLVMValueRef r = LLVMBuildSelect(l->b, inexact, odd, ti, "");
-    if (!flush_zero)
-        return to_fp(l, r);
-    /* A tiny value the host flushed (FTZ) became zero, not the odd
-     * smallest denormal: FCVTXN flushes too with FPCR.FZ (cold). */
+    /* Rounded to odd, a result below minnorm is tiny before rounding too */
+    LLVMValueRef tiny = LLVMBuildAnd(l->b, inexact, fp_bits_isdenormal_or_zero(l, r), "");
+    if (!flush_zero) {
+        /* it is far below half precision's denormals, but the host
+         * conversion would flush a denormal with DAZ: 2^-30 rounds the
+         * same and raises the same flags */
+        LLVMValueRef sign = LLVMBuildAnd(l->b, r, splat_int(it, 0x80000000u), "");
+        return to_fp(l, LLVMBuildSelect(l->b, tiny, LLVMBuildOr(l->b, sign, splat_int(it, 0x30800000u), ""), r, ""));
+    }
+    fp_raise_if(l, tiny, A64_FPSR_UFC); /* the host: only if tiny after rounding */
+    /* With FPCR.FZ, round_op made a tiny lane zero (UFC raised): FCVTXN
+     * keeps that zero, not the odd smallest denormal (cold). */
     LLVMValueRef z = LLVMBuildAnd(l->b, inexact, fp_bits_iszero(l, ti), "");
     RarePath rp;
     rare_begin(l, z, &rp);
     LLVMValueRef kept = LLVMBuildSelect(l->b, fp_fpcr_has(l, A64_FPCR_FZ), LLVMBuildSelect(l->b, z, ti, r, ""), r, "");
     return to_fp(l, rare_end(l, &rp, r, kept));
+}
+
+/* A narrowed to the FP shape RT (double -> single, or to half), with
+ * tininess before rounding; FZ_RULES: the result is flushed by FZ (not
+ * half precision, whose conversions ignore FZ: x86's too). */
+static LLVMValueRef round_checked(Lifter *l, LLVMValueRef a, LLVMTypeRef rt, bool fz_rules)
+{
+    RoundOp o = {RAW_CVT, {a}, 1, rt};
+    LLVMValueRef r = fz_rules ? round_op(l, &o) : sfp_convert(l, a, rt);
+    LLVMValueRef ri = to_int(l, r);
+    LLVMTypeRef it = LLVMTypeOf(ri);
+    LLVMValueRef lanes = LLVMBuildICmp(l->b, LLVMIntEQ, magnitude(l, ri), splat_int(it, minnorm_bits(it)), "");
+    RarePath rp;
+    rare_begin(l, lanes, &rp);
+    tiny_before_rounding(l, &o, ri);
+    rare_end(l, &rp, NULL, NULL);
+    return r;
 }
 
 /* Half precision with FPCR.AHP (alternative half precision): exponent 31
@@ -1069,14 +1342,17 @@ LLVMValueRef fp_convert(Lifter *l, LLVMValueRef a, unsigned to_bits, bool odd)
         special = fp_bits_isnan(l, ai);
     }
     LLVMValueRef r;
+    if (from_bits != 16 && (to_bits > from_bits || (to_bits == 16 && from_bits == 32)))
+        fp_check_idc(l, &a, 1); /* the others by round_op */
     if (to_bits > from_bits)
         r = sfp_convert(l, a, rt);
     else if (from_bits == 64 && (odd || to_bits == 16)) {
         r = trunc_odd(l, a, to_bits == 32);
         if (to_bits == 16)
-            r = sfp_convert(l, r, rt);
-    } else
-        r = sfp_convert(l, a, rt);
+            r = round_checked(l, r, rt, false);
+    } else {
+        r = round_checked(l, a, rt, to_bits != 16);
+    }
     /* FPConvertNaN: sign kept, quiet, fraction's top bits kept; the
      * default NaN if FPCR.DN (cold). */
     RarePath rp;
@@ -1119,6 +1395,8 @@ uint64_t fp_expand_imm(unsigned imm8, unsigned nbits)
 
 LLVMValueRef fp_cmp_mask(Lifter *l, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, bool signaling)
 {
+    LLVMValueRef ops[2] = {a, b};
+    fp_check_idc(l, ops, 2);
     LLVMValueRef c = sfp_cmp(l, p, a, b, signaling);
     return LLVMBuildSExt(l->b, c, as_int_ty(l, LLVMTypeOf(a)), "");
 }

@@ -34,31 +34,34 @@
  *
  * 2. FPCR.  The host's MXCSR mirrors it (runtime/include/fpenv.h): RMode is
  *    MXCSR.RC, FZ is FTZ+DAZ.  So the host instructions round and flush as
- *    the guest asked, and every FP operation is emitted as a *constrained*
- *    intrinsic (llvm.experimental.constrained.*, "round.dynamic",
- *    "fpexcept.strict", the function marked strictfp): LLVM then neither
- *    folds them with round-to-nearest, nor moves them across an MSR FPCR,
- *    nor deletes or speculates them (the sfp_* builders below).
+ *    the guest asked (except for tininess and the flags of flushing: 3.),
+ *    and every FP operation is emitted as a *constrained* intrinsic
+ *    (llvm.experimental.constrained.*, "round.dynamic", "fpexcept.strict",
+ *    the function marked strictfp): LLVM then neither folds them with
+ *    round-to-nearest, nor moves them across an MSR FPCR, nor deletes or
+ *    speculates them (the sfp_* builders below).
  *
  * 3. FPSR.  The cumulative flags are the host's MXCSR flags (IOC IXC OFC
  *    UFC DZC map one to one) plus bits the lifted code ORs into cpu->fpsr
  *    itself (fp_raise_if, always on a cold path) where x86 does not raise
  *    what AArch64 does: FCVTZU of a negative number, 0*inf+qNaN in FMA,
  *    FCVT[NPMA]* inexact, the estimates' IOC/DZC/OFC, QC of the saturating
- *    integer instructions.  Where x86 would raise flags AArch64 does not,
- *    the operands are chosen so that it cannot: out-of-range conversions are
+ *    integer instructions, IDC (FPCR.FZ and a denormal operand: x86 DAZ
+ *    reports nothing; fp_check_idc), UFC of a result that is tiny before
+ *    rounding but rounds up to the smallest normal (x86 decides tininess
+ *    after rounding).  Where x86 would raise flags AArch64 does not, the
+ *    operands are chosen so that it cannot: out-of-range conversions are
  *    not executed, 0*inf in FMULX/FRECPS becomes 0*0, FCCMP compares zeros
  *    when its condition fails, comparisons use quiet or signalling
  *    predicates as FPCompare/FPCompareEQ/GE/GT do.  Vectors of two floats
  *    are widened to four with lanes of 1.0 (constrained operations on
- *    <2 x float> would otherwise be split into scalars).
- *
+ *    <2 x float> would otherwise be split into scalars).  With FPCR.FZ set,
+ *    the rounding operations run on a cold path that flushes as FPRound
+ *    does (a result tiny before rounding; UFC but no IXC, where x86 FTZ
+ *    flushes after rounding and raises PE too), with MXCSR saved around
+ *    the host operation: "underflow" in a64_fp_util.c.
+
  * Not honoured (documented in docs/status.md):
- *   - FPSR.IDC: x86 with DAZ set never reports a flushed input.
- *   - FZ: a result flushed to zero also raises IXC (x86 FTZ sets PE), and
- *     x86 decides tininess after rounding where AArch64 does before: a
- *     result that is below the smallest normal before rounding but rounds
- *     up to it gets no UFC (FZ=0), or is not flushed (FZ=1).
  *   - Half precision is supported only by the conversions (FCVT, FCVTL,
  *     FCVTN); half-precision arithmetic is FEAT_FP16 (ARMv8.2), which we do
  *     not implement or advertise: those encodings are unallocated -> SIGILL.
@@ -134,6 +137,11 @@ LLVMValueRef fp_fpcr_has(Lifter *l, uint32_t mask);
 /* OR BITS (A64_FPSR_*) into cpu->fpsr if COND (i1 or <N x i1>: any lane)
  * holds, on a cold path.  COND NULL: unconditionally, here. */
 void fp_raise_if(Lifter *l, LLVMValueRef cond, uint32_t bits);
+/* FPUnpack's IDC: with FPCR.FZ, OR IDC into cpu->fpsr if a lane of one of
+ * OPS[0..N-1] (FP values) is denormal (a branch on FZ to a cold path).
+ * The rounding operations (fp_binop's arithmetic, fp_muladd, fp_convert)
+ * do it themselves; the others call it with the operands they unpack. */
+void fp_check_idc(Lifter *l, LLVMValueRef *ops, unsigned n);
 /* MRS FPSR / MSR FPSR / MSR FPCR (i64 values), on the host's MXCSR. */
 LLVMValueRef fp_read_fpsr(Lifter *l);
 void fp_write_fpsr(Lifter *l, LLVMValueRef v);
@@ -145,9 +153,10 @@ void fp_write_fpcr(Lifter *l, LLVMValueRef v);
  * integer bits into a V register (FMOV from a general register, DUP/INS
  * general, MOVI and the other modified immediates) therefore pass the
  * value through llvm.arithmetic.fence, an identity that costs no
- * instruction and that LLVM does not look through.  V: a scalar or vector
- * of 32, 64 or 128 bits; returns it, of the same type.  (FMOV immediates
- * are normal numbers and are not fenced.) */
+ * instruction and that LLVM does not look through; so does FMOV (scalar,
+ * immediate), whose normal single is a denormal when read as a double.
+ * V: a scalar or vector of 32, 64 or 128 bits; returns it, of the same
+ * type. */
 LLVMValueRef fp_opaque(Lifter *l, LLVMValueRef v);
 
 /* ---- constrained host operations ----------------------------------------

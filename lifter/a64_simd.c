@@ -439,6 +439,8 @@ static LLVMValueRef recip_step(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool r
     uint64_t half = nb == 32 ? 0x3f000000u : 0x3fe0000000000000ull;
     /* 2^(emin+1): halving a number at least this large is exact */
     uint64_t min2 = nb == 32 ? 0x01000000u : 0x0020000000000000ull;
+    LLVMValueRef ab[2] = {a, b};
+    fp_check_idc(l, ab, 2);
     LLVMValueRef inf0 = fp_inf_times_zero(l, a, b);
     LLVMValueRef zero = LLVMConstNull(t);
     LLVMValueRef na = fp_neg(l, a);
@@ -788,8 +790,11 @@ static LLVMValueRef estimate(Lifter *l, enum EstKind k, unsigned rn, unsigned es
             e = LLVMBuildTrunc(l->b, e, int_ty(l, esize), "");
         r = LLVMBuildInsertElement(l->b, r, e, c32(l, i), "");
     }
-    if (k == EST_FRECPE || k == EST_FRSQRTE || k == EST_FRECPX)
+    if (k == EST_FRECPE || k == EST_FRSQRTE || k == EST_FRECPX) {
+        LLVMValueRef vf = to_fp(l, v);
+        fp_check_idc(l, &vf, 1);
         r = estimate_fpcr(l, k, v, r);
+    }
     return r;
 }
 

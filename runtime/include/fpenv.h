@@ -16,7 +16,8 @@
  *          so the union is exact):
  *            cpu->fpsr        bits written by MSR FPSR, QC, and the flags
  *                             the lifted code raises itself where x86 and
- *                             AArch64 disagree (e.g. FCVTZU of -1.0);
+ *                             AArch64 disagree (e.g. FCVTZU of -1.0, IDC,
+ *                             UFC by tininess before rounding);
  *            MXCSR flags      what the host FP instructions raised since
  *                             the last MSR FPSR (which clears them).
  *          MRS FPSR = cpu->fpsr | fpenv_fpsr_from_mxcsr(MXCSR).
@@ -32,7 +33,7 @@
  *   FPSR                                     flags -> FPSR
  *   31:28 NZCV (AArch32; kept)                IE -> IOC (0)   ZE -> DZC (1)
  *   27 QC   (lifted saturating ops)           OE -> OFC (2)   UE -> UFC (3)
- *   7 IDC   (never raised, see below)         PE -> IXC (4)   DE -> nothing
+ *   7 IDC   (lifted code, see below)          PE -> IXC (4)   DE -> nothing
  *   4 IXC 3 UFC 2 OFC 1 DZC 0 IOC
  *
  * Writable bits are those qemu-aarch64 (its default CPU) keeps: FPCR
@@ -42,7 +43,10 @@
  * (FPCR 15, 12:8) and FEAT_AFP's AH/FIZ/NEP (2:0) read as zero.
  *
  * DE has no AArch64 meaning (IDC is "input denormal flushed by FZ", and with
- * DAZ set x86 never raises DE), so IDC is not reported.
+ * DAZ set x86 never raises DE): the lifted code raises IDC itself, in
+ * cpu->fpsr, when FZ is set and an operand is denormal.  With FZ it also
+ * corrects what FTZ does to tiny results (lifter/a64_fp_util.c): the
+ * mapping above is only the host's part.
  */
 #ifndef DBT_FPENV_H
 #define DBT_FPENV_H
