@@ -67,7 +67,11 @@ static LLVMValueRef widen(Lifter *l, LLVMValueRef v, bool is_signed)
 {
     LLVMTypeRef t = LLVMTypeOf(v);
     LLVMTypeRef w = ivec(l, 2 * elem_bits(t), elem_count(t));
-    return is_signed ? LLVMBuildSExt(l->b, v, w, "") : LLVMBuildZExt(l->b, v, w, "");
+    /* The freeze works around an LLVM 16 x86 miscompilation: a multiply
+     * of two sign-extended 64-bit vectors became VPMADDWD with undefined
+     * words in the lanes it adds (difftest simd_int seed 1 #4692:
+     * sqrdmulh v1.4h, v1.4h, v13.h[4] after a scalar write of s1). */
+    return LLVMBuildFreeze(l->b, is_signed ? LLVMBuildSExt(l->b, v, w, "") : LLVMBuildZExt(l->b, v, w, ""), "");
 }
 
 static LLVMValueRef narrow(Lifter *l, LLVMValueRef v)
