@@ -95,14 +95,32 @@ static LLVMValueRef sub_view(Lifter *l, LLVMValueRef v, unsigned first, unsigned
     return vec_pick(l, v, first, 1, n);
 }
 
+/* Elements of Vr as <N x T>: the 64- or 32-bit chunk CHUNK of the register
+ * (an extractelement of the register seen as <2 x i64> / <4 x i32>, then a
+ * bitcast: chunk 0 is the XMM register itself, chunk 1 one shuffle), or a
+ * shuffle of the full vector for other sizes. */
+static LLVMValueRef chunk_view(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp, unsigned chunk)
+{
+    unsigned total = esize * n;
+    if (total == 64 || total == 32) {
+        LLVMTypeRef ct = int_ty(l, total);
+        LLVMValueRef v = LLVMBuildBitCast(l->b, rd_v(l, r), LLVMVectorType(ct, 128 / total), "");
+        LLVMValueRef x = LLVMBuildExtractElement(l->b, v, c32(l, chunk), "");
+        return LLVMBuildBitCast(l->b, x, elem_vec_ty(l, esize, n, fp), "");
+    }
+    return sub_view(l, full_view(l, r, esize, fp), chunk * n, n);
+}
+
 LLVMValueRef rd_elems(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp)
 {
-    return sub_view(l, full_view(l, r, esize, fp), 0, n);
+    if (esize * n == 128)
+        return full_view(l, r, esize, fp);
+    return chunk_view(l, r, esize, n, fp, 0);
 }
 
 LLVMValueRef rd_elems_hi(Lifter *l, unsigned r, unsigned esize, unsigned n, bool fp)
 {
-    return sub_view(l, full_view(l, r, esize, fp), 128 / esize - n, n);
+    return chunk_view(l, r, esize, n, fp, 64 / (esize * n));
 }
 
 static unsigned total_bits(LLVMTypeRef t) { return elem_bits(t) * elem_count(t); }

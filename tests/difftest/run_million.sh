@@ -32,7 +32,7 @@ for c in "${classes[@]}"; do
   case $c in fp_*|simd_*) fp=(--fpsr "${extra[@]}") ;; esac
   log=$logdir/$c${extra[*]:+-fpcr}.log
   echo "== $c -> $log"
-  "$dt" --class "$c" --count 83334 --seq 12 --seed "$seed" --jobs "$jobs" --tool-O2 "${fp[@]}" >"$log" 2>&1 || rc=1
+  "$dt" --class "$c" --count 83334 --seq 12 --seed "$seed" --jobs "$jobs" --tool-O2 --progress "${fp[@]}" >"$log" 2>&1 || rc=1
   tail -3 "$log"
 done
 exit $rc
