@@ -19,8 +19,9 @@
  * or wrapping) one and a cold path ORs QC into cpu->fpsr.  Not
  * implemented (they return false and trap with SIGILL, as on a CPU without
  * the feature): half-precision arithmetic (FEAT_FP16), the 64-bit PMULL
- * (FEAT_PMULL, crypto), the v8.1+ RDM/dot-product/complex/FHM instructions
- * and the crypto extension.
+ * (FEAT_PMULL, crypto), the v8.1+ RDM/complex/FHM instructions and the
+ * crypto extension.  The dot products (SDOT/UDOT, FEAT_DotProd; USDOT/SUDOT,
+ * FEAT_I8MM) are lifted but not advertised in AT_HWCAP.
  */
 #include "a64_fp_util.h"
 
@@ -1731,6 +1732,76 @@ static bool simd_scalar_pairwise(Lifter *l, uint32_t insn)
     return true;
 }
 
+/* ---- dot product: SDOT, UDOT (FEAT_DotProd), USDOT, SUDOT (FEAT_I8MM) ------ */
+
+/* Vd.S[i] += sum over k < 4 of ext(a.B[4i+k]) * ext(b.B[4i+k]), N lanes;
+ * A and B are <4N x i8>, each extended as signed (SA, SB) or unsigned.
+ * The products of 8-bit values fit 17 bits, their sum 19: no overflow
+ * before the (wrapping) accumulation. */
+static void dot_acc(Lifter *l, unsigned rd, unsigned n, LLVMValueRef a, LLVMValueRef b, bool sa, bool sb)
+{
+    LLVMTypeRef w = ivec(l, 32, 4 * n);
+    LLVMValueRef ea = sa ? LLVMBuildSExt(l->b, a, w, "") : LLVMBuildZExt(l->b, a, w, "");
+    LLVMValueRef eb = sb ? LLVMBuildSExt(l->b, b, w, "") : LLVMBuildZExt(l->b, b, w, "");
+    LLVMValueRef p = LLVMBuildMul(l->b, ea, eb, "");
+    LLVMValueRef sum = NULL;
+    for (unsigned k = 0; k < 4; k++) {
+        LLVMValueRef part = vec_pick(l, p, k, 4, n);
+        sum = sum ? LLVMBuildAdd(l->b, sum, part, "") : part;
+    }
+    wr_elems(l, rd, LLVMBuildAdd(l->b, rdi(l, rd, 32, n), sum, ""));
+}
+
+/* AdvSIMD three same (extra): 0 Q U 01110 size 0 Rm 1 opcode 1 Rn Rd.  Only
+ * SDOT/UDOT (size 10, opcode 0010) and USDOT (U 0, size 10, opcode 0011);
+ * the RDM and complex forms are not implemented. */
+static bool simd_3same_extra(Lifter *l, uint32_t insn)
+{
+    bool q = bits(insn, 30, 30), u = bits(insn, 29, 29);
+    unsigned size = bits(insn, 23, 22), opcode = bits(insn, 14, 11);
+    unsigned rm = bits(insn, 20, 16), rn = bits(insn, 9, 5), rd = bits(insn, 4, 0);
+    unsigned n = q ? 4 : 2;
+    if (size != 2 || !(opcode == 2 || (opcode == 3 && !u)))
+        return false;
+    LLVMValueRef a = rdi(l, rn, 8, 4 * n), b = rdi(l, rm, 8, 4 * n);
+    if (opcode == 2)
+        dot_acc(l, rd, n, a, b, !u, !u);
+    else
+        dot_acc(l, rd, n, a, b, false, true); /* USDOT: unsigned Vn, signed Vm */
+    return true;
+}
+
+/* SDOT/UDOT/USDOT/SUDOT (by element): Vm's 32-bit lane H:L, its 4 bytes used
+ * by every lane.  0 Q U 01111 size L M Rm opcode H 0 Rn Rd, size 10 with
+ * opcode 1110 (SDOT U 0, UDOT U 1) or size 10/00 with opcode 1111, U 0
+ * (USDOT/SUDOT). */
+static bool simd_dot_indexed(Lifter *l, uint32_t insn)
+{
+    bool q = bits(insn, 30, 30), u = bits(insn, 29, 29);
+    unsigned size = bits(insn, 23, 22), opcode = bits(insn, 15, 12);
+    unsigned idx = bits(insn, 11, 11) << 1 | bits(insn, 21, 21);
+    unsigned rm = bits(insn, 20, 16), rn = bits(insn, 9, 5), rd = bits(insn, 4, 0);
+    unsigned n = q ? 4 : 2;
+    bool sa, sb;
+    if (opcode == 14 && size == 2)
+        sa = sb = !u;
+    else if (opcode == 15 && !u && size == 2)
+        sa = false, sb = true;  /* USDOT */
+    else if (opcode == 15 && !u && size == 0)
+        sa = true, sb = false;  /* SUDOT */
+    else
+        return false;
+    LLVMValueRef lane = LLVMBuildExtractElement(l->b, rdi(l, rm, 32, 4), c32(l, idx), "");
+    LLVMValueRef bl = LLVMBuildBitCast(l->b, LLVMBuildInsertElement(l->b, LLVMGetUndef(ivec(l, 32, 1)), lane, c32(l, 0), ""),
+                                       ivec(l, 8, 4), "");
+    LLVMValueRef m[16];
+    for (unsigned i = 0; i < 4 * n; i++)
+        m[i] = c32(l, i % 4);
+    LLVMValueRef b = LLVMBuildShuffleVector(l->b, bl, LLVMGetUndef(ivec(l, 8, 4)), LLVMConstVector(m, 4 * n), "");
+    dot_acc(l, rd, n, rdi(l, rn, 8, 4 * n), b, sa, sb);
+    return true;
+}
+
 /* More specific forms first: the dispatcher takes the first match. */
 const A64Form a64_simd_forms[] = {
     /* scalar encodings: 01 U 1111x */
@@ -1754,6 +1825,8 @@ const A64Form a64_simd_forms[] = {
     {0x9F200C00, 0x0E200000, simd_3diff, "AdvSIMD three different"},
     {0x9FF80400, 0x0F000400, simd_modimm, "MOVI/MVNI/ORR/BIC/FMOV (vector, immediate)"},
     {0x9F800400, 0x0F000400, simd_shift_imm, "AdvSIMD shift by immediate"},
+    {0x9F20E400, 0x0E008400, simd_3same_extra, "SDOT/UDOT/USDOT (vector)"},
+    {0x9F00E400, 0x0F00E000, simd_dot_indexed, "SDOT/UDOT/USDOT/SUDOT (by element)"},
     {0x9F000400, 0x0F000000, simd_indexed, "AdvSIMD vector x indexed element"},
     {0, 0, NULL, NULL},
 };

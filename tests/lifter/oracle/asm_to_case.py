@@ -31,7 +31,7 @@ def assemble(insns):
         with open(src, "w") as f:
             f.write("".join("    %s\n" % i for i in insns))
         try:
-            subprocess.run([as_, "-march=armv8.5-a+crc+crypto+sve", "-o", obj, src], check=True)
+            subprocess.run([as_, "-march=armv8.6-a+crc+crypto+sve", "-o", obj, src], check=True)
             subprocess.run([objcopy, "-O", "binary", "-j", ".text", obj, raw], check=True)
         except subprocess.CalledProcessError:
             raise SystemExit("asm_to_case: the assembler failed (line N above is the Nth instruction)")
