@@ -9,8 +9,12 @@
 # gcc-12.2.0-dfsg.tar.xz inside it only
 #     gcc/testsuite/gcc.c-torture/execute/   (with its ieee/ subdirectory)
 #     gcc/testsuite/gcc.dg/vect/
+#     gcc/testsuite/gcc.dg/torture/ and the .h files under gcc.dg/
+#                                            (included by some vect tests)
 # into $DBT_CACHE_DIR/gcc-testsuite/.  A run that finds them there does
-# nothing.  Prints the path of the execute/ directory on stdout.
+# nothing; one that finds the files of an older fetch.sh (the .complete
+# stamp holds the layout) extracts the missing ones over them.  Prints the
+# path of the execute/ directory on stdout.
 #
 # Environment:
 #   DBT_CACHE_DIR   cache directory (default: build/torture-cache)
@@ -23,8 +27,9 @@ cache=${DBT_CACHE_DIR:-$root/build/torture-cache}
 suite=$cache/gcc-testsuite
 execute=$suite/gcc/testsuite/gcc.c-torture/execute
 stamp=$suite/.complete
+layout="layout 2: execute, vect, gcc.dg/*.h, gcc.dg/torture"
 
-if [[ -f $stamp && -d $execute ]]; then
+if [[ -f $stamp && -d $execute && $(<"$stamp") == "$layout" ]]; then
   echo "$execute"
   exit 0
 fi
@@ -71,15 +76,19 @@ if [[ -z $tarball ]]; then
 fi
 
 echo "fetch.sh: extracting the test suite from $(basename "$tarball")" >&2
-rm -rf "$suite"
+# A complete extraction of an older layout stays (a run may be using it):
+# the files are extracted over it.
+[[ -f $stamp ]] || rm -rf "$suite"
 mkdir -p "$suite"
 # The tarball's top directory (gcc-12.2.0/) is stripped.  execute/* also
 # matches execute/ieee/*.
 tar -xJf "$tarball" -C "$suite" --strip-components=1 --wildcards \
   '*/gcc/testsuite/gcc.c-torture/execute/*' \
-  '*/gcc/testsuite/gcc.dg/vect/*'
+  '*/gcc/testsuite/gcc.dg/vect/*' \
+  '*/gcc/testsuite/gcc.dg/*.h' \
+  '*/gcc/testsuite/gcc.dg/torture/*'
 [[ -d $execute ]] || { echo "fetch.sh: error: $execute missing after extraction" >&2; exit 1; }
 # The .deb's unpacked tree (the whole GCC source, ~90 MB) is not needed again.
 rm -rf "$unpacked"
-touch "$stamp"
+echo "$layout" >"$stamp"
 echo "$execute"

@@ -1,17 +1,30 @@
 #!/bin/bash
-# run.sh - GCC's gcc.c-torture/execute suite, built for AArch64, run under
-# qemu-aarch64 (the oracle) and translated by dbt-aot.
+# run.sh - GCC's C execution suites (gcc.c-torture/execute, its ieee/
+# subdirectory, gcc.dg/vect), built for AArch64, run under qemu-aarch64 (the
+# oracle) and translated by dbt-aot.
 #
 #   run.sh [options] OUTDIR
 #
-# For each test .c of execute/ (sorted by name) and each optimization level:
-#   1. build it: aarch64-linux-gnu-gcc -O<L> -static -w <dg-options> T.c -lm
-#      (dg-directives.pl reads the DejaGnu directives; a test they rule out
-#      for aarch64-linux is "skip-dg", one that does not build "skip-build");
-#   2. run it under qemu-aarch64 (10 s limit): exit 0 is "pass", anything else
+# For each test of the suite (sorted by name) and each optimization level:
+#   1. build it: aarch64-linux-gnu-gcc -O<L> -static -w <options> T.c -lm
+#      where <options> depend on the suite (--suite-name):
+#        execute  the test's dg-options (dg-directives.pl reads the DejaGnu
+#                 directives; a test they rule out for aarch64-linux is
+#                 "skip-dg", one that does not build "skip-build");
+#        ieee     ieee.exp's -fno-inline and what the test's .x file appends
+#                 (x-file.tcl evaluates it; one that returns 1 is "skip-dg");
+#        vect     -I<vect dir>, then vect.exp's default options of the test's
+#                 group (-ftree-vectorize -fno-tree-loop-distribute-patterns
+#                 -fno-vect-cost-model -fno-common, plus e.g. -ffast-math for
+#                 fast-math-*, -O3 for O3-*; its -O2 is the level's -O<L>)
+#                 or, as in DejaGnu, the test's dg-options instead of them,
+#                 then its dg-additional-options and dg-add-options; only the
+#                 tests vect.exp runs (its file globs, with tsvc/ and
+#                 complex/) that are run tests (no dg-do is "run" on aarch64);
+#   2. run it under qemu-aarch64 (TORTURE_TIMEOUT): exit 0 is "pass", anything else
 #      is a "qemu-fail" and leaves the test out of the comparison;
 #   3. translate it with dbt-aot (a failure to translate is a failure);
-#   4. run the translation (10 s limit): it passes when it exits 0 and its
+#   4. run the translation (TORTURE_TIMEOUT): it passes when it exits 0 and its
 #      stdout and stderr are those of the qemu run.
 # Both runs get the environment of tests/e2e/compare.sh (PATH and LC_ALL=C
 # only), stdin /dev/null, and a fresh working directory each.
@@ -34,16 +47,20 @@
 #                     one translation serves K tests: a fast screen, ~K times
 #                     fewer translations; confirm its failures without it
 #                     (--retry-failed).  Default 1: each test its own program.
-#   --suite DIR       the execute/ directory (default: fetch.sh's)
+#   --suite-name S    execute (default), ieee or vect; use one OUTDIR per
+#                     suite
+#   --suite DIR       the suite's directory (default: fetch.sh's)
 # Environment:
 #   DBT_AOT           the translator (default: build/dbt-aot)
 #   AARCH64_CC        the guest compiler (default: aarch64-linux-gnu-gcc)
 #   QEMU              the oracle (default: qemu-aarch64)
-#   TORTURE_TIMEOUT   limit of each run in seconds (default 10)
+#   TORTURE_TIMEOUT   limit of each run in seconds (default 10, vect 30:
+#                     its tsvc/ tests run ~5 s under qemu)
 #   TORTURE_TRANSLATE_TIMEOUT   limit of each translation (default 900)
 #   DBT_CACHE_DIR     fetch.sh's cache (default: build/torture-cache)
 #
-# Resumable: each (test, level) leaves OUTDIR/results.d/TEST.O<L>, and a
+# Resumable: each (test, level) leaves OUTDIR/results.d/TEST.O<L> (a "/"
+# in a vect test's name, e.g. tsvc/vect-tsvc-s000, is "__" in file names), and a
 # later run with the same OUTDIR skips those that have one, so the full
 # suite (hours) can run in pieces.  OUTDIR/results.tsv gathers every result
 # in OUTDIR after each run, one line each:
@@ -106,15 +123,75 @@ run_limited() {
     </dev/null >"../$side.out" 2>"../$side.err")
 }
 
+# fname TEST: the test's name in file names ("/" -> "__").
+fname() {
+  local t=$1
+  echo "${t//\//__}"
+}
+
+# vect_group TEST: the default options vect.exp gives the tests of TEST's
+# file glob (its DEFAULT_VECTCFLAGS without -O2, which the level replaces,
+# and without the -fdump-* options: the dg-final scans are not checked);
+# fails for a file that no glob of vect.exp runs.  complex/ is vect.exp again
+# (complex/complex.exp loads it).
+vect_group() {
+  local base="-ftree-vectorize -fno-tree-loop-distribute-patterns -fno-vect-cost-model -fno-common"
+  local f=${1#complex/} more
+  case $f in
+    nodump-*|pr*|vect-*|tsvc/*|slp-*|bb-slp*) more="" ;;
+    vec-scal-*) more="-O" ;;
+    no-vfa-*) more="--param vect-max-version-for-alias-checks=0" ;;
+    fast-math-[ipsvc]*|fast-math-bb-slp-*) more="-ffast-math" ;;
+    no-fast-math-*) more="-fno-fast-math" ;;
+    no-math-errno-*) more="-fno-math-errno" ;;
+    wrapv-*) more="-fwrapv" ;;
+    trapv-*) more="-ftrapv" ;;
+    no-tree-dce-*) more="-fno-tree-dce" ;;
+    section-anchors-*|aligned-section-anchors-*) more="-fsection-anchors" ;;
+    no-section-anchors-*) more="-fno-section-anchors" ;;
+    unswitch-loops-*) more="-funswitch-loops" ;;
+    no-trapping-math-*) more="-fno-trapping-math" ;;
+    no-scevccp-vect-*|no-scevccp-pr*|no-scevccp-outer-*|no-scevccp-slp-*)
+      more="-fno-tree-scev-cprop" ;;
+    no-scevccp-noreassoc-*) more="-fno-tree-scev-cprop -fno-tree-reassoc" ;;
+    no-tree-dom-*) more="-fno-tree-dominator-opts" ;;
+    no-tree-pre-*) more="-fno-tree-pre" ;;
+    Os-vect-*) more="-Os" ;;
+    ggc-*) more="--param ggc-min-expand=0 --param ggc-min-heapsize=0" ;;
+    O3-*) more="-O3 -fno-ipa-cp-clone" ;;
+    O1-*) more="-O1" ;;
+    O-*) more="-O" ;;
+    no-tree-reassoc-bb-slp-*) more="-fno-tree-reassoc" ;;
+    no-tree-fre-*) more="-fno-tree-fre" ;;
+    no-fre-pre*) more="-fno-tree-fre -fno-tree-pre" ;;
+    no-tree-sra-bb-slp-*) more="-fno-tree-sra" ;;
+    *) return 1 ;;
+  esac
+  echo "$base${more:+ $more}"
+}
+
 # prepare TEST LEVEL: a fresh work directory; sets qv to "skip-dg: ..." when
 # the directives rule the test out, else extra to its compiler options.
 prepare() {
-  local t=$1 L=$2 line
-  w=$TORTURE_OUT/work/$t.O$L
+  local t=$1 L=$2 line src=$TORTURE_SUITE/$1.c
+  w=$TORTURE_OUT/work/$(fname "$t").O$L
   qv="" tv="-" secs="-" extra=""
   rm -rf "$w"
   mkdir -p "$w/guest" "$w/x86" || return 1
-  line=$(perl "$here/dg-directives.pl" "$TORTURE_SUITE/$t.c" "-O$L" 2>"$w/dg.log")
+  case $TORTURE_KIND in
+    execute) line=$(perl "$here/dg-directives.pl" "$src" "-O$L" 2>"$w/dg.log") ;;
+    ieee)
+      # c-torture-execute reads no dg- directives: only the .x file.
+      if [[ -f ${src%.c}.x ]]; then
+        line=$(tclsh "$here/x-file.tcl" "${src%.c}.x" -fno-inline 2>"$w/dg.log")
+      else
+        line=$'flags\t-fno-inline'
+      fi ;;
+    vect)
+      line=$(perl "$here/dg-directives.pl" --default "$(vect_group "$t")" "$src" "-O$L" \
+               2>"$w/dg.log")
+      [[ $line == flags$'\t'* ]] && line="$line -I$TORTURE_SUITE" ;;
+  esac
   case "$line" in
     skip$'\t'*) qv="skip-dg: ${line#skip$'\t'}" ;;
     flags$'\t'*) extra=${line#flags$'\t'} ;;
@@ -170,7 +247,7 @@ run_x86() {
 
 # record TEST LEVEL: the result line from qv, tv, secs; tidies w.
 record() {
-  local t=$1 L=$2 res=$TORTURE_OUT/results.d/$1.O$2
+  local t=$1 L=$2 res=$TORTURE_OUT/results.d/$(fname "$1").O$2
   printf '%s\t%s\t%s\t%s\t%s\n' "$t" "O$L" "$qv" "$tv" "$secs" >"$res.tmp" &&
     mv "$res.tmp" "$res"
   if [[ $tv == pass ]]; then
@@ -185,15 +262,15 @@ record() {
 }
 
 one() {
-  local L=$1 t=$2 w qv tv secs extra
+  local L=$1 t=$2 w qv tv secs extra b=${2##*/}
   prepare "$t" "$L" || return 1
-  if [[ -z $qv ]] && ! compile "$t" "$L" "$w/guest/$t" >"$w/build.log" 2>&1; then
+  if [[ -z $qv ]] && ! compile "$t" "$L" "$w/guest/$b" >"$w/build.log" 2>&1; then
     qv=skip-build
   fi
-  [[ -z $qv ]] && run_qemu "$w" "$w/guest/$t"
+  [[ -z $qv ]] && run_qemu "$w" "$w/guest/$b"
   if [[ $qv == pass ]]; then
-    translate "$w/guest/$t" "$w/x86/$t"
-    [[ $tv == - ]] && run_x86 "$w" "$w/x86/$t"
+    translate "$w/guest/$b" "$w/x86/$b"
+    [[ $tv == - ]] && run_x86 "$w" "$w/x86/$b"
   fi
   record "$t" "$L"
 }
@@ -208,7 +285,7 @@ one() {
 batch() {
   local L=$1
   shift
-  local b=$TORTURE_OUT/work/batch.O$L.$1 t i w qv tv secs extra
+  local b=$TORTURE_OUT/work/batch.O$L.$(fname "$1") t i w qv tv secs extra
   local objcopy=${TORTURE_CC%gcc}objcopy
   local members=() alone=()
   rm -rf "$b"
@@ -224,16 +301,17 @@ batch() {
       continue
     fi
     prepare "$t" "$L" || return 1
-    if [[ -z $qv ]] && ! compile "$t" "$L" "$w/guest/$t" >"$w/build.log" 2>&1; then
+    # Compiled once, to an object (a test that compiles but does not link
+    # makes the batch's link fail: then every test of the batch runs alone).
+    i=${#members[@]}
+    if [[ -z $qv ]] && ! compile "$t" "$L" "$b/$i.o" -c >"$w/build.log" 2>&1; then
       qv=skip-build
     fi
     if [[ -n $qv ]]; then
       record "$t" "$L"
       continue
     fi
-    i=${#members[@]}
-    if ! compile "$t" "$L" "$b/$i.o" -c >>"$w/build.log" 2>&1 ||
-       ! "$objcopy" --redefine-sym "main=torture_main_$i" -G "torture_main_$i" \
+    if ! "$objcopy" --redefine-sym "main=torture_main_$i" -G "torture_main_$i" \
            "$b/$i.o" >>"$w/build.log" 2>&1; then
       alone+=("$t")
       continue
@@ -270,7 +348,7 @@ CEOF
     bsecs=$secs btv=$tv
     for ((i = 0; i < ${#members[@]}; i++)); do
       t=${members[i]}
-      w=$TORTURE_OUT/work/$t.O$L
+      w=$TORTURE_OUT/work/$(fname "$t").O$L
       secs=$bsecs tv=-
       run_qemu "$w" "$b/guest/batch" "$i"
       if [[ $qv == pass ]]; then
@@ -280,7 +358,7 @@ CEOF
         secs=-
       fi
       if [[ $tv != pass && $tv != - ]]; then
-        # What a run on its own needs: the test's own binary is in w.
+        # The batch's binaries stay in b; --retry-failed builds the test alone.
         echo "batch $b, test number $i" >"$w/batch"
         failed=1
       fi
@@ -312,6 +390,7 @@ retry=0
 keep=0
 batch=1
 suite=""
+kind=execute
 while (($# > 0)); do
   case "$1" in
     --levels) levels=${2:?--levels needs a list}; shift 2 ;;
@@ -325,6 +404,7 @@ while (($# > 0)); do
     --keep) keep=1; shift ;;
     --batch) batch=${2:?--batch needs a count}; shift 2 ;;
     --suite) suite=${2:?--suite needs a directory}; shift 2 ;;
+    --suite-name) kind=${2:?--suite-name needs a name}; shift 2 ;;
     -h|--help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -334,6 +414,9 @@ done
 out=$1
 [[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ && $batch =~ ^[1-9][0-9]*$ ]] || usage
 [[ -z $opt || $opt =~ ^[0-3]$ ]] || { echo "run.sh: --opt takes 0..3" >&2; exit 2; }
+[[ $kind =~ ^(execute|ieee|vect)$ ]] || { echo "run.sh: --suite-name takes execute, ieee or vect" >&2; exit 2; }
+[[ $kind != ieee ]] || command -v tclsh >/dev/null ||
+  { echo "run.sh: error: the ieee suite needs tclsh (its .x files are Tcl)" >&2; exit 2; }
 for L in $levels; do
   [[ $L =~ ^([0-3]|s|fast|g)$ ]] || { echo "run.sh: bad level $L" >&2; exit 2; }
 done
@@ -348,6 +431,10 @@ command -v "$QEMU" >/dev/null || { echo "run.sh: error: no $QEMU" >&2; exit 2; }
 
 if [[ -z $suite ]]; then
   suite=$("$here/fetch.sh") || { echo "run.sh: error: fetch.sh failed" >&2; exit 2; }
+  case $kind in
+    ieee) suite=$suite/ieee ;;
+    vect) suite=$suite/../../gcc.dg/vect ;;
+  esac
 fi
 [[ -d $suite ]] || { echo "run.sh: error: no test suite at $suite" >&2; exit 2; }
 suite=$(cd "$suite" && pwd)
@@ -359,6 +446,11 @@ if ! flock -n 9; then
   echo "run.sh: error: another run.sh is using $out" >&2
   exit 2
 fi
+if [[ -f $out/suite && $(<"$out/suite") != "$kind" ]]; then
+  echo "run.sh: error: $out holds results of the $(<"$out/suite") suite, not $kind" >&2
+  exit 2
+fi
+echo "$kind" >"$out/suite"
 
 # The translator that produced the results: a different one (rebuilt, or
 # another -O) leaves the old results in place, with a warning.
@@ -370,7 +462,12 @@ fi
 echo "$aot_id" >"$out/translator"
 
 # The tests: sorted in the C locale, filtered, then sampled.
-mapfile -t all < <(cd "$suite" && printf '%s\n' *.c | sed 's/\.c$//' | LC_ALL=C sort)
+if [[ $kind == vect ]]; then
+  mapfile -t all < <(cd "$suite" && printf '%s\n' *.c tsvc/*.c complex/*.c | sed 's/\.c$//' |
+                     LC_ALL=C sort | while read -r t; do vect_group "$t" >/dev/null && echo "$t"; done)
+else
+  mapfile -t all < <(cd "$suite" && printf '%s\n' *.c | sed 's/\.c$//' | LC_ALL=C sort)
+fi
 tests=()
 for t in "${all[@]}"; do
   [[ -z $filter || $t =~ $filter ]] && tests+=("$t")
@@ -392,7 +489,7 @@ todo=$out/todo
 : >"$todo"
 for L in $levels; do
   for t in "${tests[@]}"; do
-    r=$out/results.d/$t.O$L
+    r=$out/results.d/$(fname "$t").O$L
     if ((force)) || [[ ! -f $r ]]; then
       echo "$L $t" >>"$todo"
     elif ((retry)); then
@@ -407,9 +504,13 @@ echo "run.sh: ${#tests[@]} tests x levels { $levels }: $n_todo to run," \
      "$((n_sel - n_todo)) already done; $jobs jobs$( ((batch > 1)) && echo ", batches of $batch");" \
      "translator $DBT_AOT${opt:+ -O$opt}"
 
-export TORTURE_SUITE=$suite TORTURE_OUT=$out TORTURE_CC=$AARCH64_CC
+export TORTURE_SUITE=$suite TORTURE_OUT=$out TORTURE_CC=$AARCH64_CC TORTURE_KIND=$kind
 export TORTURE_QEMU=$QEMU TORTURE_AOT=$DBT_AOT TORTURE_AOT_FLAGS="${opt:+-O$opt}"
-export TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-10}
+if [[ $kind == vect ]]; then
+  export TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-30}
+else
+  export TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-10}
+fi
 export TORTURE_TRANSLATE_TIMEOUT=${TORTURE_TRANSLATE_TIMEOUT:-900}
 export TORTURE_KEEP=$keep
 start=$SECONDS
