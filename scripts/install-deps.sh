@@ -12,7 +12,7 @@ PACKAGES=(
   libcmocka-dev                       # unit tests
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
   qemu-user                           # the oracle (qemu-aarch64)
-  xz-utils file bc python3           # test scripts (torture fetch, benchmarks, lifter oracle)
+  xz-utils file bc python3 perl tcl  # test scripts (torture fetch and directives, ieee .x files, benchmarks, lifter oracle)
 )
 
 missing=()
