@@ -11,45 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static double opaque(double x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
-
-static float opaquef(float x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
-
-static uint64_t bits(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static uint32_t bitsf(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static double from_bits(uint64_t u)
-{
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return opaque(x);
-}
-
-static float from_bitsf(uint32_t u)
-{
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return opaquef(x);
-}
+#include "fenv_util.h"
 
 /* FPSR without IDC (bit 7, input denormal flushed by FZ), which dbt-aot
  * does not report (docs/status.md). */

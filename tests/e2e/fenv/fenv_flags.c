@@ -13,17 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static double opaque(double x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
-
-static float opaquef(float x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
+#include "fenv_util.h"
 
 static volatile double sink;
 static volatile long lsink;

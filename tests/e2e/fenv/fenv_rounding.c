@@ -15,37 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double opaque(double x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
-
-static float opaquef(float x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
-
-static int64_t opaquei(int64_t x)
-{
-    __asm__ volatile("" : "+r"(x));
-    return x;
-}
-
-static uint64_t bits(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static uint32_t bitsf(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
+#include "fenv_util.h"
 
 #define SHOW(expr) printf("  %-28s %016llx %.17g\n", #expr, (unsigned long long)bits(expr), (double)(expr))
 #define SHOWF(expr) printf("  %-28s %08x %.9g\n", #expr, (unsigned)bitsf(expr), (double)(expr))

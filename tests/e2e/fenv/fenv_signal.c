@@ -12,18 +12,14 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "fenv_util.h"
+
 #define FPSIMD_MAGIC_ 0x46508001u
 
 struct fpsimd_record {
     uint32_t magic, size;
     uint32_t fpsr, fpcr;
 };
-
-static double opaque(double x)
-{
-    __asm__ volatile("" : "+w"(x));
-    return x;
-}
 
 static volatile double sink;
 
