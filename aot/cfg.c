@@ -52,19 +52,6 @@ static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
     return true;
 }
 
-static size_t lower_bound(const uint64_t *v, size_t n, uint64_t x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static void add_function(Ctx *c, uint64_t pc)
 {
     if (pc == 0 || (pc & 3) || !elf_is_code(c->img, pc))
@@ -124,6 +111,35 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
     page[rd] = 0;
 }
 
+static bool read_code(void *img, uint64_t pc, uint32_t *w) { return read_word(img, pc, w); }
+
+/* The loop headers are the lifter's safe points, and resume points: the
+ * dispatcher re-enters there after delivering a signal. */
+static int add_safepoints(Ctx *c, CfgFunc *f)
+{
+    LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect, NULL, 0, NULL, 0};
+    size_t nh = lift_loop_headers(&lf, read_code, (void *)c->img, &f->safepoints);
+    if (nh == (size_t)-1)
+        return -1;
+    f->nsafepoints = nh;
+    if (nh == 0)
+        return 0;
+    uint64_t *merged = malloc((f->nresume + nh) * sizeof *merged);
+    if (merged == NULL)
+        return -1;
+    size_t i = 0, j = 0, n = 0;
+    while (i < f->nresume || j < nh) {
+        uint64_t a = i < f->nresume ? f->resume[i] : UINT64_MAX, b = j < nh ? f->safepoints[j] : UINT64_MAX;
+        merged[n++] = a < b ? a : b;
+        i += a <= b;
+        j += b <= a;
+    }
+    free(f->resume);
+    f->resume = merged;
+    f->nresume = n;
+    return 0;
+}
+
 static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
 {
     AddrSet leaders, resume;
@@ -162,9 +178,14 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             if (flow == FLOW_NONE)
                 continue;
             if (flow == FLOW_JUMP || flow == FLOW_COND) {
-                if (internal_target(c, f, t) && elf_is_code(c->img, t))
+                if (internal_target(c, f, t) && elf_is_code(c->img, t)) {
                     vec_push(&work, t);
-                else
+                    /* The target of a backward branch (a loop header) is
+                     * a resume point too: the lifter polls for signals on
+                     * that edge and leaves with pc = t when one waits. */
+                    if (t <= a)
+                        addrset_add(&resume, t);
+                } else
                     add_function(c, t);
                 if (flow == FLOW_COND)
                     vec_push(&work, a + 4);
@@ -185,7 +206,7 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
                  * target.  Too many only costs block splits. */
                 free(targets);
                 targets = malloc(sizeof *targets);
-                for (size_t k = lower_bound(c->codeptrs, c->ncodeptrs, f->lo);
+                for (size_t k = lift_lower_bound(c->codeptrs, c->ncodeptrs, f->lo);
                      k < c->ncodeptrs && c->codeptrs[k] < f->hi; k++) {
                     targets = realloc(targets, (nt + 1) * sizeof *targets);
                     targets[nt++] = c->codeptrs[k];
@@ -235,7 +256,7 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
     addrset_free(&leaders);
     free(work.v);
     free(jts.v);
-    return 0;
+    return add_safepoints(c, f);
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -297,7 +318,8 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
         }
         s = elf_symbol_at(img, entry);
         f->name = s ? s->name : NULL;
-        explore(&c, f, &cfg->njumptables, &cfg->nunresolved);
+        if (explore(&c, f, &cfg->njumptables, &cfg->nunresolved) != 0)
+            return diag_error_at(d, entry, "out of memory while recovering the function here");
         if (f->nindirect > 1)
             qsort(f->indirect, f->nindirect, sizeof *f->indirect, cmp_ind);
         cfg->ninsns += f->ninsns;
@@ -320,6 +342,7 @@ void cfg_free(Cfg *cfg)
         free(f->leaders);
         free(f->ends);
         free(f->resume);
+        free(f->safepoints);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);
         free(f->indirect);

@@ -31,9 +31,13 @@ typedef struct CfgFunc {
     uint64_t *leaders;     /* sorted block starts */
     uint64_t *ends;        /* block ends (exclusive), parallel to leaders */
     size_t nleaders;
-    uint64_t *resume;      /* return sites of calls and SVCs (sorted): where
-                              the dispatcher may re-enter the function */
+    uint64_t *resume;      /* return sites of calls and SVCs, loop headers
+                              (sorted): where the dispatcher may re-enter
+                              the function */
     size_t nresume;
+    uint64_t *safepoints;  /* loop headers (sorted): the lifter polls for
+                              signals there */
+    size_t nsafepoints;
     LiftIndirect *indirect; /* recognized jump tables (targets owned) */
     size_t nindirect;
     size_t ninsns;         /* instructions in its blocks */

@@ -108,7 +108,8 @@ static void part_run(Part *p)
     for (size_t k = 0; k < p->nfuncs; k++) {
         const CfgFunc *f = &p->cfg->funcs[p->funcs[k]];
         declare_guest_fn(p->lifter, f->entry);
-        LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect, f->resume, f->nresume};
+        LiftFunc lf = {f->entry,  f->leaders, f->ends,       f->nleaders,   f->indirect,
+                       f->nindirect, f->resume, f->nresume, f->safepoints, f->nsafepoints};
         LiftStats st;
         lift_function(p->lifter, &lf, &st);
         p->untranslated += st.untranslated;

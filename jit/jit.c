@@ -120,7 +120,8 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
         return NULL;
     }
     LLVMValueRef fn = lift_declare(l, g->entry);
-    LiftFunc lf = {g->entry, g->leaders, g->ends, g->nleaders, NULL, 0, g->resume, g->nresume};
+    LiftFunc lf = {g->entry, g->leaders, g->ends,       g->nleaders,   NULL,
+                   0,        g->resume,  g->nresume, g->safepoints, g->nsafepoints};
     lift_function(l, &lf, st);
     lift_free(l);
     /* Code for the output's x86-64 level, as the offline code (MCJIT's C

@@ -218,6 +218,8 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+static bool code_reader_word(void *r, uint64_t pc, uint32_t *w) { return reader_word(r, pc, w); }
+
 int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outside)(uint64_t pc),
                     Region *out)
 {
@@ -299,8 +301,19 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
     }
     out->ninsns = nwords;
 
+    /* Loop headers: the lifter's safe points, and resume points (the
+     * dispatcher re-enters there after delivering a signal). */
+    LiftFunc lf = {entry, out->leaders, out->ends, out->nleaders, NULL, 0, NULL, 0, NULL, 0};
+    size_t nh = lift_loop_headers(&lf, code_reader_word, r, &out->safepoints);
+    if (nh == (size_t)-1)
+        goto out;
+    out->nsafepoints = nh;
+    for (size_t i = 0; i < nh; i++)
+        if (map_find(&resume, out->safepoints[i], true, NULL) == NULL)
+            goto out;
+
     /* Resume points that made it into the region (the size bound may have
-     * left some unexplored). */
+     * left some unexplored), loop headers included. */
     for (size_t i = 0; i < out->nleaders; i++)
         if (map_find(&resume, out->leaders[i], false, NULL) != NULL && vec_push(&rs, out->leaders[i]) != 0)
             goto out;
@@ -343,6 +356,7 @@ void region_free(Region *g)
     free(g->leaders);
     free(g->ends);
     free(g->resume);
+    free(g->safepoints);
     free(g->words);
     free(g->readable);
     memset(g, 0, sizeof *g);

@@ -34,8 +34,11 @@ typedef struct Region {
     uint64_t *leaders;        /* sorted block starts, entry included */
     uint64_t *ends;           /* block ends (exclusive), parallel */
     size_t nleaders;
-    uint64_t *resume;         /* return sites of calls/SVCs that are leaders, sorted */
+    uint64_t *resume;         /* return sites of calls/SVCs that are leaders and
+                                 loop headers, sorted */
     size_t nresume;
+    uint64_t *safepoints;     /* loop headers, sorted (lift_loop_headers) */
+    size_t nsafepoints;
     size_t ninsns;            /* instructions in all blocks */
     /* The code the translation depends on, for reuse checks: each block's
      * words in leader order, and which of them could be read. */

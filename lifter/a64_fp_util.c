@@ -240,24 +240,12 @@ static LLVMValueRef any_lane(Lifter *l, LLVMValueRef cond)
     return call_intrinsic(l, "llvm.vector.reduce.or", &t, 1, &cond, 1);
 }
 
-/* branch_weights on the conditional branch BR: its true successor is cold. */
-static void set_cold_weights(Lifter *l, LLVMValueRef br)
-{
-    LLVMMetadataRef md[3] = {
-        LLVMMDStringInContext2(l->ctx, "branch_weights", 14),
-        LLVMValueAsMetadata(c32(l, 1)),
-        LLVMValueAsMetadata(c32(l, 2000)),
-    };
-    LLVMValueRef node = LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, md, 3));
-    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(l->ctx, "prof", 4), node);
-}
-
 void rare_begin(Lifter *l, LLVMValueRef cond, RarePath *rp)
 {
     rp->here = LLVMGetInsertBlock(l->b);
     rp->slow = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_rare");
     rp->cont = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_cont");
-    set_cold_weights(l, LLVMBuildCondBr(l->b, any_lane(l, cond), rp->slow, rp->cont));
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, any_lane(l, cond), rp->slow, rp->cont));
     LLVMPositionBuilderAtEnd(l->b, rp->slow);
 }
 
@@ -773,7 +761,7 @@ static LLVMValueRef round_op(Lifter *l, const RoundOp *o)
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_op");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "fp_join");
     LLVMValueRef br = LLVMBuildCondBr(l->b, fz, slow, fast);
-    set_cold_weights(l, br);
+    lift_set_cold_weights(l, br);
     LLVMPositionBuilderAtEnd(l->b, fast);
     LLVMValueRef rf = raw_op(l, o, (LLVMValueRef *)o->args);
     LLVMBuildBr(l->b, join);

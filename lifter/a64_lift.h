@@ -80,6 +80,8 @@ struct Lifter {
     LLVMValueRef flag[4];        /* allocas of N, Z, C, V (i1) */
     LLVMValueRef vreg[NUM_VREG]; /* allocas of V0-V31 (<16 x i8>) */
     LLVMBasicBlockRef *blocks;   /* LLVM block per leader (parallel to func->leaders) */
+    LLVMBasicBlockRef safepoint_exit; /* shared exit of the safe points, or NULL */
+    LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
@@ -145,6 +147,8 @@ LLVMValueRef mem_load(Lifter *l, LLVMTypeRef ty, LLVMValueRef addr);
 void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v);
 /* Pointer to a CpuState field at byte offset OFF. */
 LLVMValueRef cpu_field(Lifter *l, unsigned off);
+/* branch_weights on the conditional branch BR: its true successor is cold. */
+void lift_set_cold_weights(Lifter *l, LLVMValueRef br);
 
 /* --- constants and small helpers ---------------------------------------- */
 LLVMValueRef c64(Lifter *l, uint64_t v);

@@ -406,17 +406,23 @@ LLVMBasicBlockRef lift_new_block(Lifter *l, const char *name)
     return bb;
 }
 
-static long leader_index(const LiftFunc *f, uint64_t pc)
+size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x)
 {
-    size_t lo = 0, hi = f->nleaders;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (f->leaders[mid] < pc)
+        if (v[mid] < x)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < f->nleaders && f->leaders[lo] == pc ? (long)lo : -1;
+    return lo;
+}
+
+static long leader_index(const LiftFunc *f, uint64_t pc)
+{
+    size_t i = lift_lower_bound(f->leaders, f->nleaders, pc);
+    return i < f->nleaders && f->leaders[i] == pc ? (long)i : -1;
 }
 
 static void store_pc(Lifter *l, LLVMValueRef pc) { LLVMBuildStore(l->b, pc, cpu_field(l, CPU_OFF_pc)); }
@@ -455,6 +461,54 @@ void lift_continue_if(Lifter *l, LLVMValueRef ok)
     LLVMBuildCondBr(l->b, ok, cont, leave);
     LLVMPositionBuilderAtEnd(l->b, cont);
     lift_sync_in(l);
+}
+
+/* branch_weights on the conditional branch BR: its true successor is cold. */
+void lift_set_cold_weights(Lifter *l, LLVMValueRef br)
+{
+    LLVMMetadataRef md[3] = {
+        LLVMMDStringInContext2(l->ctx, "branch_weights", 14),
+        LLVMValueAsMetadata(c32(l, 1)),
+        LLVMValueAsMetadata(c32(l, 2000)),
+    };
+    LLVMValueRef node = LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, md, 3));
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(l->ctx, "prof", 4), node);
+}
+
+/* Is PC in the sorted list V[0..N-1]? */
+static bool sorted_has(const uint64_t *v, size_t n, uint64_t pc)
+{
+    size_t i = lift_lower_bound(v, n, pc);
+    return i < n && v[i] == pc;
+}
+
+/* The safe point at the top of a loop header (the current block, leader
+ * PC): a loop that makes no call and no system call still has to see
+ * asynchronous signals.  If cpu->intr says one waits, the guest leaves to
+ * the dispatcher with pc = the header (a resume point, where it re-enters
+ * after the dispatcher has delivered the signal).  All the safe points of
+ * a function share one exit block (its state store is large); the header
+ * comes in through a phi.  Leaves the builder in the block that continues
+ * the header. */
+static void safe_point(Lifter *l, uint64_t pc)
+{
+    LLVMBasicBlockRef poll = LLVMGetInsertBlock(l->b);
+    if (l->safepoint_exit == NULL) {
+        l->safepoint_exit = lift_new_block(l, "signal_waits");
+        l->safepoint_pc = LLVMBuildPhi(l->b, l->i64, "resume_pc");
+        lift_sync_out(l);
+        store_pc(l, l->safepoint_pc);
+        LLVMBuildRetVoid(l->b);
+        LLVMPositionBuilderAtEnd(l->b, poll);
+    }
+    LLVMValueRef w = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_intr), "intr");
+    LLVMSetVolatile(w, 1);
+    LLVMValueRef waits = LLVMBuildICmp(l->b, LLVMIntNE, w, c32(l, 0), "");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "loop");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, waits, l->safepoint_exit, body));
+    LLVMValueRef v = c64(l, pc);
+    LLVMAddIncoming(l->safepoint_pc, &v, &poll, 1);
+    LLVMPositionBuilderAtEnd(l->b, body);
 }
 
 void lift_branch(Lifter *l, uint64_t target)
@@ -587,6 +641,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     lift_sync_in(l);
 
     l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);
+    l->safepoint_exit = NULL;
     for (size_t i = 0; i < f->nleaders; i++) {
         char name[32];
         snprintf(name, sizeof name, "b_%llx", (unsigned long long)f->leaders[i]);
@@ -612,6 +667,8 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         LLVMPositionBuilderAtEnd(l->b, l->blocks[i]);
         l->terminated = false;
         l->pc = f->leaders[i];
+        if (sorted_has(f->safepoints, f->nsafepoints, l->pc))
+            safe_point(l, l->pc);
         while (l->pc < f->ends[i]) {
             lift_one(l);
             if (l->terminated)

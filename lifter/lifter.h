@@ -16,7 +16,11 @@
  * The caller (control-flow recovery) says where the basic blocks start and
  * end, which targets each BR can reach and where the function can be
  * re-entered (resume points: the translated function, entered with cpu->pc
- * equal to one of them, continues there instead of at its entry); the lifter decodes and lifts each
+ * equal to one of them, continues there instead of at its entry).  Loop
+ * headers are safe points: they poll cpu->intr and leave to the dispatcher
+ * (pc = the header, also a resume point) when a caught signal waits, so a
+ * loop without calls or system calls still sees asynchronous signals.
+ * The lifter decodes and lifts each
  * block linearly; a block that ends without a branch falls through to the
  * next address (a block of this function, or a tail call).  Instructions it cannot lift become a
  * call to the runtime's trap (SIGILL at that guest address), never an error of
@@ -63,10 +67,14 @@ typedef struct LiftFunc {
     size_t nleaders;
     const LiftIndirect *indirect; /* jump tables, sorted by br_pc */
     size_t nindirect;
-    const uint64_t *resume;      /* leaders where the function may be entered with
-                                    cpu->pc set to them (return sites after
-                                    non-local control flow) */
+    const uint64_t *resume;      /* sorted leaders where the function may be
+                                    entered with cpu->pc set to them (return
+                                    sites after non-local control flow, loop
+                                    headers left at a safe point) */
     size_t nresume;
+    const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers), each
+                                    also a resume point: they poll for signals */
+    size_t nsafepoints;
 } LiftFunc;
 
 /* Counters, for -v and the tests. */
@@ -98,5 +106,17 @@ enum A64Flow {
     FLOW_STOP,       /* UDF and words that end a block forever (SIGILL) */
 };
 enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
+
+/* Index of the first element of the sorted V[0..N-1] that is >= X (N if
+ * none): the search over sorted address lists. */
+size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x);
+
+/* The loop headers of F (its leaders, ends and jump tables): the targets of
+ * the back edges of a depth-first search of its blocks, so that every cycle
+ * of the control-flow graph goes through one.  READ_CODE reads the word
+ * that ends each block.  Sets *OUT to a sorted malloc'd array (NULL if
+ * none) and returns its length, or (size_t)-1 when out of memory. */
+size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
+                         void *ctx, uint64_t **out);
 
 #endif

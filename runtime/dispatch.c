@@ -7,7 +7,7 @@
  * lifter did not bind); it then stores the guest target in s->pc and
  * returns.  The loop looks the target up and calls it:
  *
- *     for (;;) { GuestFn f = dbt_rt_lookup(s, s->pc); f(s); }
+ *     for (;;) { deliver waiting signals; GuestFn f = dbt_rt_lookup(s, s->pc); f(s); }
  *
  * The loop runs on its own 256 MiB host stack (MAP_NORESERVE: only touched
  * pages cost memory), because guest recursion that nests translated
@@ -142,6 +142,15 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
 static _Noreturn void run_loop(CpuState *s)
 {
     for (;;) {
+        /* A signal caught while the guest computed: translated code left at
+         * a safe point (or anywhere else it exits); deliver it now. */
+        if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
+            /* Cleared first: a signal caught after the test sets it again.
+             * One the guest has blocked stays pending, without the flag. */
+            __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
+            if (sig_pending_work(s))
+                sig_deliver_pending(s);
+        }
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }

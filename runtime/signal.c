@@ -76,10 +76,15 @@
  * before delivery; rt_die_by_signal then re-raises it with SIG_DFL.
  *
  * Limitations (today):
- *   - delivery points are system calls, traps and sigreturn: a guest
- *     spinning in pure computation does not see an asynchronous signal
- *     until its next system call (the JIT's block-chaining checks will
- *     fix this);
+ *   - delivery points are system calls, traps, sigreturn and the safe
+ *     points of translated code: the top of every loop header (a target
+ *     of a back edge of the function's control-flow graph, lifter/loops.c)
+ *     polls CpuState.intr, which host_catch sets, and if a signal waits
+ *     leaves to the dispatcher with pc = the header, a resume point; the
+ *     dispatcher delivers it and re-enters there.  A cycle the lifter
+ *     does not see as one has no safe point and sees the signal at its
+ *     next system call: through an unrecognized BR, through calls (mutual
+ *     recursion), or between JIT regions;
  *   - a signal that arrives between the entry check of dbt_rt_syscall and
  *     the host system call itself is delivered after that call: a racy
  *     pause() can block for good (sigsuspend-based waiting is exact,
@@ -187,6 +192,8 @@ static void host_catch(int sig, siginfo_t *si, void *uc)
         return;
     memcpy(&t->sig.info[sig], si, sizeof t->sig.info[sig]);
     __atomic_fetch_or(&t->sig.pending, a64_sigbit(sig), __ATOMIC_RELEASE);
+    /* Translated code polls this at its safe points (backward branches). */
+    __atomic_store_n(&t->cpu->intr, 1, __ATOMIC_RELEASE);
 }
 
 /* Signals the host can catch for the guest now (see Limitations). */
@@ -339,6 +346,9 @@ int sig_deliver_pending(CpuState *s)
     Thread *t = s->thread;
     struct a64_siginfo info;
     int sig, entered = 0;
+    /* Cleared before the pending set is read: a signal caught from here on
+     * sets it again. */
+    __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
     while ((sig = sig_take_pending(t, ~t->sig.blocked, &info)) != 0)
         entered += enter_handler(s, sig, &info);
     if (t->sig.suspend_active) {   /* rt_sigsuspend, and no handler entered */

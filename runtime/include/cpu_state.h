@@ -20,6 +20,8 @@
  *   256     pc            guest PC: target of the last exit
  *   264     n z c v       flags, one byte each (0 or 1)
  *   268     fpcr, fpsr    floating-point control and status
+ *   276     intr          a caught signal waits (the runtime's host handler
+ *                         sets it; translated code polls it at safe points)
  *   280     tpidr_el0     user thread pointer (TLS)
  *   288     excl_addr     exclusive monitor: address of the last LDXR
  *   296     excl_val      exclusive monitor: value(s) it read
@@ -44,7 +46,7 @@
     X(uint8_t, v, 0, 1)            /* V flag                               */  \
     X(uint32_t, fpcr, 0, 4)        /* FPCR                                 */  \
     X(uint32_t, fpsr, 0, 4)        /* FPSR                                 */  \
-    X(uint32_t, pad0, 0, 4)        /* (padding)                            */  \
+    X(uint32_t, intr, 0, 4)        /* nonzero: a signal waits (safe points) */  \
     X(uint64_t, tpidr_el0, 0, 8)   /* TPIDR_EL0                            */  \
     X(uint64_t, excl_addr, 0, 8)   /* exclusive monitor address            */  \
     X(uint64_t, excl_val, 2, 8)    /* exclusive monitor value(s)           */  \
@@ -62,7 +64,8 @@ typedef struct CpuState {
     uint8_t n, z, c, v;      /* NZCV flags, each 0 or 1 */
     uint32_t fpcr;           /* FPCR */
     uint32_t fpsr;           /* FPSR */
-    uint32_t pad0;           /* (padding) */
+    uint32_t intr;           /* nonzero: a caught signal waits; translated code
+                                leaves to the dispatcher at its next safe point */
     uint64_t tpidr_el0;      /* TPIDR_EL0 */
     uint64_t excl_addr;      /* exclusive monitor: address */
     uint64_t excl_val[2];    /* exclusive monitor: value(s) */
@@ -87,6 +90,7 @@ _Static_assert(offsetof(CpuState, n) == 264, "n");
 _Static_assert(offsetof(CpuState, v) == 267, "v");
 _Static_assert(offsetof(CpuState, fpcr) == 268, "fpcr");
 _Static_assert(offsetof(CpuState, fpsr) == 272, "fpsr");
+_Static_assert(offsetof(CpuState, intr) == 276, "intr");
 _Static_assert(offsetof(CpuState, tpidr_el0) == 280, "tpidr_el0");
 _Static_assert(offsetof(CpuState, excl_addr) == 288, "excl_addr");
 _Static_assert(offsetof(CpuState, excl_val) == 296, "excl_val");

@@ -1,0 +1,117 @@
+/*
+ * loops.c - where a function's safe points go: its loop headers.
+ *
+ * A guest loop that makes no call and no system call never gives the
+ * runtime a chance to deliver an asynchronous signal, so the lifter polls
+ * for one at the top of every loop header (lifter.c: safe_point).  Every
+ * cycle of the control-flow graph must contain a poll, and there should be
+ * few of them: a poll is cheap, but each is also a resume point, an extra
+ * entry into the function.
+ *
+ * A depth-first search from the entry finds them: an edge to a block that
+ * is still on the search's stack closes a cycle, and every cycle has such
+ * an edge (its block that the search reaches first is on the stack when
+ * the cycle comes back to it).  The headers are those edges' targets.
+ * This is not "every backward branch": GCC's layout jumps backwards to
+ * shared exits and joins as often as it loops, and a loop can be laid out
+ * with its header below its latch.  Blocks the entry does not reach (a
+ * resume point after a call that never returns, say) are searched from
+ * too, in address order.
+ *
+ *     400100: cbz  x1, 400118        entry
+ *     400104: ldr  x2, [x0], #8      <- header (the back edge from 400114)
+ *     ...
+ *     400114: b.ne 400104
+ *     400118: ret
+ */
+#include "lifter.h"
+
+#include <stdlib.h>
+
+static long leader_of(const LiftFunc *f, uint64_t pc)
+{
+    size_t i = lift_lower_bound(f->leaders, f->nleaders, pc);
+    return i < f->nleaders && f->leaders[i] == pc ? (long)i : -1;
+}
+
+/* Successor K of block I as a leader index: -1 for an edge that leaves the
+ * function, -2 when there are no more. */
+static long successor(const LiftFunc *f, size_t i, size_t k,
+                      bool (*read_code)(void *, uint64_t, uint32_t *), void *ctx)
+{
+    uint64_t last = f->ends[i] - 4, t = 0;
+    uint32_t w;
+    if (f->ends[i] <= f->leaders[i] || !read_code(ctx, last, &w))
+        return -2;
+    switch (a64_classify(w, last, &t)) {
+    case FLOW_JUMP:
+        return k == 0 ? leader_of(f, t) : -2;
+    case FLOW_COND:
+        return k == 0 ? leader_of(f, t) : k == 1 ? leader_of(f, f->ends[i]) : -2;
+    case FLOW_NONE:
+    case FLOW_CALL:
+    case FLOW_ICALL:
+        return k == 0 ? leader_of(f, f->ends[i]) : -2;
+    case FLOW_IJUMP:
+        for (size_t j = 0; j < f->nindirect; j++)
+            if (f->indirect[j].br_pc == last)
+                return k < f->indirect[j].ntargets ? leader_of(f, f->indirect[j].targets[k]) : -2;
+        return -2;
+    case FLOW_RET:
+    case FLOW_STOP:
+        return -2;
+    }
+    return -2;
+}
+
+size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
+                         void *ctx, uint64_t **out)
+{
+    size_t n = f->nleaders, nheads = 0;
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    /* state: 0 unseen, 1 on the stack, 2 done; stack of (block, next successor) */
+    unsigned char *state = calloc(n, 1), *head = calloc(n, 1);
+    size_t *stack = malloc(n * sizeof *stack), *next = malloc(n * sizeof *next);
+    if (state == NULL || head == NULL || stack == NULL || next == NULL) {
+        free(state), free(head), free(stack), free(next);
+        return (size_t)-1;
+    }
+    long entry = leader_of(f, f->entry);
+    for (size_t r = 0; r <= n; r++) {
+        /* the entry first, then every block not reached yet */
+        long root = r == 0 ? entry : (long)r - 1;
+        if (root < 0 || state[root])
+            continue;
+        size_t sp = 0;
+        stack[sp] = (size_t)root, next[sp++] = 0;
+        state[root] = 1;
+        while (sp > 0) {
+            size_t b = stack[sp - 1];
+            long s = successor(f, b, next[sp - 1]++, read_code, ctx);
+            if (s == -2) {
+                state[b] = 2;
+                sp--;
+            } else if (s >= 0 && state[s] == 1) {
+                nheads += !head[s];
+                head[s] = 1;
+            } else if (s >= 0 && state[s] == 0) {
+                state[s] = 1;
+                stack[sp] = (size_t)s, next[sp++] = 0;
+            }
+        }
+    }
+    uint64_t *v = nheads ? malloc(nheads * sizeof *v) : NULL;
+    if (nheads && v == NULL) {
+        free(state), free(head), free(stack), free(next);
+        return (size_t)-1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) /* leaders are sorted: so is v */
+        if (head[i])
+            v[m++] = f->leaders[i];
+    free(state), free(head), free(stack), free(next);
+    *out = v;
+    return m;
+}

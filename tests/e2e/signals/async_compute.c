@@ -1,0 +1,138 @@
+/*
+ * async_compute.c - asynchronous signals that arrive while the guest
+ * computes and makes no system call: translated code must see them at its
+ * safe points (backward branches), not only at the next system call.
+ *
+ *   async_compute spin-flag   alarm(1), then `while (!flag);`: the handler
+ *                             sets the flag and the loop ends
+ *   async_compute spin-exit   alarm(1), then an endless loop without memory
+ *                             accesses (`b .` after optimization); the
+ *                             handler calls _exit(0), as gcc.dg/vect's
+ *                             pr101145inf does
+ *   async_compute interrupted a 1 ms interval timer interrupts a long
+ *                             integer, FP and vector computation many
+ *                             times; the handler does FP and vector work of
+ *                             its own.  The result must not change: the
+ *                             loop resumes at its header with every
+ *                             register as it was
+ *
+ * e2e-modes: spin-flag spin-exit interrupted
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t flag;
+static volatile unsigned long ticks;
+static volatile double handler_sink;
+
+static void on_alarm_flag(int sig)
+{
+    (void)sig;
+    flag = 1;
+}
+
+static void on_alarm_exit(int sig)
+{
+    (void)sig;
+    static const char msg[] = "handler: exiting from the loop\n";
+    ssize_t w = write(1, msg, sizeof msg - 1);
+    (void)w;
+    _exit(0);
+}
+
+/* Clobbers FP and vector registers: the interrupted loop must not notice. */
+static void on_tick(int sig)
+{
+    (void)sig;
+    double v[8];
+    for (int i = 0; i < 8; i++)
+        v[i] = handler_sink * 1.5 + i;
+    double s = 0;
+    for (int i = 0; i < 8; i++)
+        s += v[i] * v[7 - i];
+    handler_sink = s * 1e-9;
+    ticks++;
+}
+
+static void install(void (*fn)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+__attribute__((noinline)) static void spin_forever(void)
+{
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+
+/* Integer, scalar FP and (vectorized) array work, long enough for many
+ * timer ticks: a fixed result whatever interrupts it. */
+static char result[128];
+
+__attribute__((noinline)) static void compute(unsigned rounds)
+{
+    static float a[1024], b[1024];
+    uint64_t x = 88172645463325252ull, h = 0;
+    double acc = 0;
+    for (int i = 0; i < 1024; i++) {
+        a[i] = (float)i * 0.25f;
+        b[i] = 1.0f / (float)(i + 1);
+    }
+    for (unsigned r = 0; r < rounds; r++) {
+        for (int i = 0; i < 1024; i++)
+            a[i] = a[i] * 0.999f + b[i];
+        for (int k = 0; k < 64; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            h = h * 31 + (x >> 11);
+            acc += (double)(x >> 11) * 0x1p-53;
+        }
+    }
+    float s = 0;
+    for (int i = 0; i < 1024; i++)
+        s += a[i];
+    snprintf(result, sizeof result, "h %016llx acc %.17g sum %.9g", (unsigned long long)h, acc, (double)s);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "spin-flag";
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (strcmp(mode, "spin-flag") == 0) {
+        install(on_alarm_flag);
+        alarm(1);
+        while (!flag)
+            ;
+        printf("flag set by the handler\n");
+        return 0;
+    }
+    if (strcmp(mode, "spin-exit") == 0) {
+        install(on_alarm_exit);
+        alarm(1);
+        spin_forever();
+    }
+    if (strcmp(mode, "interrupted") == 0) {
+        install(on_tick);
+        struct itimerval it = {{0, 1000}, {0, 1000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        compute(60000);
+        /* No system call since setitimer: only ticks delivered inside the
+         * computation count. */
+        unsigned long seen = ticks;
+        struct itimerval off = {{0, 0}, {0, 0}};
+        setitimer(ITIMER_REAL, &off, NULL);
+        printf("%s\ninterrupted during the computation: %s\n", result, seen > 0 ? "yes" : "no");
+        return 0;
+    }
+    fprintf(stderr, "unknown mode %s\n", mode);
+    return 2;
+}
