@@ -193,12 +193,15 @@ void wr_reg_sp(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_xs
 LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 {
     l->used_flags |= 1u << f;
+    if (!(l->blk_flags_written >> f & 1))
+        l->blk_flags_read_first |= 1u << f;
     return LLVMBuildLoad2(l->b, l->i1, l->flag[f], "");
 }
 
 void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v)
 {
     l->used_flags |= 1u << f;
+    l->blk_flags_written |= 1u << f;
     LLVMBuildStore(l->b, v, l->flag[f]);
 }
 
@@ -338,6 +341,8 @@ static void add_sync(Lifter *l, bool out)
     }
     l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
     l->sync_out[l->nsyncs++] = out;
+    if (out) /* the state becomes observable: every flag not written yet is read */
+        l->blk_flags_read_first |= ~l->blk_flags_written & 0xf;
 }
 
 void lift_sync_out(Lifter *l) { add_sync(l, true); }
@@ -511,6 +516,25 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMPositionBuilderAtEnd(l->b, body);
 }
 
+/* The flags the loop header HEADER (lifted just now) writes before it
+ * reads them are dead at its top: they become undefined there, so the
+ * loop need not compute them for the safe point's exit on every iteration
+ * (a handler reading NZCV from the interrupted context sees stale bits).
+ * Nothing else can see the difference: on the way into the loop they are
+ * overwritten before any read. */
+static void forget_dead_flags(Lifter *l, LLVMBasicBlockRef header)
+{
+    unsigned dead = l->blk_flags_written & ~l->blk_flags_read_first & 0xf;
+    if (dead == 0)
+        return;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMPositionBuilderBefore(l->b, LLVMGetFirstInstruction(header));
+    for (unsigned f = 0; f < 4; f++)
+        if (dead >> f & 1)
+            LLVMBuildStore(l->b, LLVMGetUndef(l->i1), l->flag[f]);
+    LLVMPositionBuilderAtEnd(l->b, here);
+}
+
 void lift_branch(Lifter *l, uint64_t target)
 {
     long i = leader_index(l->func, target);
@@ -667,8 +691,10 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         LLVMPositionBuilderAtEnd(l->b, l->blocks[i]);
         l->terminated = false;
         l->pc = f->leaders[i];
-        if (sorted_has(f->safepoints, f->nsafepoints, l->pc))
+        bool header = sorted_has(f->safepoints, f->nsafepoints, l->pc);
+        if (header)
             safe_point(l, l->pc);
+        l->blk_flags_written = l->blk_flags_read_first = 0;
         while (l->pc < f->ends[i]) {
             lift_one(l);
             if (l->terminated)
@@ -677,6 +703,8 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         }
         if (!l->terminated)
             lift_branch(l, f->ends[i]); /* fall through */
+        if (header)
+            forget_dead_flags(l, l->blocks[i]);
     }
     materialize_syncs(l);
     free(l->blocks);

@@ -15,8 +15,12 @@
  *                             its own.  The result must not change: the
  *                             loop resumes at its header with every
  *                             register as it was
+ *   async_compute flags-live  the same timer, and a loop whose header reads
+ *                             the flags the previous iteration set (NZCV live
+ *                             across the safe point): the count must not
+ *                             change
  *
- * e2e-modes: spin-flag spin-exit interrupted
+ * e2e-modes: spin-flag spin-exit interrupted flags-live
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -103,6 +107,25 @@ __attribute__((noinline)) static void compute(unsigned rounds)
     snprintf(result, sizeof result, "h %016llx acc %.17g sum %.9g", (unsigned long long)h, acc, (double)s);
 }
 
+/* Counts the iterations whose predecessor left Z set: CINC at the loop
+ * header reads the flags of the previous iteration's TST. */
+__attribute__((noinline)) static uint64_t flags_across_header(uint64_t n)
+{
+    uint64_t count = 0, x = 0, t;
+    __asm__ volatile("cmn  %[n], #0\n"          /* Z = 0 on the way in (n > 0) */
+                     "1:\n"
+                     "cinc %[count], %[count], eq\n"
+                     "add  %[x], %[x], #1\n"
+                     "eor  %[t], %[x], %[x], lsr #3\n"
+                     "tst  %[t], #7\n"
+                     "sub  %[n], %[n], #1\n"
+                     "cbnz %[n], 1b\n"
+                     : [count] "+r"(count), [x] "+r"(x), [t] "=&r"(t), [n] "+r"(n)
+                     :
+                     : "cc");
+    return count;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "spin-flag";
@@ -131,6 +154,17 @@ int main(int argc, char **argv)
         struct itimerval off = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &off, NULL);
         printf("%s\ninterrupted during the computation: %s\n", result, seen > 0 ? "yes" : "no");
+        return 0;
+    }
+    if (strcmp(mode, "flags-live") == 0) {
+        install(on_tick);
+        struct itimerval it = {{0, 1000}, {0, 1000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        uint64_t count = flags_across_header(40000000);
+        unsigned long seen = ticks;
+        struct itimerval off = {{0, 0}, {0, 0}};
+        setitimer(ITIMER_REAL, &off, NULL);
+        printf("count %llu\ninterrupted during the loop: %s\n", (unsigned long long)count, seen > 0 ? "yes" : "no");
         return 0;
     }
     fprintf(stderr, "unknown mode %s\n", mode);
