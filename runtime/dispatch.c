@@ -271,6 +271,8 @@ uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg)
         return A64_MPIDR_VALUE;
     case A64_SYSREG_ID_AA64PFR0_EL1:
         return A64_ID_AA64PFR0_VALUE;
+    case A64_SYSREG_ID_AA64ISAR0_EL1:
+        return A64_ID_AA64ISAR0_VALUE;
     case A64_SYSREG_REVIDR_EL1:
     case A64_SYSREG_ID_AA64PFR1_EL1:
     case A64_SYSREG_ID_AA64ZFR0_EL1:
@@ -279,7 +281,6 @@ uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg)
     case A64_SYSREG_ID_AA64DFR1_EL1:
     case A64_SYSREG_ID_AA64AFR0_EL1:
     case A64_SYSREG_ID_AA64AFR1_EL1:
-    case A64_SYSREG_ID_AA64ISAR0_EL1: /* no AES, SHA, CRC32, atomics, ... */
     case A64_SYSREG_ID_AA64ISAR1_EL1:
     case A64_SYSREG_ID_AA64ISAR2_EL1:
     case A64_SYSREG_ID_AA64MMFR0_EL1:

@@ -555,5 +555,10 @@ enum A64Sysreg {
 #define A64_MIDR_VALUE 0x413fd0c1ull /* Arm Neoverse N1 r3p1 */
 #define A64_MPIDR_VALUE 0x80000000ull
 #define A64_ID_AA64PFR0_VALUE 0x11ull /* EL0, EL1: AArch64; FP, AdvSIMD: 0 = present */
+/* Atomic (bits 23:20) = 2: the LSE atomics, as HWCAP_ATOMICS says; no
+ * AES, SHA, CRC32, RDM, dot product, ... */
+#define A64_ID_AA64ISAR0_VALUE (2ull << 20)
+_Static_assert(((A64_ID_AA64ISAR0_VALUE >> 20 & 0xf) >= 2) == ((A64_HWCAP_ADVERTISED & A64_HWCAP_ATOMICS) != 0),
+               "ID_AA64ISAR0_EL1.Atomic and HWCAP_ATOMICS disagree");
 
 #endif
