@@ -40,147 +40,59 @@
 
 /* ---- safe reads of guest memory ------------------------------------------ */
 
-typedef struct CodePage {
-    uint64_t addr;       /* page address + 1 (0: empty slot) */
-    bool ok;             /* the page could be read */
-    uint8_t *bytes;      /* its copy (PAGE bytes) when ok */
-} CodePage;
-
+/* Pages: key page address + 1, value the malloc'd copy of the page, 0
+ * when it could not be read. */
 void reader_init(CodeReader *r) { memset(r, 0, sizeof *r); }
 
 void reader_free(CodeReader *r)
 {
-    for (size_t i = 0; i < r->cap; i++)
-        free(r->pages[i].bytes);
-    free(r->pages);
-    memset(r, 0, sizeof *r);
+    for (size_t i = 0; i < r->pages.cap; i++)
+        free((void *)(uintptr_t)r->pages.e[i].val);
+    u64map_free(&r->pages);
 }
 
-static size_t page_slot(const CodeReader *r, uint64_t key)
+/* The copy of the page at PAGE, or NULL if it cannot be read (or out of
+ * memory). */
+static const uint8_t *reader_page(CodeReader *r, uint64_t page)
 {
-    return (size_t)((key >> 12) * 0x9E3779B97F4A7C15ull >> 20) & (r->cap - 1);
-}
-
-static CodePage *reader_page(CodeReader *r, uint64_t page)
-{
-    uint64_t key = page + 1;
-    if (r->cap == 0 || 2 * (r->n + 1) > r->cap) {
-        size_t ncap = r->cap ? 2 * r->cap : 64;
-        CodePage *np = calloc(ncap, sizeof *np);
-        if (np == NULL)
-            return NULL;
-        CodePage *old = r->pages;
-        size_t ocap = r->cap;
-        r->pages = np;
-        r->cap = ncap;
-        for (size_t i = 0; i < ocap; i++)
-            if (old[i].addr) {
-                size_t s = page_slot(r, old[i].addr);
-                while (r->pages[s].addr)
-                    s = (s + 1) & (r->cap - 1);
-                r->pages[s] = old[i];
-            }
-        free(old);
+    bool added;
+    U64Entry *e = u64map_insert(&r->pages, page + 1, &added);
+    if (e == NULL)
+        return NULL;
+    if (added) {
+        uint8_t *bytes = malloc(PAGE);
+        struct iovec local = {bytes, PAGE}, remote = {(void *)page, PAGE};
+        if (bytes != NULL && process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)PAGE) {
+            free(bytes);
+            bytes = NULL;
+        }
+        e->val = (uintptr_t)bytes;
     }
-    size_t s = page_slot(r, key);
-    while (r->pages[s].addr && r->pages[s].addr != key)
-        s = (s + 1) & (r->cap - 1);
-    CodePage *p = &r->pages[s];
-    if (p->addr == key)
-        return p;
-    p->addr = key;
-    r->n++;
-    p->bytes = malloc(PAGE);
-    if (p->bytes != NULL) {
-        struct iovec local = {p->bytes, PAGE}, remote = {(void *)page, PAGE};
-        p->ok = process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)PAGE;
-    }
-    if (!p->ok) {
-        free(p->bytes);
-        p->bytes = NULL;
-    }
-    return p;
+    return (const uint8_t *)(uintptr_t)e->val;
 }
 
 bool reader_word(CodeReader *r, uint64_t pc, uint32_t *w)
 {
     if (pc & 3)
         return false;
-    CodePage *p = reader_page(r, pc & ~(PAGE - 1));
-    if (p == NULL || !p->ok)
+    const uint8_t *p = reader_page(r, pc & ~(PAGE - 1));
+    if (p == NULL)
         return false;
-    memcpy(w, p->bytes + (pc & (PAGE - 1)), 4); /* host and guest: little endian */
+    memcpy(w, p + (pc & (PAGE - 1)), 4); /* host and guest: little endian */
     return true;
 }
 
 /* ---- a set of addresses ---------------------------------------------------- */
 
-/* Open addressing; the value is the block's end found by the scan. */
-typedef struct Map {
-    uint64_t *key;   /* address + 1, 0 = empty */
-    uint64_t *val;
-    size_t cap, n;
-} Map;
-
-static size_t map_slot(const Map *m, uint64_t key)
-{
-    return (size_t)(key * 0x9E3779B97F4A7C15ull >> 17) & (m->cap - 1);
-}
-
-static int map_grow(Map *m)
-{
-    size_t ncap = m->cap ? 2 * m->cap : 256;
-    Map nm = {calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(uint64_t)), ncap, 0};
-    if (nm.key == NULL || nm.val == NULL) {
-        free(nm.key);
-        free(nm.val);
-        return -ENOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->key[i]) {
-            size_t s = map_slot(&nm, m->key[i]);
-            while (nm.key[s])
-                s = (s + 1) & (nm.cap - 1);
-            nm.key[s] = m->key[i];
-            nm.val[s] = m->val[i];
-            nm.n++;
-        }
-    free(m->key);
-    free(m->val);
-    *m = nm;
-    return 0;
-}
-
-/* The slot of A (inserted with value 0 if absent when ADD); NULL if absent
- * and not added, or out of memory. */
-static uint64_t *map_find(Map *m, uint64_t a, bool add, bool *added)
+/* The value of address A in M (keys are addresses + 1: address 0 is
+ * allowed), inserted as 0 if absent when ADD; NULL if absent and not
+ * added, or out of memory. */
+static uint64_t *map_find(U64Map *m, uint64_t a, bool add, bool *added)
 {
     if (added)
         *added = false;
-    if (add && 2 * (m->n + 1) > m->cap && map_grow(m) != 0)
-        return NULL;
-    if (m->cap == 0)
-        return NULL;
-    uint64_t key = a + 1;
-    size_t s = map_slot(m, key);
-    while (m->key[s] && m->key[s] != key)
-        s = (s + 1) & (m->cap - 1);
-    if (m->key[s] == key)
-        return &m->val[s];
-    if (!add)
-        return NULL;
-    m->key[s] = key;
-    m->val[s] = 0;
-    m->n++;
-    if (added)
-        *added = true;
-    return &m->val[s];
-}
-
-static void map_free(Map *m)
-{
-    free(m->key);
-    free(m->val);
+    U64Entry *e = add ? u64map_insert(m, a + 1, added) : u64map_find(m, a + 1);
+    return e ? &e->val : NULL;
 }
 
 typedef struct Vec {
@@ -224,7 +136,7 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
                     Region *out)
 {
     int rc = -ENOMEM;
-    Map blocks = {0}, resume = {0};
+    U64Map blocks = {0}, resume = {0};
     Vec work = {0}, starts = {0}, rs = {0};
     size_t budget = max_insns;
     memset(out, 0, sizeof *out);
@@ -343,8 +255,8 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
 out:
     if (rc != 0)
         region_free(out);
-    map_free(&blocks);
-    map_free(&resume);
+    u64map_free(&blocks);
+    u64map_free(&resume);
     free(work.v);
     free(starts.v);
     free(rs.v);

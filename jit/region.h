@@ -15,12 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "u64_map.h"
+
 /* Guest memory seen through a copy of each page touched, so that a word
  * read during discovery is the word the lifter sees, and an unmapped page
  * is an answer ("unreadable"), never a fault of the JIT. */
 typedef struct CodeReader {
-    struct CodePage *pages;   /* open-addressed by page address */
-    size_t cap, n;
+    U64Map pages;             /* page address + 1 -> its copy (0: unreadable) */
 } CodeReader;
 
 void reader_init(CodeReader *r);

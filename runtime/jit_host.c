@@ -16,10 +16,10 @@
  *      the guest's FP environment set aside (LLVM runs with the host's
  *      default MXCSR, not the guest's rounding mode);
  *   3. caches the translation under every guest PC it can be entered at:
- *      its entry and its resume points (call return sites, where the
- *      dispatcher resumes after longjmp or a signal handler).
+ *      its entry and its resume points (call return sites and loop
+ *      headers, where the dispatcher resumes after longjmp or a signal).
  *
- * The cache is an open-addressing hash map from guest PC to region.  Each
+ * The cache is a hash map (u64_map.h) from guest PC to region.  Each
  * region remembers the guest code it was made from; DC CVAU and IC IVAU on
  * any of it (the guest's __clear_cache after writing code, see
  * dbt_rt_cache_op) drop the region's keys, so the next lookup translates
@@ -28,7 +28,7 @@
  * memory leaks by design; the library hands back an earlier translation
  * when the same code appears again (a trampoline rewritten identically).
  *
- *     pc ──hash──> slot {pc, region} ──> region {fn, keys[], code ranges[]}
+ *     pc ──hash──> entry {pc, region} ──> region {fn, keys[], code ranges[]}
  *
  * One guest thread today (clone is not implemented): no locking.
  */
@@ -45,6 +45,7 @@
 
 #include "dbt_jit.h"
 #include "fpenv.h"
+#include "u64_map.h"
 
 /* The LLVM pipeline of JIT'd code: lifter/pipeline.h's -O1 unless
  * DBT_JIT_OPT=0..3 says otherwise (docs/architecture.md: compile times). */
@@ -59,18 +60,12 @@ typedef struct JitRegion {
     uint64_t lo, hi;         /* hull of code */
 } JitRegion;
 
-typedef struct Slot {
-    uint64_t pc;             /* 0: empty (PC 0 is never cached) */
-    JitRegion *r;
-} Slot;
-
 struct JitHost {
     int state;               /* 0 not loaded yet, 1 loaded, -1 cannot load */
     char why[384];           /* why it cannot be loaded */
     void *handle;            /* dlopen handle */
     DbtJit *jit;             /* the library's compiler */
-    Slot *slots;             /* the cache, capacity a power of two */
-    size_t cap, used;
+    U64Map cache;            /* guest pc -> JitRegion * */
     JitRegion **regions;     /* live regions */
     size_t nregions, capregions;
     uint64_t lo, hi;         /* hull of all live regions' code */
@@ -79,85 +74,23 @@ struct JitHost {
 
 /* ---- the cache ---------------------------------------------------------- */
 
-static size_t slot_of(const JitHost *h, uint64_t pc)
-{
-    return (size_t)((pc >> 2) * 0x9E3779B97F4A7C15ull >> 16) & (h->cap - 1);
-}
-
-static Slot *find_slot(const JitHost *h, uint64_t pc)
-{
-    if (h->cap == 0)
-        return NULL;
-    for (size_t i = slot_of(h, pc);; i = (i + 1) & (h->cap - 1)) {
-        if (h->slots[i].pc == pc)
-            return &h->slots[i];
-        if (h->slots[i].pc == 0)
-            return NULL;
-    }
-}
-
-static int grow(JitHost *h)
-{
-    size_t ncap = h->cap ? 2 * h->cap : 256;
-    Slot *ns = calloc(ncap, sizeof *ns);
-    if (ns == NULL)
-        return -1;
-    Slot *old = h->slots;
-    size_t ocap = h->cap;
-    h->slots = ns;
-    h->cap = ncap;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i].pc) {
-            size_t k = slot_of(h, old[i].pc);
-            while (h->slots[k].pc)
-                k = (k + 1) & (h->cap - 1);
-            h->slots[k] = old[i];
-        }
-    free(old);
-    return 0;
-}
-
-/* Cache PC -> R unless PC is cached already (an equally good translation). */
+/* Cache PC -> R unless PC is cached already (an equally good translation).
+ * Out of memory: not cached, translated again next time. */
 static void insert(JitHost *h, uint64_t pc, JitRegion *r)
 {
-    if (pc == 0 || find_slot(h, pc) != NULL)
-        return;
-    if (2 * (h->used + 1) > h->cap && grow(h) != 0)
-        return; /* out of memory: not cached, translated again next time */
-    size_t i = slot_of(h, pc);
-    while (h->slots[i].pc)
-        i = (i + 1) & (h->cap - 1);
-    h->slots[i] = (Slot){pc, r};
-    h->used++;
-}
-
-/* Linear probing deletion without tombstones: shift back the entries of
- * the cluster that would no longer be found. */
-static void erase(JitHost *h, Slot *s)
-{
-    size_t i = (size_t)(s - h->slots);
-    for (size_t j = i;;) {
-        j = (j + 1) & (h->cap - 1);
-        if (h->slots[j].pc == 0)
-            break;
-        size_t k = slot_of(h, h->slots[j].pc);
-        /* Entry j stays if its home k lies cyclically in (i, j]. */
-        if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-            continue;
-        h->slots[i] = h->slots[j];
-        i = j;
-    }
-    h->slots[i] = (Slot){0, NULL};
-    h->used--;
+    bool added;
+    U64Entry *e = u64map_insert(&h->cache, pc, &added);
+    if (e != NULL && added)
+        e->val = (uintptr_t)r;
 }
 
 GuestFn jit_lookup(Runtime *rt, uint64_t pc)
 {
     JitHost *h = rt->jit;
-    if (h == NULL || h->used == 0)
+    if (h == NULL || h->cache.n == 0)
         return NULL;
-    Slot *s = find_slot(h, pc);
-    return s ? s->r->fn : NULL;
+    U64Entry *e = u64map_find(&h->cache, pc);
+    return e ? ((JitRegion *)(uintptr_t)e->val)->fn : NULL;
 }
 
 void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
@@ -177,9 +110,9 @@ void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
         rt_log(rt, LOG_JIT, "jit: guest code at 0x%llx changed: dropped the translation of 0x%llx",
                (unsigned long long)lo, (unsigned long long)r->keys[0]);
         for (size_t k = 0; k < r->nkeys; k++) {
-            Slot *s = find_slot(h, r->keys[k]);
-            if (s != NULL && s->r == r)
-                erase(h, s);
+            U64Entry *e = u64map_find(&h->cache, r->keys[k]);
+            if (e != NULL && e->val == (uintptr_t)r)
+                u64map_remove(&h->cache, e);
         }
         free(r->keys);
         free(r->code);
