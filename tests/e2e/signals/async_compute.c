@@ -19,14 +19,18 @@
  *                             the flags the previous iteration set (NZCV live
  *                             across the safe point): the count must not
  *                             change
+ *   async_compute jit-spin    spin-flag in code the guest writes at run time
+ *                             (translated by the runtime's JIT: its loop
+ *                             headers are safe points too)
  *
- * e2e-modes: spin-flag spin-exit interrupted flags-live
+ * e2e-modes: spin-flag spin-exit interrupted flags-live jit-spin
  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -165,6 +169,22 @@ int main(int argc, char **argv)
         struct itimerval off = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &off, NULL);
         printf("count %llu\ninterrupted during the loop: %s\n", (unsigned long long)count, seen > 0 ? "yes" : "no");
+        return 0;
+    }
+    if (strcmp(mode, "jit-spin") == 0) {
+        /* 1: ldr w1, [x0]; cbz w1, 1b; ret  (aarch64-linux-gnu-as) */
+        static const uint32_t words[] = {0xb9400001, 0x34ffffe1, 0xd65f03c0};
+        uint32_t *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (code == MAP_FAILED) {
+            perror("mmap");
+            return 2;
+        }
+        memcpy(code, words, sizeof words);
+        __builtin___clear_cache((char *)code, (char *)(code + 3));
+        install(on_alarm_flag);
+        alarm(1);
+        ((void (*)(volatile sig_atomic_t *))code)(&flag);
+        printf("flag set by the handler, seen by generated code\n");
         return 0;
     }
     fprintf(stderr, "unknown mode %s\n", mode);
