@@ -178,14 +178,9 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             if (flow == FLOW_NONE)
                 continue;
             if (flow == FLOW_JUMP || flow == FLOW_COND) {
-                if (internal_target(c, f, t) && elf_is_code(c->img, t)) {
+                if (internal_target(c, f, t) && elf_is_code(c->img, t))
                     vec_push(&work, t);
-                    /* The target of a backward branch (a loop header) is
-                     * a resume point too: the lifter polls for signals on
-                     * that edge and leaves with pc = t when one waits. */
-                    if (t <= a)
-                        addrset_add(&resume, t);
-                } else
+                else
                     add_function(c, t);
                 if (flow == FLOW_COND)
                     vec_push(&work, a + 4);
