@@ -81,11 +81,11 @@ struct Lifter {
     LLVMValueRef vreg[NUM_VREG]; /* allocas of V0-V31 (<16 x i8>) */
     LLVMBasicBlockRef *blocks;   /* LLVM block per leader (parallel to func->leaders) */
     LLVMBasicBlockRef safepoint_exit; /* shared exit of the safe points, or NULL */
+    LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
     /* Flags of the block being lifted (bit f: flag f) written so far, and
      * read (or synced out) before being written: the flags that are dead
      * at the top of a loop header need not be kept for its safe point. */
     uint8_t blk_flags_written, blk_flags_read_first;
-    LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */

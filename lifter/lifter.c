@@ -424,7 +424,7 @@ size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x)
     return lo;
 }
 
-static long leader_index(const LiftFunc *f, uint64_t pc)
+long lift_leader_index(const LiftFunc *f, uint64_t pc)
 {
     size_t i = lift_lower_bound(f->leaders, f->nleaders, pc);
     return i < f->nleaders && f->leaders[i] == pc ? (long)i : -1;
@@ -537,7 +537,7 @@ static void forget_dead_flags(Lifter *l, LLVMBasicBlockRef header)
 
 void lift_branch(Lifter *l, uint64_t target)
 {
-    long i = leader_index(l->func, target);
+    long i = lift_leader_index(l->func, target);
     if (i >= 0) {
         LLVMBuildBr(l->b, l->blocks[i]);
     } else {
@@ -550,7 +550,7 @@ void lift_branch(Lifter *l, uint64_t target)
 void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
 {
     LLVMBasicBlockRef taken;
-    long i = leader_index(l->func, target);
+    long i = lift_leader_index(l->func, target);
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     if (i >= 0) {
         taken = l->blocks[i];
@@ -594,7 +594,7 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
         LLVMPositionBuilderAtEnd(l->b, here);
         LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
         for (size_t k = 0; k < ind->ntargets; k++) {
-            long i = leader_index(l->func, ind->targets[k]);
+            long i = lift_leader_index(l->func, ind->targets[k]);
             if (i >= 0)
                 LLVMAddCase(sw, c64(l, ind->targets[k]), l->blocks[i]);
         }
@@ -671,7 +671,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         snprintf(name, sizeof name, "b_%llx", (unsigned long long)f->leaders[i]);
         l->blocks[i] = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
     }
-    long ei = leader_index(f, f->entry);
+    long ei = lift_leader_index(f, f->entry);
     assert(ei >= 0 && "entry must be a leader");
     LLVMPositionBuilderAtEnd(l->b, entry);
     if (f->nresume > 0) {
@@ -679,7 +679,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         LLVMValueRef pc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "entry_pc");
         LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, l->blocks[ei], (unsigned)f->nresume);
         for (size_t k = 0; k < f->nresume; k++) {
-            long ri = leader_index(f, f->resume[k]);
+            long ri = lift_leader_index(f, f->resume[k]);
             if (ri >= 0 && f->resume[k] != f->entry)
                 LLVMAddCase(sw, c64(l, f->resume[k]), l->blocks[ri]);
         }

@@ -110,6 +110,8 @@ enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
 /* Index of the first element of the sorted V[0..N-1] that is >= X (N if
  * none): the search over sorted address lists. */
 size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x);
+/* Index of the block of F starting at PC, or -1 if no block starts there. */
+long lift_leader_index(const LiftFunc *f, uint64_t pc);
 
 /* The loop headers of F (its leaders, ends and jump tables): the targets of
  * the back edges of a depth-first search of its blocks, so that every cycle

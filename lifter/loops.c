@@ -28,12 +28,6 @@
 
 #include <stdlib.h>
 
-static long leader_of(const LiftFunc *f, uint64_t pc)
-{
-    size_t i = lift_lower_bound(f->leaders, f->nleaders, pc);
-    return i < f->nleaders && f->leaders[i] == pc ? (long)i : -1;
-}
-
 /* Successor K of block I as a leader index: -1 for an edge that leaves the
  * function, -2 when there are no more. */
 static long successor(const LiftFunc *f, size_t i, size_t k,
@@ -45,17 +39,17 @@ static long successor(const LiftFunc *f, size_t i, size_t k,
         return -2;
     switch (a64_classify(w, last, &t)) {
     case FLOW_JUMP:
-        return k == 0 ? leader_of(f, t) : -2;
+        return k == 0 ? lift_leader_index(f, t) : -2;
     case FLOW_COND:
-        return k == 0 ? leader_of(f, t) : k == 1 ? leader_of(f, f->ends[i]) : -2;
+        return k == 0 ? lift_leader_index(f, t) : k == 1 ? lift_leader_index(f, f->ends[i]) : -2;
     case FLOW_NONE:
     case FLOW_CALL:
     case FLOW_ICALL:
-        return k == 0 ? leader_of(f, f->ends[i]) : -2;
+        return k == 0 ? lift_leader_index(f, f->ends[i]) : -2;
     case FLOW_IJUMP:
         for (size_t j = 0; j < f->nindirect; j++)
             if (f->indirect[j].br_pc == last)
-                return k < f->indirect[j].ntargets ? leader_of(f, f->indirect[j].targets[k]) : -2;
+                return k < f->indirect[j].ntargets ? lift_leader_index(f, f->indirect[j].targets[k]) : -2;
         return -2;
     case FLOW_RET:
     case FLOW_STOP:
@@ -78,7 +72,7 @@ size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_
         free(state), free(head), free(stack), free(next);
         return (size_t)-1;
     }
-    long entry = leader_of(f, f->entry);
+    long entry = lift_leader_index(f, f->entry);
     for (size_t r = 0; r <= n; r++) {
         /* the entry first, then every block not reached yet */
         long root = r == 0 ? entry : (long)r - 1;
