@@ -1,60 +1,27 @@
-/* addrset.c - set of guest addresses (see addrset.h). */
+/* addrset.c - set of guest addresses (see addrset.h): a u64_map.h map whose
+ * values are unused. */
 #include "addrset.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-static size_t hash(uint64_t a, size_t cap) { return (size_t)((a >> 2) * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1); }
+void addrset_init(AddrSet *s) { *s = (AddrSet){{0}}; }
 
-void addrset_init(AddrSet *s)
-{
-    s->cap = 64;
-    s->count = 0;
-    s->slots = calloc(s->cap, sizeof *s->slots);
-}
-
-void addrset_free(AddrSet *s)
-{
-    free(s->slots);
-    s->slots = NULL;
-    s->cap = s->count = 0;
-}
-
-static void grow(AddrSet *s)
-{
-    AddrSet n = {calloc(s->cap * 2, sizeof(uint64_t)), s->cap * 2, 0};
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i])
-            addrset_add(&n, s->slots[i]);
-    free(s->slots);
-    *s = n;
-}
+void addrset_free(AddrSet *s) { u64map_free(&s->map); }
 
 bool addrset_add(AddrSet *s, uint64_t a)
 {
     assert(a != 0);
-    if ((s->count + 1) * 2 > s->cap)
-        grow(s);
-    for (size_t i = hash(a, s->cap);; i = (i + 1) & (s->cap - 1)) {
-        if (s->slots[i] == a)
-            return false;
-        if (s->slots[i] == 0) {
-            s->slots[i] = a;
-            s->count++;
-            return true;
-        }
+    bool added;
+    if (u64map_insert(&s->map, a, &added) == NULL) {
+        fprintf(stderr, "dbt-aot: error: out of memory\n");
+        exit(1);
     }
+    return added;
 }
 
-bool addrset_has(const AddrSet *s, uint64_t a)
-{
-    for (size_t i = hash(a, s->cap);; i = (i + 1) & (s->cap - 1)) {
-        if (s->slots[i] == a)
-            return true;
-        if (s->slots[i] == 0)
-            return false;
-    }
-}
+bool addrset_has(const AddrSet *s, uint64_t a) { return u64map_find(&s->map, a) != NULL; }
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -64,11 +31,11 @@ static int cmp_u64(const void *a, const void *b)
 
 uint64_t *addrset_sorted(const AddrSet *s, size_t *n)
 {
-    uint64_t *out = malloc((s->count ? s->count : 1) * sizeof *out);
+    uint64_t *out = malloc((s->map.n ? s->map.n : 1) * sizeof *out);
     size_t k = 0;
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i])
-            out[k++] = s->slots[i];
+    for (size_t i = 0; i < s->map.cap; i++)
+        if (s->map.e[i].key)
+            out[k++] = s->map.e[i].key;
     qsort(out, k, sizeof *out, cmp_u64);
     *n = k;
     return out;

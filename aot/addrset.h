@@ -1,6 +1,6 @@
 /*
- * addrset.h - a set of guest addresses (open addressing, linear probing),
- * plus a sorted-array export.  Address 0 is never a guest code address
+ * addrset.h - a set of guest addresses (runtime/include/u64_map.h, the hash
+ * map the runtime and the JIT use too), plus a sorted-array export.  Address 0 is never a guest code address
  * and marks empty slots.
  */
 #ifndef DBT_ADDRSET_H
@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "u64_map.h"
+
 typedef struct AddrSet {
-    uint64_t *slots;     /* 0 = empty */
-    size_t cap;          /* power of two */
-    size_t count;        /* number of members */
+    U64Map map;          /* members are the keys (values unused) */
 } AddrSet;
 
 void addrset_init(AddrSet *s);
