@@ -82,6 +82,8 @@ struct Lifter {
     LLVMBasicBlockRef *blocks;   /* LLVM block per leader (parallel to func->leaders) */
     LLVMBasicBlockRef safepoint_exit; /* shared exit of the safe points, or NULL */
     LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
+    LLVMValueRef poll_budget;    /* alloca (i32): loop headers left before the next
+                                  * look at cpu->intr; NULL without safe points */
     /* Flags of the block being lifted (bit f: flag f) written so far, and
      * read (or synced out) before being written: the flags that are dead
      * at the top of a loop header need not be kept for its safe point. */

@@ -494,22 +494,42 @@ static bool sorted_has(const uint64_t *v, size_t n, uint64_t pc)
  * after the dispatcher has delivered the signal).  All the safe points of
  * a function share one exit block (its state store is large); the header
  * comes in through a phi.  Leaves the builder in the block that continues
- * the header. */
+ * the header.
+ *
+ * Reading cpu->intr on every iteration costs a load, and tight loops are
+ * often bound by their loads (histogram: 3 instead of 2 per iteration,
+ * 1.3x slower).  So the function counts down a budget in a register
+ * instead (a decrement and a branch, no memory access) and reads cpu->intr
+ * only when it reaches zero, every POLL_EVERY header visits.  Every cycle
+ * of the function passes a header, so between two reads the guest runs at
+ * most POLL_EVERY times the function's size in instructions - except in
+ * calls, which is why a call sets the budget to 1 (lift_call): a loop that
+ * calls reads cpu->intr on every iteration, which is cheap next to the
+ * call. */
+enum { POLL_EVERY = 1024 };
+
 static void safe_point(Lifter *l, uint64_t pc)
 {
-    LLVMBasicBlockRef poll = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef top = LLVMGetInsertBlock(l->b);
     if (l->safepoint_exit == NULL) {
         l->safepoint_exit = lift_new_block(l, "signal_waits");
         l->safepoint_pc = LLVMBuildPhi(l->b, l->i64, "resume_pc");
         lift_sync_out(l);
         store_pc(l, l->safepoint_pc);
         LLVMBuildRetVoid(l->b);
-        LLVMPositionBuilderAtEnd(l->b, poll);
+        LLVMPositionBuilderAtEnd(l->b, top);
     }
+    LLVMValueRef left = LLVMBuildSub(l->b, LLVMBuildLoad2(l->b, l->i32, l->poll_budget, ""), c32(l, 1), "budget");
+    LLVMBuildStore(l->b, left, l->poll_budget);
+    LLVMBasicBlockRef poll = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "poll");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "loop");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, left, c32(l, 0), ""), poll, body));
+
+    LLVMPositionBuilderAtEnd(l->b, poll);
+    LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
     LLVMValueRef w = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_intr), "intr");
     LLVMSetVolatile(w, 1);
     LLVMValueRef waits = LLVMBuildICmp(l->b, LLVMIntNE, w, c32(l, 0), "");
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "loop");
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, waits, l->safepoint_exit, body));
     LLVMValueRef v = c64(l, pc);
     LLVMAddIncoming(l->safepoint_pc, &v, &poll, 1);
@@ -571,6 +591,8 @@ void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
     LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, l->sp, "");
     lift_sync_out(l);
     call_guest(l, target, dyn);
+    if (l->poll_budget != NULL) /* see safe_point */
+        LLVMBuildStore(l->b, c32(l, 1), l->poll_budget);
     /* Did the guest come back here?  If not (longjmp, unwinding, a
      * coroutine switch), leave: the state in *cpu is the truth. */
     LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
@@ -662,6 +684,11 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         l->flag[i] = LLVMBuildAlloca(l->b, l->i1, "");
     for (unsigned r = 0; r < NUM_VREG; r++)
         l->vreg[r] = LLVMBuildAlloca(l->b, l->vty, "");
+    l->poll_budget = NULL;
+    if (f->nsafepoints > 0) {
+        l->poll_budget = LLVMBuildAlloca(l->b, l->i32, "poll_budget");
+        LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
+    }
     lift_sync_in(l);
 
     l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);

@@ -79,7 +79,8 @@
  *   - delivery points are system calls, traps, sigreturn and the safe
  *     points of translated code: the top of every loop header (a target
  *     of a back edge of the function's control-flow graph, lifter/loops.c)
- *     polls CpuState.intr, which host_catch sets, and if a signal waits
+ *     reads CpuState.intr, which host_catch sets - every 1024th visit, or
+ *     the first after a call (lifter.c: safe_point) - and if a signal waits
  *     leaves to the dispatcher with pc = the header, a resume point; the
  *     dispatcher delivers it and re-enters there.  A cycle the lifter
  *     does not see as one has no safe point and sees the signal at its
@@ -192,7 +193,7 @@ static void host_catch(int sig, siginfo_t *si, void *uc)
         return;
     memcpy(&t->sig.info[sig], si, sizeof t->sig.info[sig]);
     __atomic_fetch_or(&t->sig.pending, a64_sigbit(sig), __ATOMIC_RELEASE);
-    /* Translated code polls this at its safe points (backward branches). */
+    /* Translated code reads this at its safe points (loop headers). */
     __atomic_store_n(&t->cpu->intr, 1, __ATOMIC_RELEASE);
 }
 

@@ -1,7 +1,7 @@
 /*
  * async_compute.c - asynchronous signals that arrive while the guest
  * computes and makes no system call: translated code must see them at its
- * safe points (backward branches), not only at the next system call.
+ * safe points (loop headers), not only at the next system call.
  *
  *   async_compute spin-flag   alarm(1), then `while (!flag);`: the handler
  *                             sets the flag and the loop ends
@@ -22,8 +22,15 @@
  *   async_compute jit-spin    spin-flag in code the guest writes at run time
  *                             (translated by the runtime's JIT: its loop
  *                             headers are safe points too)
+ *   async_compute call-loop   the same timer, and loops of 1000 that call
+ *                             loops of 1000 that call loops of 100: no
+ *                             single call runs a header 1024 times, so the
+ *                             timer is seen only because a loop looks at
+ *                             cpu->intr after every call (lifter.c:
+ *                             safe_point counts header visits down from
+ *                             1024 and reads it only at zero)
  *
- * e2e-modes: spin-flag spin-exit interrupted flags-live jit-spin
+ * e2e-modes: spin-flag spin-exit interrupted flags-live jit-spin call-loop
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -130,6 +137,29 @@ __attribute__((noinline)) static uint64_t flags_across_header(uint64_t n)
     return count;
 }
 
+/* Three nested levels of calls; each loop's own header runs fewer than
+ * 1024 times per call. */
+__attribute__((noinline)) static uint64_t level1(uint64_t s)
+{
+    for (unsigned i = 0; i < 100; i++)
+        s = s * 6364136223846793005ull + i;
+    return s;
+}
+
+__attribute__((noinline)) static uint64_t level2(uint64_t s)
+{
+    for (unsigned i = 0; i < 1000; i++)
+        s = level1(s) ^ i;
+    return s;
+}
+
+__attribute__((noinline)) static uint64_t level3(uint64_t s)
+{
+    for (unsigned i = 0; i < 1000; i++)
+        s = level2(s) + i;
+    return s;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "spin-flag";
@@ -169,6 +199,17 @@ int main(int argc, char **argv)
         struct itimerval off = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &off, NULL);
         printf("count %llu\ninterrupted during the loop: %s\n", (unsigned long long)count, seen > 0 ? "yes" : "no");
+        return 0;
+    }
+    if (strcmp(mode, "call-loop") == 0) {
+        install(on_tick);
+        struct itimerval it = {{0, 1000}, {0, 1000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        uint64_t s = level3(1);
+        unsigned long seen = ticks;
+        struct itimerval off = {{0, 0}, {0, 0}};
+        setitimer(ITIMER_REAL, &off, NULL);
+        printf("s %016llx\ninterrupted during the calls: %s\n", (unsigned long long)s, seen > 0 ? "yes" : "no");
         return 0;
     }
     if (strcmp(mode, "jit-spin") == 0) {
