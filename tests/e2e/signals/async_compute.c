@@ -160,6 +160,25 @@ __attribute__((noinline)) static uint64_t level3(uint64_t s)
     return s;
 }
 
+/* A 1 ms interval timer whose handler clobbers FP and vector registers. */
+static void ticks_start(void)
+{
+    install(on_tick);
+    struct itimerval it = {{0, 1000}, {0, 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Stops it; how many ticks were delivered.  The caller makes no system
+ * call between ticks_start() and this, so only ticks delivered at safe
+ * points count. */
+static unsigned long ticks_stop(void)
+{
+    unsigned long seen = ticks;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    return seen;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "spin-flag";
@@ -178,37 +197,23 @@ int main(int argc, char **argv)
         spin_forever();
     }
     if (strcmp(mode, "interrupted") == 0) {
-        install(on_tick);
-        struct itimerval it = {{0, 1000}, {0, 1000}};
-        setitimer(ITIMER_REAL, &it, NULL);
+        ticks_start();
         compute(60000);
-        /* No system call since setitimer: only ticks delivered inside the
-         * computation count. */
-        unsigned long seen = ticks;
-        struct itimerval off = {{0, 0}, {0, 0}};
-        setitimer(ITIMER_REAL, &off, NULL);
+        unsigned long seen = ticks_stop();
         printf("%s\ninterrupted during the computation: %s\n", result, seen > 0 ? "yes" : "no");
         return 0;
     }
     if (strcmp(mode, "flags-live") == 0) {
-        install(on_tick);
-        struct itimerval it = {{0, 1000}, {0, 1000}};
-        setitimer(ITIMER_REAL, &it, NULL);
+        ticks_start();
         uint64_t count = flags_across_header(40000000);
-        unsigned long seen = ticks;
-        struct itimerval off = {{0, 0}, {0, 0}};
-        setitimer(ITIMER_REAL, &off, NULL);
+        unsigned long seen = ticks_stop();
         printf("count %llu\ninterrupted during the loop: %s\n", (unsigned long long)count, seen > 0 ? "yes" : "no");
         return 0;
     }
     if (strcmp(mode, "call-loop") == 0) {
-        install(on_tick);
-        struct itimerval it = {{0, 1000}, {0, 1000}};
-        setitimer(ITIMER_REAL, &it, NULL);
+        ticks_start();
         uint64_t s = level3(1);
-        unsigned long seen = ticks;
-        struct itimerval off = {{0, 0}, {0, 0}};
-        setitimer(ITIMER_REAL, &off, NULL);
+        unsigned long seen = ticks_stop();
         printf("s %016llx\ninterrupted during the calls: %s\n", (unsigned long long)s, seen > 0 ? "yes" : "no");
         return 0;
     }
