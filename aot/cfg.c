@@ -19,19 +19,16 @@
 #include <string.h>
 
 #include "addrset.h"
+#include "u64_vec.h"
 
-typedef struct Vec {
-    uint64_t *v;
-    size_t n, cap;
-} Vec;
-
-static void vec_push(Vec *x, uint64_t a)
+/* A work-list push that cannot fail: out of memory ends the tool, as in
+ * addrset_add. */
+static void vec_push(U64Vec *x, uint64_t a)
 {
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 64;
-        x->v = realloc(x->v, x->cap * sizeof *x->v);
+    if (!u64vec_push(x, a)) {
+        fprintf(stderr, "dbt-aot: error: out of memory\n");
+        exit(1);
     }
-    x->v[x->n++] = a;
 }
 
 typedef struct Ctx {
@@ -40,7 +37,7 @@ typedef struct Ctx {
                              code, sorted, unique */
     size_t ncodeptrs;
     AddrSet funcs;        /* known function entries */
-    Vec todo;             /* function entries not explored yet */
+    U64Vec todo;             /* function entries not explored yet */
 } Ctx;
 
 static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
@@ -143,7 +140,7 @@ static int add_safepoints(Ctx *c, CfgFunc *f)
 static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
 {
     AddrSet leaders, resume;
-    Vec work = {0}, jts = {0};
+    U64Vec work = {0}, jts = {0};
     addrset_init(&leaders);
     addrset_init(&resume);
     vec_push(&work, f->entry);

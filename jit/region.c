@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "lifter.h"
+#include "u64_vec.h"
 
 #define PAGE 4096ull
 
@@ -95,24 +96,7 @@ static uint64_t *map_find(U64Map *m, uint64_t a, bool add, bool *added)
     return e ? &e->val : NULL;
 }
 
-typedef struct Vec {
-    uint64_t *v;
-    size_t n, cap;
-} Vec;
-
-static int vec_push(Vec *x, uint64_t a)
-{
-    if (x->n == x->cap) {
-        size_t ncap = x->cap ? 2 * x->cap : 64;
-        uint64_t *nv = realloc(x->v, ncap * sizeof *nv);
-        if (nv == NULL)
-            return -ENOMEM;
-        x->v = nv;
-        x->cap = ncap;
-    }
-    x->v[x->n++] = a;
-    return 0;
-}
+static int vec_push(U64Vec *x, uint64_t a) { return u64vec_push(x, a) ? 0 : -ENOMEM; }
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -137,7 +121,7 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
 {
     int rc = -ENOMEM;
     U64Map blocks = {0}, resume = {0};
-    Vec work = {0}, starts = {0}, rs = {0};
+    U64Vec work = {0}, starts = {0}, rs = {0};
     size_t budget = max_insns;
     memset(out, 0, sizeof *out);
     out->entry = entry;
