@@ -80,6 +80,10 @@ struct Lifter {
     LLVMValueRef flag[4];        /* allocas of N, Z, C, V (i1) */
     LLVMValueRef vreg[NUM_VREG]; /* allocas of V0-V31 (<16 x i8>) */
     LLVMBasicBlockRef *blocks;   /* LLVM block per leader (parallel to func->leaders) */
+    LLVMBasicBlockRef twin;      /* while the first copy of a one-block loop is
+                                  * lifted: its second copy, the target of
+                                  * branches to twin_pc (lift_function) */
+    uint64_t twin_pc;
     LLVMBasicBlockRef safepoint_exit; /* shared exit of the safe points, or NULL */
     LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
     LLVMValueRef poll_budget;    /* alloca (i32): loop headers left before the next

@@ -555,11 +555,18 @@ static void forget_dead_flags(Lifter *l, LLVMBasicBlockRef header)
     LLVMPositionBuilderAtEnd(l->b, here);
 }
 
+/* The LLVM block of the leader with index I (TARGET): the twin of a
+ * one-block loop when its first copy branches back to itself. */
+static LLVMBasicBlockRef block_for(Lifter *l, long i, uint64_t target)
+{
+    return l->twin != NULL && target == l->twin_pc ? l->twin : l->blocks[i];
+}
+
 void lift_branch(Lifter *l, uint64_t target)
 {
     long i = lift_leader_index(l->func, target);
     if (i >= 0) {
-        LLVMBuildBr(l->b, l->blocks[i]);
+        LLVMBuildBr(l->b, block_for(l, i, target));
     } else {
         lift_sync_out(l);
         tail_to(l, target, NULL);
@@ -573,7 +580,7 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
     long i = lift_leader_index(l->func, target);
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     if (i >= 0) {
-        taken = l->blocks[i];
+        taken = block_for(l, i, target);
     } else {
         taken = lift_new_block(l, "tail");
         lift_sync_out(l);
@@ -663,6 +670,40 @@ static void lift_one(Lifter *l)
     lift_trap(l, TRAP_UNDEF);
 }
 
+/* Block I of F is a loop of its own (its last instruction branches back
+ * to its first) of at most 32 instructions: see lift_function. */
+static bool is_small_self_loop(Lifter *l, const LiftFunc *f, size_t i)
+{
+    uint64_t last = f->ends[i] - 4, t = 0;
+    uint32_t w;
+    if (f->ends[i] <= f->leaders[i] || f->ends[i] - f->leaders[i] > 32 * 4 || !l->env.read_code(l->env.ctx, last, &w))
+        return false;
+    enum A64Flow fl = a64_classify(w, last, &t);
+    return (fl == FLOW_JUMP || fl == FLOW_COND) && t == f->leaders[i];
+}
+
+/* Lifts guest block I of F into BLK, with a safe point at its top if
+ * HEADER. */
+static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef blk, bool header)
+{
+    LLVMPositionBuilderAtEnd(l->b, blk);
+    l->terminated = false;
+    l->pc = f->leaders[i];
+    if (header)
+        safe_point(l, l->pc);
+    l->blk_flags_written = l->blk_flags_read_first = 0;
+    while (l->pc < f->ends[i]) {
+        lift_one(l);
+        if (l->terminated)
+            break;
+        l->pc += 4;
+    }
+    if (!l->terminated)
+        lift_branch(l, f->ends[i]); /* fall through */
+    if (header)
+        forget_dead_flags(l, blk);
+}
+
 int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
 {
     memset(st, 0, sizeof *st);
@@ -715,23 +756,24 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     }
 
     for (size_t i = 0; i < f->nleaders; i++) {
-        LLVMPositionBuilderAtEnd(l->b, l->blocks[i]);
-        l->terminated = false;
-        l->pc = f->leaders[i];
-        bool header = sorted_has(f->safepoints, f->nsafepoints, l->pc);
-        if (header)
-            safe_point(l, l->pc);
-        l->blk_flags_written = l->blk_flags_read_first = 0;
-        while (l->pc < f->ends[i]) {
-            lift_one(l);
-            if (l->terminated)
-                break;
-            l->pc += 4;
+        bool header = sorted_has(f->safepoints, f->nsafepoints, f->leaders[i]);
+        LLVMBasicBlockRef twin = NULL;
+        if (header && is_small_self_loop(l, f, i)) {
+            char name[40];
+            snprintf(name, sizeof name, "b_%llx_twin", (unsigned long long)f->leaders[i]);
+            twin = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
         }
-        if (!l->terminated)
-            lift_branch(l, f->ends[i]); /* fall through */
-        if (header)
-            forget_dead_flags(l, l->blocks[i]);
+        /* A small loop of one block is lifted twice, the copies branching
+         * to each other: the poll's countdown then costs half. */
+        l->twin_pc = f->leaders[i];
+        l->twin = twin;
+        lift_block(l, f, i, l->blocks[i], header);
+        l->twin = NULL;
+        if (twin != NULL) {
+            LiftStats once = *st; /* count its instructions once */
+            lift_block(l, f, i, twin, false);
+            *st = once;
+        }
     }
     materialize_syncs(l);
     free(l->blocks);
