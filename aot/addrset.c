@@ -1,6 +1,7 @@
 /* addrset.c - set of guest addresses (see addrset.h): a u64_map.h map whose
  * values are unused. */
 #include "addrset.h"
+#include "diag.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -14,10 +15,8 @@ bool addrset_add(AddrSet *s, uint64_t a)
 {
     assert(a != 0);
     bool added;
-    if (u64map_insert(&s->map, a, &added) == NULL) {
-        fprintf(stderr, "dbt-aot: error: out of memory\n");
-        exit(1);
-    }
+    if (u64map_insert(&s->map, a, &added) == NULL)
+        diag_out_of_memory();
     return added;
 }
 
@@ -32,6 +31,8 @@ static int cmp_u64(const void *a, const void *b)
 uint64_t *addrset_sorted(const AddrSet *s, size_t *n)
 {
     uint64_t *out = malloc((s->map.n ? s->map.n : 1) * sizeof *out);
+    if (out == NULL)
+        diag_out_of_memory();
     size_t k = 0;
     for (size_t i = 0; i < s->map.cap; i++)
         if (s->map.e[i].key)

@@ -25,10 +25,8 @@
  * addrset_add. */
 static void vec_push(U64Vec *x, uint64_t a)
 {
-    if (!u64vec_push(x, a)) {
-        fprintf(stderr, "dbt-aot: error: out of memory\n");
-        exit(1);
-    }
+    if (!u64vec_push(x, a))
+        diag_out_of_memory();
 }
 
 typedef struct Ctx {

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int vrecord(Diag *d, bool has_addr, uint64_t addr, const char *fmt, va_list ap)
 {
@@ -49,4 +50,10 @@ void diag_warn(const char *file, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+void diag_out_of_memory(void)
+{
+    fprintf(stderr, "dbt-aot: error: out of memory\n");
+    exit(1);
 }

@@ -27,6 +27,11 @@ int diag_error(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3
 int diag_error_at(Diag *d, uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print "dbt-aot: error: FILE: [0xADDR: ]msg" to stderr. */
 void diag_print(const Diag *d, const char *file);
+/* For the few places that cannot return an error (the set and work-list
+ * helpers of control-flow recovery): print "dbt-aot: error: out of memory"
+ * and exit 1.  Recovery runs before any file is written, so nothing is
+ * left behind. */
+_Noreturn void diag_out_of_memory(void);
 /* Print a warning / a -v progress line to stderr. */
 void diag_warn(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
