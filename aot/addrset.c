@@ -4,7 +4,6 @@
 #include "diag.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 void addrset_init(AddrSet *s) { *s = (AddrSet){{0}}; }

@@ -35,7 +35,7 @@ typedef struct Ctx {
                              code, sorted, unique */
     size_t ncodeptrs;
     AddrSet funcs;        /* known function entries */
-    U64Vec todo;             /* function entries not explored yet */
+    U64Vec todo;          /* function entries not explored yet */
 } Ctx;
 
 static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
