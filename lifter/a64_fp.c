@@ -10,15 +10,21 @@
  * Semantics follow the manual's pseudocode (FPAdd, FPMulAdd, FPMax, FPToFixed,
  * FPConvert, FPCompare ...), with the NaN rules, FPCR (RMode, FZ, DN) and
  * the FPSR cumulative flags implemented by a64_fp_util.c (see its header
- * for what is not).  Half precision is
- * supported only by FCVT (the other H forms are FEAT_FP16, which we do not
- * advertise: they return false and the instruction traps with SIGILL, as on
- * an ARMv8.0 CPU).
+ * for what is not).
+ *
+ * Half precision: FCVT to and from H is lifted inline (fp_convert).  The
+ * other H forms are FEAT_FP16: each is a call of dbt_rt_f16
+ * (runtime/fp16.c, contract in runtime/include/fp16.h), which computes
+ * in software with the FPCR of the moment, FZ16 included, and raises its
+ * FPSR flags itself; moves, FABS/FNEG, FCSEL and FMOV are plain bits.
+ * FEAT_FP16 is not advertised (HWCAP_FPHP): the Advanced SIMD half forms
+ * are still SIGILL.
  *
  * Scalar results are written with wr_vscalar, which zeroes the rest of the
  * V register, as the architecture requires.
  */
 #include "a64_fp_util.h"
+#include "fp16.h"
 
 /* Width in bits of the FP type ftype (bits 23:22), or 0 if reserved; half
  * precision only when HALF_OK. */
@@ -35,6 +41,71 @@ static unsigned ftype_bits(uint32_t insn, bool half_ok)
 static LLVMValueRef rd_fp(Lifter *l, unsigned r, unsigned nbits)
 {
     return LLVMBuildBitCast(l->b, rd_vbits(l, r, nbits), fp_ty(l, nbits), "");
+}
+
+/* ---- FEAT_FP16 scalar: dbt_rt_f16 ------------------------------------------ */
+
+static bool is_half(uint32_t insn) { return bits(insn, 23, 22) == 3; }
+
+/* dbt_rt_f16(cpu, OP, A, B, C); integer arguments of up to 64 bits,
+ * zero-extended; NULL for 0.  Returns the i64 result. */
+static LLVMValueRef f16_call(Lifter *l, uint32_t op, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c)
+{
+    LLVMValueRef args[5] = {l->cpu, c32(l, op), a, b, c};
+    for (unsigned k = 2; k < 5; k++) {
+        if (args[k] == NULL)
+            args[k] = c64(l, 0);
+        else if (LLVMTypeOf(args[k]) != l->i64)
+            args[k] = LLVMBuildZExt(l->b, args[k], l->i64, "");
+    }
+    return LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_f16), l->rt_f16, args, 5, "");
+}
+
+/* Hr as i16, and a half result (the low 16 bits of R) into Hr. */
+static LLVMValueRef rd_h(Lifter *l, unsigned r) { return rd_vbits(l, r, 16); }
+static void wr_h(Lifter *l, unsigned r, LLVMValueRef v) { wr_vscalar(l, r, LLVMBuildTrunc(l->b, v, l->i16, "")); }
+
+/* FPNeg of half bits. */
+static LLVMValueRef neg_h(Lifter *l, LLVMValueRef h) { return LLVMBuildXor(l->b, h, LLVMConstInt(l->i16, 0x8000, 0), ""); }
+
+/* FPToFixed of H (i16) to an IBITS-bit integer (i32 or i64), and FixedToFP
+ * of an IBITS-bit integer to H (the i64 result of dbt_rt_f16). */
+static LLVMValueRef f16_to_int(Lifter *l, LLVMValueRef h, unsigned ibits, bool is_signed, enum FpRound rm,
+                               unsigned fbits)
+{
+    static const int rounding[] = {[FPR_TIEEVEN] = F16_RN, [FPR_POSINF] = F16_RP, [FPR_NEGINF] = F16_RM,
+                                   [FPR_ZERO] = F16_RZ, [FPR_TIEAWAY] = F16_RA};
+    uint32_t op = F16_OP(F16_TO_INT, rounding[rm]) | F16_IBITS(ibits) | F16_FBITS(fbits) |
+                  (is_signed ? F16_SIGNED : 0);
+    LLVMValueRef r = f16_call(l, op, h, NULL, NULL);
+    return ibits == 64 ? r : LLVMBuildTrunc(l->b, r, l->i32, "");
+}
+
+static LLVMValueRef f16_from_int(Lifter *l, LLVMValueRef v, unsigned ibits, bool is_signed, unsigned fbits)
+{
+    uint32_t op = F16_OP(F16_FROM_INT, F16_RFPCR) | F16_IBITS(ibits) | F16_FBITS(fbits) |
+                  (is_signed ? F16_SIGNED : 0);
+    return f16_call(l, op, v, NULL, NULL);
+}
+
+/* FP data-processing (1 source), H: FMOV FABS FNEG on the bits, FSQRT and
+ * FRINT<r> in dbt_rt_f16 (FCVT is handled by the caller). */
+static bool fp_dp1_half(Lifter *l, unsigned opcode, unsigned rn, unsigned rd)
+{
+    static const int rint[8] = {F16_RN, F16_RP, F16_RM, F16_RZ, F16_RA, -1, F16_RFPCR, F16_RFPCR};
+    LLVMValueRef a = rd_h(l, rn);
+    switch (opcode) {
+    case 0x00: wr_vscalar(l, rd, a); return true;
+    case 0x01: wr_vscalar(l, rd, LLVMBuildAnd(l->b, a, LLVMConstInt(l->i16, 0x7fff, 0), "")); return true;
+    case 0x02: wr_vscalar(l, rd, neg_h(l, a)); return true;
+    case 0x03: wr_h(l, rd, f16_call(l, F16_OP(F16_SQRT, F16_RFPCR), a, NULL, NULL)); return true;
+    default: break;
+    }
+    if ((opcode & 0x38) != 0x08 || rint[opcode & 7] < 0)
+        return false;
+    uint32_t op = F16_OP(F16_RINT, rint[opcode & 7]) | (opcode == 0x0e ? F16_EXACT : 0); /* FRINTX */
+    wr_h(l, rd, f16_call(l, op, a, NULL, NULL));
+    return true;
 }
 
 /* FP data-processing (1 source)
@@ -55,6 +126,8 @@ static bool fp_dp1(Lifter *l, uint32_t insn)
         wr_vscalar(l, rd, fp_convert(l, rd_fp(l, rn, from), to, false));
         return true;
     }
+    if (is_half(insn))
+        return fp_dp1_half(l, opcode, rn, rd);
     unsigned nb = ftype_bits(insn, false);
     if (nb == 0)
         return false;
@@ -90,6 +163,14 @@ static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool sig
     fl[FLAG_V] = sfp_cmp(l, LLVMRealUNO, a, b, signaling);
 }
 
+/* FPCompare of H values (i16) in dbt_rt_f16: the four flags. */
+static void fp_compare_flags_half(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool signaling, LLVMValueRef fl[4])
+{
+    LLVMValueRef nzcv = f16_call(l, F16_OP(F16_CMP, F16_RN) | (signaling ? F16_SIGNAL : 0), a, b, NULL);
+    for (unsigned f = 0; f < 4; f++)
+        fl[f] = LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, nzcv, c64(l, 3 - f), ""), l->i1, "");
+}
+
 /* FP compare
  *   31 30 29 28  24 23 22 21 20 16 15 14 13  10 9  5 4     0
  *    M  0  S 11110 ftype  1   Rm   op   1000    Rn  opcode2
@@ -97,14 +178,19 @@ static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool sig
  * Z: compare with +0.0, Rm is 00000). */
 static bool fp_cmp(Lifter *l, uint32_t insn)
 {
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     unsigned rm = bits(insn, 20, 16), rn = bits(insn, 9, 5);
-    LLVMValueRef a = rd_fp(l, rn, nb);
-    LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstNull(fp_ty(l, nb)) : rd_fp(l, rm, nb);
     LLVMValueRef fl[4];
-    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
+    if (nb == 16) {
+        LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstInt(l->i16, 0, 0) : rd_h(l, rm);
+        fp_compare_flags_half(l, rd_h(l, rn), b, bits(insn, 4, 4), fl);
+    } else {
+        LLVMValueRef a = rd_fp(l, rn, nb);
+        LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstNull(fp_ty(l, nb)) : rd_fp(l, rm, nb);
+        fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
+    }
     for (unsigned f = 0; f < 4; f++)
         wr_flag(l, f, fl[f]);
     return true;
@@ -118,17 +204,20 @@ static bool fp_cmp(Lifter *l, uint32_t insn)
  * compares 0 with 0 instead. */
 static bool fp_ccmp(Lifter *l, uint32_t insn)
 {
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     unsigned rm = bits(insn, 20, 16), rn = bits(insn, 9, 5), cond = bits(insn, 15, 12);
     unsigned nzcv = bits(insn, 3, 0);
     LLVMValueRef holds = cond_holds(l, cond);
     LLVMValueRef fl[4];
-    LLVMValueRef zero = LLVMConstNull(fp_ty(l, nb));
-    LLVMValueRef a = LLVMBuildSelect(l->b, holds, rd_fp(l, rn, nb), zero, "");
-    LLVMValueRef b = LLVMBuildSelect(l->b, holds, rd_fp(l, rm, nb), zero, "");
-    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
+    LLVMValueRef zero = nb == 16 ? LLVMConstInt(l->i16, 0, 0) : LLVMConstNull(fp_ty(l, nb));
+    LLVMValueRef a = LLVMBuildSelect(l->b, holds, nb == 16 ? rd_h(l, rn) : rd_fp(l, rn, nb), zero, "");
+    LLVMValueRef b = LLVMBuildSelect(l->b, holds, nb == 16 ? rd_h(l, rm) : rd_fp(l, rm, nb), zero, "");
+    if (nb == 16)
+        fp_compare_flags_half(l, a, b, bits(insn, 4, 4), fl);
+    else
+        fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
     for (unsigned f = 0; f < 4; f++) {
         LLVMValueRef imm = LLVMConstInt(l->i1, (nzcv >> (3 - f)) & 1, 0);
         wr_flag(l, f, LLVMBuildSelect(l->b, holds, fl[f], imm, ""));
@@ -142,13 +231,13 @@ static bool fp_ccmp(Lifter *l, uint32_t insn)
  * FMOV (scalar, immediate): Rd = VFPExpandImm(imm8); imm5 00000. */
 static bool fp_imm(Lifter *l, uint32_t insn)
 {
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     uint64_t v = fp_expand_imm(bits(insn, 20, 13), nb);
     /* fenced (fp_opaque): read as the other precision, the bits can be a
-     * denormal that FPCR.FZ must flush */
-    wr_vscalar(l, bits(insn, 4, 0), fp_opaque(l, LLVMConstInt(int_ty(l, nb), v, 0)));
+     * denormal that FPCR.FZ must flush (a half as 32 bits: the same write) */
+    wr_vscalar(l, bits(insn, 4, 0), fp_opaque(l, LLVMConstInt(int_ty(l, nb == 16 ? 32 : nb), v, 0)));
     return true;
 }
 
@@ -161,10 +250,18 @@ static bool fp_dp2(Lifter *l, uint32_t insn)
 {
     static const int ops[16] = {FPOP_MUL, FPOP_DIV, FPOP_ADD, FPOP_SUB, FPOP_MAX, FPOP_MIN,
                                 FPOP_MAXNM, FPOP_MINNM, FPOP_NMUL, -1, -1, -1, -1, -1, -1, -1};
-    unsigned nb = ftype_bits(insn, false);
+    static const int half_ops[9] = {F16_MUL, F16_DIV, F16_ADD, F16_SUB, F16_MAX, F16_MIN,
+                                    F16_MAXNM, F16_MINNM, F16_NMUL};
+    unsigned nb = ftype_bits(insn, true);
     int op = ops[bits(insn, 15, 12)];
     if (nb == 0 || op < 0)
         return false;
+    if (nb == 16) {
+        LLVMValueRef a = rd_h(l, bits(insn, 9, 5)), b = rd_h(l, bits(insn, 20, 16));
+        uint32_t hop = F16_OP(half_ops[bits(insn, 15, 12)], F16_RFPCR);
+        wr_h(l, bits(insn, 4, 0), f16_call(l, hop, a, b, NULL));
+        return true;
+    }
     LLVMValueRef a = rd_fp(l, bits(insn, 9, 5), nb), b = rd_fp(l, bits(insn, 20, 16), nb);
     wr_vscalar(l, bits(insn, 4, 0), fp_binop(l, (enum FpOp)op, a, b));
     return true;
@@ -176,7 +273,7 @@ static bool fp_dp2(Lifter *l, uint32_t insn)
  * FCSEL: Rd = cond ? Rn : Rm (bits copied, NaNs untouched). */
 static bool fp_csel(Lifter *l, uint32_t insn)
 {
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     LLVMValueRef holds = cond_holds(l, bits(insn, 15, 12));
@@ -195,10 +292,20 @@ static bool fp_csel(Lifter *l, uint32_t insn)
  * flipped. */
 static bool fp_dp3(Lifter *l, uint32_t insn)
 {
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     bool o1 = bits(insn, 21, 21), o0 = bits(insn, 15, 15);
+    if (nb == 16) {
+        LLVMValueRef n = rd_h(l, bits(insn, 9, 5)), m = rd_h(l, bits(insn, 20, 16));
+        LLVMValueRef a = rd_h(l, bits(insn, 14, 10));
+        if (o1)
+            a = neg_h(l, a);
+        if (o0 != o1)
+            n = neg_h(l, n);
+        wr_h(l, bits(insn, 4, 0), f16_call(l, F16_OP(F16_MULADD, F16_RFPCR), a, n, m));
+        return true;
+    }
     LLVMValueRef n = rd_fp(l, bits(insn, 9, 5), nb);
     LLVMValueRef m = rd_fp(l, bits(insn, 20, 16), nb);
     LLVMValueRef a = rd_fp(l, bits(insn, 14, 10), nb);
@@ -243,15 +350,25 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
                 wr_elems_hi(l, rd, fp_opaque(l, rd_x(l, rn)));
             return true;
         }
-        return false; /* the half forms are FEAT_FP16 */
+        if (rmode == 0 && ftype == 3) { /* FMOV Wd/Xd, Hn; FMOV Hd, Wn/Xn: the low 16 bits */
+            if (opcode == 6)
+                wr_x(l, rd, LLVMBuildZExt(l->b, rd_h(l, rn), l->i64, ""));
+            else /* fenced as 32 bits, as FMOV Sd, Wn */
+                wr_vscalar(l, rd, fp_opaque(l, LLVMBuildAnd(l->b, rd_reg(l, rn, false), c32(l, 0xffff), "")));
+            return true;
+        }
+        return false;
     }
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0)
         return false;
     if (opcode == 2 || opcode == 3) { /* SCVTF / UCVTF */
         if (rmode != 0)
             return false;
-        wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, 0));
+        if (nb == 16)
+            wr_h(l, rd, f16_from_int(l, rd_reg(l, rn, sf), ib, opcode == 2, 0));
+        else
+            wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, 0));
         return true;
     }
     enum FpRound rm;
@@ -266,7 +383,10 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
         return false;
     }
     bool is_signed = (opcode & 1) == 0;
-    wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, is_signed, rm, 0));
+    if (nb == 16)
+        wr_x(l, rd, f16_to_int(l, rd_h(l, rn), ib, is_signed, rm, 0));
+    else
+        wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, is_signed, rm, 0));
     return true;
 }
 
@@ -280,16 +400,22 @@ static bool fp_fixed_conv(Lifter *l, uint32_t insn)
     bool sf = bits(insn, 31, 31);
     unsigned rmode = bits(insn, 20, 19), opcode = bits(insn, 18, 16), scale = bits(insn, 15, 10);
     unsigned rn = bits(insn, 9, 5), rd = bits(insn, 4, 0);
-    unsigned nb = ftype_bits(insn, false);
+    unsigned nb = ftype_bits(insn, true);
     if (nb == 0 || (!sf && scale < 32))
         return false;
     unsigned fbits = 64 - scale, ib = sf ? 64 : 32;
     if (rmode == 0 && (opcode == 2 || opcode == 3)) {
-        wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, fbits));
+        if (nb == 16)
+            wr_h(l, rd, f16_from_int(l, rd_reg(l, rn, sf), ib, opcode == 2, fbits));
+        else
+            wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, fbits));
         return true;
     }
     if (rmode == 3 && (opcode == 0 || opcode == 1)) {
-        wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, opcode == 0, FPR_ZERO, fbits));
+        if (nb == 16)
+            wr_x(l, rd, f16_to_int(l, rd_h(l, rn), ib, opcode == 0, FPR_ZERO, fbits));
+        else
+            wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, opcode == 0, FPR_ZERO, fbits));
         return true;
     }
     return false;

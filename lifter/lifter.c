@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "a64_lift.h"
+#include "fp16.h"
 
 /* ---- construction --------------------------------------------------------- */
 
@@ -73,6 +74,8 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     l->rt_cache = declare_rt(l, RT_SYM_CACHE, void_ty, p_cache, 3);
     LLVMTypeRef p_sysreg[] = {l->ptr, l->i32};
     l->rt_sysreg = declare_rt(l, RT_SYM_SYSREG, l->i64, p_sysreg, 2);
+    LLVMTypeRef p_f16[] = {l->ptr, l->i32, l->i64, l->i64, l->i64};
+    l->rt_f16 = declare_rt(l, RT_SYM_F16, l->i64, p_f16, 5);
     l->marker_fn = declare_rt(l, "dbt.lifter.sync", void_ty, NULL, 0);
     return l;
 }

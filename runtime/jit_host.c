@@ -44,6 +44,7 @@
 #include <time.h>
 
 #include "dbt_jit.h"
+#include "fp16.h"
 #include "fpenv.h"
 #include "u64_map.h"
 
@@ -175,6 +176,7 @@ static int load(Runtime *rt, JitHost *h)
         {RT_SYM_TRAP, (void *)dbt_rt_trap},
         {RT_SYM_CACHE, (void *)dbt_rt_cache_op},
         {RT_SYM_SYSREG, (void *)dbt_rt_read_sysreg},
+        {RT_SYM_F16, (void *)dbt_rt_f16},
     };
     char cpu[24];
     unsigned level = rt->meta->host_level;

@@ -61,6 +61,7 @@ enum {
     A64_FPCR_DN = 1u << 25,
     A64_FPCR_FZ = 1u << 24,
     A64_FPCR_RMODE_SHIFT = 22,   /* 2 bits */
+    A64_FPCR_FZ16 = 1u << 19,    /* half precision's FZ (runtime/fp16.c) */
     A64_FPCR_MASK = 0x07ff0000u, /* AHP DN FZ RMode Stride FZ16 Len */
 };
 

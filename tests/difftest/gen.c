@@ -43,6 +43,9 @@ static const GenClass class_branch = {
 static const GenClass class_fp_scalar = {
     "fp_scalar", "scalar floating point: arithmetic, FMA, compare, select, conversions, FMOV", GC_VREGS,
     {{gen_fp_forms, 1}, {NULL, 0}}};
+static const GenClass class_fp_half = {
+    "fp_half", "scalar half precision (FEAT_FP16): arithmetic, FMA, compare, select, conversions, FMOV",
+    GC_VREGS | GC_HALF, {{gen_fp16_forms, 1}, {NULL, 0}}};
 static const GenClass class_simd_int = {
     "simd_int", "Advanced SIMD integer: three same/different, two-reg misc, across lanes, shifts, "
                 "by element, permutes, copies, immediates",
@@ -57,7 +60,7 @@ static const GenClass class_simd_ldst = {
 
 const GenClass *const gen_classes[] = {
     &class_dp_imm, &class_dp_reg, &class_ldst, &class_lse, &class_branch,
-    &class_fp_scalar, &class_simd_int, &class_simd_fp, &class_simd_ldst, NULL,
+    &class_fp_scalar, &class_fp_half, &class_simd_int, &class_simd_fp, &class_simd_ldst, NULL,
 };
 
 const GenClass *gen_find_class(const char *name)
@@ -452,10 +455,10 @@ static uint64_t fp_value(Gen *g, unsigned width)
     }
 }
 
-static void vreg_value(Gen *g, bool fp, uint8_t *v)
+static void vreg_value(Gen *g, bool fp, bool half, uint8_t *v)
 {
     static const unsigned widths[] = {16, 32, 64, 32, 64, 8};
-    unsigned width = widths[gen_below(g, fp ? 5 : 6)];
+    unsigned width = half && gen_chance(g, 80) ? 16 : widths[gen_below(g, fp ? 5 : 6)];
     if (!fp && gen_chance(g, 30)) {
         for (unsigned i = 0; i < 16; i += 8) {
             uint64_t x = gen_rand(g);
@@ -499,7 +502,7 @@ static void initial_state(Gen *g, GenSeq *s)
     st->sp = window_pointer(g, 16);
     st->nzcv = gen_below(g, 16) << 28;
     st->fpcr = 0; /* the lifter assumes the default FPCR for now */
-    if ((g->opts & GEN_FPCR) && (g->cls->flags & GC_VREGS)) {
+    if (((g->opts & GEN_FPCR) || (g->cls->flags & GC_HALF)) && (g->cls->flags & GC_VREGS)) {
         /* RMode (23:22), FZ (24), DN (25), AHP (26), FZ16 (19) */
         static const uint32_t bits[] = {1u << 22, 1u << 23, 1u << 24, 1u << 25, 1u << 26, 1u << 19};
         for (unsigned i = 0; i < 6; i++)
@@ -508,7 +511,7 @@ static void initial_state(Gen *g, GenSeq *s)
     }
     st->fpsr = 0;
     for (unsigned r = 0; r < 32; r++)
-        vreg_value(g, (g->cls->flags & GC_VREGS) != 0, st->v[r]);
+        vreg_value(g, (g->cls->flags & GC_VREGS) != 0, (g->cls->flags & GC_HALF) != 0, st->v[r]);
     if (g->mem) {
         st->x[28] = window_pointer(g, 1);
         st->x[27] = window_pointer(g, 1);

@@ -40,6 +40,8 @@
 enum {
     GC_MEMORY = 1,    /* accesses memory: the register pool is in force */
     GC_VREGS = 2,     /* uses V registers: FP edge values, listed in reports */
+    GC_HALF = 4,      /* half-precision operands: V registers mostly hold halves, and
+                         FPCR is random in every sequence (as with --fpcr) */
 };
 
 /* Form flags. */
@@ -168,6 +170,6 @@ uint32_t fbuild(const GenForm *f, ...);
 /* Form tables. */
 extern GenForm gen_dp_imm_forms[], gen_dp_reg_forms[], gen_branch_forms[];
 extern GenForm gen_ldst_forms[], gen_ldst_excl_forms[], gen_lse_forms[], gen_simd_ldst_forms[];
-extern GenForm gen_fp_forms[], gen_simd_int_forms[], gen_simd_fp_forms[];
+extern GenForm gen_fp_forms[], gen_fp16_forms[], gen_simd_int_forms[], gen_simd_fp_forms[];
 
 #endif

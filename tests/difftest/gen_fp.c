@@ -82,6 +82,47 @@ GenForm gen_fp_forms[] = {
     {NULL, NULL, 0, NULL, 0, NULL},
 };
 
+/* ---- scalar half precision (FEAT_FP16): the same groups with ftype 11 ----------------------------
+ * capstone 4 does not know these encodings (GF_NOCS), so make() alone keeps to allocated ones. */
+
+static bool make_h_dp1(Gen *g, const GenForm *f, uint32_t *w)
+{
+    /* FMOV FABS FNEG FSQRT, FCVT to S/D, FRINTN/P/M/Z/A/X/I */
+    static const uint32_t ops[] = {0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 14, 15};
+    *w = fset(f, *w, "opcode", PICK(g, ops));
+    return true;
+}
+
+static bool make_h_int(Gen *g, const GenForm *f, uint32_t *w)
+{
+    /* rmode:opcode - FCVTNS/NU, SCVTF/UCVTF, FCVTAS/AU, FMOV (both ways, W and X), FCVTPS/PU,
+     * FCVTMS/MU, FCVTZS/ZU */
+    static const struct { uint8_t rmode, op; } ops[] = {
+        {0, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7},
+        {1, 0}, {1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1},
+    };
+    unsigned k = (unsigned)gen_below(g, sizeof ops / sizeof ops[0]);
+    *w = fset(f, *w, "rmode", ops[k].rmode);
+    *w = fset(f, *w, "opcode", ops[k].op);
+    return true;
+}
+
+GenForm gen_fp16_forms[] = {
+    {"FP data-processing (1 source), H", "000 11110 11 1 opcode:6 10000 Rn:5 Rd:5", 4, make_h_dp1, GF_NOCS, NULL},
+    {"FP compare, H", "000 11110 11 1 Rm:5 00 1000 Rn:5 opcode2:5", 2, make_fp_cmp, GF_NOCS, NULL},
+    {"FP immediate, H", "000 11110 11 1 imm8:8 100 00000 Rd:5", 1, NULL, GF_NOCS, NULL},
+    {"FP conditional compare, H", "000 11110 11 1 Rm:5 cond:4 01 Rn:5 op nzcv:4", 2, NULL, GF_NOCS, NULL},
+    {"FP data-processing (2 source), H", "000 11110 11 1 Rm:5 opcode:4 10 Rn:5 Rd:5", 6, make_fp_dp2, GF_NOCS,
+     NULL},
+    {"FP conditional select, H", "000 11110 11 1 Rm:5 cond:4 11 Rn:5 Rd:5", 1, NULL, GF_NOCS, NULL},
+    {"FP data-processing (3 source), H", "000 11111 11 o1 Rm:5 o0 Ra:5 Rn:5 Rd:5", 4, NULL, GF_NOCS, NULL},
+    {"conversion between FP and integer, H", "sf 00 11110 11 1 rmode:2 opcode:3 000000 Rn:5 Rd:5", 5, make_h_int,
+     GF_NOCS, NULL},
+    {"conversion between FP and fixed-point, H", "sf 00 11110 11 0 rmode:2 opcode:3 scale:6 Rn:5 Rd:5", 2,
+     make_fp_fixed, GF_NOCS, NULL},
+    {NULL, NULL, 0, NULL, 0, NULL},
+};
+
 /* ---- Advanced SIMD: integer ---------------------------------------------------------------------- */
 
 /* PMULL/PMULL2 of 64-bit elements belongs to the Cryptographic Extension. */

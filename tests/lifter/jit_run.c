@@ -13,6 +13,7 @@
  * stand-in records the target and returns a function that does nothing.
  */
 #include "jit_run.h"
+#include "fp16.h"
 #include "fpenv.h"
 
 #include <llvm-c/Analysis.h>
@@ -309,7 +310,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     const struct { const char *name; void *fn; } rt[] = {
         {RT_SYM_LOOKUP, (void *)rt_lookup}, {RT_SYM_SYSCALL, (void *)rt_syscall},
         {RT_SYM_TRAP, (void *)rt_trap},     {RT_SYM_CACHE, (void *)rt_cache_op},
-        {RT_SYM_SYSREG, (void *)rt_read_sysreg},
+        {RT_SYM_SYSREG, (void *)rt_read_sysreg}, {RT_SYM_F16, (void *)dbt_rt_f16},
     };
     for (size_t k = 0; k < sizeof rt / sizeof rt[0]; k++) {
         LLVMValueRef g = LLVMGetNamedFunction(jit_mod, rt[k].name);

@@ -8,7 +8,8 @@
 # The programs set FPCR (rounding mode, FZ, DN) through fesetround and
 # fesetenv and read FPSR through fetestexcept, so the translated code must
 # honour FPCR and keep FPSR as AArch64 does (lifter/a64_fp_util.h,
-# runtime/include/fpenv.h).
+# runtime/include/fpenv.h).  fenv_half.c does the same for _Float16
+# arithmetic built for FEAT_FP16 (runtime/fp16.c).
 #
 # Environment (as run_examples.sh):
 #   DBT_AOT       the translator (default: build/dbt-aot)
@@ -46,7 +47,9 @@ for src in "$here"/*.c; do
     dir=$work/${level#-}
     mkdir -p "$dir/guest" "$dir/x86" || exit 2
     guest=$dir/guest/$name
-    if ! "$AARCH64_CC" "$level" -static -o "$guest" "$src" -lm; then
+    # A "cflags: ..." line in the source adds options (fenv_half.c: FEAT_FP16).
+    read -ra cflags < <(sed -n 's/^ \* cflags: //p' "$src")
+    if ! "$AARCH64_CC" "$level" "${cflags[@]}" -static -o "$guest" "$src" -lm; then
       echo "FAIL: $name $level: cannot build $src with $AARCH64_CC"
       failed=$((failed + 1))
       failures+=("$name $level (build)")
