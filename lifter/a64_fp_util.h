@@ -61,10 +61,10 @@
  *    flushes after rounding and raises PE too), with MXCSR saved around
  *    the host operation: "underflow" in a64_fp_util.c.
 
- * Not honoured (documented in docs/status.md):
- *   - Half precision is supported only by the conversions (FCVT, FCVTL,
- *     FCVTN); half-precision arithmetic is FEAT_FP16 (ARMv8.2), which we do
- *     not implement or advertise: those encodings are unallocated -> SIGILL.
+ * Half precision: the conversions (FCVT, FCVTL, FCVTN) are lifted here;
+ * the scalar arithmetic of FEAT_FP16 is a call of dbt_rt_f16 (a64_fp.c,
+ * runtime/fp16.c); the Advanced SIMD half forms are not implemented
+ * (SIGILL), so FEAT_FP16 is not advertised (docs/status.md).
  */
 #ifndef DBT_A64_FP_UTIL_H
 #define DBT_A64_FP_UTIL_H

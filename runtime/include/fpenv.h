@@ -23,12 +23,12 @@
  *          MRS FPSR = cpu->fpsr | fpenv_fpsr_from_mxcsr(MXCSR).
  *
  *   FPCR (AArch64)                           MXCSR (x86-64)
- *   26 AHP  (half conversions; not honoured)  15 FTZ  flush tiny results
+ *   26 AHP  (half conversions, lifted code)   15 FTZ  flush tiny results
  *   25 DN   default NaN (lifted NaN fix-ups)  14:13 RC 00 nearest 01 down
  *   24 FZ   -> FTZ + DAZ                              10 up      11 zero
  *   23:22 RMode 00 RN 01 RP 10 RM 11 RZ       12:7 exception masks (all set)
- *   21:20 Stride, 19 FZ16, 18:16 Len          6 DAZ  denormal inputs are 0
- *         (kept, no effect)
+ *   21:20 Stride, 18:16 Len (no effect)       6 DAZ  denormal inputs are 0
+ *   19 FZ16 (runtime/fp16.c)
  *                                              5 PE 4 UE 3 OE 2 ZE 1 DE 0 IE
  *   FPSR                                     flags -> FPSR
  *   31:28 NZCV (AArch32; kept)                IE -> IOC (0)   ZE -> DZC (1)
@@ -37,9 +37,9 @@
  *   4 IXC 3 UFC 2 OFC 1 DZC 0 IOC
  *
  * Writable bits are those qemu-aarch64 (its default CPU) keeps: FPCR
- * 0x07ff0000, FPSR 0xf800009f.  FZ16 has no effect (there is no half-
- * precision arithmetic: FEAT_FP16 is not implemented); a CPU without
- * FEAT_FP16 (qemu -cpu cortex-a57) would read it as zero.  The trap enables
+ * 0x07ff0000, FPSR 0xf800009f.  FZ16 only matters to the scalar half-
+ * precision arithmetic, which runtime/fp16.c does in software (reading
+ * cpu->fpcr) and which has no MXCSR counterpart.  The trap enables
  * (FPCR 15, 12:8) and FEAT_AFP's AH/FIZ/NEP (2:0) read as zero.
  *
  * DE has no AArch64 meaning (IDC is "input denormal flushed by FZ", and with
