@@ -52,7 +52,9 @@ for src in "$EXAMPLES_DIR"/*.c; do
   fi
   guest=$work/guest/$name
   out=$work/x86/$name
-  if ! "$AARCH64_CC" -O2 -static -o "$guest" "$src"; then
+  # A " * cflags: ..." line in the source adds options (FEAT_FP16 programs).
+  read -ra cflags < <(sed -n 's/^ \* cflags: //p' "$src")
+  if ! "$AARCH64_CC" -O2 "${cflags[@]}" -static -o "$guest" "$src"; then
     echo "FAIL: $name: cannot build $src with $AARCH64_CC"
     failed=$((failed + 1))
     failures+=("$name (build)")
