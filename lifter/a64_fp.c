@@ -66,7 +66,10 @@ static LLVMValueRef rd_h(Lifter *l, unsigned r) { return rd_vbits(l, r, 16); }
 static void wr_h(Lifter *l, unsigned r, LLVMValueRef v) { wr_vscalar(l, r, LLVMBuildTrunc(l->b, v, l->i16, "")); }
 
 /* FPNeg of half bits. */
-static LLVMValueRef neg_h(Lifter *l, LLVMValueRef h) { return LLVMBuildXor(l->b, h, LLVMConstInt(l->i16, 0x8000, 0), ""); }
+static LLVMValueRef neg_h(Lifter *l, LLVMValueRef h)
+{
+    return LLVMBuildXor(l->b, h, LLVMConstInt(l->i16, 0x8000, 0), "");
+}
 
 /* FPToFixed of H (i16) to an IBITS-bit integer (i32 or i64), and FixedToFP
  * of an IBITS-bit integer to H (the i64 result of dbt_rt_f16). */
