@@ -7,6 +7,7 @@
  * (runtime/fp16.c); the oracle is qemu-aarch64.
  *
  * cflags: -march=armv8.2-a+fp16
+ * levels: -O2
  */
 #include <fenv.h>
 #include <stdint.h>
