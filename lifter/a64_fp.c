@@ -71,24 +71,45 @@ static LLVMValueRef neg_h(Lifter *l, LLVMValueRef h)
     return LLVMBuildXor(l->b, h, LLVMConstInt(l->i16, 0x8000, 0), "");
 }
 
-/* FPToFixed of H (i16) to an IBITS-bit integer (i32 or i64), and FixedToFP
- * of an IBITS-bit integer to H (the i64 result of dbt_rt_f16). */
-static LLVMValueRef f16_to_int(Lifter *l, LLVMValueRef h, unsigned ibits, bool is_signed, enum FpRound rm,
-                               unsigned fbits)
+/* Scalar operand Rr of NB bits for the compares and conversions: an FP
+ * value, or for H the i16 bits that dbt_rt_f16 takes; and +0.0 as such. */
+static LLVMValueRef rd_operand(Lifter *l, unsigned r, unsigned nb)
+{
+    return nb == 16 ? rd_h(l, r) : rd_fp(l, r, nb);
+}
+
+static LLVMValueRef zero_operand(Lifter *l, unsigned nb)
+{
+    return nb == 16 ? LLVMConstInt(l->i16, 0, 0) : LLVMConstNull(fp_ty(l, nb));
+}
+
+/* FPToFixed of Rn (NB bits) to an IBITS-bit integer (i32 or i64): FCVT*
+ * and the fixed-point FCVTZ[SU]. */
+static LLVMValueRef scalar_to_int(Lifter *l, unsigned rn, unsigned nb, unsigned ibits, bool is_signed,
+                                  enum FpRound rm, unsigned fbits)
 {
     static const int rounding[] = {[FPR_TIEEVEN] = F16_RN, [FPR_POSINF] = F16_RP, [FPR_NEGINF] = F16_RM,
                                    [FPR_ZERO] = F16_RZ, [FPR_TIEAWAY] = F16_RA};
+    if (nb != 16)
+        return fp_to_int(l, rd_fp(l, rn, nb), ibits, is_signed, rm, fbits);
     uint32_t op = F16_OP(F16_TO_INT, rounding[rm]) | F16_IBITS(ibits) | F16_FBITS(fbits) |
                   (is_signed ? F16_SIGNED : 0);
-    LLVMValueRef r = f16_call(l, op, h, NULL, NULL);
+    LLVMValueRef r = f16_call(l, op, rd_h(l, rn), NULL, NULL);
     return ibits == 64 ? r : LLVMBuildTrunc(l->b, r, l->i32, "");
 }
 
-static LLVMValueRef f16_from_int(Lifter *l, LLVMValueRef v, unsigned ibits, bool is_signed, unsigned fbits)
+/* FixedToFP of V (an IBITS-bit integer, FBITS fraction bits) into Rd of NB
+ * bits: SCVTF/UCVTF. */
+static void wr_from_int(Lifter *l, unsigned rd, unsigned nb, LLVMValueRef v, unsigned ibits, bool is_signed,
+                        unsigned fbits)
 {
+    if (nb != 16) {
+        wr_vscalar(l, rd, int_to_fp(l, v, nb, is_signed, fbits));
+        return;
+    }
     uint32_t op = F16_OP(F16_FROM_INT, F16_RFPCR) | F16_IBITS(ibits) | F16_FBITS(fbits) |
                   (is_signed ? F16_SIGNED : 0);
-    return f16_call(l, op, v, NULL, NULL);
+    wr_h(l, rd, f16_call(l, op, v, NULL, NULL));
 }
 
 /* FP data-processing (1 source), H: FMOV FABS FNEG on the bits, FSQRT and
@@ -155,23 +176,22 @@ static bool fp_dp1(Lifter *l, uint32_t insn)
 
 /* NZCV from FPCompare(a, b, signal_nans): unordered 0011, equal 0110,
  * less 1000, greater 0010.  IOC for a signalling NaN operand, or for any
- * NaN if SIGNALING (FCMPE, FCCMPE): the host's ucomis/comis. */
+ * NaN if SIGNALING (FCMPE, FCCMPE): the host's ucomis/comis, or for H
+ * operands (i16 bits, rd_operand) dbt_rt_f16. */
 static void fp_compare_flags(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool signaling, LLVMValueRef fl[4])
 {
+    if (LLVMTypeOf(a) == l->i16) {
+        LLVMValueRef nzcv = f16_call(l, F16_OP(F16_CMP, F16_RN) | (signaling ? F16_SIGNAL : 0), a, b, NULL);
+        for (unsigned f = 0; f < 4; f++)
+            fl[f] = LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, nzcv, c64(l, 3 - f), ""), l->i1, "");
+        return;
+    }
     LLVMValueRef ops[2] = {a, b};
     fp_check_idc(l, ops, 2);
     fl[FLAG_N] = sfp_cmp(l, LLVMRealOLT, a, b, signaling);
     fl[FLAG_Z] = sfp_cmp(l, LLVMRealOEQ, a, b, signaling);
     fl[FLAG_C] = sfp_cmp(l, LLVMRealUGE, a, b, signaling);
     fl[FLAG_V] = sfp_cmp(l, LLVMRealUNO, a, b, signaling);
-}
-
-/* FPCompare of H values (i16) in dbt_rt_f16: the four flags. */
-static void fp_compare_flags_half(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool signaling, LLVMValueRef fl[4])
-{
-    LLVMValueRef nzcv = f16_call(l, F16_OP(F16_CMP, F16_RN) | (signaling ? F16_SIGNAL : 0), a, b, NULL);
-    for (unsigned f = 0; f < 4; f++)
-        fl[f] = LLVMBuildTrunc(l->b, LLVMBuildLShr(l->b, nzcv, c64(l, 3 - f), ""), l->i1, "");
 }
 
 /* FP compare
@@ -185,15 +205,10 @@ static bool fp_cmp(Lifter *l, uint32_t insn)
     if (nb == 0)
         return false;
     unsigned rm = bits(insn, 20, 16), rn = bits(insn, 9, 5);
+    LLVMValueRef a = rd_operand(l, rn, nb);
+    LLVMValueRef b = bits(insn, 3, 3) ? zero_operand(l, nb) : rd_operand(l, rm, nb);
     LLVMValueRef fl[4];
-    if (nb == 16) {
-        LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstInt(l->i16, 0, 0) : rd_h(l, rm);
-        fp_compare_flags_half(l, rd_h(l, rn), b, bits(insn, 4, 4), fl);
-    } else {
-        LLVMValueRef a = rd_fp(l, rn, nb);
-        LLVMValueRef b = bits(insn, 3, 3) ? LLVMConstNull(fp_ty(l, nb)) : rd_fp(l, rm, nb);
-        fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
-    }
+    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
     for (unsigned f = 0; f < 4; f++)
         wr_flag(l, f, fl[f]);
     return true;
@@ -214,13 +229,10 @@ static bool fp_ccmp(Lifter *l, uint32_t insn)
     unsigned nzcv = bits(insn, 3, 0);
     LLVMValueRef holds = cond_holds(l, cond);
     LLVMValueRef fl[4];
-    LLVMValueRef zero = nb == 16 ? LLVMConstInt(l->i16, 0, 0) : LLVMConstNull(fp_ty(l, nb));
-    LLVMValueRef a = LLVMBuildSelect(l->b, holds, nb == 16 ? rd_h(l, rn) : rd_fp(l, rn, nb), zero, "");
-    LLVMValueRef b = LLVMBuildSelect(l->b, holds, nb == 16 ? rd_h(l, rm) : rd_fp(l, rm, nb), zero, "");
-    if (nb == 16)
-        fp_compare_flags_half(l, a, b, bits(insn, 4, 4), fl);
-    else
-        fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
+    LLVMValueRef zero = zero_operand(l, nb);
+    LLVMValueRef a = LLVMBuildSelect(l->b, holds, rd_operand(l, rn, nb), zero, "");
+    LLVMValueRef b = LLVMBuildSelect(l->b, holds, rd_operand(l, rm, nb), zero, "");
+    fp_compare_flags(l, a, b, bits(insn, 4, 4), fl);
     for (unsigned f = 0; f < 4; f++) {
         LLVMValueRef imm = LLVMConstInt(l->i1, (nzcv >> (3 - f)) & 1, 0);
         wr_flag(l, f, LLVMBuildSelect(l->b, holds, fl[f], imm, ""));
@@ -368,10 +380,7 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
     if (opcode == 2 || opcode == 3) { /* SCVTF / UCVTF */
         if (rmode != 0)
             return false;
-        if (nb == 16)
-            wr_h(l, rd, f16_from_int(l, rd_reg(l, rn, sf), ib, opcode == 2, 0));
-        else
-            wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, 0));
+        wr_from_int(l, rd, nb, rd_reg(l, rn, sf), ib, opcode == 2, 0);
         return true;
     }
     enum FpRound rm;
@@ -386,10 +395,7 @@ static bool fp_int_conv(Lifter *l, uint32_t insn)
         return false;
     }
     bool is_signed = (opcode & 1) == 0;
-    if (nb == 16)
-        wr_x(l, rd, f16_to_int(l, rd_h(l, rn), ib, is_signed, rm, 0));
-    else
-        wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, is_signed, rm, 0));
+    wr_x(l, rd, scalar_to_int(l, rn, nb, ib, is_signed, rm, 0));
     return true;
 }
 
@@ -408,17 +414,11 @@ static bool fp_fixed_conv(Lifter *l, uint32_t insn)
         return false;
     unsigned fbits = 64 - scale, ib = sf ? 64 : 32;
     if (rmode == 0 && (opcode == 2 || opcode == 3)) {
-        if (nb == 16)
-            wr_h(l, rd, f16_from_int(l, rd_reg(l, rn, sf), ib, opcode == 2, fbits));
-        else
-            wr_vscalar(l, rd, int_to_fp(l, rd_reg(l, rn, sf), nb, opcode == 2, fbits));
+        wr_from_int(l, rd, nb, rd_reg(l, rn, sf), ib, opcode == 2, fbits);
         return true;
     }
     if (rmode == 3 && (opcode == 0 || opcode == 1)) {
-        if (nb == 16)
-            wr_x(l, rd, f16_to_int(l, rd_h(l, rn), ib, opcode == 0, FPR_ZERO, fbits));
-        else
-            wr_x(l, rd, fp_to_int(l, rd_fp(l, rn, nb), ib, opcode == 0, FPR_ZERO, fbits));
+        wr_x(l, rd, scalar_to_int(l, rn, nb, ib, opcode == 0, FPR_ZERO, fbits));
         return true;
     }
     return false;
