@@ -48,12 +48,12 @@ for src in "$here"/*.c; do
   # one level, each translation of a static libm program costs ~1 CPU-minute).
   read -ra src_levels < <(sed -n 's/^ \* levels: //p' "$src")
   ((${#src_levels[@]})) || src_levels=("${levels[@]}")
+  # A " * cflags: ..." line adds options (fenv_half.c: FEAT_FP16).
+  read -ra cflags < <(sed -n 's/^ \* cflags: //p' "$src")
   for level in "${src_levels[@]}"; do
     dir=$work/${level#-}
     mkdir -p "$dir/guest" "$dir/x86" || exit 2
     guest=$dir/guest/$name
-    # A "cflags: ..." line in the source adds options (fenv_half.c: FEAT_FP16).
-    read -ra cflags < <(sed -n 's/^ \* cflags: //p' "$src")
     if ! "$AARCH64_CC" "$level" "${cflags[@]}" -static -o "$guest" "$src" -lm; then
       echo "FAIL: $name $level: cannot build $src with $AARCH64_CC"
       failed=$((failed + 1))
