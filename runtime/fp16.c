@@ -121,6 +121,23 @@ static bool round_up(int rounding, uint32_t sign, bool gt, bool eq, bool inexact
     }
 }
 
+/* M * 2^S rounded to an integer by ROUNDING (SIGN: the value's sign, for
+ * the directed modes); *INEXACT: whether that changed the value.  M is
+ * below 2^100 when S is negative. */
+static u128 scale_round(u128 m, int s, int rounding, uint32_t sign, bool *inexact)
+{
+    *inexact = false;
+    if (s >= 0)
+        return m << s;
+    if (s <= -120) { /* far below one */
+        *inexact = m != 0;
+        return round_up(rounding, sign, false, false, *inexact, false);
+    }
+    u128 rem = m & (((u128)1 << -s) - 1), half = (u128)1 << (-s - 1), q = m >> -s;
+    *inexact = rem != 0;
+    return q + round_up(rounding, sign, rem > half, rem == half, *inexact, (q & 1) != 0);
+}
+
 /* FPRoundBase for half precision: (-1)^sign * (M + STICKY * epsilon) *
  * 2^E, M != 0.  With STICKY, M must have 12 or more significant bits (the
  * sticky bit then lies below every rounding point). */
@@ -134,26 +151,12 @@ static uint32_t round16(Env *env, uint32_t sign, u128 m, int e, bool sticky, int
         return h_zero(sign);
     }
     int lsb = (exponent < -14 ? -14 : exponent) - 10; /* weight of the result's last bit */
-    int shift = lsb - e;
-    uint64_t q;
-    bool gt = false, eq = false, inexact = false;
-    if (shift <= 0) {
-        q = (uint64_t)(m << -shift);
-    } else if (shift >= 120) { /* far below the last bit (m < 2^100 here) */
-        q = 0;
-        inexact = true;
-    } else {
-        u128 rem = m & (((u128)1 << shift) - 1), half = (u128)1 << (shift - 1);
-        q = (uint64_t)(m >> shift);
-        gt = rem > half, eq = rem == half, inexact = rem != 0;
-    }
+    bool inexact;
+    uint64_t q = (uint64_t)scale_round(m, e - lsb, rounding, sign, &inexact);
     if (exponent < -14 && inexact)
         env->flags |= A64_FPSR_UFC; /* tiny before rounding */
-    if (round_up(rounding, sign, gt, eq, inexact, q & 1)) {
-        q++;
-        if (q == 0x800)
-            q >>= 1, lsb++;
-    }
+    if (q == 0x800) /* rounded up to the next binade */
+        q >>= 1, lsb++;
     if (inexact)
         env->flags |= A64_FPSR_IXC;
     if (q < 0x400) /* denormal (lsb is -24); 0x400 is the smallest normal */
@@ -345,10 +348,9 @@ static uint32_t rint16(Env *env, uint32_t x, int rounding, bool exact)
         return h_zero(u.sign);
     if (u.e >= 0)
         return x; /* an integer already */
-    int s = -u.e; /* 1..24 */
-    uint64_t i = u.m >> s, frac = u.m & ((1ull << s) - 1), half = 1ull << (s - 1);
-    i += round_up(rounding, u.sign, frac > half, frac == half, frac != 0, i & 1);
-    if (exact && frac != 0)
+    bool changed;
+    uint64_t i = (uint64_t)scale_round(u.m, u.e, rounding, u.sign, &changed);
+    if (exact && changed)
         env->flags |= A64_FPSR_IXC;
     if (i == 0)
         return h_zero(u.sign);
@@ -380,18 +382,8 @@ static uint64_t to_int(Env *env, uint32_t x, unsigned fbits, bool is_signed, uns
         return 0;
     u128 mag = 0;
     bool inexact = false, over = u.type == T_INF;
-    if (!over) {
-        int sh = u.e + (int)fbits;
-        if (sh >= 0) {
-            mag = (u128)u.m << sh; /* below 2^80 */
-        } else {
-            int s = -sh; /* 1..24 */
-            uint64_t frac = u.m & ((1ull << s) - 1), half = 1ull << (s - 1);
-            mag = u.m >> s;
-            inexact = frac != 0;
-            mag += round_up(rounding, u.sign, frac > half, frac == half, inexact, (uint64_t)mag & 1);
-        }
-    }
+    if (!over) /* below 2^80 */
+        mag = scale_round(u.m, u.e + (int)fbits, rounding, u.sign, &inexact);
     u128 lim_pos = is_signed ? ((u128)1 << (ibits - 1)) - 1 : ((u128)1 << ibits) - 1;
     u128 lim_neg = is_signed ? (u128)1 << (ibits - 1) : 0;
     uint64_t mask = ibits == 64 ? ~0ull : (1ull << ibits) - 1;
