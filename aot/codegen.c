@@ -1,8 +1,8 @@
 /*
  * codegen.c - LLVM optimization pipeline and x86-64 object emission.
  *
- * The lifted module is verified, optimized with the new pass manager's
- * default<O0..3> pipeline for the chosen x86-64 level, and written as a
+ * The lifted module is verified, optimized with the -O level's pipeline
+ * (lifter/pipeline.c) for the chosen x86-64 level, and written as a
  * position-independent ELF object (small code model: the output image is
  * linked at 0x200000000000, far above 4 GiB, so absolute 32-bit relocations
  * are not an option).
@@ -16,6 +16,7 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 int codegen_level_number(const char *cpu_level)
 {
@@ -38,9 +39,35 @@ void codegen_init(void)
     LLVMInitializeX86AsmPrinter();
 }
 
-int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char *obj_path, Diag *d)
+double codegen_thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+size_t codegen_count_function_ir(LLVMValueRef f)
+{
+    size_t n = 0;
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i))
+            n++;
+    return n;
+}
+
+size_t codegen_count_ir(LLVMModuleRef mod)
+{
+    size_t n = 0;
+    for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+        n += codegen_count_function_ir(f);
+    return n;
+}
+
+int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char *obj_path, CodegenStats *st,
+                        Diag *d)
 {
     int rc = -1;
+    double t0 = codegen_thread_cpu_s(), t1 = t0;
     char *err = NULL;
     LLVMTargetMachineRef tm = NULL;
     LLVMPassBuilderOptionsRef pbo = NULL;
@@ -82,6 +109,9 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         LLVMDisposeErrorMessage(m);
         goto out;
     }
+    t1 = codegen_thread_cpu_s();
+    if (st != NULL)
+        st->ir_after = codegen_count_ir(mod);
     if (opt->dump_ir && LLVMPrintModuleToFile(mod, opt->dump_ir, &err)) {
         diag_error(d, "cannot write %s: %s", opt->dump_ir, err);
         goto out;
@@ -91,6 +121,10 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         goto out;
     }
     rc = 0;
+    if (st != NULL) {
+        st->opt_s = t1 - t0;
+        st->emit_s = codegen_thread_cpu_s() - t1;
+    }
 out:
     if (err)
         LLVMDisposeMessage(err);

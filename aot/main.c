@@ -28,8 +28,11 @@ static void usage(FILE *f)
             "                     to start on a CPU without it\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
-            "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0 ... FILE.7\n"
-            "                     (one file per code partition)\n"
+            "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
+            "                     (one file per unit of translation)\n"
+            "  --time-report=FILE write where the translation's time and memory went\n"
+            "                     (stages, IR sizes, largest functions) as JSON to FILE\n"
+            "                     ('-' for stdout); -v prints a summary\n"
             "  -v, --verbose      report progress and statistics on stderr\n"
             "  -h, --help         show this help and exit\n"
             "  --version          show the version and exit\n"
@@ -42,11 +45,12 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
-    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS };
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
-        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS}, {"output", required_argument, NULL, 'o'},
+        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS},
+        {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -74,6 +78,7 @@ int main(int argc, char **argv)
             break;
         case OPT_EMIT_LLVM: o.dump_ir = optarg; break;
         case OPT_ALL_FUNCTIONS: o.all_functions = true; break;
+        case OPT_TIME_REPORT: o.time_report = optarg; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

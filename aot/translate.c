@@ -28,34 +28,59 @@
 #include "emit_meta.h"
 #include "lifter.h"
 #include "link.h"
+#include "progress.h"
+#include "report.h"
 
-/* The module is split into NPARTS partitions, lifted and compiled in
- * parallel, one LLVM context each.  The split depends only on the input (not
- * on the number of CPUs), so the output is the same on every machine. */
-enum { NPARTS = 8 };
+/* Code generation tiers (see "Tiers" in docs/architecture.md). */
+enum { TIER_COLD = 0, TIER_HOT = 1 };
 
-typedef struct Part {
-    const GuestImage *img;      /* shared, read-only */
-    const Cfg *cfg;             /* shared, read-only */
-    const TranslateOptions *o;  /* shared, read-only */
-    size_t *funcs;              /* indices into cfg->funcs lifted here */
+/* Functions are translated in units of about UNIT_INSNS guest
+ * instructions, each lifted into its own LLVM context, optimized, compiled
+ * to an object file and freed, by as many worker threads as there are
+ * CPUs, largest unit first.  Units depend only on the input (never on the
+ * number of CPUs), and the objects are linked in unit order, so the output
+ * is the same on every machine; memory holds only the units in flight. */
+enum { UNIT_INSNS = 4096 };
+
+typedef struct Unit {
+    const size_t *funcs;        /* indices into cfg->funcs (a range of the order array) */
     size_t nfuncs, ninsns;
-    LLVMContextRef ctx;
-    LLVMModuleRef mod;
+    int opt_level;              /* the tier's -O level */
+    size_t untranslated;        /* instructions turned into SIGILL traps */
+    char obj[PATH_MAX + 32];    /* object file written */
+    UnitReport rep;             /* what it cost */
+    Diag diag;                  /* its error, if any */
+    int rc;
+} Unit;
+
+/* What the workers share: read-only inputs, the queue, and per-function
+ * slots that only the worker of the function's unit writes. */
+typedef struct Work {
+    const GuestImage *img;
+    const Cfg *cfg;
+    const TranslateOptions *o;
+    Unit *units;
+    size_t nunits;
+    const size_t *schedule;     /* unit indices, largest first */
+    _Atomic size_t next;        /* next schedule slot to take */
+    _Atomic bool failed;        /* a unit failed: the others stop */
+    size_t *func_ir;            /* IR instructions lifted, per function */
+    unsigned *func_unit;        /* unit, per function */
+    Progress *progress;
+} Work;
+
+/* The LiftEnv context of one unit. */
+typedef struct UnitEnv {
+    const Work *w;
     Lifter *lifter;
     Decoder *dec;
-    char obj[PATH_MAX + 16];    /* object file written */
-    size_t untranslated;        /* instructions turned into SIGILL traps */
-    unsigned index;             /* which part */
-    Diag diag;                  /* this part's error, if any */
-    int rc;
-} Part;
+} UnitEnv;
 
 static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 {
-    const Part *p = ctx;
+    const UnitEnv *u = ctx;
     uint8_t b[4];
-    if (!elf_is_code(p->img, pc) || !elf_read(p->img, pc, b, 4))
+    if (!elf_is_code(u->w->img, pc) || !elf_read(u->w->img, pc, b, 4))
         return false;
     *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
@@ -63,8 +88,8 @@ static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 
 static bool env_read_data(void *ctx, uint64_t addr, void *buf, size_t n)
 {
-    const Part *p = ctx;
-    return elf_read(p->img, addr, buf, n);
+    const UnitEnv *u = ctx;
+    return elf_read(u->w->img, addr, buf, n);
 }
 
 static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
@@ -76,15 +101,15 @@ static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
 
 static LLVMValueRef env_function_at(void *ctx, uint64_t pc)
 {
-    const Part *p = ctx;
-    return cfg_find(p->cfg, pc) ? declare_guest_fn(p->lifter, pc) : NULL;
+    const UnitEnv *u = ctx;
+    return cfg_find(u->w->cfg, pc) ? declare_guest_fn(u->lifter, pc) : NULL;
 }
 
 static void env_describe(void *ctx, uint64_t pc, uint32_t w, char *buf, size_t n)
 {
-    const Part *p = ctx;
+    const UnitEnv *u = ctx;
     DecInsn di;
-    dec_one(p->dec, w, pc, &di);
+    dec_one(u->dec, w, pc, &di);
     snprintf(buf, n, "%.*s", (int)(n - 1), di.text);
 }
 
@@ -101,56 +126,83 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-/* Lift a part's functions and compile them to p->obj. */
-static void part_run(Part *p)
+/* Lift unit U's functions into a fresh LLVM context, compile them to
+ * U->obj, free the context. */
+static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
 {
-    const TranslateOptions *o = p->o;
-    for (size_t k = 0; k < p->nfuncs; k++) {
-        const CfgFunc *f = &p->cfg->funcs[p->funcs[k]];
-        declare_guest_fn(p->lifter, f->entry);
+    const TranslateOptions *o = w->o;
+    double t0 = codegen_thread_cpu_s();
+    LLVMContextRef ctx = LLVMContextCreate();
+    if (o->dump_ir == NULL)
+        LLVMContextSetDiscardValueNames(ctx, 1); /* names cost time in every pass */
+    char name[32];
+    snprintf(name, sizeof name, "dbt-unit-%u", index);
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
+    LLVMSetSourceFileName(mod, name, strlen(name));
+    UnitEnv env = {w, NULL, dec};
+    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe};
+    env.lifter = lift_new(mod, &lenv);
+    for (size_t k = 0; k < u->nfuncs; k++) {
+        size_t fi = u->funcs[k];
+        const CfgFunc *f = &w->cfg->funcs[fi];
+        LLVMValueRef fn = declare_guest_fn(env.lifter, f->entry);
         LiftFunc lf = {f->entry,  f->leaders, f->ends,       f->nleaders,   f->indirect,
                        f->nindirect, f->resume, f->nresume, f->safepoints, f->nsafepoints};
         LiftStats st;
-        lift_function(p->lifter, &lf, &st);
-        p->untranslated += st.untranslated;
+        lift_function(env.lifter, &lf, &st);
+        u->untranslated += st.untranslated;
+        w->func_ir[fi] = codegen_count_function_ir(fn);
+        w->func_unit[fi] = index;
+        u->rep.ir_lifted += w->func_ir[fi];
         if (o->verbose && st.untranslated) {
             char text[96];
-            env_describe(p, st.first_untranslated, st.first_untranslated_word, text, sizeof text);
+            env_describe(&env, st.first_untranslated, st.first_untranslated_word, text, sizeof text);
             fprintf(stderr, "dbt-aot: %s: 0x%llx: untranslated instruction (SIGILL if reached): %08x %s%s%s\n",
                     o->input, (unsigned long long)st.first_untranslated, st.first_untranslated_word, text,
                     f->name ? " in " : "", f->name ? f->name : "");
         }
     }
+    u->rep.lift_s = codegen_thread_cpu_s() - t0;
     char ir[PATH_MAX + 16];
     if (o->dump_ir)
-        snprintf(ir, sizeof ir, "%s.%u", o->dump_ir, p->index);
-    CodegenOptions co = {o->opt_level, o->cpu_level, o->dump_ir ? ir : NULL};
-    p->rc = codegen_emit_object(p->mod, &co, p->obj, &p->diag);
+        snprintf(ir, sizeof ir, "%s.%u", o->dump_ir, index);
+    CodegenOptions co = {u->opt_level, o->cpu_level, o->dump_ir ? ir : NULL};
+    CodegenStats cs = {0};
+    u->rc = codegen_emit_object(mod, &co, u->obj, &cs, &u->diag);
+    u->rep.opt_s = cs.opt_s;
+    u->rep.emit_s = cs.emit_s;
+    u->rep.ir_after = cs.ir_after;
+    u->rep.index = index;
+    u->rep.nfuncs = u->nfuncs;
+    u->rep.ninsns = u->ninsns;
+    u->rep.opt_level = u->opt_level;
+    lift_free(env.lifter);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    progress_add(w->progress, u->ninsns, u->nfuncs);
 }
 
-/* Worker threads take the next part until none is left. */
-typedef struct Queue {
-    Part *parts;
-    _Atomic unsigned next;
-    _Atomic unsigned done;
-    bool verbose;
-    double t0;
-} Queue;
-
-static double now_s(void);
+/* One worker thread and its decoder (for diagnostics). */
+typedef struct Worker {
+    Work *w;
+    Decoder *dec;
+    pthread_t th;
+} Worker;
 
 static void *worker(void *arg)
 {
-    Queue *q = arg;
+    Worker *me = arg;
+    Work *w = me->w;
     for (;;) {
-        unsigned k = q->next++;
-        if (k >= NPARTS)
-            return NULL;
-        part_run(&q->parts[k]);
-        unsigned n = ++q->done;
-        if (q->verbose)
-            fprintf(stderr, "dbt-aot: compiled %u/%u parts (%.2fs)\n", n, NPARTS, now_s() - q->t0);
+        size_t k = w->next++;
+        if (k >= w->nunits || w->failed)
+            break;
+        Unit *u = &w->units[w->schedule[k]];
+        unit_run(w, u, (unsigned)w->schedule[k], me->dec);
+        if (u->rc != 0)
+            w->failed = true;
     }
+    return NULL;
 }
 
 typedef struct Row {
@@ -169,13 +221,24 @@ static int cmp_row(const void *a, const void *b)
     return x->func < y->func ? -1 : x->func > y->func;
 }
 
-static int cmp_by_size(const void *a, const void *b, void *arg)
+/* Work order: the functions of each tier together, by entry address. */
+static int cmp_by_tier(const void *a, const void *b, void *arg)
 {
-    const Cfg *cfg = arg;
-    const CfgFunc *x = &cfg->funcs[*(const size_t *)a], *y = &cfg->funcs[*(const size_t *)b];
-    if (x->ninsns != y->ninsns)
-        return x->ninsns > y->ninsns ? -1 : 1;
-    return x->entry < y->entry ? -1 : x->entry > y->entry;
+    const int *tier = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    if (tier[x] != tier[y])
+        return tier[x] - tier[y];
+    return x < y ? -1 : x > y;
+}
+
+/* Schedule: the largest unit first, ties in unit order. */
+static int cmp_unit_size(const void *a, const void *b, void *arg)
+{
+    const Unit *units = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    if (units[x].ninsns != units[y].ninsns)
+        return units[x].ninsns > units[y].ninsns ? -1 : 1;
+    return x < y ? -1 : x > y;
 }
 
 int translate(const TranslateOptions *o, Diag *d)
@@ -183,17 +246,24 @@ int translate(const TranslateOptions *o, Diag *d)
     int rc = -1;
     GuestImage img;
     Cfg cfg = {0};
-    Part parts[NPARTS];
-    memset(parts, 0, sizeof parts);
     char *runtime_dir = NULL, *jit_lib = NULL;
     char tmpdir[PATH_MAX] = "", tmpout[PATH_MAX + 32] = "", meta_obj[PATH_MAX + 16] = "";
     uint64_t *entries = NULL;
     LLVMValueRef *fns = NULL;
-    size_t *order = NULL;
+    size_t *order = NULL, *schedule = NULL, *func_ir = NULL;
+    unsigned *func_unit = NULL;
+    int *tier = NULL;
+    Unit *units = NULL;
+    size_t nunits = 0;
+    Worker *workers = NULL;
+    unsigned nworkers = 0;
+    UnitReport *ureps = NULL;
+    const char **objs = NULL;
     LLVMContextRef mctx = NULL;
     LLVMModuleRef mmod = NULL;
     Lifter *mlift = NULL;
-    double t0 = now_s();
+    Report rep = {.input = base_name(o->input), .opt_level = o->opt_level};
+    double t0 = now_s(), t;
 
     if (elf_load(&img, o->input, d) != 0)
         return -1;
@@ -219,9 +289,12 @@ int translate(const TranslateOptions *o, Diag *d)
         goto out;
     }
     close(fd);
+    rep.load_s = now_s() - t0;
 
+    t = now_s();
     if (cfg_recover(&cfg, &img, o->all_functions, o->verbose, d) != 0)
         goto out;
+    rep.cfg_s = now_s() - t;
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, now_s() - t0);
@@ -235,65 +308,96 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     codegen_init();
 
-    /* Partition: largest functions first, each to the lightest part. */
-    order = malloc(cfg.nfuncs * sizeof *order);
-    for (size_t i = 0; i < cfg.nfuncs; i++)
+    /* Tiers, then units of consecutive functions of one tier. */
+    size_t nf = cfg.nfuncs;
+    order = malloc((nf ? nf : 1) * sizeof *order);
+    tier = malloc((nf ? nf : 1) * sizeof *tier);
+    func_ir = calloc(nf ? nf : 1, sizeof *func_ir);
+    func_unit = calloc(nf ? nf : 1, sizeof *func_unit);
+    units = calloc(nf ? nf : 1, sizeof *units);
+    if (!order || !tier || !func_ir || !func_unit || !units) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nf; i++) {
         order[i] = i;
-    qsort_r(order, cfg.nfuncs, sizeof *order, cmp_by_size, &cfg);
-    for (unsigned k = 0; k < NPARTS; k++) {
-        Part *p = &parts[k];
-        p->index = k;
-        p->img = &img;
-        p->cfg = &cfg;
-        p->o = o;
-        p->funcs = malloc((cfg.nfuncs + 1) * sizeof *p->funcs);
-        snprintf(p->obj, sizeof p->obj, "%s/part%u.o", tmpdir, k);
-        p->ctx = LLVMContextCreate();
-        char name[32];
-        snprintf(name, sizeof name, "dbt-guest-%u", k);
-        p->mod = LLVMModuleCreateWithNameInContext(name, p->ctx);
-        LLVMSetSourceFileName(p->mod, name, strlen(name));
-        if (dec_open(&p->dec) != 0) {
+        tier[i] = TIER_HOT;
+        rep.tier_funcs[tier[i]]++;
+        rep.tier_insns[tier[i]] += cfg.funcs[i].ninsns;
+    }
+    qsort_r(order, nf, sizeof *order, cmp_by_tier, tier);
+    for (size_t i = 0; i < nf; i++) {
+        const CfgFunc *f = &cfg.funcs[order[i]];
+        Unit *u = nunits ? &units[nunits - 1] : NULL;
+        if (u == NULL || u->ninsns >= UNIT_INSNS || tier[order[i]] != tier[u->funcs[0]]) {
+            u = &units[nunits];
+            u->funcs = &order[i];
+            u->opt_level = o->opt_level;
+            snprintf(u->obj, sizeof u->obj, "%s/unit%zu.o", tmpdir, nunits);
+            nunits++;
+        }
+        u->nfuncs++;
+        u->ninsns += f->ninsns;
+    }
+    schedule = malloc((nunits ? nunits : 1) * sizeof *schedule);
+    ureps = calloc(nunits ? nunits : 1, sizeof *ureps);
+    if (!schedule || !ureps) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nunits; i++)
+        schedule[i] = i;
+    qsort_r(schedule, nunits, sizeof *schedule, cmp_unit_size, units);
+
+    /* Lift and compile the units on as many threads as there are CPUs. */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    nworkers = ncpu < 1 ? 1 : (size_t)ncpu > nunits ? (unsigned)(nunits ? nunits : 1) : (unsigned)ncpu;
+    workers = calloc(nworkers, sizeof *workers);
+    if (workers == NULL) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    Progress progress;
+    progress_init(&progress, base_name(o->input), cfg.ninsns, nf, !o->verbose);
+    Work w = {.img = &img, .cfg = &cfg, .o = o, .units = units, .nunits = nunits, .schedule = schedule,
+              .func_ir = func_ir, .func_unit = func_unit, .progress = &progress};
+    for (unsigned k = 0; k < nworkers; k++) {
+        workers[k].w = &w;
+        if (dec_open(&workers[k].dec) != 0) {
             diag_error(d, "cannot initialize capstone");
+            progress_end(&progress);
             goto out;
         }
-        LiftEnv lenv = {p, env_read_code, env_read_data, env_function_at, env_describe};
-        p->lifter = lift_new(p->mod, &lenv);
     }
-    for (size_t i = 0; i < cfg.nfuncs; i++) {
-        unsigned best = 0;
-        for (unsigned k = 1; k < NPARTS; k++)
-            if (parts[k].ninsns < parts[best].ninsns)
-                best = k;
-        parts[best].funcs[parts[best].nfuncs++] = order[i];
-        parts[best].ninsns += cfg.funcs[order[i]].ninsns;
-    }
-
-    /* Lift and compile the parts on as many threads as there are CPUs. */
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned nthreads = ncpu < 1 ? 1 : ncpu > NPARTS ? NPARTS : (unsigned)ncpu;
-    Queue q = {.parts = parts, .verbose = o->verbose, .t0 = t0};
-    pthread_t th[NPARTS];
     unsigned started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &q) != 0)
+    for (; started < nworkers; started++)
+        if (pthread_create(&workers[started].th, NULL, worker, &workers[started]) != 0)
             break;
     if (started == 0)
-        worker(&q);
+        worker(&workers[0]);
     for (unsigned j = 0; j < started; j++)
-        pthread_join(th[j], NULL);
-    size_t untranslated = 0;
-    for (unsigned k = 0; k < NPARTS; k++) {
-        if (parts[k].rc != 0) {
-            *d = parts[k].diag;
+        pthread_join(workers[j].th, NULL);
+    progress_end(&progress);
+    rep.threads = started ? started : 1;
+    for (size_t k = 0; k < nunits; k++) {
+        if (units[k].rc != 0) {
+            *d = units[k].diag;
             goto out;
         }
-        untranslated += parts[k].untranslated;
+        ureps[k] = units[k].rep;
+        rep.untranslated += units[k].untranslated;
+        rep.lift_s += units[k].rep.lift_s;
+        rep.opt_s += units[k].rep.opt_s;
+        rep.emit_s += units[k].rep.emit_s;
+        rep.ir_lifted += units[k].rep.ir_lifted;
+        rep.ir_after += units[k].rep.ir_after;
     }
     if (o->verbose)
-        fprintf(stderr, "dbt-aot: %zu instructions untranslated (SIGILL if reached)\n", untranslated);
+        fprintf(stderr, "dbt-aot: %zu units compiled (%.2fs); %zu instructions untranslated (SIGILL if reached)\n",
+                nunits, now_s() - t0, rep.untranslated);
 
     /* The metadata module: function table, guest image, DbtMeta. */
+    t = now_s();
     mctx = LLVMContextCreate();
     mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
@@ -328,40 +432,58 @@ int translate(const TranslateOptions *o, Diag *d)
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
     CodegenOptions co = {0, o->cpu_level, NULL};
-    if (codegen_emit_object(mmod, &co, meta_obj, d) != 0)
+    if (codegen_emit_object(mmod, &co, meta_obj, NULL, d) != 0)
         goto out;
+    rep.meta_s = now_s() - t;
 
-    const char *objs[NPARTS + 2];
+    t = now_s();
+    objs = malloc((nunits + 2) * sizeof *objs);
+    if (objs == NULL) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
     objs[0] = meta_obj;
-    for (unsigned k = 0; k < NPARTS; k++)
-        objs[k + 1] = parts[k].obj;
-    objs[NPARTS + 1] = NULL;
+    for (size_t k = 0; k < nunits; k++)
+        objs[k + 1] = units[k].obj;
+    objs[nunits + 1] = NULL;
     LinkInput li = {objs, runtime_dir, tmpout, o->verbose};
     if (link_output(&li, d) != 0)
         goto out;
+    struct stat sb;
+    if (stat(tmpout, &sb) == 0)
+        rep.output_bytes = (uint64_t)sb.st_size;
+    rep.link_s = now_s() - t;
     if (rename(tmpout, o->output) != 0) {
         diag_error(d, "cannot write %s: %s", o->output, strerror(errno));
         goto out;
     }
     tmpout[0] = '\0';
-    if (o->verbose)
+    rep.wall_s = now_s() - t0;
+    rep.nfuncs = cfg.nfuncs;
+    rep.ninsns = cfg.ninsns;
+    rep.njumptables = cfg.njumptables;
+    rep.nunresolved = cfg.nunresolved;
+    rep.units = ureps;
+    rep.nunits = nunits;
+    rep.cfg = &cfg;
+    rep.func_ir = func_ir;
+    rep.func_unit = func_unit;
+    report_sample_process(&rep);
+    if (o->verbose) {
         fprintf(stderr, "dbt-aot: wrote %s (%.2fs)\n", o->output, now_s() - t0);
+        report_print(&rep, stderr);
+    }
+    if (o->time_report && report_write_json(&rep, o->time_report, d) != 0)
+        goto out;
     rc = 0;
 out:
     if (tmpout[0])
         unlink(tmpout);
-    for (unsigned k = 0; k < NPARTS; k++) {
-        Part *p = &parts[k];
-        if (p->obj[0])
-            unlink(p->obj);
-        lift_free(p->lifter);
-        if (p->mod)
-            LLVMDisposeModule(p->mod);
-        if (p->ctx)
-            LLVMContextDispose(p->ctx);
-        dec_close(p->dec);
-        free(p->funcs);
-    }
+    for (size_t k = 0; k < nunits; k++)
+        if (units[k].obj[0])
+            unlink(units[k].obj);
+    for (unsigned k = 0; workers && k < nworkers; k++)
+        dec_close(workers[k].dec);
     if (meta_obj[0])
         unlink(meta_obj);
     lift_free(mlift);
@@ -371,6 +493,14 @@ out:
         LLVMContextDispose(mctx);
     if (tmpdir[0])
         rmdir(tmpdir);
+    free(objs);
+    free(workers);
+    free(ureps);
+    free(schedule);
+    free(units);
+    free(func_unit);
+    free(func_ir);
+    free(tier);
     free(order);
     free(entries);
     free(fns);

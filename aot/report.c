@@ -1,0 +1,148 @@
+/* report.c - the translation's cost report (see report.h). */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+enum { TOP = 10 };
+
+void report_sample_process(Report *r)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return;
+    r->cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+    r->peak_rss_mb = ru.ru_maxrss / 1024.0; /* KiB on Linux */
+}
+
+/* Indices 0..n-1 of the TOP largest values of KEY (descending, ties by
+ * index), into OUT; returns how many. */
+static size_t top_indices(size_t n, double (*key)(const Report *, size_t), const Report *r, size_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = key(r, i);
+        if (k == TOP && v <= key(r, out[TOP - 1]))
+            continue;
+        size_t j = k < TOP ? k++ : TOP - 1; /* full: the last one drops out */
+        while (j > 0 && key(r, out[j - 1]) < v) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = i;
+    }
+    return k;
+}
+
+static double func_size(const Report *r, size_t i) { return (double)r->cfg->funcs[i].ninsns; }
+
+static double unit_cost(const Report *r, size_t i)
+{
+    return r->units[i].lift_s + r->units[i].opt_s + r->units[i].emit_s;
+}
+
+static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0.0; }
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void write_json(const Report *r, FILE *f)
+{
+    fprintf(f, "{\n  \"input\": ");
+    json_string(f, r->input);
+    fprintf(f, ",\n  \"opt_level\": %d,\n  \"threads\": %u,\n", r->opt_level, r->threads);
+    fprintf(f, "  \"functions\": %zu,\n  \"guest_instructions\": %zu,\n  \"units\": %zu,\n", r->nfuncs, r->ninsns,
+            r->nunits);
+    fprintf(f, "  \"jump_tables\": %zu,\n  \"unresolved_br\": %zu,\n  \"untranslated\": %zu,\n", r->njumptables,
+            r->nunresolved, r->untranslated);
+    fprintf(f,
+            "  \"tiers\": {\"cold\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
+            "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}},\n",
+            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1]);
+    fprintf(f, "  \"wall_seconds\": %.3f,\n  \"cpu_seconds\": %.3f,\n  \"peak_rss_mb\": %.1f,\n", r->wall_s, r->cpu_s,
+            r->peak_rss_mb);
+    fprintf(f, "  \"guest_instructions_per_cpu_second\": %.0f,\n", r->cpu_s > 0 ? r->ninsns / r->cpu_s : 0.0);
+    fprintf(f, "  \"output_bytes\": %llu,\n", (unsigned long long)r->output_bytes);
+    fprintf(f,
+            "  \"stages\": {\"load\": %.3f, \"cfg\": %.3f, \"lift\": %.3f, \"optimize\": %.3f, \"codegen\": %.3f, "
+            "\"meta\": %.3f, \"link\": %.3f},\n",
+            r->load_s, r->cfg_s, r->lift_s, r->opt_s, r->emit_s, r->meta_s, r->link_s);
+    fprintf(f,
+            "  \"ir\": {\"lifted\": %zu, \"optimized\": %zu, \"lifted_per_guest_instruction\": %.2f, "
+            "\"optimized_per_guest_instruction\": %.2f},\n",
+            r->ir_lifted, r->ir_after, ratio(r->ir_lifted, r->ninsns), ratio(r->ir_after, r->ninsns));
+    size_t idx[TOP];
+    size_t n = top_indices(r->cfg->nfuncs, func_size, r, idx);
+    fprintf(f, "  \"largest_functions\": [");
+    for (size_t k = 0; k < n; k++) {
+        const CfgFunc *fn = &r->cfg->funcs[idx[k]];
+        fprintf(f, "%s\n    {\"entry\": \"0x%llx\", \"name\": ", k ? "," : "", (unsigned long long)fn->entry);
+        json_string(f, fn->name ? fn->name : "");
+        fprintf(f, ", \"guest_instructions\": %zu, \"ir_lifted\": %zu, \"unit\": %u}", fn->ninsns,
+                r->func_ir[idx[k]], r->func_unit[idx[k]]);
+    }
+    fprintf(f, "\n  ],\n  \"slowest_units\": [");
+    n = top_indices(r->nunits, unit_cost, r, idx);
+    for (size_t k = 0; k < n; k++) {
+        const UnitReport *u = &r->units[idx[k]];
+        fprintf(f,
+                "%s\n    {\"unit\": %u, \"functions\": %zu, \"guest_instructions\": %zu, \"opt_level\": %d, "
+                "\"lift\": %.3f, \"optimize\": %.3f, \"codegen\": %.3f, \"ir_lifted\": %zu, \"ir_optimized\": %zu}",
+                k ? "," : "", u->index, u->nfuncs, u->ninsns, u->opt_level, u->lift_s, u->opt_s, u->emit_s,
+                u->ir_lifted, u->ir_after);
+    }
+    fprintf(f, "\n  ]\n}\n");
+}
+
+int report_write_json(const Report *r, const char *path, Diag *d)
+{
+    if (strcmp(path, "-") == 0) {
+        write_json(r, stdout);
+        fflush(stdout);
+        return 0;
+    }
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return diag_error(d, "cannot write the time report %s: %s", path, strerror(errno));
+    write_json(r, f);
+    if (fclose(f) != 0)
+        return diag_error(d, "cannot write the time report %s: %s", path, strerror(errno));
+    return 0;
+}
+
+void report_print(const Report *r, FILE *f)
+{
+    fprintf(f,
+            "dbt-aot: %zu guest instructions in %.2f CPU-s (%.0f per CPU-s), %.2f s wall, %u threads, "
+            "peak RSS %.0f MB\n",
+            r->ninsns, r->cpu_s, r->cpu_s > 0 ? r->ninsns / r->cpu_s : 0.0, r->wall_s, r->threads, r->peak_rss_mb);
+    fprintf(f,
+            "dbt-aot: stages: load %.2f s, cfg %.2f s, lift %.2f CPU-s, IR passes %.2f CPU-s, "
+            "codegen %.2f CPU-s, meta %.2f s, link %.2f s\n",
+            r->load_s, r->cfg_s, r->lift_s, r->opt_s, r->emit_s, r->meta_s, r->link_s);
+    fprintf(f, "dbt-aot: IR: %zu instructions lifted (%.2f per guest instruction), %zu after the passes (%.2f)\n",
+            r->ir_lifted, ratio(r->ir_lifted, r->ninsns), r->ir_after, ratio(r->ir_after, r->ninsns));
+    fprintf(f, "dbt-aot: tiers: cold %zu functions (%zu instructions), hot %zu functions (%zu instructions)\n",
+            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1]);
+    size_t idx[TOP];
+    size_t n = top_indices(r->cfg->nfuncs, func_size, r, idx);
+    for (size_t k = 0; k < n && k < 5; k++) {
+        const CfgFunc *fn = &r->cfg->funcs[idx[k]];
+        fprintf(f, "dbt-aot:   largest: 0x%llx %s: %zu instructions, %zu IR\n", (unsigned long long)fn->entry,
+                fn->name ? fn->name : "?", fn->ninsns, r->func_ir[idx[k]]);
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * report.h - where a translation's time and memory went: the -v summary
+ * and the --time-report=FILE JSON document.
+ *
+ * Times are of two kinds: wall seconds for the stages that run on the
+ * main thread (load, recovery, metadata, link) and CPU seconds summed over
+ * the worker threads for the stages that run per unit (lift, IR passes,
+ * code generation).  The JSON layout (all keys always present):
+ *
+ *   {
+ *     "input": "prog", "opt_level": 2, "threads": 2,
+ *     "functions": 741, "guest_instructions": 78012, "units": 24,
+ *     "jump_tables": 68, "unresolved_br": 30, "untranslated": 98,
+ *     "tiers": {"cold": {"functions": 600, "guest_instructions": 50000}, ...},
+ *     "wall_seconds": 3.1, "cpu_seconds": 5.9, "peak_rss_mb": 180.2,
+ *     "guest_instructions_per_cpu_second": 13222, "output_bytes": 4100000,
+ *     "stages": {"load": .., "cfg": .., "lift": .., "optimize": .., "codegen": ..,
+ *                "meta": .., "link": ..},
+ *     "ir": {"lifted": 500000, "optimized": 300000,
+ *            "lifted_per_guest_instruction": 6.4, ...},
+ *     "largest_functions": [{"entry": "0x...", "name": "...", "guest_instructions": ..,
+ *                            "ir_lifted": .., "unit": ..}, ...],
+ *     "slowest_units": [{"unit": .., "functions": .., "guest_instructions": .., "opt_level": ..,
+ *                        "lift": .., "optimize": .., "codegen": ..}, ...]
+ *   }
+ */
+#ifndef DBT_REPORT_H
+#define DBT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cfg.h"
+#include "diag.h"
+
+/* One unit of translation: functions lifted into one LLVM module. */
+typedef struct UnitReport {
+    unsigned index;            /* unit number (its object is unit<index>.o) */
+    size_t nfuncs, ninsns;     /* functions and guest instructions in it */
+    int opt_level;             /* the tier's -O level */
+    double lift_s, opt_s, emit_s; /* CPU seconds: lifting, IR passes, code generation */
+    size_t ir_lifted, ir_after;   /* IR instructions before and after the passes */
+} UnitReport;
+
+typedef struct Report {
+    const char *input;
+    int opt_level;             /* the -O level asked for */
+    unsigned threads;          /* worker threads used */
+    size_t nfuncs, ninsns, njumptables, nunresolved, untranslated;
+    size_t tier_funcs[2], tier_insns[2]; /* [0] cold, [1] hot */
+    double load_s, cfg_s, meta_s, link_s, wall_s;   /* wall seconds */
+    double lift_s, opt_s, emit_s;                   /* CPU seconds, all workers */
+    double cpu_s;              /* the process's user + system CPU seconds */
+    double peak_rss_mb;        /* the process's peak resident set */
+    size_t ir_lifted, ir_after;
+    uint64_t output_bytes;
+    const UnitReport *units;
+    size_t nunits;
+    const Cfg *cfg;
+    const size_t *func_ir;     /* IR instructions lifted per cfg->funcs[i] */
+    const unsigned *func_unit; /* unit of cfg->funcs[i] */
+} Report;
+
+/* Fill the process-wide figures (CPU seconds, peak RSS) of R now. */
+void report_sample_process(Report *r);
+/* Write R as JSON to PATH ("-": stdout).  0, or -1 with D set. */
+int report_write_json(const Report *r, const char *path, Diag *d);
+/* The -v summary: stages, IR sizes, the largest functions. */
+void report_print(const Report *r, FILE *f);
+
+#endif
