@@ -108,39 +108,39 @@ static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
 
 static bool read_code(void *img, uint64_t pc, uint32_t *w) { return read_word(img, pc, w); }
 
-/* The loop headers are the lifter's safe points, and resume points: the
- * dispatcher re-enters there after delivering a signal. */
+/* The loop headers are the lifter's safe points. */
 static int add_safepoints(Ctx *c, CfgFunc *f)
 {
-    LiftFunc lf = {f->entry, f->leaders, f->ends, f->nleaders, f->indirect, f->nindirect, NULL, 0, NULL, 0};
+    LiftFunc lf = {.entry = f->entry, .leaders = f->leaders, .ends = f->ends, .nleaders = f->nleaders,
+                   .indirect = f->indirect, .nindirect = f->nindirect};
     size_t nh = lift_loop_headers(&lf, read_code, (void *)c->img, &f->safepoints);
     if (nh == (size_t)-1)
         return -1;
     f->nsafepoints = nh;
-    if (nh == 0)
-        return 0;
-    uint64_t *merged = malloc((f->nresume + nh) * sizeof *merged);
-    if (merged == NULL)
-        return -1;
-    size_t i = 0, j = 0, n = 0;
-    while (i < f->nresume || j < nh) {
-        uint64_t a = i < f->nresume ? f->resume[i] : UINT64_MAX, b = j < nh ? f->safepoints[j] : UINT64_MAX;
-        merged[n++] = a < b ? a : b;
-        i += a <= b;
-        j += b <= a;
-    }
-    free(f->resume);
-    f->resume = merged;
-    f->nresume = n;
     return 0;
+}
+
+/* Functions that return twice: a later longjmp (or setcontext) comes back
+ * to the return site of the call with the caller's frame.  Known by their
+ * symbol names (glibc's; a stripped binary has none, and its longjmps go
+ * through the dispatcher). */
+static bool returns_twice(const GuestImage *img, uint64_t target)
+{
+    static const char *const names[] = {"setjmp", "_setjmp", "__setjmp", "sigsetjmp", "__sigsetjmp",
+                                        "getcontext", "__getcontext", "savectx"};
+    const GuestSymbol *s = elf_symbol_at(img, target);
+    for (size_t i = 0; s != NULL && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s->name, names[i]) == 0)
+            return true;
+    return false;
 }
 
 static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
 {
-    AddrSet leaders, resume;
+    AddrSet leaders, landings;
     U64Vec work = {0}, jts = {0};
     addrset_init(&leaders);
-    addrset_init(&resume);
+    addrset_init(&landings);
     vec_push(&work, f->entry);
     while (work.n > 0) {
         uint64_t pc = work.v[--work.n];
@@ -158,14 +158,13 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             enum A64Flow flow = a64_classify(w, a, &t);
             bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
             if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
-                /* The return site of a call or system call is a resume
-                 * point: after non-local control flow (longjmp, a signal
-                 * handler's sigreturn) the dispatcher enters the function
-                 * there.  It starts a block of its own. */
+                /* The return site of a call or system call starts a
+                 * block of its own. */
                 if (flow == FLOW_CALL)
                     add_function(c, t);
                 if (in_extent(f, a + 4) && read_word(c->img, a + 4, &w)) {
-                    addrset_add(&resume, a + 4);
+                    if (flow == FLOW_CALL && returns_twice(c->img, t))
+                        addrset_add(&landings, a + 4);
                     vec_push(&work, a + 4);
                 }
                 break;
@@ -215,8 +214,8 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
         }
     }
     f->leaders = addrset_sorted(&leaders, &f->nleaders);
-    f->resume = addrset_sorted(&resume, &f->nresume);
-    addrset_free(&resume);
+    f->landings = addrset_sorted(&landings, &f->nlandings);
+    addrset_free(&landings);
     f->ends = malloc((f->nleaders ? f->nleaders : 1) * sizeof *f->ends);
     f->ninsns = 0;
     for (size_t i = 0; i < f->nleaders; i++) {
@@ -331,7 +330,7 @@ void cfg_free(Cfg *cfg)
         CfgFunc *f = &cfg->funcs[i];
         free(f->leaders);
         free(f->ends);
-        free(f->resume);
+        free(f->landings);
         free(f->safepoints);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);

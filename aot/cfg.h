@@ -31,10 +31,10 @@ typedef struct CfgFunc {
     uint64_t *leaders;     /* sorted block starts */
     uint64_t *ends;        /* block ends (exclusive), parallel to leaders */
     size_t nleaders;
-    uint64_t *resume;      /* return sites of calls and SVCs, loop headers
-                              (sorted): where the dispatcher may re-enter
-                              the function */
-    size_t nresume;
+    uint64_t *landings;    /* return sites of calls to functions that return
+                              twice (setjmp, by symbol name), sorted: a longjmp
+                              lands there in the frame (lifter.h) */
+    size_t nlandings;
     uint64_t *safepoints;  /* loop headers (sorted): the lifter polls for
                               signals there */
     size_t nsafepoints;

@@ -11,10 +11,12 @@
 #include "pipeline.h"
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,6 +39,19 @@ void codegen_init(void)
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    /* A developer's knob, documented in docs/testing.md: options for LLVM
+     * itself, e.g. DBT_LLVM_ARGS="-time-passes" (with --jobs 1). */
+    const char *env = getenv("DBT_LLVM_ARGS");
+    if (env != NULL && *env) {
+        static char buf[1024];
+        static const char *argv[64];
+        int argc = 0;
+        snprintf(buf, sizeof buf, "%s", env);
+        argv[argc++] = "dbt-aot";
+        for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
+            argv[argc++] = t;
+        LLVMParseCommandLineOptions(argc, argv, NULL);
+    }
 }
 
 double codegen_thread_cpu_s(void)
@@ -85,10 +100,10 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         diag_error(d, "LLVM has no x86-64 target: %s", err);
         goto out;
     }
-    LLVMCodeGenOptLevel cg = opt->opt_level == 0   ? LLVMCodeGenLevelNone
-                             : opt->opt_level == 1 ? LLVMCodeGenLevelLess
-                             : opt->opt_level == 3 ? LLVMCodeGenLevelAggressive
-                                                   : LLVMCodeGenLevelDefault;
+    LLVMCodeGenOptLevel cg = opt->cg_level == 0   ? LLVMCodeGenLevelNone
+                             : opt->cg_level == 1 ? LLVMCodeGenLevelLess
+                             : opt->cg_level == 3 ? LLVMCodeGenLevelAggressive
+                                                  : LLVMCodeGenLevelDefault;
     tm = LLVMCreateTargetMachine(target, triple, opt->cpu_level, "", cg, LLVMRelocPIC, LLVMCodeModelSmall);
     if (tm == NULL) {
         diag_error(d, "cannot create the x86-64 target machine for %s", opt->cpu_level);
@@ -100,7 +115,7 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
     LLVMDisposeTargetData(td);
 
     /* lifter/pipeline.c says why these passes */
-    const char *pipeline = dbt_opt_pipeline(opt->opt_level);
+    const char *pipeline = dbt_opt_pipeline(opt->ir_level);
     pbo = LLVMCreatePassBuilderOptions();
     LLVMErrorRef perr = LLVMRunPasses(mod, pipeline, tm, pbo);
     if (perr) {

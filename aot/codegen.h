@@ -9,8 +9,9 @@
 #include "diag.h"
 
 typedef struct CodegenOptions {
-    int opt_level;          /* 0-3: the IR pipeline (lifter/pipeline.c) and the
-                               code generator's level */
+    int ir_level;           /* 0-3: the IR pipeline (lifter/pipeline.c) */
+    int cg_level;           /* 0-3: the code generator's level (0: fast
+                               instruction selection and register allocation) */
     const char *cpu_level;  /* "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4" */
     const char *dump_ir;    /* if set, write the optimized IR there */
 } CodegenOptions;

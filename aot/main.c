@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <llvm-c/Core.h>
+
 #include "codegen.h"
 #include "translate.h"
 
@@ -21,8 +23,13 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  -o FILE            write the translated executable to FILE (required)\n"
-            "  -O0, -O1, -O2, -O3 optimization level of the generated code (default -O2;\n"
-            "                     -O3 runs LLVM's full default<O3> pipeline, slower to translate)\n"
+            "  -O0, -O1, -O2, -O3 optimization level (default -O2).  Hot code - functions\n"
+            "                     with a loop, or those a --profile saw run - gets the\n"
+            "                     level's pipeline; cold code the cheapest one (registers\n"
+            "                     in memory, fast code generation).  -O0: everything\n"
+            "                     cheapest; -O3: LLVM's default<O3>, nothing cheap\n"
+            "  --profile=FILE     hot code is what this profile saw run: FILE written by\n"
+            "                     a translated run with DBT_PROFILE=FILE in its environment\n"
             "  --march=LEVEL      x86-64 level the output needs: x86-64, x86-64-v2,\n"
             "                     x86-64-v3 (default), x86-64-v4; the output refuses\n"
             "                     to start on a CPU without it\n"
@@ -45,12 +52,13 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
-    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT };
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
         {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS},
         {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
+        {"profile", required_argument, NULL, OPT_PROFILE},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -79,6 +87,7 @@ int main(int argc, char **argv)
         case OPT_EMIT_LLVM: o.dump_ir = optarg; break;
         case OPT_ALL_FUNCTIONS: o.all_functions = true; break;
         case OPT_TIME_REPORT: o.time_report = optarg; break;
+        case OPT_PROFILE: o.profile = optarg; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);
@@ -101,7 +110,10 @@ int main(int argc, char **argv)
         return 2;
     }
     Diag d = {0};
-    if (translate(&o, &d) != 0) {
+    int rc = translate(&o, &d);
+    /* Flushes what LLVM reports at shutdown (DBT_LLVM_ARGS=-time-passes). */
+    LLVMShutdown();
+    if (rc != 0) {
         diag_print(&d, o.input);
         return 1;
     }

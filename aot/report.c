@@ -100,9 +100,9 @@ static void write_json(const Report *r, FILE *f)
     for (size_t k = 0; k < n; k++) {
         const UnitReport *u = &r->units[idx[k]];
         fprintf(f,
-                "%s\n    {\"unit\": %u, \"functions\": %zu, \"guest_instructions\": %zu, \"opt_level\": %d, "
+                "%s\n    {\"unit\": %u, \"functions\": %zu, \"guest_instructions\": %zu, \"tier\": \"%s\", "
                 "\"lift\": %.3f, \"optimize\": %.3f, \"codegen\": %.3f, \"ir_lifted\": %zu, \"ir_optimized\": %zu}",
-                k ? "," : "", u->index, u->nfuncs, u->ninsns, u->opt_level, u->lift_s, u->opt_s, u->emit_s,
+                k ? "," : "", u->index, u->nfuncs, u->ninsns, u->tier, u->lift_s, u->opt_s, u->emit_s,
                 u->ir_lifted, u->ir_after);
     }
     fprintf(f, "\n  ]\n}\n");

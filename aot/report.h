@@ -20,7 +20,7 @@
  *            "lifted_per_guest_instruction": 6.4, ...},
  *     "largest_functions": [{"entry": "0x...", "name": "...", "guest_instructions": ..,
  *                            "ir_lifted": .., "unit": ..}, ...],
- *     "slowest_units": [{"unit": .., "functions": .., "guest_instructions": .., "opt_level": ..,
+ *     "slowest_units": [{"unit": .., "functions": .., "guest_instructions": .., "tier": "hot",
  *                        "lift": .., "optimize": .., "codegen": ..}, ...]
  *   }
  */
@@ -38,7 +38,7 @@
 typedef struct UnitReport {
     unsigned index;            /* unit number (its object is unit<index>.o) */
     size_t nfuncs, ninsns;     /* functions and guest instructions in it */
-    int opt_level;             /* the tier's -O level */
+    const char *tier;          /* "cold" or "hot" */
     double lift_s, opt_s, emit_s; /* CPU seconds: lifting, IR passes, code generation */
     size_t ir_lifted, ir_after;   /* IR instructions before and after the passes */
 } UnitReport;

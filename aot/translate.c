@@ -28,11 +28,32 @@
 #include "emit_meta.h"
 #include "lifter.h"
 #include "link.h"
+#include "meta.h"
+#include "profile.h"
 #include "progress.h"
 #include "report.h"
 
-/* Code generation tiers (see "Tiers" in docs/architecture.md). */
+/* Code generation tiers (see "Tiers" in docs/architecture.md).  A function
+ * is hot when the profile (--profile) saw it run, or without a profile when
+ * it has a loop; everything else is cold, and cold code is compiled the
+ * cheapest way: registers in the CpuState, no IR passes, fast instruction
+ * selection and register allocation. */
 enum { TIER_COLD = 0, TIER_HOT = 1 };
+
+typedef struct Tier {
+    const char *name;
+    enum LiftRegs regs;   /* where the lifted code keeps the registers */
+    int ir_level;         /* IR pipeline, lifter/pipeline.c */
+    int cg_level;         /* code generator level */
+} Tier;
+
+/* [-O level][tier] */
+static const Tier tiers[4][2] = {
+    {{"cold", LIFT_REGS_MEMORY, 0, 0}, {"hot", LIFT_REGS_MEMORY, 0, 0}},
+    {{"cold", LIFT_REGS_MEMORY, 0, 0}, {"hot", LIFT_REGS_SSA, 1, 1}},
+    {{"cold", LIFT_REGS_MEMORY, 0, 0}, {"hot", LIFT_REGS_SSA, 2, 2}},
+    {{"cold", LIFT_REGS_SSA, 2, 2}, {"hot", LIFT_REGS_SSA, 3, 3}},
+};
 
 /* Functions are translated in units of about UNIT_INSNS guest
  * instructions, each lifted into its own LLVM context, optimized, compiled
@@ -45,7 +66,7 @@ enum { UNIT_INSNS = 4096 };
 typedef struct Unit {
     const size_t *funcs;        /* indices into cfg->funcs (a range of the order array) */
     size_t nfuncs, ninsns;
-    int opt_level;              /* the tier's -O level */
+    const Tier *tier;           /* how its functions are compiled */
     size_t untranslated;        /* instructions turned into SIGILL traps */
     char obj[PATH_MAX + 32];    /* object file written */
     UnitReport rep;             /* what it cost */
@@ -146,10 +167,20 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
         size_t fi = u->funcs[k];
         const CfgFunc *f = &w->cfg->funcs[fi];
         LLVMValueRef fn = declare_guest_fn(env.lifter, f->entry);
-        LiftFunc lf = {f->entry,  f->leaders, f->ends,       f->nleaders,   f->indirect,
-                       f->nindirect, f->resume, f->nresume, f->safepoints, f->nsafepoints};
+        LiftFunc lf = {.entry = f->entry,
+                       .leaders = f->leaders,
+                       .ends = f->ends,
+                       .nleaders = f->nleaders,
+                       .indirect = f->indirect,
+                       .nindirect = f->nindirect,
+                       .landings = f->landings,
+                       .nlandings = f->nlandings,
+                       .safepoints = f->safepoints,
+                       .nsafepoints = f->nsafepoints,
+                       .regs = u->tier->regs};
         LiftStats st;
         lift_function(env.lifter, &lf, &st);
+        LLVMSetSection(fn, DBT_CODE_SECTION);
         u->untranslated += st.untranslated;
         w->func_ir[fi] = codegen_count_function_ir(fn);
         w->func_unit[fi] = index;
@@ -166,7 +197,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     char ir[PATH_MAX + 16];
     if (o->dump_ir)
         snprintf(ir, sizeof ir, "%s.%u", o->dump_ir, index);
-    CodegenOptions co = {u->opt_level, o->cpu_level, o->dump_ir ? ir : NULL};
+    CodegenOptions co = {u->tier->ir_level, u->tier->cg_level, o->cpu_level, o->dump_ir ? ir : NULL};
     CodegenStats cs = {0};
     u->rc = codegen_emit_object(mod, &co, u->obj, &cs, &u->diag);
     u->rep.opt_s = cs.opt_s;
@@ -175,7 +206,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     u->rep.index = index;
     u->rep.nfuncs = u->nfuncs;
     u->rep.ninsns = u->ninsns;
-    u->rep.opt_level = u->opt_level;
+    u->rep.tier = u->tier->name;
     lift_free(env.lifter);
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
@@ -203,22 +234,6 @@ static void *worker(void *arg)
             w->failed = true;
     }
     return NULL;
-}
-
-typedef struct Row {
-    uint64_t pc;       /* guest address */
-    int kind;          /* 0 = function entry, 1 = resume point */
-    size_t func;       /* index into cfg.funcs */
-} Row;
-
-static int cmp_row(const void *a, const void *b)
-{
-    const Row *x = a, *y = b;
-    if (x->pc != y->pc)
-        return x->pc < y->pc ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    return x->func < y->func ? -1 : x->func > y->func;
 }
 
 /* Work order: the functions of each tier together, by entry address. */
@@ -262,11 +277,16 @@ int translate(const TranslateOptions *o, Diag *d)
     LLVMContextRef mctx = NULL;
     LLVMModuleRef mmod = NULL;
     Lifter *mlift = NULL;
+    Profile prof = {0};
     Report rep = {.input = base_name(o->input), .opt_level = o->opt_level};
     double t0 = now_s(), t;
 
-    if (elf_load(&img, o->input, d) != 0)
+    if (o->profile != NULL && profile_load(&prof, o->profile, d) != 0)
         return -1;
+    if (elf_load(&img, o->input, d) != 0) {
+        profile_free(&prof);
+        return -1;
+    }
     if (img.has_interp) {
         diag_error(d, "dynamically linked executables are not supported yet (the file has PT_INTERP); "
                       "link the guest with -static");
@@ -321,7 +341,10 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     for (size_t i = 0; i < nf; i++) {
         order[i] = i;
-        tier[i] = TIER_HOT;
+        if (o->profile != NULL)
+            tier[i] = profile_has(&prof, cfg.funcs[i].entry) ? TIER_HOT : TIER_COLD;
+        else
+            tier[i] = cfg.funcs[i].nsafepoints > 0 ? TIER_HOT : TIER_COLD;
         rep.tier_funcs[tier[i]]++;
         rep.tier_insns[tier[i]] += cfg.funcs[i].ninsns;
     }
@@ -332,13 +355,17 @@ int translate(const TranslateOptions *o, Diag *d)
         if (u == NULL || u->ninsns >= UNIT_INSNS || tier[order[i]] != tier[u->funcs[0]]) {
             u = &units[nunits];
             u->funcs = &order[i];
-            u->opt_level = o->opt_level;
+            u->tier = &tiers[o->opt_level][tier[order[i]]];
             snprintf(u->obj, sizeof u->obj, "%s/unit%zu.o", tmpdir, nunits);
             nunits++;
         }
         u->nfuncs++;
         u->ninsns += f->ninsns;
     }
+    if (o->verbose)
+        fprintf(stderr, "dbt-aot: %zu units; cold tier %zu functions (%zu instructions), hot tier %zu (%zu)\n", nunits,
+                rep.tier_funcs[TIER_COLD], rep.tier_insns[TIER_COLD], rep.tier_funcs[TIER_HOT],
+                rep.tier_insns[TIER_HOT]);
     schedule = malloc((nunits ? nunits : 1) * sizeof *schedule);
     ureps = calloc(nunits ? nunits : 1, sizeof *ureps);
     if (!schedule || !ureps) {
@@ -403,35 +430,23 @@ int translate(const TranslateOptions *o, Diag *d)
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
     LiftEnv menv = {NULL, NULL, NULL, NULL, NULL};
     mlift = lift_new(mmod, &menv);
-    /* The dispatcher's table: function entries, then resume points (which
-     * map to the function containing them), sorted, one row per address
-     * (a function entry wins). */
-    size_t nrows = 0;
-    for (size_t i = 0; i < cfg.nfuncs; i++)
-        nrows += 1 + cfg.funcs[i].nresume;
-    Row *rows = malloc((nrows ? nrows : 1) * sizeof *rows);
-    nrows = 0;
+    /* The dispatcher's table: the function entries (cfg.funcs is sorted). */
+    entries = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *entries);
+    fns = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *fns);
+    if (entries == NULL || fns == NULL) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    size_t ntable = cfg.nfuncs;
     for (size_t i = 0; i < cfg.nfuncs; i++) {
-        rows[nrows++] = (Row){cfg.funcs[i].entry, 0, i};
-        for (size_t k = 0; k < cfg.funcs[i].nresume; k++)
-            rows[nrows++] = (Row){cfg.funcs[i].resume[k], 1, i};
+        entries[i] = cfg.funcs[i].entry;
+        fns[i] = declare_guest_fn(mlift, cfg.funcs[i].entry);
     }
-    qsort(rows, nrows, sizeof *rows, cmp_row);
-    entries = malloc((nrows ? nrows : 1) * sizeof *entries);
-    fns = malloc((nrows ? nrows : 1) * sizeof *fns);
-    size_t ntable = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        if (ntable > 0 && entries[ntable - 1] == rows[i].pc)
-            continue;
-        entries[ntable] = rows[i].pc;
-        fns[ntable++] = declare_guest_fn(mlift, cfg.funcs[rows[i].func].entry);
-    }
-    free(rows);
     jit_lib = link_jit_lib_path();
     MetaInput mi = {&img, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib};
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
-    CodegenOptions co = {0, o->cpu_level, NULL};
+    CodegenOptions co = {0, 0, o->cpu_level, NULL};
     if (codegen_emit_object(mmod, &co, meta_obj, NULL, d) != 0)
         goto out;
     rep.meta_s = now_s() - t;
@@ -505,6 +520,7 @@ out:
     free(entries);
     free(fns);
     cfg_free(&cfg);
+    profile_free(&prof);
     free(runtime_dir);
     free(jit_lib);
     elf_free(&img);

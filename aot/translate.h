@@ -20,6 +20,7 @@ typedef struct TranslateOptions {
     bool all_functions;      /* translate every function symbol, reachable or not */
     const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
     const char *time_report; /* write the cost report (JSON, aot/report.h) there, or NULL */
+    const char *profile;     /* a run's profile (DBT_PROFILE): its functions are the hot tier */
 } TranslateOptions;
 
 /* 0 on success; -1 with D set.  Never leaves a partial OUTPUT. */

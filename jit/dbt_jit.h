@@ -45,8 +45,8 @@ typedef struct DbtJitConfig {
     const char *cpu;             /* x86-64 level of the code, e.g. "x86-64-v3" */
     const DbtJitSymbol *syms;    /* the runtime's hooks */
     size_t nsyms;
-    /* Does the output have a translation entered at PC (a function entry or
-     * resume point of the offline tool)?  A direct branch there leaves the
+    /* Does the output have a translation entered at PC (a function entry
+     * of the offline tool)?  A direct branch there leaves the
      * region (a tail call through the lookup) instead of pulling that code
      * in again.  May be NULL. */
     int (*is_translated)(uint64_t pc);
@@ -60,8 +60,8 @@ typedef struct DbtJitRange {
 /* The result of one compilation: a translated region. */
 typedef struct DbtJitRegion {
     GuestFn fn;              /* the translation; enter with cpu->pc = a key */
-    uint64_t *keys;          /* guest PCs fn can be entered at: the entry
-                                first, then the resume points (malloc'ed) */
+    uint64_t *keys;          /* guest PCs fn can be entered at: today only
+                                the entry (regions have one entry; malloc'ed) */
     size_t nkeys;
     DbtJitRange *code;       /* guest code the translation was made from: its
                                 blocks, sorted (malloc'ed) */

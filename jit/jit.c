@@ -120,8 +120,8 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
         return NULL;
     }
     LLVMValueRef fn = lift_declare(l, g->entry);
-    LiftFunc lf = {g->entry, g->leaders, g->ends,       g->nleaders,   NULL,
-                   0,        g->resume,  g->nresume, g->safepoints, g->nsafepoints};
+    LiftFunc lf = {.entry = g->entry, .leaders = g->leaders, .ends = g->ends, .nleaders = g->nleaders,
+                   .safepoints = g->safepoints, .nsafepoints = g->nsafepoints};
     lift_function(l, &lf, st);
     lift_free(l);
     /* Code for the output's x86-64 level, as the offline code (MCJIT's C
@@ -192,7 +192,7 @@ static int fill_result(const Region *g, GuestFn fn, DbtJitRegion *out)
 {
     memset(out, 0, sizeof *out);
     out->fn = fn;
-    out->keys = malloc((1 + g->nresume) * sizeof *out->keys);
+    out->keys = malloc(sizeof *out->keys);
     out->code = malloc((g->nleaders ? g->nleaders : 1) * sizeof *out->code);
     if (out->keys == NULL || out->code == NULL) {
         free(out->keys);
@@ -200,9 +200,6 @@ static int fill_result(const Region *g, GuestFn fn, DbtJitRegion *out)
         return -ENOMEM;
     }
     out->keys[out->nkeys++] = g->entry;
-    for (size_t k = 0; k < g->nresume; k++)
-        if (g->resume[k] != g->entry)
-            out->keys[out->nkeys++] = g->resume[k];
     for (size_t i = 0; i < g->nleaders; i++) {
         if (g->ends[i] <= g->leaders[i])
             continue;

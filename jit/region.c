@@ -7,13 +7,15 @@
  *     41f0a8  ldr  w0, [sp, #28]     ; entry: leader
  *     41f0ac  cbz  w0, 41f0bc        ; ends a block; 41f0b0 and 41f0bc leaders
  *     41f0b0  bl   400a00 <abort>    ; calls end blocks too ...
- *     41f0b4  b    41f0c0            ; ... 41f0b4 is a leader and a resume point
+ *     41f0b4  b    41f0c0            ; ... 41f0b4 is a leader
  *     41f0bc  mov  w0, #0
  *     41f0c0  ldp  x29, x30, [sp], #32
  *     41f0c4  ret                    ; exploration stops
  *
  * gives leaders {41f0a8, 41f0b0, 41f0b4, 41f0bc, 41f0c0} with ends
- * {41f0b0, 41f0b4, 41f0b8, 41f0c0, 41f0c8} and resume points {41f0b4}.
+ * {41f0b0, 41f0b4, 41f0b8, 41f0c0, 41f0c8}.  The region has one entry: a
+ * later miss at 41f0b4 (a longjmp back to the return site) is a region of
+ * its own.
  * The call to 400a00 is not followed, nor is a direct jump to code the
  * output has a translation for (the runtime says which): every branch that
  * leaves the region goes through the runtime's lookup (static table first,
@@ -120,8 +122,8 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
                     Region *out)
 {
     int rc = -ENOMEM;
-    U64Map blocks = {0}, resume = {0};
-    U64Vec work = {0}, starts = {0}, rs = {0};
+    U64Map blocks = {0};
+    U64Vec work = {0}, starts = {0};
     size_t budget = max_insns;
     memset(out, 0, sizeof *out);
     out->entry = entry;
@@ -153,9 +155,8 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
             enum A64Flow flow = a64_classify(w, a, &t);
             bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
             if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
-                /* The return site: a leader and a resume point (the
-                 * dispatcher re-enters there after non-local control flow). */
-                if (vec_push(&work, a + 4) != 0 || map_find(&resume, a + 4, true, NULL) == NULL)
+                /* The return site starts a block. */
+                if (vec_push(&work, a + 4) != 0)
                     goto out;
                 a += 4;
                 break;
@@ -197,25 +198,12 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
     }
     out->ninsns = nwords;
 
-    /* Loop headers: the lifter's safe points, and resume points (the
-     * dispatcher re-enters there after delivering a signal). */
-    LiftFunc lf = {entry, out->leaders, out->ends, out->nleaders, NULL, 0, NULL, 0, NULL, 0};
+    /* Loop headers: the lifter's safe points. */
+    LiftFunc lf = {.entry = entry, .leaders = out->leaders, .ends = out->ends, .nleaders = out->nleaders};
     size_t nh = lift_loop_headers(&lf, code_reader_word, r, &out->safepoints);
     if (nh == (size_t)-1)
         goto out;
     out->nsafepoints = nh;
-    for (size_t i = 0; i < nh; i++)
-        if (map_find(&resume, out->safepoints[i], true, NULL) == NULL)
-            goto out;
-
-    /* Resume points that made it into the region (the size bound may have
-     * left some unexplored), loop headers included. */
-    for (size_t i = 0; i < out->nleaders; i++)
-        if (map_find(&resume, out->leaders[i], false, NULL) != NULL && vec_push(&rs, out->leaders[i]) != 0)
-            goto out;
-    out->resume = rs.v;
-    out->nresume = rs.n;
-    rs.v = NULL;
 
     /* The words the translation depends on. */
     out->words = malloc((nwords ? nwords : 1) * sizeof *out->words);
@@ -240,10 +228,8 @@ out:
     if (rc != 0)
         region_free(out);
     u64map_free(&blocks);
-    u64map_free(&resume);
     free(work.v);
     free(starts.v);
-    free(rs.v);
     return rc;
 }
 
@@ -251,7 +237,6 @@ void region_free(Region *g)
 {
     free(g->leaders);
     free(g->ends);
-    free(g->resume);
     free(g->safepoints);
     free(g->words);
     free(g->readable);
@@ -261,7 +246,7 @@ void region_free(Region *g)
 bool region_same(const Region *a, const Region *b)
 {
     return a->hash == b->hash && a->entry == b->entry && a->nleaders == b->nleaders &&
-           a->nwords == b->nwords && a->nresume == b->nresume &&
+           a->nwords == b->nwords &&
            memcmp(a->leaders, b->leaders, a->nleaders * sizeof *a->leaders) == 0 &&
            memcmp(a->ends, b->ends, a->nleaders * sizeof *a->ends) == 0 &&
            memcmp(a->words, b->words, a->nwords * sizeof *a->words) == 0 &&

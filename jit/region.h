@@ -4,8 +4,8 @@
  *
  * A region is a LiftFunc (lifter.h) without a symbol table: from the entry,
  * recursive descent over direct branches and fall-through, blocks split at
- * every target, the return sites of calls and SVCs made leaders and resume
- * points (as aot/cfg.c does for whole functions), exploration stopped at
+ * every target, the return sites of calls and SVCs made leaders (as
+ * aot/cfg.c does for whole functions), exploration stopped at
  * RET, BR, UDF-like words and unreadable words, and bounded in size.
  */
 #ifndef DBT_JIT_REGION_H
@@ -35,9 +35,6 @@ typedef struct Region {
     uint64_t *leaders;        /* sorted block starts, entry included */
     uint64_t *ends;           /* block ends (exclusive), parallel */
     size_t nleaders;
-    uint64_t *resume;         /* return sites of calls/SVCs that are leaders and
-                                 loop headers, sorted */
-    size_t nresume;
     uint64_t *safepoints;     /* loop headers, sorted (lift_loop_headers) */
     size_t nsafepoints;
     size_t ninsns;            /* instructions in all blocks */

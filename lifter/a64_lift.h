@@ -31,6 +31,7 @@
 
 #include "cpu_state.h"
 #include "lifter.h"
+#include "u64_map.h"
 
 typedef bool (*A64Handler)(Lifter *l, uint32_t insn);
 
@@ -69,7 +70,7 @@ struct Lifter {
     LLVMTypeRef fn_ty;           /* void (ptr): a translated guest function */
 
     /* Runtime entry points (declared in the module). */
-    LLVMValueRef rt_lookup, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16;
+    LLVMValueRef rt_lookup, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;
 
     /* Per-function state. */
     const LiftFunc *func;        /* function being lifted */
@@ -84,8 +85,8 @@ struct Lifter {
                                   * lifted: its second copy, the target of
                                   * branches to twin_pc (lift_function) */
     uint64_t twin_pc;
-    LLVMBasicBlockRef safepoint_exit; /* shared exit of the safe points, or NULL */
-    LLVMValueRef safepoint_pc;   /* its phi: the loop header to resume at */
+    LLVMBasicBlockRef *landing_bb; /* per func->landings[k]: the block after the
+                                  * call returning there (its sync in) */
     LLVMValueRef poll_budget;    /* alloca (i32): loop headers left before the next
                                   * look at cpu->intr; NULL without safe points */
     /* Flags of the block being lifted (bit f: flag f) written so far, and
@@ -95,13 +96,10 @@ struct Lifter {
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
-    /* Registers the function touches: only those live in allocas and are
-     * synced; the others stay in the CpuState throughout. */
-    uint32_t used_x;             /* bit r: X<r> */
-    uint32_t used_v;             /* bit r: V<r> */
-    bool used_sp;                /* SP */
-    uint8_t used_flags;          /* bit f: flag f */
-    /* Sync points, materialized when the function is complete. */
+    bool memregs;                /* the function keeps the registers in the
+                                  * CpuState (LIFT_REGS_MEMORY), not in allocas */
+    /* Sync points, materialized when the function is complete (sync.c). */
+    U64Map sync_regs;            /* register alloca -> register number */
     LLVMValueRef *syncs;         /* marker calls, erased after use */
     bool *sync_out;              /* parallel: true = store to CpuState */
     size_t nsyncs, capsyncs;
@@ -189,9 +187,14 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return);
 void lift_continue_if(Lifter *l, LLVMValueRef ok);
 /* Trap (SIGILL / SIGTRAP) at the current instruction. */
 void lift_trap(Lifter *l, enum TrapKind kind);
-/* Store the SSA state to CpuState / reload it. */
+/* Store the SSA state to CpuState / reload it: markers, materialized by
+ * sync_materialize once the function is lifted (sync.c). */
 void lift_sync_out(Lifter *l);
 void lift_sync_in(Lifter *l);
+/* After the register allocas exist: start a function's sync points. */
+void sync_begin(Lifter *l);
+/* Replace the markers by the loads and stores they need. */
+void sync_materialize(Lifter *l);
 /* Start a new LLVM block (after a call or inside a handler). */
 LLVMBasicBlockRef lift_new_block(Lifter *l, const char *name);
 

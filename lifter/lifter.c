@@ -76,6 +76,7 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     l->rt_sysreg = declare_rt(l, RT_SYM_SYSREG, l->i64, p_sysreg, 2);
     LLVMTypeRef p_f16[] = {l->ptr, l->i32, l->i64, l->i64, l->i64};
     l->rt_f16 = declare_rt(l, RT_SYM_F16, l->i64, p_f16, 5);
+    l->rt_safepoint = declare_rt(l, RT_SYM_SAFEPOINT, l->i32, &l->ptr, 1);
     l->marker_fn = declare_rt(l, "dbt.lifter.sync", void_ty, NULL, 0);
     return l;
 }
@@ -85,6 +86,7 @@ void lift_free(Lifter *l)
     if (l == NULL)
         return;
     LLVMDisposeBuilder(l->b);
+    u64map_free(&l->sync_regs);
     free(l->syncs);
     free(l->sync_out);
     free(l);
@@ -128,18 +130,32 @@ LLVMValueRef call_intrinsic(Lifter *l, const char *name, LLVMTypeRef *tys, unsig
 
 LLVMValueRef cpu_field(Lifter *l, unsigned off)
 {
+    /* A GEP at each use: kept next to its loads and stores, code
+     * generation folds it into their addressing mode.  (One GEP per field
+     * in the entry block, used everywhere, made instruction selection 35%
+     * slower: every block imports them as live-in values.) */
+    assert(off < CPU_STATE_SIZE);
     LLVMValueRef idx = c64(l, off);
     return LLVMBuildGEP2(l->b, l->i8, l->cpu, &idx, 1, "");
 }
 
 /* ---- registers ------------------------------------------------------------ */
 
+/* Where the current block keeps guest register R (numbered as in sync.c:
+ * 0-30 X, 31 SP, 32-35 N Z C V, 36-67 V): its alloca, or in a block lifted
+ * with the registers in memory (LiftFunc.regs) its CpuState field. */
+static LLVMValueRef gpr_home(Lifter *l, unsigned r)
+{
+    if (l->memregs)
+        return cpu_field(l, r == 31 ? CPU_OFF_sp : CPU_OFF_x + 8 * r);
+    return r == 31 ? l->sp : l->x[r];
+}
+
+static LLVMValueRef load_gpr(Lifter *l, unsigned r) { return LLVMBuildLoad2(l->b, l->i64, gpr_home(l, r), ""); }
+
 LLVMValueRef rd_x(Lifter *l, unsigned r)
 {
-    if (r == 31)
-        return c64(l, 0);
-    l->used_x |= 1u << r;
-    return LLVMBuildLoad2(l->b, l->i64, l->x[r], "");
+    return r == 31 ? c64(l, 0) : load_gpr(l, r);
 }
 
 LLVMValueRef rd_w(Lifter *l, unsigned r)
@@ -149,14 +165,7 @@ LLVMValueRef rd_w(Lifter *l, unsigned r)
 
 LLVMValueRef rd_reg(Lifter *l, unsigned r, bool sf) { return sf ? rd_x(l, r) : rd_w(l, r); }
 
-LLVMValueRef rd_xsp(Lifter *l, unsigned r)
-{
-    if (r == 31) {
-        l->used_sp = true;
-        return LLVMBuildLoad2(l->b, l->i64, l->sp, "");
-    }
-    return rd_x(l, r);
-}
+LLVMValueRef rd_xsp(Lifter *l, unsigned r) { return load_gpr(l, r); }
 
 LLVMValueRef rd_reg_sp(Lifter *l, unsigned r, bool sf)
 {
@@ -172,30 +181,27 @@ static LLVMValueRef to_i64(Lifter *l, LLVMValueRef v)
     return LLVMBuildZExt(l->b, v, l->i64, "");
 }
 
+static void store_gpr(Lifter *l, unsigned r, LLVMValueRef v) { LLVMBuildStore(l->b, to_i64(l, v), gpr_home(l, r)); }
+
 void wr_x(Lifter *l, unsigned r, LLVMValueRef v)
 {
-    if (r == 31)
-        return;
-    l->used_x |= 1u << r;
-    LLVMBuildStore(l->b, to_i64(l, v), l->x[r]);
+    if (r != 31)
+        store_gpr(l, r, v);
 }
 
 void wr_reg(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_x(l, r, v); }
 
-void wr_xsp(Lifter *l, unsigned r, LLVMValueRef v)
-{
-    if (r == 31) {
-        l->used_sp = true;
-        LLVMBuildStore(l->b, to_i64(l, v), l->sp);
-    } else
-        wr_x(l, r, v);
-}
+void wr_xsp(Lifter *l, unsigned r, LLVMValueRef v) { store_gpr(l, r, v); }
 
 void wr_reg_sp(Lifter *l, unsigned r, bool sf, LLVMValueRef v) { (void)sf; wr_xsp(l, r, v); }
 
+/* Flags are i1 values in SSA and one byte each (0 or 1) in the CpuState. */
+static const unsigned flag_off[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
+
 LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 {
-    l->used_flags |= 1u << f;
+    if (l->memregs)
+        return LLVMBuildTrunc(l->b, LLVMBuildLoad2(l->b, l->i8, cpu_field(l, flag_off[f]), ""), l->i1, "");
     if (!(l->blk_flags_written >> f & 1))
         l->blk_flags_read_first |= 1u << f;
     return LLVMBuildLoad2(l->b, l->i1, l->flag[f], "");
@@ -203,7 +209,10 @@ LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 
 void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v)
 {
-    l->used_flags |= 1u << f;
+    if (l->memregs) {
+        LLVMBuildStore(l->b, LLVMBuildZExt(l->b, v, l->i8, ""), cpu_field(l, flag_off[f]));
+        return;
+    }
     l->blk_flags_written |= 1u << f;
     LLVMBuildStore(l->b, v, l->flag[f]);
 }
@@ -271,16 +280,22 @@ LLVMValueRef cond_holds(Lifter *l, unsigned cond)
 
 LLVMValueRef rd_v(Lifter *l, unsigned r)
 {
-    l->used_v |= 1u << r;
+    if (l->memregs) {
+        LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, cpu_field(l, CPU_OFF_vreg + 16 * r), "");
+        LLVMSetAlignment(v, 16);
+        return v;
+    }
     return LLVMBuildLoad2(l->b, l->vty, l->vreg[r], "");
 }
 
 void wr_v(Lifter *l, unsigned r, LLVMValueRef v)
 {
-    l->used_v |= 1u << r;
     if (LLVMTypeOf(v) != l->vty)
         v = LLVMBuildBitCast(l->b, v, l->vty, "");
-    LLVMBuildStore(l->b, v, l->vreg[r]);
+    if (l->memregs)
+        LLVMSetAlignment(LLVMBuildStore(l->b, v, cpu_field(l, CPU_OFF_vreg + 16 * r)), 16);
+    else
+        LLVMBuildStore(l->b, v, l->vreg[r]);
 }
 
 /* Scalar views of a V register go through a vector of lanes of the scalar's
@@ -328,81 +343,6 @@ void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v)
 {
     LLVMValueRef s = LLVMBuildStore(l->b, v, mem_ptr(l, addr));
     LLVMSetAlignment(s, 1);
-}
-
-/* ---- state sync ----------------------------------------------------------- */
-
-/* A sync point is a call to a marker function where the loads or stores
- * go; once the function is lifted we know which registers it uses and
- * materialize only those (materialize_syncs). */
-static void add_sync(Lifter *l, bool out)
-{
-    if (l->nsyncs == l->capsyncs) {
-        l->capsyncs = l->capsyncs ? l->capsyncs * 2 : 64;
-        l->syncs = realloc(l->syncs, l->capsyncs * sizeof *l->syncs);
-        l->sync_out = realloc(l->sync_out, l->capsyncs * sizeof *l->sync_out);
-    }
-    l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
-    l->sync_out[l->nsyncs++] = out;
-    if (out) /* the state becomes observable: every flag not written yet is read */
-        l->blk_flags_read_first |= ~l->blk_flags_written & 0xf;
-}
-
-void lift_sync_out(Lifter *l) { add_sync(l, true); }
-void lift_sync_in(Lifter *l) { add_sync(l, false); }
-
-static const unsigned flag_off[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v};
-
-static void emit_sync_out(Lifter *l)
-{
-    for (unsigned r = 0; r < NUM_GPR; r++)
-        if (l->used_x >> r & 1)
-            LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->x[r], ""), cpu_field(l, CPU_OFF_x + 8 * r));
-    if (l->used_sp)
-        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, l->sp, ""), cpu_field(l, CPU_OFF_sp));
-    for (unsigned f = 0; f < 4; f++)
-        if (l->used_flags >> f & 1) {
-            LLVMValueRef v = LLVMBuildLoad2(l->b, l->i1, l->flag[f], "");
-            LLVMBuildStore(l->b, LLVMBuildZExt(l->b, v, l->i8, ""), cpu_field(l, flag_off[f]));
-        }
-    for (unsigned r = 0; r < NUM_VREG; r++)
-        if (l->used_v >> r & 1) {
-            LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, l->vreg[r], "");
-            LLVMSetAlignment(LLVMBuildStore(l->b, v, cpu_field(l, CPU_OFF_vreg + 16 * r)), 16);
-        }
-}
-
-static void emit_sync_in(Lifter *l)
-{
-    for (unsigned r = 0; r < NUM_GPR; r++)
-        if (l->used_x >> r & 1)
-            LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * r), ""), l->x[r]);
-    if (l->used_sp)
-        LLVMBuildStore(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), ""), l->sp);
-    for (unsigned f = 0; f < 4; f++)
-        if (l->used_flags >> f & 1) {
-            LLVMValueRef b8 = LLVMBuildLoad2(l->b, l->i8, cpu_field(l, flag_off[f]), "");
-            LLVMBuildStore(l->b, LLVMBuildTrunc(l->b, b8, l->i1, ""), l->flag[f]);
-        }
-    for (unsigned r = 0; r < NUM_VREG; r++)
-        if (l->used_v >> r & 1) {
-            LLVMValueRef v = LLVMBuildLoad2(l->b, l->vty, cpu_field(l, CPU_OFF_vreg + 16 * r), "");
-            LLVMSetAlignment(v, 16);
-            LLVMBuildStore(l->b, v, l->vreg[r]);
-        }
-}
-
-static void materialize_syncs(Lifter *l)
-{
-    for (size_t i = 0; i < l->nsyncs; i++) {
-        LLVMPositionBuilderBefore(l->b, l->syncs[i]);
-        if (l->sync_out[i])
-            emit_sync_out(l);
-        else
-            emit_sync_in(l);
-        LLVMInstructionEraseFromParent(l->syncs[i]);
-    }
-    l->nsyncs = 0;
 }
 
 /* ---- blocks and control flow ---------------------------------------------- */
@@ -459,16 +399,22 @@ static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
     LLVMBuildRetVoid(l->b);
 }
 
-void lift_continue_if(Lifter *l, LLVMValueRef ok)
+/* Continue in block CONT if OK, else leave (return to the caller, which
+ * finds cpu->pc unexpected and leaves too, up to the dispatcher). */
+static void continue_in(Lifter *l, LLVMValueRef ok, LLVMBasicBlockRef cont)
 {
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     LLVMBasicBlockRef leave = lift_new_block(l, "leave");
     LLVMBuildRetVoid(l->b);
-    LLVMBasicBlockRef cont = lift_new_block(l, "cont");
     LLVMPositionBuilderAtEnd(l->b, here);
     LLVMBuildCondBr(l->b, ok, cont, leave);
     LLVMPositionBuilderAtEnd(l->b, cont);
     lift_sync_in(l);
+}
+
+void lift_continue_if(Lifter *l, LLVMValueRef ok)
+{
+    continue_in(l, ok, LLVMAppendBasicBlockInContext(l->ctx, l->fn, "cont"));
 }
 
 /* branch_weights on the conditional branch BR: its true successor is cold. */
@@ -492,12 +438,14 @@ static bool sorted_has(const uint64_t *v, size_t n, uint64_t pc)
 
 /* The safe point at the top of a loop header (the current block, leader
  * PC): a loop that makes no call and no system call still has to see
- * asynchronous signals.  If cpu->intr says one waits, the guest leaves to
- * the dispatcher with pc = the header (a resume point, where it re-enters
- * after the dispatcher has delivered the signal).  All the safe points of
- * a function share one exit block (its state store is large); the header
- * comes in through a phi.  Leaves the builder in the block that continues
- * the header.
+ * asynchronous signals.  If cpu->intr says one waits, the registers go to
+ * the CpuState, pc = the header, and the runtime runs the handler now
+ * (dbt_rt_safepoint, nested on this host stack).  If it comes back with the
+ * guest state unchanged (the usual case: the handler returned), the loop
+ * goes on with its registers as they are - no reload, so the poll adds no
+ * phi to the header; otherwise the function leaves for the dispatcher,
+ * which continues at the new pc.  Leaves the builder in the block that
+ * continues the header.
  *
  * Reading cpu->intr on every iteration costs a load, and tight loops are
  * often bound by their loads (histogram: 3 instead of 2 per iteration,
@@ -513,18 +461,10 @@ enum { POLL_EVERY = 1024 };
 
 static void safe_point(Lifter *l, uint64_t pc)
 {
-    LLVMBasicBlockRef top = LLVMGetInsertBlock(l->b);
-    if (l->safepoint_exit == NULL) {
-        l->safepoint_exit = lift_new_block(l, "signal_waits");
-        l->safepoint_pc = LLVMBuildPhi(l->b, l->i64, "resume_pc");
-        lift_sync_out(l);
-        store_pc(l, l->safepoint_pc);
-        LLVMBuildRetVoid(l->b);
-        LLVMPositionBuilderAtEnd(l->b, top);
-    }
     LLVMValueRef left = LLVMBuildSub(l->b, LLVMBuildLoad2(l->b, l->i32, l->poll_budget, ""), c32(l, 1), "budget");
     LLVMBuildStore(l->b, left, l->poll_budget);
     LLVMBasicBlockRef poll = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "poll");
+    LLVMBasicBlockRef waits = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "signal_waits");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "loop");
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, left, c32(l, 0), ""), poll, body));
 
@@ -532,10 +472,17 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
     LLVMValueRef w = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_intr), "intr");
     LLVMSetVolatile(w, 1);
-    LLVMValueRef waits = LLVMBuildICmp(l->b, LLVMIntNE, w, c32(l, 0), "");
-    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, waits, l->safepoint_exit, body));
-    LLVMValueRef v = c64(l, pc);
-    LLVMAddIncoming(l->safepoint_pc, &v, &poll, 1);
+    LLVMValueRef pending = LLVMBuildICmp(l->b, LLVMIntNE, w, c32(l, 0), "");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, pending, waits, body));
+
+    LLVMPositionBuilderAtEnd(l->b, waits);
+    lift_sync_out(l);
+    store_pc(l, c64(l, pc));
+    LLVMValueRef go_on = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_safepoint), l->rt_safepoint, &l->cpu, 1, "");
+    LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
+    LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, go_on, c32(l, 0), ""), body, leave);
+    LLVMPositionBuilderAtEnd(l->b, leave);
+    LLVMBuildRetVoid(l->b);
     LLVMPositionBuilderAtEnd(l->b, body);
 }
 
@@ -595,21 +542,53 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
     LLVMPositionBuilderAtEnd(l->b, next);
 }
 
+/* The call that just returned did not come back to its return site: if
+ * cpu->pc is one of the function's landings (a longjmp to the setjmp of
+ * this frame: same SP as at this call), continue there; else leave. */
+static void land_or_leave(Lifter *l, LLVMValueRef sp_at_call)
+{
+    const LiftFunc *f = l->func;
+    LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
+    LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
+    LLVMValueRef same_frame = LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp_at_call, "");
+    for (size_t k = 0; k < f->nlandings; k++) {
+        LLVMValueRef here = LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, f->landings[k]), "");
+        LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+        LLVMBuildCondBr(l->b, LLVMBuildAnd(l->b, here, same_frame, ""), l->landing_bb[k], next);
+        LLVMPositionBuilderAtEnd(l->b, next);
+    }
+    LLVMBuildRetVoid(l->b);
+}
+
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     uint64_t ret = l->pc + 4;
-    LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, l->sp, "");
+    LLVMValueRef sp = rd_xsp(l, 31);
     lift_sync_out(l);
     call_guest(l, target, dyn);
     if (l->poll_budget != NULL) /* see safe_point */
         LLVMBuildStore(l->b, c32(l, 1), l->poll_budget);
     /* Did the guest come back here?  If not (longjmp, unwinding, a
-     * coroutine switch), leave: the state in *cpu is the truth. */
+     * coroutine switch), leave - or land, see land_or_leave: the state in
+     * *cpu is the truth. */
     LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
     LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
     LLVMValueRef ok = LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, ret), ""),
                                    LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp, ""), "back");
-    lift_continue_if(l, ok);
+    size_t k = lift_lower_bound(l->func->landings, l->func->nlandings, ret);
+    bool landing = k < l->func->nlandings && l->func->landings[k] == ret;
+    LLVMBasicBlockRef cont = landing ? l->landing_bb[k] : LLVMAppendBasicBlockInContext(l->ctx, l->fn, "cont");
+    if (l->func->nlandings == 0) {
+        continue_in(l, ok, cont);
+        return;
+    }
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef other = lift_new_block(l, "elsewhere");
+    land_or_leave(l, sp);
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, ok, cont, other);
+    LLVMPositionBuilderAtEnd(l->b, cont);
+    lift_sync_in(l);
 }
 
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
@@ -703,7 +682,7 @@ static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef
     }
     if (!l->terminated)
         lift_branch(l, f->ends[i]); /* fall through */
-    if (header)
+    if (header && !l->memregs)
         forget_dead_flags(l, blk);
 }
 
@@ -715,53 +694,46 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     l->fn = lift_declare(l, f->entry);
     l->cpu = LLVMGetParam(l->fn, 0);
     assert(LLVMCountBasicBlocks(l->fn) == 0 && "function lifted twice");
-    l->used_x = l->used_v = 0;
-    l->used_sp = false;
-    l->used_flags = 0;
-    l->nsyncs = 0;
-
     LLVMBasicBlockRef entry = lift_new_block(l, "entry");
+    /* Registers in SSA: an alloca each, which SROA promotes.  In memory:
+     * the accessors load and store the CpuState, and the sync points have
+     * nothing to move (sync_materialize drops them). */
+    l->memregs = f->regs == LIFT_REGS_MEMORY;
     for (unsigned r = 0; r < NUM_GPR; r++)
-        l->x[r] = LLVMBuildAlloca(l->b, l->i64, "");
-    l->sp = LLVMBuildAlloca(l->b, l->i64, "sp");
+        l->x[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "");
+    l->sp = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "sp");
     for (unsigned i = 0; i < 4; i++)
-        l->flag[i] = LLVMBuildAlloca(l->b, l->i1, "");
+        l->flag[i] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i1, "");
     for (unsigned r = 0; r < NUM_VREG; r++)
-        l->vreg[r] = LLVMBuildAlloca(l->b, l->vty, "");
+        l->vreg[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->vty, "");
     l->poll_budget = NULL;
     if (f->nsafepoints > 0) {
         l->poll_budget = LLVMBuildAlloca(l->b, l->i32, "poll_budget");
         LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
     }
+    sync_begin(l);
     lift_sync_in(l);
 
     l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);
-    l->safepoint_exit = NULL;
+    l->landing_bb = calloc(f->nlandings ? f->nlandings : 1, sizeof *l->landing_bb);
+    if (l->blocks == NULL || l->landing_bb == NULL)
+        abort(); /* out of memory: as inside LLVM, the process ends */
     for (size_t i = 0; i < f->nleaders; i++) {
         char name[32];
         snprintf(name, sizeof name, "b_%llx", (unsigned long long)f->leaders[i]);
         l->blocks[i] = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
     }
+    for (size_t k = 0; k < f->nlandings; k++)
+        l->landing_bb[k] = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "landing");
     long ei = lift_leader_index(f, f->entry);
     assert(ei >= 0 && "entry must be a leader");
     LLVMPositionBuilderAtEnd(l->b, entry);
-    if (f->nresume > 0) {
-        /* Entered by the dispatcher at a resume point? */
-        LLVMValueRef pc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "entry_pc");
-        LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, l->blocks[ei], (unsigned)f->nresume);
-        for (size_t k = 0; k < f->nresume; k++) {
-            long ri = lift_leader_index(f, f->resume[k]);
-            if (ri >= 0 && f->resume[k] != f->entry)
-                LLVMAddCase(sw, c64(l, f->resume[k]), l->blocks[ri]);
-        }
-    } else {
-        LLVMBuildBr(l->b, l->blocks[ei]);
-    }
+    LLVMBuildBr(l->b, l->blocks[ei]);
 
     for (size_t i = 0; i < f->nleaders; i++) {
         bool header = sorted_has(f->safepoints, f->nsafepoints, f->leaders[i]);
         LLVMBasicBlockRef twin = NULL;
-        if (header && is_small_self_loop(l, f, i)) {
+        if (header && !l->memregs && is_small_self_loop(l, f, i)) {
             char name[40];
             snprintf(name, sizeof name, "b_%llx_twin", (unsigned long long)f->leaders[i]);
             twin = LLVMAppendBasicBlockInContext(l->ctx, l->fn, name);
@@ -778,9 +750,19 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
             *st = once;
         }
     }
-    materialize_syncs(l);
+    /* A landing whose call was never lifted (its block was cut short by
+     * an untranslatable instruction): leave, the dispatcher goes on. */
+    for (size_t k = 0; k < f->nlandings; k++)
+        if (LLVMGetFirstInstruction(l->landing_bb[k]) == NULL) {
+            LLVMPositionBuilderAtEnd(l->b, l->landing_bb[k]);
+            LLVMBuildRetVoid(l->b);
+        }
+    sync_materialize(l);
     free(l->blocks);
+    free(l->landing_bb);
+    l->memregs = false;
     l->blocks = NULL;
+    l->landing_bb = NULL;
     l->func = NULL;
     return 0;
 }

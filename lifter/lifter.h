@@ -14,12 +14,22 @@
  * so flags nobody reads disappear under optimization.
  *
  * The caller (control-flow recovery) says where the basic blocks start and
- * end, which targets each BR can reach and where the function can be
- * re-entered (resume points: the translated function, entered with cpu->pc
- * equal to one of them, continues there instead of at its entry).  Loop
- * headers are safe points: they poll cpu->intr and leave to the dispatcher
- * (pc = the header, also a resume point) when a caught signal waits, so a
- * loop without calls or system calls still sees asynchronous signals.
+ * end and which targets each BR can reach.  A lifted function has exactly
+ * one entry, the guest function's: the normal call and return are a host
+ * call and return, and when the guest does not come back from a call the
+ * way it went (longjmp, a signal handler that does not return, a coroutine
+ * switch), the function returns to the dispatcher at once, which goes on
+ * at the guest's pc through a function entry or the JIT (a region starting
+ * there).  One exception saves a round trip: a call to a function that
+ * returns twice (setjmp) names its return site a landing, and a call in
+ * the same function that comes back with pc = that landing and the SP of
+ * the frame continues there (the longjmp lands in the frame that called
+ * setjmp).  Loop headers are safe points: every 1024th visit they read
+ * cpu->intr, and when a caught signal waits they call the runtime, which
+ * runs the handler there and then (nested) and says whether the guest
+ * state came back unchanged - the loop then goes on - or not, when the
+ * function leaves for the dispatcher.
+ *
  * The lifter decodes and lifts each
  * block linearly; a block that ends without a branch falls through to the
  * next address (a block of this function, or a tail call).  Instructions it cannot lift become a
@@ -59,6 +69,15 @@ typedef struct LiftIndirect {
     size_t ntargets;
 } LiftIndirect;
 
+/* Where a lifted function keeps the guest registers. */
+enum LiftRegs {
+    LIFT_REGS_SSA = 0,   /* in SSA values (allocas that SROA promotes; sync.c
+                            moves them to and from the CpuState) */
+    LIFT_REGS_MEMORY,    /* in the CpuState: every access is a load or a
+                            store; no sync, no phi - cheapest to compile,
+                            about 1.8x slower to run at -O0 code generation */
+};
+
 /* One guest function to lift. */
 typedef struct LiftFunc {
     uint64_t entry;              /* guest entry address */
@@ -67,14 +86,15 @@ typedef struct LiftFunc {
     size_t nleaders;
     const LiftIndirect *indirect; /* jump tables, sorted by br_pc */
     size_t nindirect;
-    const uint64_t *resume;      /* sorted leaders where the function may be
-                                    entered with cpu->pc set to them (return
-                                    sites after non-local control flow, loop
-                                    headers left at a safe point) */
-    size_t nresume;
-    const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers), each
-                                    also a resume point: they poll for signals */
+    const uint64_t *landings;    /* sorted return sites of calls to functions that
+                                    return twice (setjmp): a call of this
+                                    function that comes back with pc = one of
+                                    them and its own SP continues there */
+    size_t nlandings;
+    const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers): they
+                                    poll for signals */
     size_t nsafepoints;
+    enum LiftRegs regs;          /* where the registers live */
 } LiftFunc;
 
 /* Counters, for -v and the tests. */
@@ -120,5 +140,6 @@ long lift_leader_index(const LiftFunc *f, uint64_t pc);
  * none) and returns its length, or (size_t)-1 when out of memory. */
 size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
                          void *ctx, uint64_t **out);
+
 
 #endif

@@ -109,3 +109,4 @@ size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_
     *out = v;
     return m;
 }
+

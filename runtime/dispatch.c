@@ -14,20 +14,23 @@
  * functions on the host stack can go far deeper than the default 8 MiB.
  * Switching stacks is four instructions of x86-64 assembly below.
  *
- * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC).  The
- * table also holds resume points (the return sites of calls and SVCs,
- * mapped to the function containing them), where the dispatcher re-enters
- * a function after non-local control flow.  A guest PC the table does not
- * have goes to the JIT fallback (jit_host.c: its cache, else a translation
- * made now by libdbt_jit.so); only if that fails too is the miss fatal
- * (the message says why, the process dies by SIGILL).  Two more guest
- * addresses are the runtime's own business:
+ * dbt_rt_lookup binary-searches DbtMeta.fns (sorted by guest PC): the
+ * entries of the translated functions.  A translated function has only
+ * that one entry; a guest PC the table does not have - code found late,
+ * and every place where the guest goes on after non-local control flow
+ * (a longjmp's return site, the instruction after a trap, a loop header
+ * where a handler changed the state) - goes to the JIT fallback
+ * (jit_host.c: its cache, else a translation made now by libdbt_jit.so);
+ * only if that fails too is the miss fatal (the message says why, the
+ * process dies by SIGILL).  The signal return trampoline is the runtime's
+ * own address (signal.c: rt_sigreturn).
  *
- *   - the signal return trampoline (signal.c: rt_sigreturn);
- *   - an SVC whose return site is a resume point (svc_resume): a signal
- *     frame interrupts the guest before a system call it has not made yet,
- *     or one that will be restarted, so the handler returns to the SVC
- *     itself; the runtime makes the call and continues at the return site.
+ * Signal handlers mostly run nested (dispatch_signal_handlers): the
+ * runtime, called from translated code at a system call or a loop header's
+ * safe point (dbt_rt_safepoint), runs a dispatcher loop of its own on top
+ * of that code's host frames until the handler returns through sigreturn,
+ * and the translated code goes on where it was, without a trip through
+ * the outer loop.
  *
  * Traps raise the signal the kernel would send (SIGILL for undefined
  * instructions, SIGTRAP for BRK) through signal.c: the guest's handler if
@@ -67,6 +70,7 @@ _Static_assert((4u << (A64_CTR_VALUE >> 16 & 0xf)) == A64_CACHE_LINE, "I and D l
  * raise() juggles the mask. */
 _Noreturn void rt_die_by_signal(int sig)
 {
+    profile_finish();
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};  /* struct kernel_sigaction */
     host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)dfl, 0, sizeof(uint64_t), 0, 0);
     uint64_t set = a64_sigbit(sig);   /* same numbering on the host */
@@ -101,22 +105,6 @@ static GuestFn find_fn(uint64_t pc)
 
 int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }
 
-/* The SVC at s->pc, entered from the dispatcher: make the call as the
- * lifted code would (s->pc = the next instruction), then go on there. */
-static void svc_resume(CpuState *s)
-{
-    s->pc += 4;
-    dbt_rt_syscall(s);
-}
-
-static int is_svc_at(const Runtime *rt, uint64_t pc)
-{
-    if ((pc & 3) || pc < rt->image.lo || pc + 4 > rt->image.hi)
-        return 0;
-    uint32_t insn = *(const uint32_t *)pc;
-    return (insn & 0xffe0001fu) == A64_INSN_SVC_0;   /* SVC #imm16 */
-}
-
 GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
 {
     GuestFn f = find_fn(pc);
@@ -127,8 +115,6 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
     f = sig_lookup_runtime(rt_of(s), pc);   /* the sigreturn trampoline */
     if (f)
         return f;
-    if (is_svc_at(rt_of(s), pc) && find_fn(pc + 4))
-        return svc_resume;
     f = jit_lookup(rt_of(s), pc);
     if (f)
         return f;
@@ -149,11 +135,89 @@ static _Noreturn void run_loop(CpuState *s)
              * One the guest has blocked stays pending, without the flag. */
             __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
             if (sig_pending_work(s))
-                sig_deliver_pending(s);
+                sig_deliver_pending(s, NULL);
         }
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }
+}
+
+/* ---- nested signal handlers --------------------------------------------- */
+
+/* Handlers nested deeper than this are delivered the plain way (the
+ * translated code leaves, the outer loop runs them): a guest that switches
+ * contexts from its handlers (user-level threads preempted by SIGALRM)
+ * must not grow the host stack without bound. */
+enum { MAX_NESTED = 16 };
+
+/* Run the guest, just pointed at a handler whose outermost frame is at
+ * FRAME, until that frame is popped by sigreturn (1), or until the guest
+ * leaves the handler another way - siglongjmp, setcontext: its sp is above
+ * the frame - (0).  Inner frames (signals delivered meanwhile, stacked on
+ * this handler) come and go on the way. */
+static int run_until_sigreturn(CpuState *s, uint64_t frame)
+{
+    const Runtime *rt = rt_of(s);
+    for (;;) {
+        if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
+            if (sig_pending_work(s))
+                sig_deliver_pending(s, NULL);
+        }
+        if (s->pc == rt->sig_tramp) {
+            uint64_t popped = s->sp;
+            sig_return(s);
+            if (popped == frame)
+                return 1;
+            if (sig_pending_work(s))
+                sig_deliver_pending(s, NULL);
+            continue;
+        }
+        if (s->sp > frame)
+            return 0;
+        GuestFn f = dbt_rt_lookup(s, s->pc);
+        f(s);
+    }
+}
+
+int dispatch_signal_handlers(CpuState *s)
+{
+    Thread *t = s->thread;
+    uint64_t frame = 0;
+    if (t->nested >= MAX_NESTED) {
+        sig_deliver_pending(s, NULL);
+        return 0;
+    }
+    uint64_t pc = s->pc;
+    if (!sig_deliver_pending(s, &frame))
+        return s->pc == pc; /* nothing entered: ignored, or a default action that did not kill */
+    t->nested++;
+    rt_log(t->rt, LOG_SIGNAL, "running the handler nested (depth %u) over pc 0x%llx", t->nested,
+           (unsigned long long)pc);
+    int back = run_until_sigreturn(s, frame);
+    t->nested--;
+    if (!back)
+        rt_log(t->rt, LOG_SIGNAL, "the handler left its frame without sigreturn: continuing at 0x%llx",
+               (unsigned long long)s->pc);
+    return back;
+}
+
+/* A loop header's safe point saw cpu->intr set; s->pc = the header, the
+ * registers are stored.  The loop goes on (nonzero) only if the handlers
+ * gave the state back unchanged: the translated code still holds the
+ * registers it stored and does not reload them. */
+uint32_t dbt_rt_safepoint(CpuState *s)
+{
+    if (!sig_pending_work(s)) { /* blocked meanwhile, or already delivered */
+        __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
+        return 1;
+    }
+    CpuState before = *s;
+    if (!dispatch_signal_handlers(s))
+        return 0;
+    return memcmp(s->x, before.x, sizeof s->x) == 0 && s->sp == before.sp && s->pc == before.pc &&
+           cpu_get_nzcv(s) == cpu_get_nzcv(&before) && s->fpcr == before.fpcr && s->fpsr == before.fpsr &&
+           memcmp(s->vreg, before.vreg, sizeof s->vreg) == 0;
 }
 
 /* Host x86-64: continue in fn(arg) on the stack whose top is `top`

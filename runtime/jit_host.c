@@ -15,9 +15,13 @@
  *   2. asks it for a translation of the region at the PC (jit/jit.c) with
  *      the guest's FP environment set aside (LLVM runs with the host's
  *      default MXCSR, not the guest's rounding mode);
- *   3. caches the translation under every guest PC it can be entered at:
- *      its entry and its resume points (call return sites and loop
- *      headers, where the dispatcher resumes after longjmp or a signal).
+ *   3. caches the translation under every guest PC it can be entered at
+ *      (its keys: today only its entry).  Besides code found late, this
+ *      is how the guest goes on after non-local control flow: translated
+ *      functions have one entry, so when a longjmp, a handler that does
+ *      not return or a coroutine switch leaves the guest at a call's
+ *      return site, a loop header or a trap's next instruction, the
+ *      region starting there is compiled once and cached.
  *
  * The cache is a hash map (u64_map.h) from guest PC to region.  Each
  * region remembers the guest code it was made from; DC CVAU and IC IVAU on
@@ -177,6 +181,7 @@ static int load(Runtime *rt, JitHost *h)
         {RT_SYM_CACHE, (void *)dbt_rt_cache_op},
         {RT_SYM_SYSREG, (void *)dbt_rt_read_sysreg},
         {RT_SYM_F16, (void *)dbt_rt_f16},
+        {RT_SYM_SAFEPOINT, (void *)dbt_rt_safepoint},
     };
     char cpu[24];
     unsigned level = rt->meta->host_level;
@@ -229,8 +234,8 @@ GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n)
         return NULL;
     }
     h->compiles++;
-    rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions (%zu code ranges, %zu resume points), %.2f ms%s",
-           (unsigned long long)pc, res.ninsns, res.ncode, res.nkeys - 1, res.seconds * 1e3,
+    rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions (%zu code ranges), %.2f ms%s",
+           (unsigned long long)pc, res.ninsns, res.ncode, res.seconds * 1e3,
            res.reused ? ", same code as an earlier translation: reused" : "");
     if (res.untranslated)
         rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions untranslated (SIGILL if reached)",

@@ -123,6 +123,7 @@ typedef struct Thread {
     Runtime *rt;        /* the process */
     CpuState *cpu;      /* this thread's registers */
     SigThread sig;      /* blocked and pending signals */
+    unsigned nested;    /* signal handlers running nested (dispatch_signal_handlers) */
 } Thread;
 
 #define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
@@ -158,15 +159,46 @@ void loader_load(Runtime *rt);
 uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 
 /* The hooks the lifted code calls (names in cpu_state.h). */
-GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);        /* dispatch.c */
+GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);        /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
+
+/* dispatch.c */
 void dbt_rt_syscall(CpuState *s);                       /* syscall.c */
-void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn); /* dispatch.c */
-void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* dispatch.c */
-uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);   /* dispatch.c */
+void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn); /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
+
+/* dispatch.c */
+void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
+
+/* dispatch.c */
+uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);   /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
+
+/* dispatch.c */
+uint32_t dbt_rt_safepoint(CpuState *s);                  /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
+
+/* dispatch.c */
+
+/* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+void profile_start(Runtime *rt);
+void profile_finish(void);
 
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
 int dispatch_is_translated(uint64_t pc);   /* in the output's static table */
+/* Deliver the pending signals and run their handlers here, nested: 1 if
+ * they returned through sigreturn to the interrupted state (s as restored
+ * from the frame), 0 if the guest left them another way or they were only
+ * entered (s points at a handler): the caller's translated code must then
+ * leave for the dispatcher. */
+int dispatch_signal_handlers(CpuState *s);
 _Noreturn void rt_die_by_signal(int sig);
 
 /* sys_mem.c: the host ranges and the guest program break. */
@@ -178,7 +210,8 @@ void mem_brk_init(Runtime *rt, uint64_t start);
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
-int sig_deliver_pending(CpuState *s);        /* point s at their handlers; 1 if any */
+int sig_deliver_pending(CpuState *s, uint64_t *outer_frame); /* point s at their handlers; 1 if
+                                              any (*outer_frame: the first frame pushed) */
 void sig_trap(CpuState *s, int sig, int code); /* synchronous signal at s->pc */
 int sig_restarts_call(const CpuState *s);    /* the next handler has SA_RESTART, or none runs */
 void sig_set_blocked(Thread *t, uint64_t mask); /* guest mask, mirrored to the host */

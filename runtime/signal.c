@@ -10,25 +10,37 @@
  * Delivering a signal is what the kernel does on the way back to user
  * space: push a frame on the guest stack and point CpuState at the
  * handler (x0 = signo, x1 = &info, x2 = &uc, sp = frame, x30 = the return
- * trampoline, pc = handler).  The lifted code that called into the runtime
- * sees s->pc change and returns to the dispatcher, which runs the handler.
- * The handler returns to the trampoline (signal_frame.c), whose "code" is
- * tramp_sigreturn here: the registers, the mask and the alternate stack
- * come back from the frame, and the dispatcher continues at the restored
- * pc.  That pc is where the guest was interrupted, and the dispatcher can
- * enter translated code there because every place the runtime interrupts
- * the guest is one it can re-enter:
+ * trampoline, pc = handler).  The handler returns to the trampoline
+ * (signal_frame.c), whose "code" is tramp_sigreturn here: the registers,
+ * the mask and the alternate stack come back from the frame.
  *
- *   interrupted at              restored pc       entered through
- *   a system call, done         the SVC + 4       a resume point (the
- *                                                 function's return-site table)
- *   a system call, not yet run  the SVC           svc_resume (dispatch.c):
- *   (or to be restarted)                          the runtime makes the call,
- *                                                 then the SVC + 4 resume point
- *   a trap (UDF, BRK)           the instruction   only if the handler moves
- *                                                 pc to a function entry or a
- *                                                 resume point (else: the JIT)
+ * Where the runtime delivers, the handler runs nested: dispatch.c's
+ * dispatch_signal_handlers runs the guest from the handler on top of the
+ * host stack of the translated code that called the runtime (a system call,
+ * or the safe point of a loop header), until the handler returns through
+ * its frame's sigreturn; then the translated code simply goes on - after a
+ * system call it reloads the registers (the handler may have changed them
+ * in the frame), at a safe point it goes on only if the state came back
+ * unchanged.  Translated functions have a single entry, so any other way
+ * back into the interrupted code goes through the dispatcher and the JIT:
  *
+ *   the handler ...                          the guest goes on
+ *   returns (sigreturn), state unchanged     in the interrupted code
+ *   returns to the SVC (restart, or a        the SVC is made then, and the
+ *   signal that came before the call)        code goes on after it
+ *   changes the interrupted pc or, at a      the interrupted code returns to
+ *   safe point, any register, in the frame   the dispatcher: the JIT compiles
+ *                                            a region at the restored pc
+ *   leaves by siglongjmp / setcontext        the same, from the new pc (or
+ *   (sp above its frame)                     the frame of the setjmp lands it)
+ *
+ * Traps (UDF, BRK) and signals found pending when the dispatcher loop
+ * itself gets control are delivered the plain way: CpuState points at the
+ * handler, the lifted code leaves, the dispatcher runs it, and after
+ * sigreturn it continues at the restored pc (a function entry, or the
+ * JIT).  Nesting is bounded (MAX_NESTED in dispatch.c); beyond it, delivery
+ * is also the plain way.
+
  * Where signals come from, and when the guest sees them:
  *
  *   synchronous traps   UDF/undefined instruction -> SIGILL (ILL_ILLOPC),
@@ -42,15 +54,17 @@
  *                       guest has a handler for, the host disposition is
  *                       host_catch, which only records the signal and its
  *                       siginfo in Thread.sig (async-signal-safe: a copy
- *                       and an atomic or).  dbt_rt_syscall delivers what
- *                       the guest does not block, before the call (the
- *                       signal arrived while the guest computed: the frame
- *                       shows pc = the SVC, which runs when the handler
- *                       returns) and after it (the frame shows the result
- *                       in x0 and pc = the next instruction).  Several
+ *                       and an atomic or) and sets CpuState.intr.
+ *                       dbt_rt_syscall delivers what the guest does not
+ *                       block, before the call (the signal arrived while
+ *                       the guest computed: the frame shows pc = the SVC,
+ *                       which runs when the handler returns) and after it
+ *                       (the frame shows the result in x0 and pc = the
+ *                       next instruction); the loop headers' safe points
+ *                       deliver through dbt_rt_safepoint.  Several
  *                       deliverable signals get stacked frames, the last
  *                       one's handler runs first, as on Linux.
- *
+
  * Interrupted system calls.  Host handlers never have SA_RESTART: a caught
  * signal makes a blocking host call fail with EINTR, so the guest handler
  * runs while the guest is "inside" the call, as on Arm.  dbt_rt_syscall
@@ -80,12 +94,11 @@
  *     points of translated code: the top of every loop header (a target
  *     of a back edge of the function's control-flow graph, lifter/loops.c)
  *     reads CpuState.intr, which host_catch sets - every 1024th visit, or
- *     the first after a call (lifter.c: safe_point) - and if a signal waits
- *     leaves to the dispatcher with pc = the header, a resume point; the
- *     dispatcher delivers it and re-enters there.  A cycle the lifter
- *     does not see as one has no safe point and sees the signal at its
- *     next system call: through an unrecognized BR, through calls (mutual
- *     recursion), or between JIT regions;
+ *     the first after a call (lifter.c: safe_point) - and if a signal
+ *     waits calls dbt_rt_safepoint with pc = the header.  A cycle the
+ *     lifter does not see as one has no safe point and sees the signal at
+ *     its next system call: through an unrecognized BR, through calls
+ *     (mutual recursion), or between JIT regions;
  *   - a signal that arrives between the entry check of dbt_rt_syscall and
  *     the host system call itself is delivered after that call: a racy
  *     pause() can block for good (sigsuspend-based waiting is exact,
@@ -95,8 +108,8 @@
  *     host-pc -> guest-pc mapping first); a guest SIGILL from an
  *     undefined instruction does reach its handler (sig_trap);
  *   - a handler that returns to a trap with pc moved past the faulting
- *     instruction (pc += 4) needs the JIT: that address is neither a
- *     function entry nor a resume point;
+ *     instruction (pc += 4) needs the JIT: that address is not a
+ *     function entry;
  *   - one siginfo per signal number: real-time signals queued several
  *     times before delivery are delivered once;
  *   - ppoll/pselect6/epoll_pwait apply their temporary mask on the host
@@ -311,9 +324,10 @@ static void default_action(Runtime *rt, int sig)
 }
 
 /* Enter the handler of `sig`: push the frame, point CpuState at the
- * handler, set the handler's mask.  0 if no handler runs (the action
- * became SIG_IGN or SIG_DFL since the signal was caught). */
-static int enter_handler(CpuState *s, int sig, const struct a64_siginfo *info)
+ * handler, set the handler's mask.  Returns the frame's address, or 0 if
+ * no handler runs (the action became SIG_IGN or SIG_DFL since the signal
+ * was caught). */
+static uint64_t enter_handler(CpuState *s, int sig, const struct a64_siginfo *info)
 {
     Thread *t = s->thread;
     Runtime *rt = t->rt;
@@ -339,10 +353,10 @@ static int enter_handler(CpuState *s, int sig, const struct a64_siginfo *info)
     rt_log(rt, LOG_SIGNAL, "deliver %s (%d, code %d) at pc 0x%llx: handler 0x%llx, frame 0x%llx",
            sig_name(sig), sig, info->si_code, (unsigned long long)interrupted_pc,
            (unsigned long long)act.handler, (unsigned long long)frame);
-    return 1;
+    return frame;
 }
 
-int sig_deliver_pending(CpuState *s)
+int sig_deliver_pending(CpuState *s, uint64_t *outer_frame)
 {
     Thread *t = s->thread;
     struct a64_siginfo info;
@@ -350,8 +364,11 @@ int sig_deliver_pending(CpuState *s)
     /* Cleared before the pending set is read: a signal caught from here on
      * sets it again. */
     __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
-    while ((sig = sig_take_pending(t, ~t->sig.blocked, &info)) != 0)
-        entered += enter_handler(s, sig, &info);
+    while ((sig = sig_take_pending(t, ~t->sig.blocked, &info)) != 0) {
+        uint64_t frame = enter_handler(s, sig, &info);
+        if (frame != 0 && entered++ == 0 && outer_frame != NULL)
+            *outer_frame = frame; /* the first frame: it returns to the interrupted state */
+    }
     if (t->sig.suspend_active) {   /* rt_sigsuspend, and no handler entered */
         t->sig.suspend_active = 0;
         sig_set_blocked(t, t->sig.suspend_saved);
@@ -417,7 +434,7 @@ static void tramp_sigreturn(CpuState *s)
 {
     sig_return(s);
     if (sig_pending_work(s))
-        sig_deliver_pending(s);
+        sig_deliver_pending(s, NULL);
 }
 
 GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc)

@@ -10,7 +10,8 @@
  *   3. the CPU checked for the x86-64 level the code was compiled for;
  *   4. the host's own mappings recorded, so the guest cannot touch them;
  *   5. the guest ELF mapped at its addresses, brk set up (loader.c);
- *   6. inherited signal dispositions recorded (sys_signal.c);
+ *   6. inherited signal dispositions recorded (sys_signal.c); with
+ *      DBT_PROFILE set, the sampling profiler started (profile.c);
  *   7. the initial stack built: argc, argv, envp, auxv (stack.c);
  *   8. the dispatcher started on its own host stack (dispatch.c); it never
  *      returns - the guest leaves through exit_group or a signal.
@@ -65,6 +66,7 @@ int main(int argc, char **argv, char **envp)
     mem_host_init(&rt);
     loader_load(&rt);
     sig_init(&rt);
+    profile_start(&rt);
     uint64_t sp = stack_build(&rt, argc, argv, envp);
     dispatch_run(&rt, sp, rt.image.entry);
 }

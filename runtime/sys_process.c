@@ -31,12 +31,14 @@ _Static_assert(sizeof(struct utsname) == sizeof(struct a64_utsname), "utsname la
 int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     rt_log(rt, LOG_SYSCALL, "syscall exit(%d)", (int)a[0]);
+    profile_finish();
     _exit((int)a[0]);
 }
 
 int64_t sys_exit_group(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     rt_log(rt, LOG_SYSCALL, "syscall exit_group(%d)", (int)a[0]);
+    profile_finish();
     _exit((int)a[0]);
 }
 

@@ -93,19 +93,23 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
 
 /*
  * s->pc is the instruction after the SVC.  Signals the guest caught are
- * delivered here (signal.c), by pointing CpuState at the handler; the
- * lifted code sees s->pc change and leaves for the dispatcher:
+ * delivered here, their handlers run nested (dispatch_signal_handlers):
  *
  *   - before the call, those that arrived while the guest computed: the
  *     frame shows pc = the SVC and the arguments, as if the kernel had
  *     interrupted the guest just before it; the call is made when the
- *     handler returns there (dispatch.c: svc_resume);
+ *     handler returns there;
  *   - the same way when the host call was interrupted (EINTR) by a caught
  *     signal, the call is in SYSCALL_RESTARTABLE and the handler to run
  *     has SA_RESTART (or none runs): the kernel's restart, pc back at the
  *     SVC and x0 = the first argument again;
  *   - after the call, the others: the frame shows the result in x0
  *     (-EINTR for an interrupted call) and pc = the next instruction.
+ *
+ * The lifted code goes on if s->pc is still the next instruction when this
+ * returns (reloading the registers, which a handler may have changed in
+ * its frame), and leaves for the dispatcher otherwise: a handler that did
+ * not return, or returned elsewhere.
  */
 void dbt_rt_syscall(CpuState *s)
 {
@@ -115,8 +119,8 @@ void dbt_rt_syscall(CpuState *s)
     for (;;) {
         if (sig_pending_work(s)) {
             s->pc = next - 4;
-            if (sig_deliver_pending(s))
-                return;   /* the SVC runs when the handler returns to it */
+            if (!dispatch_signal_handlers(s) || s->pc != next - 4)
+                return;   /* the guest went elsewhere */
             s->pc = next;
         }
         ret = do_syscall(rt, s);
@@ -128,7 +132,7 @@ void dbt_rt_syscall(CpuState *s)
     }
     s->x[0] = (uint64_t)ret;
     if (sig_pending_work(s))
-        sig_deliver_pending(s);
+        dispatch_signal_handlers(s);
 }
 
 /* ---- flag translation -------------------------------------------------- */

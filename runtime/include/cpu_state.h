@@ -119,6 +119,8 @@ typedef void (*GuestFn)(CpuState *s);
 #define RT_SYM_TRAP "dbt_rt_trap"         /* void (CpuState *s, uint32_t kind, uint32_t insn) */
 #define RT_SYM_CACHE "dbt_rt_cache_op"    /* void (CpuState *s, uint32_t op, uint64_t addr) */
 #define RT_SYM_SYSREG "dbt_rt_read_sysreg" /* uint64_t (CpuState *s, uint32_t sysreg) */
+#define RT_SYM_SAFEPOINT "dbt_rt_safepoint" /* uint32_t (CpuState *s): a signal waits at the
+                                               loop header s->pc; nonzero: go on there */
 
 /* Kinds of dbt_rt_trap: the guest executes something that the kernel turns
  * into a signal.  s->pc holds the instruction's address. */

@@ -15,6 +15,9 @@
 #include "cpu_state.h"
 
 #define DBT_META_SYMBOL "dbt_meta"
+/* The section of the translated code in the output (the linker script
+ * brackets it with __dbt_code_start and __dbt_code_end). */
+#define DBT_CODE_SECTION ".dbt.text"
 #define DBT_META_MAGIC 0x4154414d54424400ull /* "\0DBTMATA" */
 #define DBT_META_VERSION 2
 

@@ -44,7 +44,7 @@ static void check(const uint32_t *words, size_t nwords, const uint64_t *lead, co
         leaders[i] = BASE + lead[i];
         ends[i] = BASE + end[i];
     }
-    LiftFunc f = {BASE, leaders, ends, nblocks, NULL, 0, NULL, 0, NULL, 0};
+    LiftFunc f = {.entry = BASE, .leaders = leaders, .ends = ends, .nleaders = nblocks};
     uint64_t *heads = NULL;
     size_t n = lift_loop_headers(&f, read_code, &code, &heads);
     assert_int_equal(n, nwant);
