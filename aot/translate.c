@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <llvm-c/Core.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,58 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Interrupted (SIGINT, SIGTERM, SIGHUP): remove what this run wrote - the
+ * output's temporary and the unit objects - then die by the signal.  Only
+ * async-signal-safe calls; the paths are fixed before the handlers go in. */
+static struct {
+    char out[PATH_MAX + 32];      /* the output's temporary, or "" */
+    char dir[PATH_MAX];           /* the temporary directory, or "" */
+    _Atomic size_t nunits;        /* unit<k>.o that may exist in it */
+} cleanup;
+
+static void remove_in_dir(const char *name)
+{
+    char p[PATH_MAX + 32];
+    size_t n = 0;
+    for (const char *s = cleanup.dir; *s && n < sizeof p - 24; s++)
+        p[n++] = *s;
+    p[n++] = '/';
+    for (const char *s = name; *s && n < sizeof p - 1; s++)
+        p[n++] = *s;
+    p[n] = '\0';
+    unlink(p);
+}
+
+static void on_interrupt(int sig)
+{
+    if (cleanup.out[0])
+        unlink(cleanup.out);
+    if (cleanup.dir[0]) {
+        for (size_t k = 0; k < cleanup.nunits; k++) {
+            char name[32] = "unit", digits[24];
+            size_t nd = 0, v = k, at = 4;
+            do
+                digits[nd++] = (char)('0' + v % 10);
+            while ((v /= 10) != 0);
+            while (nd > 0)
+                name[at++] = digits[--nd];
+            name[at++] = '.', name[at++] = 'o', name[at] = '\0';
+            remove_in_dir(name);
+        }
+        remove_in_dir("meta.o");
+        rmdir(cleanup.dir);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_interrupts(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], on_interrupt);
+}
+
 /* Work order: the functions of each tier together, by entry address. */
 static int cmp_by_tier(const void *a, const void *b, void *arg)
 {
@@ -302,6 +355,8 @@ int translate(const TranslateOptions *o, Diag *d)
 
     /* Claim the output's temporary now: an unwritable destination fails fast. */
     snprintf(tmpout, sizeof tmpout, "%s.tmp.%ld", o->output, (long)getpid());
+    snprintf(cleanup.out, sizeof cleanup.out, "%s", tmpout);
+    catch_interrupts();
     int fd = open(tmpout, O_WRONLY | O_CREAT | O_EXCL, 0755);
     if (fd < 0) {
         diag_error(d, "cannot write %s: %s", o->output, strerror(errno));
@@ -326,6 +381,7 @@ int translate(const TranslateOptions *o, Diag *d)
         tmpdir[0] = '\0';
         goto out;
     }
+    snprintf(cleanup.dir, sizeof cleanup.dir, "%s", tmpdir);
     codegen_init();
 
     /* Tiers, then units of consecutive functions of one tier. */
@@ -366,6 +422,7 @@ int translate(const TranslateOptions *o, Diag *d)
         fprintf(stderr, "dbt-aot: %zu units; cold tier %zu functions (%zu instructions), hot tier %zu (%zu)\n", nunits,
                 rep.tier_funcs[TIER_COLD], rep.tier_insns[TIER_COLD], rep.tier_funcs[TIER_HOT],
                 rep.tier_insns[TIER_HOT]);
+    cleanup.nunits = nunits;
     schedule = malloc((nunits ? nunits : 1) * sizeof *schedule);
     ureps = calloc(nunits ? nunits : 1, sizeof *ureps);
     if (!schedule || !ureps) {
@@ -492,6 +549,7 @@ int translate(const TranslateOptions *o, Diag *d)
         goto out;
     rc = 0;
 out:
+    cleanup.out[0] = cleanup.dir[0] = '\0'; /* from here on, ours to remove */
     if (tmpout[0])
         unlink(tmpout);
     for (size_t k = 0; k < nunits; k++)

@@ -96,6 +96,9 @@ struct Lifter {
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
+    bool gep_cache;              /* cpu_field may reuse a GEP of the current block */
+    LLVMValueRef gep[CPU_STATE_SIZE];      /* cpu_field's last GEP per field ... */
+    LLVMBasicBlockRef gep_bb[CPU_STATE_SIZE]; /* ... and the block it is in */
     bool memregs;                /* the function keeps the registers in the
                                   * CpuState (LIFT_REGS_MEMORY), not in allocas */
     /* Sync points, materialized when the function is complete (sync.c). */

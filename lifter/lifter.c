@@ -130,13 +130,21 @@ LLVMValueRef call_intrinsic(Lifter *l, const char *name, LLVMTypeRef *tys, unsig
 
 LLVMValueRef cpu_field(Lifter *l, unsigned off)
 {
-    /* A GEP at each use: kept next to its loads and stores, code
-     * generation folds it into their addressing mode.  (One GEP per field
-     * in the entry block, used everywhere, made instruction selection 35%
-     * slower: every block imports them as live-in values.) */
+    /* A GEP next to its loads and stores (code generation folds it into
+     * their addressing mode), one per field and block: while lifting, the
+     * builder only appends, so one made earlier in the same block
+     * dominates.  (One GEP per field in the entry block, used everywhere,
+     * made instruction selection 35% slower: every block imports them as
+     * live-in values.) */
     assert(off < CPU_STATE_SIZE);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    if (l->gep_cache && l->gep_bb[off] == here)
+        return l->gep[off];
     LLVMValueRef idx = c64(l, off);
-    return LLVMBuildGEP2(l->b, l->i8, l->cpu, &idx, 1, "");
+    LLVMValueRef g = LLVMBuildGEP2(l->b, l->i8, l->cpu, &idx, 1, "");
+    l->gep[off] = g;
+    l->gep_bb[off] = here;
+    return g;
 }
 
 /* ---- registers ------------------------------------------------------------ */
@@ -694,6 +702,8 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     l->fn = lift_declare(l, f->entry);
     l->cpu = LLVMGetParam(l->fn, 0);
     assert(LLVMCountBasicBlocks(l->fn) == 0 && "function lifted twice");
+    memset(l->gep_bb, 0, sizeof l->gep_bb);
+    l->gep_cache = true;
     LLVMBasicBlockRef entry = lift_new_block(l, "entry");
     /* Registers in SSA: an alloca each, which SROA promotes.  In memory:
      * the accessors load and store the CpuState, and the sync points have
@@ -757,6 +767,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
             LLVMPositionBuilderAtEnd(l->b, l->landing_bb[k]);
             LLVMBuildRetVoid(l->b);
         }
+    l->gep_cache = false; /* materialization inserts before instructions */
     sync_materialize(l);
     free(l->blocks);
     free(l->landing_bb);

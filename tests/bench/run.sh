@@ -28,14 +28,16 @@ while (($#)); do
     *) kernels+=("$1"); shift ;;
   esac
 done
-((${#kernels[@]})) || kernels=(dot histogram)
+((${#kernels[@]})) || kernels=(dot histogram longjmp_loop signal_storm)
 tool=$(realpath "${DBT_AOT:-../../build/dbt-aot}")
 out=${BENCH_DIR:-../../build/bench}
 mkdir -p "$out"
 
 # Arguments per kernel: sized for about a second natively.
-declare -A args=([dot]="4096 300000" [histogram]="65536 36000")
-declare -A qargs=([dot]="4096 3000" [histogram]="65536 360")
+declare -A args=([dot]="4096 300000" [histogram]="65536 36000" [longjmp_loop]="20000000 3"
+                 [signal_storm]="100000 1000000000")
+declare -A qargs=([dot]="4096 3000" [histogram]="65536 360" [longjmp_loop]="200000 3"
+                  [signal_storm]="1000 10000000")
 
 now() { date +%s.%N; }
 timeit() { # CMD... -> seconds on stdout, program output to $out/last.txt

@@ -57,6 +57,7 @@ typedef struct Options {
     unsigned cmp;                /* CMP_* */
     const char *pipeline;        /* translated side: LLVM pipeline (NULL: none) */
     int tool_level;              /* -1, or the tool -O level whose pipeline runs */
+    enum LiftRegs regs;          /* translated side: where the registers live */
     bool minimize;               /* minimize failures */
     unsigned max_reports;        /* detailed reports per class and worker */
     bool print_only;             /* print the sequences, run nothing */
@@ -82,6 +83,7 @@ static void usage(FILE *f)
             "  --tool-ON           translated side: dbt-aot's own -ON pipeline (lifter/pipeline.c) instead of default<O2>\n"
             "  --fpcr              random FPCR (rounding mode, FZ, DN) in the FP/SIMD classes (default 0)\n"
             "  -O0                 translate without the default<O2> pipeline\n"
+            "  --regs-in-memory    translated side: registers kept in the CpuState (dbt-aot's cold tier)\n"
             "  --no-minimize       do not reduce failures to a case line\n"
             "  --max-reports N     detailed reports per class and worker (default 10)\n"
             "  --print             print the generated sequences, run nothing\n"
@@ -148,6 +150,8 @@ static int parse_options(int argc, char **argv, Options *o)
                 o->cmp |= CMP_FPSR;
             else if (strcmp(a, "-O0") == 0)
                 o->pipeline = NULL;
+            else if (strcmp(a, "--regs-in-memory") == 0)
+                o->regs = LIFT_REGS_MEMORY;
             else if (strncmp(a, "--tool-O", 8) == 0 && a[8] >= '0' && a[8] <= '3' && a[9] == 0) {
                 o->tool_level = a[8] - '0';
                 o->pipeline = dbt_opt_pipeline(o->tool_level);
@@ -300,14 +304,14 @@ static int run_item(Worker *w, const Item *it, size_t idx, FILE *out)
     }
     double t2 = now();
     w->t_oracle += t2 - t1;
-    if (trans_run(cases, n, o->pipeline, t, err, sizeof err) != 0) {
+    if (trans_run(cases, n, o->pipeline, o->regs, t, err, sizeof err) != 0) {
         fprintf(stderr, "difftest: %s\n", err);
         goto out;
     }
     w->t_trans += now() - t2;
 
     bool vregs = (cls->flags & GC_VREGS) != 0;
-    MinCtx mctx = {&w->oracle, o->pipeline, o->cmp, o->seed};
+    MinCtx mctx = {&w->oracle, o->pipeline, o->regs, o->cmp, o->seed};
     char *keys = NULL;
     size_t klen = 0;
     FILE *kf = open_memstream(&keys, &klen);
@@ -357,8 +361,9 @@ static int run_item(Worker *w, const Item *it, size_t idx, FILE *out)
             char lvl[32] = "";
             if (o->tool_level >= 0)
                 snprintf(lvl, sizeof lvl, " --tool-O%d", o->tool_level);
-            fprintf(rep, "%s%s%s%s%s\n", o->cmp & CMP_FPSR ? " --fpsr" : "", o->gen_opts & GEN_EXT ? " --ext" : "",
-                    o->gen_opts & GEN_FPCR ? " --fpcr" : "", o->pipeline ? "" : " -O0", lvl);
+            fprintf(rep, "%s%s%s%s%s%s\n", o->cmp & CMP_FPSR ? " --fpsr" : "", o->gen_opts & GEN_EXT ? " --ext" : "",
+                    o->gen_opts & GEN_FPCR ? " --fpcr" : "", o->pipeline ? "" : " -O0", lvl,
+                    o->regs == LIFT_REGS_MEMORY ? " --regs-in-memory" : "");
         }
         fprintf(kf, "@K %s %s\n", dt_verdict_name(v), key);
     }

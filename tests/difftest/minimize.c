@@ -62,7 +62,7 @@ static int run_both(MinCtx *m, const DtCase *cases, size_t n, DtOutcome *q, DtOu
     char err[256];
     int rc = 0;
     if (oracle_run(m->oracle, ptrs, n, q, err, sizeof err) != 0 ||
-        trans_run(ptrs, n, m->pipeline, t, err, sizeof err) != 0) {
+        trans_run(ptrs, n, m->pipeline, m->regs, t, err, sizeof err) != 0) {
         fprintf(out, "    minimizing failed: %s\n", err);
         rc = -1;
     }

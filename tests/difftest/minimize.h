@@ -9,11 +9,13 @@
 #include <stdio.h>
 
 #include "gen.h"
+#include "lifter.h"
 #include "oracle.h"
 
 typedef struct MinCtx {
     Oracle *oracle;       /* the worker's runner */
     const char *pipeline; /* translated side: LLVM pipeline (NULL: none) */
+    enum LiftRegs regs;   /* translated side: where the registers live */
     unsigned cmp;         /* CMP_* */
     unsigned long seed;   /* for the comment of the case line */
 } MinCtx;

@@ -115,7 +115,7 @@ static void run_one(JitBatch *b, size_t slot, size_t k, const DtCase *c, DtOutco
 }
 
 /* In the child: compile cases [lo, hi) and run them. */
-static void child(const DtCase *const *cases, size_t lo, size_t hi, const char *pipeline, DtOutcome *out, Progress *pr)
+static void child(const DtCase *const *cases, size_t lo, size_t hi, const char *pipeline, enum LiftRegs regs, DtOutcome *out, Progress *pr)
 {
     alarm(CHILD_TIMEOUT_SECONDS);
     size_t n = hi - lo;
@@ -123,7 +123,7 @@ static void child(const DtCase *const *cases, size_t lo, size_t hi, const char *
     size_t *untranslated = calloc(n, sizeof *untranslated);
     for (size_t i = 0; i < n; i++)
         seqs[i] = (JitSeq){dt_entry((unsigned)(lo + i)), cases[lo + i]->words, cases[lo + i]->nwords};
-    JitOptions jo = {.pipeline = pipeline, .stage = &pr->stage};
+    JitOptions jo = {.pipeline = pipeline, .stage = &pr->stage, .regs = regs};
     JitBatch *b;
     char err[512];
     pr->current = -1;
@@ -142,7 +142,7 @@ static void child(const DtCase *const *cases, size_t lo, size_t hi, const char *
     _exit(0);
 }
 
-static int run_range(const DtCase *const *cases, size_t lo, size_t hi, const char *pipeline, DtOutcome *out, Progress *pr,
+static int run_range(const DtCase *const *cases, size_t lo, size_t hi, const char *pipeline, enum LiftRegs regs, DtOutcome *out, Progress *pr,
                      char *err, size_t errlen)
 {
     if (lo >= hi)
@@ -157,7 +157,7 @@ static int run_range(const DtCase *const *cases, size_t lo, size_t hi, const cha
         return -1;
     }
     if (pid == 0)
-        child(cases, lo, hi, pipeline, out, pr);
+        child(cases, lo, hi, pipeline, regs, out, pr);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) {
@@ -171,7 +171,7 @@ static int run_range(const DtCase *const *cases, size_t lo, size_t hi, const cha
         size_t i = (size_t)pr->current;
         out[i].crash_sig = sig;
         out[i].crash_stage = STAGE_RUN;
-        return run_range(cases, i + 1, hi, pipeline, out, pr, err, errlen);
+        return run_range(cases, i + 1, hi, pipeline, regs, out, pr, err, errlen);
     }
     if (hi - lo == 1) {
         out[lo].crash_sig = sig;
@@ -179,12 +179,12 @@ static int run_range(const DtCase *const *cases, size_t lo, size_t hi, const cha
         return 0;
     }
     size_t mid = lo + (hi - lo) / 2;
-    if (run_range(cases, lo, mid, pipeline, out, pr, err, errlen) != 0)
+    if (run_range(cases, lo, mid, pipeline, regs, out, pr, err, errlen) != 0)
         return -1;
-    return run_range(cases, mid, hi, pipeline, out, pr, err, errlen);
+    return run_range(cases, mid, hi, pipeline, regs, out, pr, err, errlen);
 }
 
-int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, DtOutcome *out, char *err, size_t errlen)
+int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, enum LiftRegs regs, DtOutcome *out, char *err, size_t errlen)
 {
     if (n > DT_MAX_SLOTS) {
         snprintf(err, errlen, "batch of %zu runs: at most %d", n, DT_MAX_SLOTS);
@@ -201,7 +201,7 @@ int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, DtOutc
     memset(res, 0, n * sizeof *res);
     for (size_t i = 0; i < n; i++)
         res[i].fault_idx = -1;
-    int rc = run_range(cases, 0, n, pipeline, res, pr, err, errlen);
+    int rc = run_range(cases, 0, n, pipeline, regs, res, pr, err, errlen);
     if (rc == 0)
         memcpy(out, res, n * sizeof *res);
     munmap(shm, bytes);

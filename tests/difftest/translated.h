@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "difftest.h"
+#include "lifter.h"
 
 /* Lift CASES[i] at dt_entry(i) (the oracle's slot i), compile them all
  * as one module with default<O2> (unless !OPTIMIZE), run each on its state
@@ -17,7 +18,8 @@
  * in (the batch runs in a child; the rest of the batch is rerun).  The
  * scratch area must be mapped at DT_SCRATCH_BASE holding the pattern.
  * Returns 0, or -1 with a message in ERR if the child cannot be run. */
-int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, DtOutcome *out, char *err, size_t errlen);
+int trans_run(const DtCase *const *cases, size_t n, const char *pipeline, enum LiftRegs regs, DtOutcome *out, char *err,
+              size_t errlen);
 
 /* Map the scratch area at DT_SCRATCH_BASE (holding the pattern) and the
  * code slots at DT_CODE_BASE (the words are copied to their guest address

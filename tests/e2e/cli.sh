@@ -66,5 +66,54 @@ echo previous >out.elf
   { echo "FAIL: translate and run"; fail=$((fail + 1)); }
 ls out.elf.tmp.* >/dev/null 2>&1 && { echo "FAIL: temporary left behind"; fail=$((fail + 1)); }
 
+# --time-report: a JSON document with the figures docs/benchmarks.md quotes.
+ok_or_fail() { # NAME COMMAND... : PASS if the command succeeds
+  local name=$1
+  shift
+  if "$@"; then echo "PASS: $name"; pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi
+}
+"$tool" --time-report=report.json ok.elf -o out.elf
+ok_or_fail time-report-json python3 -c '
+import json, sys
+r = json.load(open("report.json"))
+assert r["guest_instructions"] > 1000 and r["functions"] > 10, r
+assert r["tiers"]["cold"]["functions"] + r["tiers"]["hot"]["functions"] == r["functions"]
+assert set(r["stages"]) == {"load", "cfg", "lift", "optimize", "codegen", "meta", "link"}
+assert r["ir"]["lifted"] > 0 and r["largest_functions"] and r["slowest_units"]'
+rm -f out.elf
+
+# A profiled run, and a translation that uses it: the functions the profile
+# names are the hot tier, the others cold, and the output still runs.
+cat >spin.c <<'EOF2'
+#include <stdio.h>
+#include <stdlib.h>
+static unsigned long work(unsigned long n) { unsigned long h = 1; for (unsigned long i = 0; i < n; i++) h = h * 31 + (i ^ (h >> 7)); return h; }
+int main(int argc, char **argv) { printf("%lu\n", work(argc > 1 ? strtoul(argv[1], 0, 10) : 100)); return 0; }
+EOF2
+"$cc" -O2 -static spin.c -o spin.elf
+"$tool" spin.elf -o spin.x86
+DBT_PROFILE=spin.prof ./spin.x86 300000000 >spin.out
+ok_or_fail profile-written grep -q '^# dbt-aot profile 1: spin.elf, [0-9]* samples' spin.prof
+nm=${cc%gcc}nm
+work_entry=$("$nm" spin.elf | awk '$3 == "work" {print $1}')
+[[ -n $work_entry ]] || work_entry=$("$nm" spin.elf | awk '$3 == "main" {print $1}') # inlined
+ok_or_fail profile-names-the-loop grep -q "^$(printf '0x%x' "$((16#$work_entry))") [0-9]*$" spin.prof
+"$tool" --profile=spin.prof --time-report=prof.json spin.elf -o spin2.x86
+ok_or_fail profile-tiers python3 -c '
+import json
+r = json.load(open("prof.json"))
+n = sum(1 for l in open("spin.prof") if l.startswith("0x"))
+assert 1 <= r["tiers"]["hot"]["functions"] <= n < r["functions"], (r["tiers"], n)'
+ok_or_fail profile-output-runs bash -c '[[ $(./spin2.x86 1000) == $(./spin.x86 1000) ]]'
+check profile-missing 1 "^dbt-aot: error: ok.elf: cannot read the profile nope.prof" -- --profile=nope.prof ok.elf -o out.elf
+check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-aot profile" -- --profile=text.txt ok.elf -o out.elf
+
+# Killed in the middle: no temporary output or objects left behind.
+"$tool" -O3 spin.elf -o killed.elf 2>/dev/null &
+sleep 2
+kill -TERM $! 2>/dev/null
+wait $! 2>/dev/null
+ok_or_fail killed-leaves-nothing bash -c '! ls killed.elf* >/dev/null 2>&1'
+
 echo "$pass passed, $fail failed"
 ((fail == 0))

@@ -198,7 +198,7 @@ struct JitBatch {
 };
 
 /* Lift SEQ (its words and a RET) into MOD as the function for seq->entry. */
-static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *code)
+static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *code, enum LiftRegs regs)
 {
     memcpy(code, seq->words, 4 * seq->n);
     code[seq->n] = A64_RET;
@@ -210,7 +210,7 @@ static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *cod
     uint64_t *ends = leaders + cap;
     size_t nblocks = find_blocks(cc, leaders, ends);
     lift_declare(l, seq->entry);
-    LiftFunc f = {.entry = seq->entry, .leaders = leaders, .ends = ends, .nleaders = nblocks};
+    LiftFunc f = {.entry = seq->entry, .leaders = leaders, .ends = ends, .nleaders = nblocks, .regs = regs};
     LiftStats st;
     lift_function(l, &f, &st);
     free(leaders);
@@ -259,7 +259,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t u = lift_seq(l, &cc, &seqs[i], code);
+        size_t u = lift_seq(l, &cc, &seqs[i], code, opt->regs);
         if (untranslated != NULL)
             untranslated[i] = u;
     }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "cpu_state.h"
+#include "lifter.h"
 
 /* What the lifted code asked of the runtime while it ran.  The stand-ins find
  * it through CpuState.thread (the field is the runtime's, opaque to the
@@ -43,6 +44,7 @@ typedef struct JitOptions {
     const char *pipeline;   /* LLVM pipeline before code generation (NULL: none) */
     FILE *ir_out;           /* if set, print the lifted and the optimized IR here as they come */
     volatile int *stage;    /* if set, updated with the current enum JitStage */
+    enum LiftRegs regs;     /* where the lifted code keeps the registers (lifter.h) */
 } JitOptions;
 
 typedef struct JitResult {

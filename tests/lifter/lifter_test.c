@@ -41,6 +41,7 @@ typedef struct Options {
     bool show_ir;     /* print the IR of every case run, before running it */
     bool fork_cases;  /* run each case in a child process */
     bool verbose;     /* report passing cases too */
+    bool memregs;     /* lift with the registers in the CpuState (LIFT_REGS_MEMORY) */
     volatile int *stage; /* enum JitStage of the running case, shared with the child */
     unsigned only_line; /* run only the cases on this line (0: all) */
 } Options;
@@ -51,6 +52,7 @@ static void usage(FILE *f)
             "usage: lifter_test [options] CASEFILE...\n"
             "  --strict          also require every unlisted x0-x30, sp and scratch byte unchanged\n"
             "  -O0               do not run the default<O2> pipeline before code generation\n"
+            "  --regs-in-memory  lift with the registers kept in the CpuState (dbt-aot's cold tier)\n"
             "  --ir              print the lifted and the optimized IR of every case run\n"
             "  --line N          run only the case(s) on line N\n"
             "  --no-fork         run cases in this process (for a debugger)\n"
@@ -215,7 +217,10 @@ static bool run_case(const TestCase *tc, const Options *o)
     if (o->show_ir)
         case_header(tc, "IR of");
     RtLog log = {0};
-    JitOptions jo = {.pipeline = o->optimize ? "default<O2>" : NULL, .ir_out = o->show_ir ? stdout : NULL, .stage = o->stage};
+    JitOptions jo = {.pipeline = o->optimize ? "default<O2>" : NULL,
+                     .ir_out = o->show_ir ? stdout : NULL,
+                     .stage = o->stage,
+                     .regs = o->memregs ? LIFT_REGS_MEMORY : LIFT_REGS_SSA};
     JitResult jr;
     char err[1024];
     if (jit_run_case(tc->words, tc->nwords, &jo, &s, &log, &jr, err, sizeof err) != 0) {
@@ -329,6 +334,8 @@ int main(int argc, char **argv)
             o.strict = true;
         } else if (strcmp(a, "-O0") == 0) {
             o.optimize = false;
+        } else if (strcmp(a, "--regs-in-memory") == 0) {
+            o.memregs = true;
         } else if (strcmp(a, "--ir") == 0) {
             o.show_ir = true;
         } else if (strcmp(a, "--no-fork") == 0) {
