@@ -6,19 +6,62 @@
  *     400600 <f>:  cbz  x0, 400610      ; block 400600 ends here (cond)
  *     400604       bl   400700 <g>      ; g becomes a function
  *     400608       add  x0, x0, #1
- *     40060c       b    400800 <h>      ; outside f's symbol: tail call to h
+ *     40060c       b    400800 <h>      ; outside f's extent: tail call to h
  *     400610       ret
  *
  * f gets leaders {400600, 400604, 400610} with ends {400604, 400610, 400614}
  * and g and h are explored as functions of their own.
+ *
+ * Extents.  Whether a direct branch stays inside its function or is a tail
+ * call is decided by the function's extent [lo, hi), from the first of:
+ *
+ *   1. the function symbol containing the entry (st_value, st_size);
+ *   2. the .eh_frame FDE containing it ([pc_begin, pc_begin + pc_range)):
+ *      strip keeps .eh_frame, which the program's own unwinder reads (C++
+ *      exceptions, backtrace(), pthread_cancel);
+ *   3. else from the entry up to the next "start", an address where some
+ *      function is known or likely to begin: symbols, code labels, FDE
+ *      starts and ends, ends of the code sections, the target of any BL
+ *      word in the code, the address-taken functions.
+ *
+ *     .text  |f1 (FDE)         |pad|f2 (FDE)     |f3 (no FDE)   |f4 (FDE)
+ *            "b f2" in f1: a tail call, f2 starts an FDE
+ *            f3: extent [f3, f4) (kind 3)
+ *
+ * A direct branch to the start of a symbol or an FDE is a tail call; from
+ * an extent of kind 3, one to any function entry found so far is one too.
+ * Recovery runs in passes: the entries a pass finds (tail-call targets,
+ * computed addresses) become starts, and if one lies inside an extent of
+ * kind 3, that function ran on into another and the next pass cuts it
+ * there.  Programs whose code symbols or FDEs describe need one or two.
+ *
+ * Address-taken functions.  A stored code pointer is an entry if it starts
+ * a symbol, a code label or an FDE, or if no symbol and no FDE covers it
+ * (assembly without CFI, code built without unwind tables) and the word
+ * before it does not run into it (a coincidental value in the middle of a
+ * function does).  A computed one (ADR, ADRP+ADD) likewise, but inside
+ * the computing function's own extent it must start something (else it is
+ * a jump-table base or another label of that function) - unless it is
+ * handed to a callee in x0-x7: glibc's _start passes __wrap_main, a label
+ * inside _start's FDE, to __libc_start_main.
+ *
+ * With section headers, only SHF_EXECINSTR sections are code: .rodata and
+ * .eh_frame share the executable segment but are never decoded
+ * (sections.h).  Without them (sstrip), .eh_frame is found through
+ * PT_GNU_EH_FRAME if present (ehframe.c), and only the span of the FDEs
+ * holds plausible entries.
  */
 #include "cfg.h"
 
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addrset.h"
+#include "ehframe.h"
+#include "ranges.h"
+#include "sections.h"
 #include "u64_vec.h"
 
 /* A work-list push that cannot fail: out of memory ends the tool, as in
@@ -29,19 +72,48 @@ static void vec_push(U64Vec *x, uint64_t a)
         diag_out_of_memory();
 }
 
+/* Likewise for a range list. */
+static void range_push(RangeVec *x, uint64_t lo, uint64_t hi)
+{
+    if (!ranges_push(x, lo, hi))
+        diag_out_of_memory();
+}
+
 typedef struct Ctx {
     const GuestImage *img;
     uint64_t *codeptrs;   /* 8-byte aligned values in the image that point at
                              code, sorted, unique */
     size_t ncodeptrs;
-    AddrSet funcs;        /* known function entries */
+    GuestSections sec;    /* the code sections (empty without section
+                             headers: then the executable segments are the
+                             code) and where .eh_frame is */
+    RangeVec fdes;        /* function extents from .eh_frame FDEs
+                             (ehframe_ranges), sorted by lo, unique lo */
+    uint64_t *starts;     /* where an extent of kind 3 ends (see above),
+                             sorted, unique */
+    size_t nstarts;
+    U64Vec roots;         /* the entry point and the address-taken functions
+                             known before exploring */
+    AddrSet funcs;        /* known function entries (this pass) */
     U64Vec todo;          /* function entries not explored yet */
+    RangeVec loose;       /* the extents of kind 3 of this pass */
 } Ctx;
 
-static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
+static bool fde_starts_at(const Ctx *c, uint64_t a)
+{
+    const AddrRange *r = ranges_find(&c->fdes, a);
+    return r != NULL && r->lo == a;
+}
+
+static bool is_code(const Ctx *c, uint64_t a)
+{
+    return sections_is_code(&c->sec, c->img, a);
+}
+
+static bool read_word(const Ctx *c, uint64_t pc, uint32_t *w)
 {
     uint8_t b[4];
-    if (!elf_is_code(img, pc) || !elf_read(img, pc, b, 4))
+    if (!is_code(c, pc) || !elf_read(c->img, pc, b, 4))
         return false;
     *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
@@ -49,7 +121,7 @@ static bool read_word(const GuestImage *img, uint64_t pc, uint32_t *w)
 
 static void add_function(Ctx *c, uint64_t pc)
 {
-    if (pc == 0 || (pc & 3) || !elf_is_code(c->img, pc))
+    if (pc == 0 || (pc & 3) || !is_code(c, pc))
         return;
     if (addrset_add(&c->funcs, pc))
         vec_push(&c->todo, pc);
@@ -60,60 +132,168 @@ static bool in_extent(const CfgFunc *f, uint64_t a)
     return f->hi > f->lo ? a >= f->lo && a < f->hi : true;
 }
 
-/* Is a direct jump from F to T a jump inside F (else: a tail call)? */
-static bool internal_target(const Ctx *c, const CfgFunc *f, uint64_t t)
+/* Is a direct jump from F to T a jump inside F (else: a tail call)?  EXACT:
+ * F's extent comes from a symbol or an FDE (kinds 1 and 2), not from the
+ * next start (kind 3). */
+static bool internal_target(const Ctx *c, const CfgFunc *f, bool exact, uint64_t t)
 {
     if (t == f->entry)
         return true;
-    if (f->hi > f->lo)
-        return t >= f->lo && t < f->hi && elf_symbol_at(c->img, t) == NULL;
-    return elf_symbol_at(c->img, t) == NULL && !addrset_has(&c->funcs, t);
+    if (!in_extent(f, t) || elf_symbol_at(c->img, t) != NULL || fde_starts_at(c, t))
+        return false;
+    return exact || !addrset_has(&c->funcs, t);
 }
 
-/* A code address that starts a function symbol or a code label. */
-static bool is_entry_candidate(const GuestImage *img, uint64_t v)
+/* Can a function start at V, judged by the word before it: not after an
+ * instruction that goes on to V (an ordinary one or a conditional branch),
+ * but after one that never does (B, BR, RET, UDF), after a call (to a
+ * noreturn function), after padding (NOP, zero) or where code begins. */
+static bool may_start_function(const Ctx *c, uint64_t v)
 {
-    return elf_symbol_at(img, v) != NULL || elf_is_label(img, v);
+    uint32_t w;
+    uint64_t t;
+    if (!read_word(c, v - 4, &w) || w == 0 || a64_is_nop(w))
+        return true;
+    enum A64Flow flow = a64_classify(w, v - 4, &t);
+    return flow != FLOW_NONE && flow != FLOW_COND;
 }
 
-/* Code addresses the code computes (ADR, ADRP+ADD) that start a function
- * symbol or a code label (such as __wrap_main, which _start passes to
- * __libc_start_main) are function entries: their address is taken. */
-static void note_address(Ctx *c, uint32_t w, uint64_t pc, uint64_t *page)
+/* Is V, in code no symbol or FDE describes, a plausible function entry?
+ * Without section headers the executable segment holds read-only data
+ * too: there only the span of the FDEs counts as code.  And a function
+ * may start there (may_start_function). */
+static bool plausible_entry(const Ctx *c, uint64_t v)
 {
-    unsigned rd = w & 31, rn = w >> 5 & 31;
-    if ((w & 0x1F000000u) == 0x10000000u) { /* ADR / ADRP */
-        uint64_t raw = ((uint64_t)((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 43;
-        int64_t imm = (int64_t)raw >> 43; /* sign-extend the 21-bit immediate */
-        if (w >> 31) {
-            page[rd] = (pc & ~0xfffull) + (uint64_t)(imm * 4096);
-        } else {
-            page[rd] = 0;
-            if (is_entry_candidate(c->img, pc + (uint64_t)imm))
-                add_function(c, pc + (uint64_t)imm);
+    bool in_span = c->fdes.n > 0 && v >= c->fdes.v[0].lo && v < c->fdes.v[c->fdes.n - 1].hi;
+    return (c->sec.code.n > 0 || in_span) && may_start_function(c, v);
+}
+
+/* A stored code address V (in the image's data) that is a function entry:
+ * the start of a function symbol, of a code label or of an FDE; in code no
+ * symbol describes, also a plausible entry outside every FDE (assembly
+ * without CFI, or a program built without unwind tables).  Inside an FDE
+ * it is a label of that function (a computed goto target). */
+static bool is_entry_candidate(const Ctx *c, uint64_t v)
+{
+    if (!is_code(c, v))
+        return false;
+    if (elf_symbol_at(c->img, v) != NULL || elf_is_label(c->img, v) || fde_starts_at(c, v))
+        return true;
+    return c->fdes.n > 0 && elf_symbol_containing(c->img, v) == NULL && ranges_find(&c->fdes, v) == NULL &&
+           plausible_entry(c, v);
+}
+
+/* A code address F computes (ADR, ADRP+ADD) that is an entry candidate is
+ * a function entry: its address is taken.  Where F's extent holds it, it
+ * must also start a symbol, a label or an FDE: a jump-table base or a
+ * computed goto target is a label of F itself.  CODE[r] keeps the other
+ * computed code addresses per register: passed to a callee (note_call)
+ * they are entries too. */
+static void note_address(Ctx *c, const CfgFunc *f, uint32_t w, uint64_t pc, uint64_t *page, uint64_t *code)
+{
+    unsigned rd = w & 31, rn; /* any other instruction: forget bits 4:0 */
+    uint32_t imm12;
+    uint64_t v = 0, a;
+    bool is_page;
+    if (a64_decode_adr(w, pc, &rd, &a, &is_page)) {
+        if (is_page) {
+            page[rd] = a;
+            code[rd] = 0;
+            return;
         }
-        return;
-    }
-    if ((w & 0xFFC00000u) == 0x91000000u) { /* ADD Xd, Xn, #imm12 */
-        if (page[rn]) {
-            uint64_t v = page[rn] + (w >> 10 & 0xfff);
-            if (is_entry_candidate(c->img, v))
-                add_function(c, v);
-        }
-        page[rd] = 0;
-        return;
+        v = a;
+    } else if (a64_decode_add_imm12(w, &rd, &rn, &imm12) && page[rn]) {
+        v = page[rn] + imm12;
     }
     page[rd] = 0;
+    code[rd] = 0;
+    if (v == 0 || !is_code(c, v))
+        return;
+    bool named = elf_symbol_at(c->img, v) != NULL || elf_is_label(c->img, v) || fde_starts_at(c, v);
+    if (named || (!in_extent(f, v) && is_entry_candidate(c, v)))
+        add_function(c, v);
+    else
+        code[rd] = v;
 }
 
-static bool read_code(void *img, uint64_t pc, uint32_t *w) { return read_word(img, pc, w); }
+/* A call: the computed code addresses in the argument registers x0-x7
+ * escape to the callee, which may call them.  Only where no function
+ * symbol covers them (with symbols, the labels decide) and a function is
+ * plausible (not a string in the executable segment). */
+static void note_call(Ctx *c, const uint64_t *code)
+{
+    for (unsigned r = 0; r < 8; r++)
+        if (code[r] != 0 && elf_symbol_containing(c->img, code[r]) == NULL && plausible_entry(c, code[r]))
+            add_function(c, code[r]);
+}
+
+/* The code sections and the .eh_frame extents (sections.h, ehframe.h). */
+static void read_sections(Ctx *c)
+{
+    if (sections_read(&c->sec, c->img) != 0 || ehframe_ranges(c->img, &c->sec, &c->fdes) != 0)
+        diag_out_of_memory();
+}
+
+/* ---- starts: where an extent of kind 3 ends ----------------------------
+ *
+ * Every address where another function is known or likely to begin: the
+ * symbols and code labels, the FDEs' starts and ends, the ends of the code
+ * sections (segments), the target of every BL word in the code - a sweep
+ * that may also read data as code, which only adds a start - and the
+ * address-taken functions.  Function entries found by a recovery pass
+ * (tail-call targets, computed addresses) are added for the next pass
+ * (cfg_recover). */
+static void add_static_starts(const Ctx *c, AddrSet *s)
+{
+    const GuestImage *img = c->img;
+    for (size_t i = 0; i < img->nsyms; i++)
+        if (is_code(c, img->syms[i].addr))
+            addrset_add(s, img->syms[i].addr);
+    for (size_t i = 0; i < img->nlabels; i++)
+        if (is_code(c, img->labels[i]))
+            addrset_add(s, img->labels[i]);
+    for (size_t i = 0; i < c->fdes.n; i++) {
+        addrset_add(s, c->fdes.v[i].lo);
+        addrset_add(s, c->fdes.v[i].hi);
+    }
+    for (size_t i = 0; i < c->roots.n; i++)
+        addrset_add(s, c->roots.v[i]);
+    RangeVec code = {0};
+    if (c->sec.code.n > 0)
+        code = c->sec.code;
+    else
+        for (size_t i = 0; i < img->nsegs; i++)
+            if (img->segs[i].flags & PF_X)
+                range_push(&code, img->segs[i].vaddr, img->segs[i].vaddr + img->segs[i].filesz);
+    for (size_t i = 0; i < code.n; i++) {
+        addrset_add(s, code.v[i].hi);
+        for (uint64_t a = (code.v[i].lo + 3) & ~3ull; a + 4 <= code.v[i].hi; a += 4) {
+            uint32_t w;
+            uint64_t t;
+            if (read_word(c, a, &w) && a64_classify(w, a, &t) == FLOW_CALL && is_code(c, t) && (t & 3) == 0)
+                addrset_add(s, t);
+        }
+    }
+    if (code.v != c->sec.code.v)
+        ranges_free(&code);
+}
+
+/* The first start after A, or 0 if there is none. */
+static uint64_t next_start(const Ctx *c, uint64_t a)
+{
+    size_t k = lift_lower_bound(c->starts, c->nstarts, a + 1);
+    return k < c->nstarts ? c->starts[k] : 0;
+}
+
+
+static bool read_code(void *ctx, uint64_t pc, uint32_t *w) { return read_word(ctx, pc, w); }
 
 /* The loop headers are the lifter's safe points. */
 static int add_safepoints(Ctx *c, CfgFunc *f)
 {
     LiftFunc lf = {.entry = f->entry, .leaders = f->leaders, .ends = f->ends, .nleaders = f->nleaders,
                    .indirect = f->indirect, .nindirect = f->nindirect};
-    size_t nh = lift_loop_headers(&lf, read_code, (void *)c->img, &f->safepoints);
+    size_t nh = lift_loop_headers(&lf, read_code, c, &f->safepoints);
     if (nh == (size_t)-1)
         return -1;
     f->nsafepoints = nh;
@@ -135,7 +315,7 @@ static bool returns_twice(const GuestImage *img, uint64_t target)
     return false;
 }
 
-static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
+static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
 {
     AddrSet leaders, landings;
     U64Vec work = {0}, jts = {0};
@@ -144,25 +324,29 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
     vec_push(&work, f->entry);
     while (work.n > 0) {
         uint64_t pc = work.v[--work.n];
-        if (!addrset_add(&leaders, pc))
+        uint32_t w;
+        /* Only code inside the extent is a block: a block with no
+         * instruction would fall through to itself (lift_block). */
+        if (!in_extent(f, pc) || !read_word(c, pc, &w) || !addrset_add(&leaders, pc))
             continue;
         uint64_t page[32] = {0}; /* ADRP results per register, for ADRP+ADD */
+        uint64_t code[32] = {0}; /* computed code addresses per register */
         for (uint64_t a = pc;; a += 4) {
-            uint32_t w;
-            if (!in_extent(f, a) || !read_word(c->img, a, &w))
+            if (!in_extent(f, a) || !read_word(c, a, &w))
                 break;
             if (a != pc && addrset_has(&leaders, a))
                 break;
-            note_address(c, w, a, page);
+            note_address(c, f, w, a, page, code);
             uint64_t t;
             enum A64Flow flow = a64_classify(w, a, &t);
-            bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
-            if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
+            if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
                 /* The return site of a call or system call starts a
                  * block of its own. */
                 if (flow == FLOW_CALL)
                     add_function(c, t);
-                if (in_extent(f, a + 4) && read_word(c->img, a + 4, &w)) {
+                if (flow != FLOW_NONE)
+                    note_call(c, code);
+                if (in_extent(f, a + 4) && read_word(c, a + 4, &w)) {
                     if (flow == FLOW_CALL && returns_twice(c->img, t))
                         addrset_add(&landings, a + 4);
                     vec_push(&work, a + 4);
@@ -172,12 +356,16 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
             if (flow == FLOW_NONE)
                 continue;
             if (flow == FLOW_JUMP || flow == FLOW_COND) {
-                if (internal_target(c, f, t) && elf_is_code(c->img, t))
+                if (internal_target(c, f, exact, t) && is_code(c, t))
                     vec_push(&work, t);
                 else
                     add_function(c, t);
-                if (flow == FLOW_COND)
+                /* A conditional branch that ends the extent falls through
+                 * into the next function. */
+                if (flow == FLOW_COND && in_extent(f, a + 4))
                     vec_push(&work, a + 4);
+                else if (flow == FLOW_COND)
+                    add_function(c, a + 4);
             } else if (flow == FLOW_IJUMP) {
                 vec_push(&jts, a);
             }
@@ -221,13 +409,14 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
     for (size_t i = 0; i < f->nleaders; i++) {
         uint64_t next = i + 1 < f->nleaders ? f->leaders[i + 1] : UINT64_MAX;
         uint64_t a = f->leaders[i];
-        bool ended = false;
+        bool ended = false, after_call = false;
         for (;;) {
             uint32_t w;
             uint64_t t;
-            if (a >= next || !in_extent(f, a) || !read_word(c->img, a, &w))
+            if (a >= next || !in_extent(f, a) || !read_word(c, a, &w))
                 break;
             enum A64Flow flow = a64_classify(w, a, &t);
+            after_call = flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC;
             a += 4;
             if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL) {
                 ended = true;
@@ -236,11 +425,16 @@ static int explore(Ctx *c, CfgFunc *f, size_t *njt, size_t *nunres)
         }
         f->ends[i] = a;
         f->ninsns += (a - f->leaders[i]) / 4;
-        /* A block that runs off the end of the extent (typically after a
-         * call to a noreturn function, before padding) falls through at run
-         * time to whatever the runtime finds at that address; it is not made
-         * a function of its own, which would mostly translate padding. */
-        (void)ended;
+        /* A block that runs off the end of the extent goes on at run time
+         * to whatever the runtime finds at that address.  After a call
+         * (typically to a noreturn function) or at the end of a symbol or
+         * FDE, that is padding or the next function: no function is made
+         * there, which would mostly translate padding.  Other code running
+         * into the next start of an extent of kind 3 is a function that
+         * falls into another (or a start the BL sweep read from data): the
+         * next one becomes a function, found without the JIT at run time. */
+        if (!ended && !after_call && !exact && a == f->hi)
+            add_function(c, a);
     }
     addrset_free(&leaders);
     free(work.v);
@@ -260,55 +454,50 @@ static int cmp_ind(const void *a, const void *b)
     return x->br_pc < y->br_pc ? -1 : x->br_pc > y->br_pc;
 }
 
-int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d)
+/* One recovery pass over the roots with the current starts. */
+static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
 {
+    const GuestImage *img = c->img;
     memset(cfg, 0, sizeof *cfg);
-    Ctx c = {.img = img};
-    addrset_init(&c.funcs);
-    add_function(&c, img->entry);
-    if (all_symbols)
-        for (size_t i = 0; i < img->nsyms; i++)
-            add_function(&c, img->syms[i].addr);
-    /* Scan the image for stored code pointers.  Those that hit function
-     * symbols or code labels (GOT entries, init_array, IRELATIVE resolvers,
-     * tables of function pointers) are address-taken functions; all of
-     * them are candidate targets of BRs whose jump table is not
-     * recognized. */
-    AddrSet ptrs;
-    addrset_init(&ptrs);
-    for (size_t i = 0; i < img->nsegs; i++) {
-        const GuestSegment *sg = &img->segs[i];
-        for (uint64_t a = (sg->vaddr + 7) & ~7ull; a + 8 <= sg->vaddr + sg->filesz; a += 8) {
-            uint64_t v;
-            if (!elf_read(img, a, &v, 8) || v == 0 || (v & 3) || !elf_is_code(img, v))
-                continue;
-            addrset_add(&ptrs, v);
-            if (is_entry_candidate(img, v))
-                add_function(&c, v);
-        }
-    }
-    c.codeptrs = addrset_sorted(&ptrs, &c.ncodeptrs);
-    addrset_free(&ptrs);
-
+    addrset_init(&c->funcs);
+    c->todo.n = 0;
+    c->loose.n = 0;
+    for (size_t i = 0; i < c->roots.n; i++)
+        add_function(c, c->roots.v[i]);
     size_t cap = 0;
-    while (c.todo.n > 0) {
-        uint64_t entry = c.todo.v[--c.todo.n];
+    while (c->todo.n > 0) {
+        uint64_t entry = c->todo.v[--c->todo.n];
         if (cfg->nfuncs == cap) {
             cap = cap ? cap * 2 : 256;
             cfg->funcs = realloc(cfg->funcs, cap * sizeof *cfg->funcs);
+            if (cfg->funcs == NULL)
+                diag_out_of_memory();
         }
         CfgFunc *f = &cfg->funcs[cfg->nfuncs++];
         memset(f, 0, sizeof *f);
         f->entry = entry;
         const GuestSymbol *s = elf_symbol_containing(img, entry);
+        const AddrRange *fde = ranges_find(&c->fdes, entry);
+        bool exact = true;
         if (s != NULL && s->size > 0) {
             f->lo = s->addr;
             f->hi = s->addr + s->size;
+        } else if (fde != NULL) {
+            f->lo = fde->lo;
+            f->hi = fde->hi;
+        } else {
+            exact = false;
+            f->hi = next_start(c, entry);
+            f->lo = f->hi ? entry : 0;
+            if (f->hi)
+                range_push(&c->loose, f->lo, f->hi);
         }
         s = elf_symbol_at(img, entry);
         f->name = s ? s->name : NULL;
-        if (explore(&c, f, &cfg->njumptables, &cfg->nunresolved) != 0)
+        if (explore(c, f, exact, &cfg->njumptables, &cfg->nunresolved) != 0) {
+            addrset_free(&c->funcs);
             return diag_error_at(d, entry, "out of memory while recovering the function here");
+        }
         if (f->nindirect > 1)
             qsort(f->indirect, f->nindirect, sizeof *f->indirect, cmp_ind);
         cfg->ninsns += f->ninsns;
@@ -316,12 +505,88 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
             fprintf(stderr, "dbt-aot: cfg: %zu functions, %zu instructions so far\n", cfg->nfuncs, cfg->ninsns);
     }
     qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
-    addrset_free(&c.funcs);
-    free(c.todo.v);
-    free(c.codeptrs);
-    if (cfg->nfuncs == 0)
-        return diag_error_at(d, img->entry, "no code found at the entry point");
+    addrset_free(&c->funcs);
     return 0;
+}
+
+/* Adds the entries CFG found to STARTS.  True if one of them lies inside
+ * an extent of kind 3: that function ran on into another, and the next
+ * pass must cut it there. */
+static bool add_found_starts(const Ctx *c, const Cfg *cfg, AddrSet *starts)
+{
+    U64Vec fresh = {0};
+    for (size_t i = 0; i < cfg->nfuncs; i++)  /* sorted by entry */
+        if (addrset_add(starts, cfg->funcs[i].entry))
+            vec_push(&fresh, cfg->funcs[i].entry);
+    bool split = false;
+    for (size_t i = 0; i < c->loose.n && !split; i++) {
+        size_t k = lift_lower_bound(fresh.v, fresh.n, c->loose.v[i].lo + 1);
+        split = k < fresh.n && fresh.v[k] < c->loose.v[i].hi;
+    }
+    free(fresh.v);
+    return split;
+}
+
+/* Passes after the first only matter where kind-3 extents meet entries
+ * found late; a few suffice in practice, the limit bounds the time. */
+#define CFG_MAX_PASSES 8
+
+int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    Ctx c = {.img = img};
+    read_sections(&c);
+    if (is_code(&c, img->entry))
+        vec_push(&c.roots, img->entry);
+    if (all_symbols)
+        for (size_t i = 0; i < img->nsyms; i++)
+            if (is_code(&c, img->syms[i].addr))
+                vec_push(&c.roots, img->syms[i].addr);
+    /* Scan the image for stored code pointers.  Those that are entry
+     * candidates (GOT entries, init_array, IRELATIVE resolvers, tables of
+     * function pointers) are address-taken functions; all of them are
+     * candidate targets of BRs whose jump table is not recognized. */
+    AddrSet ptrs;
+    addrset_init(&ptrs);
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const GuestSegment *sg = &img->segs[i];
+        for (uint64_t a = (sg->vaddr + 7) & ~7ull; a + 8 <= sg->vaddr + sg->filesz; a += 8) {
+            uint64_t v;
+            if (!elf_read(img, a, &v, 8) || v == 0 || (v & 3) || !is_code(&c, v))
+                continue;
+            if (addrset_add(&ptrs, v) && is_entry_candidate(&c, v))
+                vec_push(&c.roots, v);
+        }
+    }
+    c.codeptrs = addrset_sorted(&ptrs, &c.ncodeptrs);
+    addrset_free(&ptrs);
+
+    AddrSet starts;
+    addrset_init(&starts);
+    add_static_starts(&c, &starts);
+    int rc = 0;
+    for (unsigned pass = 1;; pass++) {
+        free(c.starts);
+        c.starts = addrset_sorted(&starts, &c.nstarts);
+        rc = recover_pass(&c, cfg, verbose && pass == 1, d);
+        if (rc != 0 || !add_found_starts(&c, cfg, &starts) || pass == CFG_MAX_PASSES) {
+            if (verbose && rc == 0 && pass > 1)
+                fprintf(stderr, "dbt-aot: cfg: %u passes (extents without symbol or FDE cut at late entries)\n", pass);
+            break;
+        }
+        cfg_free(cfg);
+    }
+    addrset_free(&starts);
+    free(c.roots.v);
+    free(c.todo.v);
+    free(c.loose.v);
+    free(c.codeptrs);
+    sections_free(&c.sec);
+    ranges_free(&c.fdes);
+    free(c.starts);
+    if (rc == 0 && cfg->nfuncs == 0)
+        rc = diag_error_at(d, img->entry, "no code found at the entry point");
+    return rc;
 }
 
 void cfg_free(Cfg *cfg)

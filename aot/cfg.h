@@ -3,16 +3,19 @@
  * basic blocks start and end, and where each BR can go.
  *
  * Roots are the entry point and the address-taken functions: function
- * symbols and code labels whose address is stored in the image (GOT,
- * init_array, IRELATIVE relocations, function-pointer tables) or computed
- * by ADR/ADRP+ADD in reachable code; with ALL_SYMBOLS every function
- * symbol is a root too.  From each function entry the recovery follows direct branches
- * (recursive descent): targets inside the function's symbol range become
- * blocks, targets outside it become tail calls to new functions, BL targets
- * become functions.  BR targets come from jump-table recognition
- * (cfg_jumptable.c); a BR whose targets are not recognized still works at
- * run time when it lands on a function entry (runtime lookup), and reports
- * the guest PC otherwise.
+ * symbols, code labels and (stripped programs) .eh_frame FDE starts whose
+ * address is stored in the image (GOT, init_array, IRELATIVE relocations,
+ * function-pointer tables) or computed by ADR/ADRP+ADD in reachable code;
+ * with ALL_SYMBOLS every function symbol is a root too.  From each
+ * function entry the recovery follows direct branches (recursive descent):
+ * targets inside the function's extent become blocks, targets outside it
+ * or at another function's start become tail calls to new functions, BL
+ * targets become functions.  The extent is the function symbol's, else
+ * the FDE's, else it reaches up to the next likely function start (cfg.c).
+ * BR targets come from jump-table recognition (cfg_jumptable.c); a BR
+ * whose targets are not recognized still works at run time when it lands
+ * on a function entry (runtime lookup), and reports the guest PC
+ * otherwise.
  */
 #ifndef DBT_CFG_H
 #define DBT_CFG_H
@@ -27,7 +30,8 @@
 
 typedef struct CfgFunc {
     uint64_t entry;        /* guest entry address */
-    uint64_t lo, hi;       /* extent from the symbol table ([lo, hi)), or 0, 0 */
+    uint64_t lo, hi;       /* extent [lo, hi): symbol, FDE or up to the next
+                              start (cfg.c), or 0, 0 if unbounded */
     uint64_t *leaders;     /* sorted block starts */
     uint64_t *ends;        /* block ends (exclusive), parallel to leaders */
     size_t nleaders;

@@ -60,9 +60,10 @@ static uint64_t apply_ext(uint64_t v, unsigned option)
 static void step(Val *r, int64_t *cmp, uint32_t w, uint64_t pc)
 {
     unsigned rd = w & 31, rn = w >> 5 & 31, rm = w >> 16 & 31;
-    if ((w & 0x1F000000u) == 0x10000000u) { /* ADR / ADRP */
-        int64_t imm = sext(((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3), 21);
-        r[rd] = (Val){.k = V_CONST, .c = (w >> 31) ? (pc & ~0xfffull) + (uint64_t)(imm * 4096) : pc + (uint64_t)imm};
+    uint64_t addr;
+    bool page;
+    if (a64_decode_adr(w, pc, &rd, &addr, &page)) { /* ADR / ADRP */
+        r[rd] = (Val){.k = V_CONST, .c = addr};
         return;
     }
     if ((w & 0xFF800000u) == 0x91000000u) { /* ADD Xd, Xn, #imm (64-bit, no flags) */

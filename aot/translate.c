@@ -36,10 +36,13 @@
 
 /* Code generation tiers (see "Tiers" in docs/architecture.md).  A function
  * is hot when the profile (--profile) saw it run, or without a profile when
- * it has a loop; everything else is cold, and cold code is compiled the
- * cheapest way: registers in the CpuState, no IR passes, fast instruction
- * selection and register allocation. */
+ * it has a loop or is small (at most SMALL_IS_HOT instructions: cheap to
+ * compile well, and the leaves that call-heavy code spends its time in -
+ * longjmp_loop ran 1.4x slower with them cold); everything else is cold,
+ * and cold code is compiled the cheapest way: registers in the CpuState,
+ * no IR passes, fast instruction selection and register allocation. */
 enum { TIER_COLD = 0, TIER_HOT = 1 };
+enum { SMALL_IS_HOT = 64 };
 
 typedef struct Tier {
     const char *name;
@@ -400,7 +403,7 @@ int translate(const TranslateOptions *o, Diag *d)
         if (o->profile != NULL)
             tier[i] = profile_has(&prof, cfg.funcs[i].entry) ? TIER_HOT : TIER_COLD;
         else
-            tier[i] = cfg.funcs[i].nsafepoints > 0 ? TIER_HOT : TIER_COLD;
+            tier[i] = cfg.funcs[i].nsafepoints > 0 || cfg.funcs[i].ninsns <= SMALL_IS_HOT ? TIER_HOT : TIER_COLD;
         rep.tier_funcs[tier[i]]++;
         rep.tier_insns[tier[i]] += cfg.funcs[i].ninsns;
     }

@@ -153,8 +153,7 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
                 break;
             }
             enum A64Flow flow = a64_classify(w, a, &t);
-            bool svc = (w & 0xFFE0001Fu) == 0xD4000001u;
-            if (flow == FLOW_CALL || flow == FLOW_ICALL || svc) {
+            if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
                 /* The return site starts a block. */
                 if (vec_push(&work, a + 4) != 0)
                     goto out;

@@ -1,6 +1,7 @@
 /*
  * a64_dispatch.c - from an instruction word to its form, and the
- * control-flow classification used by control-flow recovery.
+ * control-flow classification and named predicates used by control-flow
+ * recovery (lifter.h).
  *
  * The top-level A64 decode (Arm ARM C4.1) splits on op0 = bits 28:25:
  *
@@ -71,7 +72,35 @@ enum A64Flow a64_classify(uint32_t w, uint64_t pc, uint64_t *target)
         return FLOW_ICALL;
     if ((w & 0xFFFFFC1Fu) == 0xD65F0000u) /* RET Xn */
         return FLOW_RET;
+    if ((w & 0xFFE0001Fu) == 0xD4000001u) /* SVC #imm16 */
+        return FLOW_SVC;
     if ((w & 0xFFFF0000u) == 0 || (w & 0xFFE0001Fu) == 0xD4200000u) /* UDF, BRK */
         return FLOW_STOP;
     return FLOW_NONE;
+}
+
+bool a64_is_nop(uint32_t w)
+{
+    return w == 0xD503201Fu; /* HINT #0: CRm = 0, op2 = 0 */
+}
+
+bool a64_decode_adr(uint32_t w, uint64_t pc, unsigned *rd, uint64_t *addr, bool *page)
+{
+    if ((w & 0x1F000000u) != 0x10000000u) /* op immlo(2) 10000 immhi(19) Rd */
+        return false;
+    int64_t imm = sext(bits(w, 23, 5) << 2 | bits(w, 30, 29), 21);
+    *rd = bits(w, 4, 0);
+    *page = w >> 31;
+    *addr = *page ? (pc & ~0xfffull) + (uint64_t)(imm * 4096) : pc + (uint64_t)imm;
+    return true;
+}
+
+bool a64_decode_add_imm12(uint32_t w, unsigned *rd, unsigned *rn, uint32_t *imm12)
+{
+    if ((w & 0xFFC00000u) != 0x91000000u) /* sf=1 op=0 S=0 100010 sh=0 imm12 Rn Rd */
+        return false;
+    *rd = bits(w, 4, 0);
+    *rn = bits(w, 9, 5);
+    *imm12 = bits(w, 21, 10);
+    return true;
 }

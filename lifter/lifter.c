@@ -599,6 +599,38 @@ void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
     lift_sync_in(l);
 }
 
+/* The guest SP at the function's entry: loaded once, at the end of the
+ * entry block (nothing changes cpu->sp before). */
+static LLVMValueRef entry_sp(Lifter *l)
+{
+    if (l->entry_sp == NULL) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+        LLVMPositionBuilderBefore(l->b, LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(l->fn)));
+        l->entry_sp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "entry_sp");
+        LLVMPositionBuilderAtEnd(l->b, here);
+    }
+    return l->entry_sp;
+}
+
+/* A BR to a target no table names, the state synced out.  If the new SP is
+ * above the SP at the function's entry, the jump leaves this frame for an
+ * outer one (__longjmp's `br x30`): it leaves like a return, so that the
+ * frame of the setjmp can land it (lift_call) instead of the target being
+ * compiled by the JIT on top of the dead frames.  Otherwise (a computed
+ * goto, a tail call through a register) it is a host tail call. */
+static void jump_unknown(Lifter *l, LLVMValueRef dyn)
+{
+    LLVMValueRef up = LLVMBuildICmp(l->b, LLVMIntUGT, rd_xsp(l, 31), entry_sp(l), "frame_left");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef out = lift_new_block(l, "frame_left");
+    store_pc(l, dyn);
+    LLVMBuildRetVoid(l->b);
+    LLVMBasicBlockRef jump = lift_new_block(l, "ijmp");
+    tail_to(l, 0, dyn);
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, up, out, jump);
+}
+
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
 {
     const LiftIndirect *ind = NULL;
@@ -609,7 +641,7 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
         LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
         LLVMBasicBlockRef other = lift_new_block(l, "ijmp");
         lift_sync_out(l);
-        tail_to(l, 0, dyn);
+        jump_unknown(l, dyn);
         LLVMPositionBuilderAtEnd(l->b, here);
         LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
         for (size_t k = 0; k < ind->ntargets; k++) {
@@ -623,7 +655,7 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
         LLVMBuildRetVoid(l->b);
     } else {
         lift_sync_out(l);
-        tail_to(l, 0, dyn);
+        jump_unknown(l, dyn);
     }
     l->terminated = true;
 }
@@ -709,6 +741,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
      * the accessors load and store the CpuState, and the sync points have
      * nothing to move (sync_materialize drops them). */
     l->memregs = f->regs == LIFT_REGS_MEMORY;
+    l->entry_sp = NULL;
     for (unsigned r = 0; r < NUM_GPR; r++)
         l->x[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "");
     l->sp = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "sp");

@@ -121,11 +121,23 @@ enum A64Flow {
     FLOW_COND,       /* B.cond, CBZ, CBNZ, TBZ, TBNZ: target or fall through */
     FLOW_CALL,       /* BL: call target, then fall through */
     FLOW_ICALL,      /* BLR (and authenticated forms): indirect call, fall through */
+    FLOW_SVC,        /* SVC: a system call, then fall through */
     FLOW_IJUMP,      /* BR (and authenticated forms): indirect jump */
     FLOW_RET,        /* RET (and authenticated forms) */
     FLOW_STOP,       /* UDF and words that end a block forever (SIGILL) */
 };
 enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
+/* Named predicates for the other words control-flow recovery looks at
+ * (a64_dispatch.c), so that no second file holds their encodings. */
+/* NOP (HINT #0): the padding between functions. */
+bool a64_is_nop(uint32_t word);
+/* ADR or ADRP: *RD the register written, *ADDR the address computed -
+ * PC + imm21 for ADR, the 4 KiB page of PC + imm21 * 4096 for ADRP (*PAGE
+ * set). */
+bool a64_decode_adr(uint32_t word, uint64_t pc, unsigned *rd, uint64_t *addr, bool *page);
+/* ADD Xd|SP, Xn|SP, #imm12 (64-bit, not shifted, no flags): the second
+ * half of an ADRP+ADD address. */
+bool a64_decode_add_imm12(uint32_t word, unsigned *rd, unsigned *rn, uint32_t *imm12);
 
 /* Index of the first element of the sorted V[0..N-1] that is >= X (N if
  * none): the search over sorted address lists. */

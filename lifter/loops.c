@@ -45,6 +45,7 @@ static long successor(const LiftFunc *f, size_t i, size_t k,
     case FLOW_NONE:
     case FLOW_CALL:
     case FLOW_ICALL:
+    case FLOW_SVC:
         return k == 0 ? lift_leader_index(f, f->ends[i]) : -2;
     case FLOW_IJUMP:
         for (size_t j = 0; j < f->nindirect; j++)

@@ -120,7 +120,7 @@ static size_t find_blocks(const CaseCode *c, uint64_t *leaders, uint64_t *ends)
         if ((flow == FLOW_JUMP || flow == FLOW_COND) && target >= c->base && target < end &&
             target % 4 == 0)
             leaders[n++] = target;
-        if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL && pc + 4 < end)
+        if (flow != FLOW_NONE && flow != FLOW_CALL && flow != FLOW_ICALL && flow != FLOW_SVC && pc + 4 < end)
             leaders[n++] = pc + 4;
     }
     qsort(leaders, n, sizeof *leaders, cmp_u64);

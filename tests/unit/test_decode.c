@@ -1,6 +1,7 @@
 /*
- * test_decode.c - unit tests of the decoder wrapper (aot/decode.c) and the
- * supplementary LSE decoder (lifter/a64_lse_decode.c).
+ * test_decode.c - unit tests of the decoder wrapper (aot/decode.c), the
+ * supplementary LSE decoder (lifter/a64_lse_decode.c) and the named
+ * predicates control-flow recovery uses (lifter/a64_dispatch.c).
  *
  * One line per case: the word, whether it is valid, the expected text.  The
  * capstone texts are what capstone 4.0.2 prints (it does not always pick the
@@ -19,6 +20,7 @@
 
 #include "a64_lse_decode.h"
 #include "decode.h"
+#include "lifter.h"
 
 typedef struct Case {
     uint32_t word;
@@ -242,6 +244,60 @@ static void lse_format_small_buffer(void **state)
     assert_false(a64_lse_format(0xd503201f, buf, sizeof buf));
 }
 
+/* The words were assembled and linked at 0x400000 (adrp needs its
+ * place); the comments are objdump's. */
+static void recovery_predicates(void **state)
+{
+    (void)state;
+    uint64_t t;
+    assert_true(a64_is_nop(0xd503201f));                       /* nop */
+    assert_false(a64_is_nop(0xd503203f));                      /* yield */
+    assert_int_equal(a64_classify(0xd4000001, 0x400008, &t), FLOW_SVC);  /* svc #0x0 */
+    assert_int_equal(a64_classify(0xd4001001, 0x40000c, &t), FLOW_SVC);  /* svc #0x80 */
+    assert_int_equal(a64_classify(0xd4000002, 0x400010, &t), FLOW_NONE); /* hvc #0x0 */
+    assert_int_equal(a64_classify(0xd4200000, 0x400014, &t), FLOW_STOP); /* brk #0x0 */
+
+    static const struct {
+        uint32_t word;
+        uint64_t pc;
+        unsigned rd;
+        uint64_t addr;
+        bool page;
+    } adr[] = {
+        {0x10000041, 0x400018, 1, 0x400020, false}, /* adr x1, 400020 */
+        {0xb0000022, 0x40001c, 2, 0x405000, true},  /* adrp x2, 405000 */
+        {0x10ffff83, 0x400020, 3, 0x400010, false}, /* adr x3, 400010 */
+        {0xb0ffffe4, 0x400024, 4, 0x3fd000, true},  /* adrp x4, 3fd000 */
+    };
+    for (size_t i = 0; i < sizeof adr / sizeof adr[0]; i++) {
+        unsigned rd;
+        uint64_t a;
+        bool page;
+        assert_true(a64_decode_adr(adr[i].word, adr[i].pc, &rd, &a, &page));
+        assert_int_equal(rd, adr[i].rd);
+        assert_int_equal(a, adr[i].addr);
+        assert_int_equal(page, adr[i].page);
+    }
+    unsigned rd, rn;
+    uint64_t a;
+    bool page;
+    assert_false(a64_decode_adr(0x91004083, 0x400028, &rd, &a, &page)); /* add x3, x4, #0x10 */
+
+    uint32_t imm;
+    assert_true(a64_decode_add_imm12(0x91004083, &rd, &rn, &imm));     /* add x3, x4, #0x10 */
+    assert_int_equal(rd, 3);
+    assert_int_equal(rn, 4);
+    assert_int_equal(imm, 0x10);
+    assert_true(a64_decode_add_imm12(0x913ffc3f, &rd, &rn, &imm));     /* add sp, x1, #0xfff */
+    assert_int_equal(rd, 31);
+    assert_int_equal(rn, 1);
+    assert_int_equal(imm, 0xfff);
+    assert_false(a64_decode_add_imm12(0x91400483, &rd, &rn, &imm));    /* add x3, x4, #0x1, lsl #12 */
+    assert_false(a64_decode_add_imm12(0xb1000483, &rd, &rn, &imm));    /* adds x3, x4, #0x1 */
+    assert_false(a64_decode_add_imm12(0x11000483, &rd, &rn, &imm));    /* add w3, w4, #0x1 */
+    assert_false(a64_decode_add_imm12(0xd1000483, &rd, &rn, &imm));    /* sub x3, x4, #0x1 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +308,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lse_zero_register_named_zr, setup_dec, teardown_dec),
         cmocka_unit_test(lse_fields),
         cmocka_unit_test(lse_format_small_buffer),
+        cmocka_unit_test(recovery_predicates),
     };
     return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "elf_input.h"
+#include "slurp.h"
 
 #ifndef DBT_FIXTURE_EXE
 #error "DBT_FIXTURE_EXE must name the static AArch64 fixture"
@@ -39,29 +40,6 @@
 #define RET            0xd65f03c0u
 
 /* ---- helpers ---- */
-
-typedef struct Blob {
-    uint8_t *data;
-    size_t size;
-} Blob;
-
-static Blob slurp(const char *path)
-{
-    Blob b = {0};
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open fixture %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    assert_true(n > 0);
-    b.size = (size_t)n;
-    b.data = malloc(b.size);
-    assert_non_null(b.data);
-    assert_int_equal(fread(b.data, 1, b.size, f), b.size);
-    fclose(f);
-    return b;
-}
 
 static Elf64_Ehdr ehdr_of(const Blob *b)
 {
