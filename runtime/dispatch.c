@@ -125,7 +125,7 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
     no_target(s, pc, why);
 }
 
-static _Noreturn void run_loop(CpuState *s)
+_Noreturn void dispatch_thread_loop(CpuState *s)
 {
     for (;;) {
         /* A signal caught while the guest computed: translated code left at
@@ -257,12 +257,13 @@ _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
     s->fpcr = 0;
     rt_fpenv_enter(s); /* MXCSR mirrors FPCR from here on (include/fpenv.h) */
     sig_thread_start(t);
+    thread_init_main(t);
 
     uint8_t *stack = map_private(rt, HOST_STACK_SIZE, MAP_NORESERVE, "host stack");
     mprotect(stack, A64_PAGE_SIZE, PROT_NONE); /* guard page */
     rt_log(rt, LOG_LOAD, "running guest at 0x%llx, sp 0x%llx", (unsigned long long)pc,
            (unsigned long long)sp);
-    switch_stack((uint64_t)(stack + HOST_STACK_SIZE), run_loop, s);
+    switch_stack((uint64_t)(stack + HOST_STACK_SIZE), dispatch_thread_loop, s);
 }
 
 /* ---- traps ------------------------------------------------------------- */

@@ -34,7 +34,10 @@
  *
  *     pc ──hash──> entry {pc, region} ──> region {fn, keys[], code ranges[]}
  *
- * One guest thread today (clone is not implemented): no locking.
+ * Guest threads share the cache and the compiler: one lock around each
+ * entry point here (a lookup, a translation, an invalidation).  A thread
+ * that misses while another compiles waits, then finds that translation
+ * if it was for the same pc.
  */
 #define _GNU_SOURCE
 #include "jit_host.h"
@@ -42,6 +45,7 @@
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +83,11 @@ struct JitHost {
 
 /* ---- the cache ---------------------------------------------------------- */
 
+static pthread_mutex_t jit_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void jit_lock(void) { pthread_mutex_lock(&jit_mutex); }
+void jit_unlock(void) { pthread_mutex_unlock(&jit_mutex); }
+
 /* Cache PC -> R unless PC is cached already (an equally good translation).
  * Out of memory: not cached, translated again next time. */
 static void insert(JitHost *h, uint64_t pc, JitRegion *r)
@@ -89,16 +98,25 @@ static void insert(JitHost *h, uint64_t pc, JitRegion *r)
         e->val = (uintptr_t)r;
 }
 
-GuestFn jit_lookup(Runtime *rt, uint64_t pc)
+static GuestFn lookup_locked(JitHost *h, uint64_t pc)
 {
-    JitHost *h = rt->jit;
     if (h == NULL || h->cache.n == 0)
         return NULL;
     U64Entry *e = u64map_find(&h->cache, pc);
     return e ? ((JitRegion *)(uintptr_t)e->val)->fn : NULL;
 }
 
-void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
+GuestFn jit_lookup(Runtime *rt, uint64_t pc)
+{
+    if (__atomic_load_n(&rt->jit, __ATOMIC_ACQUIRE) == NULL)
+        return NULL;
+    jit_lock();
+    GuestFn f = lookup_locked(rt->jit, pc);
+    jit_unlock();
+    return f;
+}
+
+static void invalidate_locked(Runtime *rt, uint64_t lo, uint64_t hi)
 {
     JitHost *h = rt->jit;
     if (h == NULL || h->nregions == 0 || hi <= h->lo || lo >= h->hi)
@@ -128,6 +146,15 @@ void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
      * a scan of the regions, never a wrong answer. */
     if (h->nregions == 0)
         h->lo = h->hi = 0;
+}
+
+void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi)
+{
+    if (__atomic_load_n(&rt->jit, __ATOMIC_ACQUIRE) == NULL)
+        return;
+    jit_lock();
+    invalidate_locked(rt, lo, hi);
+    jit_unlock();
 }
 
 /* ---- loading the library ------------------------------------------------ */
@@ -206,12 +233,16 @@ static int load(Runtime *rt, JitHost *h)
 
 /* ---- translating ------------------------------------------------------- */
 
-GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n)
+static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
 {
     Runtime *rt = rt_of(s);
     JitHost *h = rt->jit;
+    GuestFn done = lookup_locked(h, pc); /* by another thread meanwhile */
+    if (done != NULL)
+        return done;
     if (h == NULL) {
-        h = rt->jit = calloc(1, sizeof *h);
+        h = calloc(1, sizeof *h);
+        __atomic_store_n(&rt->jit, h, __ATOMIC_RELEASE);
         if (h == NULL) {
             snprintf(why, n, "and the JIT is unavailable: out of memory");
             return NULL;
@@ -273,4 +304,12 @@ GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n)
     for (size_t k = 0; k < r->nkeys; k++)
         insert(h, r->keys[k], r);
     return r->fn;
+}
+
+GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n)
+{
+    jit_lock();
+    GuestFn f = translate_locked(s, pc, why, n);
+    jit_unlock();
+    return f;
 }

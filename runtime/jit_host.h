@@ -21,4 +21,8 @@ GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n);
 /* Guest code in [lo, hi) may have changed: forget translations made from it. */
 void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi);
 
+/* Held across fork, so the child never inherits it locked mid-compile. */
+void jit_lock(void);
+void jit_unlock(void);
+
 #endif

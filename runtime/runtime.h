@@ -27,8 +27,9 @@
  * The guest may not map, unmap or protect anything the runtime recorded as
  * a host range (Runtime.host); everything else is the guest's.
  *
- * One Runtime per process, one Thread per guest thread (only one today);
- * CpuState.thread points at the Thread, the Thread at the Runtime.
+ * One Runtime per process, one Thread per guest thread (thread.c: a host
+ * thread each); CpuState.thread points at the Thread, the Thread at the
+ * Runtime.
  * Functions follow module_verb naming and return 0/value or -errno.
  * Start-up code reports unrecoverable problems with rt_fatal (one line,
  * exit status 127, like a loader that cannot run a program).
@@ -36,6 +37,7 @@
 #ifndef DBT_RUNTIME_H
 #define DBT_RUNTIME_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -118,12 +120,16 @@ typedef struct SigThread {
     struct a64_siginfo info[A64_NSIG + 1]; /* siginfo of each pending signal */
 } SigThread;
 
-/* Per guest thread. */
+/* Per guest thread (thread.c). */
 typedef struct Thread {
     Runtime *rt;        /* the process */
     CpuState *cpu;      /* this thread's registers */
     SigThread sig;      /* blocked and pending signals */
     unsigned nested;    /* signal handlers running nested (dispatch_signal_handlers) */
+    int tid;            /* the host thread's id, which the guest sees */
+    uint64_t clear_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
+    uint64_t robust_head, robust_len; /* set_robust_list */
+    jmp_buf *exit_env;  /* sys_exit returns to thread_main here; NULL: the first thread */
 } Thread;
 
 #define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
@@ -159,32 +165,12 @@ void loader_load(Runtime *rt);
 uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 
 /* The hooks the lifted code calls (names in cpu_state.h). */
-GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);        /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
-void profile_start(Runtime *rt);
-void profile_finish(void);
-
-/* dispatch.c */
-void dbt_rt_syscall(CpuState *s);                       /* syscall.c */
-void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn); /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
-void profile_start(Runtime *rt);
-void profile_finish(void);
-
-/* dispatch.c */
-void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
-void profile_start(Runtime *rt);
-void profile_finish(void);
-
-/* dispatch.c */
-uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);   /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
-void profile_start(Runtime *rt);
-void profile_finish(void);
-
-/* dispatch.c */
-uint32_t dbt_rt_safepoint(CpuState *s);                  /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
-void profile_start(Runtime *rt);
-void profile_finish(void);
-
-/* dispatch.c */
+GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);               /* dispatch.c */
+void dbt_rt_syscall(CpuState *s);                              /* syscall.c */
+void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn);   /* dispatch.c */
+void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* dispatch.c */
+uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);     /* dispatch.c */
+uint32_t dbt_rt_safepoint(CpuState *s);                        /* dispatch.c */
 
 /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
 void profile_start(Runtime *rt);
@@ -192,6 +178,7 @@ void profile_finish(void);
 
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);
+_Noreturn void dispatch_thread_loop(CpuState *s);  /* a new thread's dispatcher loop */
 int dispatch_is_translated(uint64_t pc);   /* in the output's static table */
 /* Deliver the pending signals and run their handlers here, nested: 1 if
  * they returned through sigreturn to the interrupted state (s as restored
@@ -206,10 +193,17 @@ void mem_host_init(Runtime *rt);
 int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi);
 int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len);
 void mem_brk_init(Runtime *rt, uint64_t start);
+void mem_lock(void);     /* the break and the host ranges; held across fork */
+void mem_unlock(void);
+
+/* thread.c */
+void thread_init_main(Thread *t);
 
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
+void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
+void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
 int sig_deliver_pending(CpuState *s, uint64_t *outer_frame); /* point s at their handlers; 1 if
                                               any (*outer_frame: the first frame pushed) */
 void sig_trap(CpuState *s, int sig, int code); /* synchronous signal at s->pc */

@@ -272,6 +272,18 @@ void sig_thread_start(Thread *t)
     sig_set_blocked(t, t->rt->sig_initial_blocked);
 }
 
+void sig_thread_end(Thread *t)
+{
+    host_sigmask(SIG_SETMASK, ~0ull, NULL);
+    cur_thread = NULL;
+}
+
+void sig_block_all(Thread *t)
+{
+    t->sig.blocked = ~A64_SIG_UNBLOCKABLE;
+    host_sigmask(SIG_SETMASK, ~0ull, NULL);
+}
+
 uint64_t sig_host_mask(uint64_t guest_mask)
 {
     return guest_mask & ~RESERVED;

@@ -32,6 +32,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -104,10 +105,19 @@ static void merge_ranges(Runtime *rt)
     rt->nhost = out;
 }
 
+/* Guest threads call brk and the mmap family at once, and the JIT adds
+ * host ranges while they do: one lock.  A plain mutex (no owner check):
+ * a fork child unlocks what its parent thread locked before the fork. */
+static pthread_mutex_t mem_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void mem_lock(void) { pthread_mutex_lock(&mem_mutex); }
+void mem_unlock(void) { pthread_mutex_unlock(&mem_mutex); }
+
 int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi)
 {
     if (hi <= lo)
         return -EINVAL;
+    mem_lock();
     if (rt->nhost == RT_MAX_HOST_RANGES) {
         /* Full: widen the nearest range instead (over-protecting is safe). */
         AddrRange *r = &rt->host[rt->nhost - 1];
@@ -122,6 +132,7 @@ int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi)
         rt->host[rt->nhost++] = (AddrRange){page_down(lo), page_up(hi)};
     }
     merge_ranges(rt);
+    mem_unlock();
     return 0;
 }
 
@@ -171,7 +182,7 @@ void mem_host_init(Runtime *rt)
                (unsigned long long)rt->host[i].hi);
 }
 
-int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len)
+static int touches_host_locked(const Runtime *rt, uint64_t addr, uint64_t len)
 {
     if (len == 0)
         return 0;
@@ -182,6 +193,14 @@ int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len)
         if (lo < rt->host[i].hi && rt->host[i].lo < hi)
             return 1;
     return 0;
+}
+
+int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len)
+{
+    mem_lock();
+    int hit = touches_host_locked(rt, addr, len);
+    mem_unlock();
+    return hit;
 }
 
 static int64_t refuse(Runtime *rt, const char *what, uint64_t addr, uint64_t len)
@@ -199,7 +218,7 @@ void mem_brk_init(Runtime *rt, uint64_t start)
     rt->brk_cur = rt->brk_start;
 }
 
-int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
+static int64_t brk_locked(Runtime *rt, const uint64_t *a)
 {
     uint64_t want = a[0], old = rt->brk_cur;
     if (want < rt->brk_start)
@@ -209,7 +228,7 @@ int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
         return (int64_t)old;
     if (new_end > old_end) {
         uint64_t len = new_end - old_end;
-        if (mem_touches_host(rt, old_end, len))
+        if (touches_host_locked(rt, old_end, len))
             return (int64_t)old;
         void *p = mmap((void *)old_end, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -224,6 +243,14 @@ int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
     }
     rt->brk_cur = want;
     return (int64_t)want;
+}
+
+int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    mem_lock();
+    int64_t r = brk_locked(rt, a);
+    mem_unlock();
+    return r;
 }
 
 /* ---- mmap family ------------------------------------------------------- */

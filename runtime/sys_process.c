@@ -9,12 +9,10 @@
  * nearly everything passes through.
  *
  * Translated or restricted here:
- *   - exit and exit_group end the whole process with the guest's status
- *     (one guest thread today; exit will end only the thread later);
  *   - uname reports machine "aarch64", everything else from the host;
  *   - prctl allows PR_SET_NAME / PR_GET_NAME only, others -EINVAL;
- *   - clone, clone3, execve: not implemented yet (-ENOSYS, see
- *     syscall_table.h) - no guest threads or exec of another guest;
+ *   - clone3, execve: not implemented yet (-ENOSYS, see syscall_table.h);
+ *     threads, fork, exit and futex are in thread.c;
  *   - rseq: -ENOSYS (glibc then runs without restartable sequences).
  */
 #define _GNU_SOURCE
@@ -27,20 +25,6 @@
 #include "runtime.h"
 
 _Static_assert(sizeof(struct utsname) == sizeof(struct a64_utsname), "utsname layout");
-
-int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
-{
-    rt_log(rt, LOG_SYSCALL, "syscall exit(%d)", (int)a[0]);
-    profile_finish();
-    _exit((int)a[0]);
-}
-
-int64_t sys_exit_group(Runtime *rt, CpuState *s, const uint64_t *a)
-{
-    rt_log(rt, LOG_SYSCALL, "syscall exit_group(%d)", (int)a[0]);
-    profile_finish();
-    _exit((int)a[0]);
-}
 
 /* uname(struct a64_utsname *) */
 int64_t sys_uname(Runtime *rt, CpuState *s, const uint64_t *a)
@@ -83,10 +67,6 @@ int64_t sys_setreuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_
 int64_t sys_setregid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setregid, a); }
 int64_t sys_setresuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setresuid, a); }
 int64_t sys_setresgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setresgid, a); }
-/* The kernel clears *tidptr and futex-wakes it when the thread exits. */
-int64_t sys_set_tid_address(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_set_tid_address, a); }
-/* struct robust_list_head is three 64-bit words on both. */
-int64_t sys_set_robust_list(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_set_robust_list, a); }
 int64_t sys_getrlimit(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getrlimit, a); }
 int64_t sys_setrlimit(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setrlimit, a); }
 int64_t sys_prlimit64(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_prlimit64, a); }

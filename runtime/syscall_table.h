@@ -20,8 +20,9 @@
  * which returns the result or a negative errno (asm-generic errno values,
  * the same on x86-64).
  *
- * Deliberately N for now: clone, clone3, execve (no threads or exec yet),
- * rseq (glibc copes with ENOSYS).
+ * Deliberately N for now: clone3 (glibc falls back to clone), execve (no
+ * exec yet), rseq (glibc copes with ENOSYS).  The family "thread" is
+ * runtime/thread.c.
  */
 #ifndef DBT_SYSCALL_TABLE_H
 #define DBT_SYSCALL_TABLE_H
@@ -123,14 +124,14 @@
     N(90, capget)                                                       \
     N(91, capset)                                                       \
     N(92, personality)                                                  \
-    X(93, exit, 1, sys_exit)                             /* process */  \
-    X(94, exit_group, 1, sys_exit_group)                 /* process */  \
+    X(93, exit, 1, sys_exit)                             /* thread */   \
+    X(94, exit_group, 1, sys_exit_group)                 /* thread */   \
     X(95, waitid, 5, sys_waitid)                         /* process */  \
-    X(96, set_tid_address, 1, sys_set_tid_address)       /* process */  \
+    X(96, set_tid_address, 1, sys_set_tid_address)       /* thread */   \
     N(97, unshare)                                                      \
-    N(98, futex)                                                        \
-    X(99, set_robust_list, 2, sys_set_robust_list)       /* process */  \
-    N(100, get_robust_list)                                             \
+    X(98, futex, 6, sys_futex)                           /* thread */   \
+    X(99, set_robust_list, 2, sys_set_robust_list)       /* thread */   \
+    X(100, get_robust_list, 3, sys_get_robust_list)      /* thread */   \
     X(101, nanosleep, 2, sys_nanosleep)                  /* time */     \
     X(102, getitimer, 2, sys_getitimer)                  /* timer */    \
     X(103, setitimer, 3, sys_setitimer)                  /* timer */    \
@@ -250,7 +251,7 @@
     N(217, add_key)                                                     \
     N(218, request_key)                                                 \
     N(219, keyctl)                                                      \
-    N(220, clone)                                                       \
+    X(220, clone, 5, sys_clone)                          /* thread */   \
     N(221, execve)                                                      \
     X(222, mmap, 6, sys_mmap)                            /* mem */      \
     N(223, fadvise64)                                                   \

@@ -10,7 +10,7 @@ PACKAGES=(
   llvm-16-dev lld-16                  # LLVM C API, the linker the tool drives
   libcapstone-dev libelf-dev libdwarf-dev
   libcmocka-dev                       # unit tests
-  gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
   qemu-user                           # the oracle (qemu-aarch64)
   xz-utils file bc python3 perl tcl  # test scripts (torture fetch and directives, ieee .x files, benchmarks, lifter oracle)
 )
