@@ -89,10 +89,14 @@ static _Noreturn void no_target(CpuState *s, uint64_t pc, const char *why)
 
 /* ---- lookup and loop --------------------------------------------------- */
 
+/* The translated functions: the output's table, or none when the runtime
+ * runs another program through the JIT (exec.c). */
+static const DbtMeta *table = &dbt_meta;
+
 static GuestFn find_fn(uint64_t pc)
 {
-    const DbtFnEntry *fns = dbt_meta.fns;
-    uint64_t lo = 0, hi = dbt_meta.nfns;
+    const DbtFnEntry *fns = table->fns;
+    uint64_t lo = 0, hi = table->nfns;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         if (fns[mid].guest_pc < pc)
@@ -100,7 +104,7 @@ static GuestFn find_fn(uint64_t pc)
         else
             hi = mid;
     }
-    return lo < dbt_meta.nfns && fns[lo].guest_pc == pc ? fns[lo].fn : NULL;
+    return lo < table->nfns && fns[lo].guest_pc == pc ? fns[lo].fn : NULL;
 }
 
 int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }
@@ -245,6 +249,7 @@ static void *map_private(Runtime *rt, uint64_t size, int flags, const char *what
 
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
 {
+    table = rt->meta;
     /* CpuState (16-byte aligned, zeroed) and Thread on one private page. */
     uint8_t *page = map_private(rt, page_up(sizeof(CpuState) + sizeof(Thread)), 0, "CPU state");
     CpuState *s = (CpuState *)page;

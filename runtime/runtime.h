@@ -199,6 +199,11 @@ void mem_unlock(void);
 /* thread.c */
 void thread_init_main(Thread *t);
 
+/* exec.c: at start-up, before loader_load: DBT_EXEC_GUEST=PATH (set by
+ * execve of another AArch64 program) replaces the embedded guest, run
+ * through the JIT; the variable is removed from envp. */
+void exec_setup(Runtime *rt, char **envp);
+
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
@@ -246,9 +251,11 @@ typedef int64_t (*SysHandler)(Runtime *rt, CpuState *s, const uint64_t *a);
 #define SYS_PROTO_(nr, name, nargs, handler) \
     int64_t handler(Runtime *rt, CpuState *s, const uint64_t *a);
 #define SYS_NONE_(nr, name)
-SYSCALL_TABLE(SYS_PROTO_, SYS_NONE_)
+#define SYS_PASS_(nr, name, nargs)
+SYSCALL_TABLE(SYS_PROTO_, SYS_NONE_, SYS_PASS_)
 #undef SYS_PROTO_
 #undef SYS_NONE_
+#undef SYS_PASS_
 
 /* Bit-flag translation between guest and host values: one row per bit
  * (or per multi-bit field with identical encodings). */

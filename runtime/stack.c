@@ -36,16 +36,26 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "runtime.h"
 
-#define GUEST_STACK_SIZE (8ull << 20)
 #define GUARD_SIZE A64_PAGE_SIZE
 
-/* Strings and pointers may use at most a quarter of the stack, like the
- * kernel's limit for argv+envp (ARG_MAX = _STK_LIM / 4). */
-#define MAX_ARGS_BYTES (GUEST_STACK_SIZE / 4)
+/* The guest stack is as big as RLIMIT_STACK says (`ulimit -s`), like the
+ * kernel's stack limit: at least 128 KiB; "unlimited" and anything above
+ * 4 GiB get 4 GiB.  Reserved, not committed (MAP_NORESERVE): untouched
+ * pages cost nothing. */
+static uint64_t guest_stack_size(void)
+{
+    struct rlimit rl;
+    uint64_t size = 8ull << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0)
+        size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (4ull << 30) ? 4ull << 30 : rl.rlim_cur;
+    size = page_up(size);
+    return size < (128u << 10) ? 128u << 10 : size;
+}
 
 #define AUXV_ENTRIES 20   /* pairs in the auxv below, AT_NULL included */
 
@@ -77,14 +87,16 @@ static void fill_random(uint8_t *buf, size_t len)
 
 static uint64_t map_stack(Runtime *rt)
 {
-    void *base = mmap(NULL, GUEST_STACK_SIZE + GUARD_SIZE, PROT_READ | PROT_WRITE,
+    uint64_t size = guest_stack_size();
+    void *base = mmap(NULL, size + GUARD_SIZE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (base == MAP_FAILED)
-        rt_fatal("cannot allocate the guest stack (%llu MiB): %s",
-                 (unsigned long long)(GUEST_STACK_SIZE >> 20), strerror(errno));
+        rt_fatal("cannot allocate the guest stack (%llu MiB, RLIMIT_STACK): %s",
+                 (unsigned long long)(size >> 20), strerror(errno));
     mprotect(base, GUARD_SIZE, PROT_NONE);
     rt->stack_lo = (uint64_t)base + GUARD_SIZE;
-    rt->stack_hi = rt->stack_lo + GUEST_STACK_SIZE;
+    rt->stack_hi = rt->stack_lo + size;
+    rt_log(rt, LOG_LOAD, "guest stack: %llu KiB (RLIMIT_STACK)", (unsigned long long)(size >> 10));
     return rt->stack_hi;
 }
 
@@ -104,12 +116,15 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
         strings += strlen(envp[i]) + 1;
     /* argc, argv, NULL, envp, NULL, auxv */
     uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * AUXV_ENTRIES;
-    if (strings + words * 8 > MAX_ARGS_BYTES)
+    /* Strings and pointers may use at most a quarter of the stack, like the
+     * kernel's limit for argv+envp (a quarter of the stack limit). */
+    uint64_t hi = map_stack(rt);
+    if (strings + words * 8 > (rt->stack_hi - rt->stack_lo) / 4)
         rt_fatal("arguments and environment too large for the guest stack (%llu bytes)",
                  (unsigned long long)(strings + words * 8));
 
     /* Lay out top-down first, then fill bottom-up. */
-    uint64_t top = map_stack(rt) - 8; /* the kernel leaves one zero word at the top */
+    uint64_t top = hi - 8; /* the kernel leaves one zero word at the top */
     uint64_t strings_lo = top - strings;
     uint64_t platform_addr = (strings_lo & ~15ull) - sizeof A64_PLATFORM;
     uint64_t random_addr = platform_addr - 16;

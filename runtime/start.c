@@ -64,6 +64,7 @@ int main(int argc, char **argv, char **envp)
     check_meta(rt.meta);
     check_cpu(rt.meta);
     mem_host_init(&rt);
+    exec_setup(&rt, envp);   /* DBT_EXEC_GUEST: another program, through the JIT */
     loader_load(&rt);
     sig_init(&rt);
     profile_start(&rt);

@@ -170,48 +170,49 @@ int64_t sys_ioctl(Runtime *rt, CpuState *s, const uint64_t *a)
 
 /* ---- calls with the same meaning on both ABIs -------------------------- */
 
-int64_t sys_read(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_read, a); }
-int64_t sys_write(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_write, a); }
-int64_t sys_readv(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_readv, a); }
-int64_t sys_writev(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_writev, a); }
-int64_t sys_pread64(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_pread64, a); }
-int64_t sys_pwrite64(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_pwrite64, a); }
-int64_t sys_sendfile(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_sendfile, a); }
-int64_t sys_close(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_close, a); }
-int64_t sys_lseek(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_lseek, a); }
-int64_t sys_dup(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_dup, a); }
-/* dup3 accepts only O_CLOEXEC, the same bit on both. */
-int64_t sys_dup3(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_dup3, a); }
-int64_t sys_flock(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_flock, a); }
-int64_t sys_getdents64(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getdents64, a); }
-int64_t sys_statx(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_statx, a); }
-int64_t sys_statfs(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_statfs, a); }
-int64_t sys_fstatfs(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fstatfs, a); }
-int64_t sys_readlinkat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_readlinkat, a); }
-int64_t sys_faccessat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_faccessat, a); }
-int64_t sys_faccessat2(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_faccessat2, a); }
-int64_t sys_unlinkat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_unlinkat, a); }
-int64_t sys_mkdirat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_mkdirat, a); }
-int64_t sys_mknodat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_mknodat, a); }
-int64_t sys_renameat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_renameat, a); }
-int64_t sys_renameat2(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_renameat2, a); }
-int64_t sys_symlinkat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_symlinkat, a); }
-int64_t sys_linkat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_linkat, a); }
-int64_t sys_getcwd(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getcwd, a); }
-int64_t sys_chdir(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_chdir, a); }
-int64_t sys_fchdir(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fchdir, a); }
-int64_t sys_truncate(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_truncate, a); }
-int64_t sys_ftruncate(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_ftruncate, a); }
-int64_t sys_fallocate(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fallocate, a); }
-int64_t sys_sync(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_sync, a); }
-int64_t sys_fsync(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fsync, a); }
-int64_t sys_fdatasync(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fdatasync, a); }
-int64_t sys_umask(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_umask, a); }
-int64_t sys_utimensat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_utimensat, a); }
-int64_t sys_fchmod(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fchmod, a); }
-int64_t sys_fchmodat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fchmodat, a); }
-int64_t sys_fchown(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fchown, a); }
-int64_t sys_fchownat(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_fchownat, a); }
-/* pselect6's sixth argument points at {sigset pointer, size}: same layout. */
-int64_t sys_pselect6(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_pselect6, a); }
-int64_t sys_ppoll(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_ppoll, a); }
+
+/* ---- epoll ---------------------------------------------------------------- */
+
+/* struct epoll_event: 16 bytes on AArch64 (data at offset 8), 12 on x86-64,
+ * where the kernel's structure is packed. */
+struct a64_epoll_event {
+    uint32_t events;
+    uint32_t pad;
+    uint64_t data;
+};
+struct host_epoll_event {
+    uint32_t events;
+    uint64_t data;
+} __attribute__((packed));
+_Static_assert(sizeof(struct host_epoll_event) == 12, "x86-64 epoll_event");
+
+/* epoll_ctl(epfd, op, fd, event) */
+int64_t sys_epoll_ctl(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    struct host_epoll_event h, *hp = NULL;
+    if (a[3] != 0) {
+        const struct a64_epoll_event *g = (const void *)a[3];
+        h.events = g->events;
+        h.data = g->data;
+        hp = &h;
+    }
+    return host_syscall6(SYS_epoll_ctl, a[0], a[1], a[2], (uint64_t)hp, 0, 0);
+}
+
+/* epoll_pwait(epfd, events, maxevents, timeout, sigmask, sigsetsize): at
+ * most EPOLL_BATCH events a call (fewer than asked is allowed), converted
+ * into the guest's array. */
+int64_t sys_epoll_pwait(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    enum { EPOLL_BATCH = 256 };
+    int max = (int)a[2];
+    if (max <= 0)
+        return -EINVAL;
+    struct host_epoll_event h[EPOLL_BATCH];
+    int64_t n = host_syscall6(SYS_epoll_pwait, a[0], (uint64_t)h,
+                              (uint64_t)(max < EPOLL_BATCH ? max : EPOLL_BATCH), a[3], a[4], a[5]);
+    struct a64_epoll_event *g = (struct a64_epoll_event *)a[1];
+    for (int64_t i = 0; i < n; i++)
+        g[i] = (struct a64_epoll_event){h[i].events, 0, h[i].data};
+    return n;
+}

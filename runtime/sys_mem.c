@@ -307,8 +307,3 @@ int64_t sys_madvise(Runtime *rt, CpuState *s, const uint64_t *a)
     return host_pass(SYS_madvise, a);
 }
 
-/* MS_ASYNC/MS_INVALIDATE/MS_SYNC are the same; none of these can harm the
- * host's memory, so no range check. */
-int64_t sys_msync(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_msync, a); }
-int64_t sys_mlock(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_mlock, a); }
-int64_t sys_munlock(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_munlock, a); }

@@ -11,8 +11,8 @@
  * Translated or restricted here:
  *   - uname reports machine "aarch64", everything else from the host;
  *   - prctl allows PR_SET_NAME / PR_GET_NAME only, others -EINVAL;
- *   - clone3, execve: not implemented yet (-ENOSYS, see syscall_table.h);
- *     threads, fork, exit and futex are in thread.c;
+ *   - clone3: not implemented (-ENOSYS, see syscall_table.h); threads,
+ *     fork, exit and futex are in thread.c, execve in exec.c;
  *   - rseq: -ENOSYS (glibc then runs without restartable sequences).
  */
 #define _GNU_SOURCE
@@ -51,37 +51,3 @@ int64_t sys_prctl(Runtime *rt, CpuState *s, const uint64_t *a)
 
 /* ---- calls with the same meaning on both ABIs -------------------------- */
 
-int64_t sys_getpid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getpid, a); }
-int64_t sys_getppid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getppid, a); }
-int64_t sys_gettid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_gettid, a); }
-int64_t sys_getuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getuid, a); }
-int64_t sys_geteuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_geteuid, a); }
-int64_t sys_getgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getgid, a); }
-int64_t sys_getegid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getegid, a); }
-int64_t sys_getresuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getresuid, a); }
-int64_t sys_getresgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getresgid, a); }
-int64_t sys_getgroups(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getgroups, a); }
-int64_t sys_setuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setuid, a); }
-int64_t sys_setgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setgid, a); }
-int64_t sys_setreuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setreuid, a); }
-int64_t sys_setregid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setregid, a); }
-int64_t sys_setresuid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setresuid, a); }
-int64_t sys_setresgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setresgid, a); }
-int64_t sys_getrlimit(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getrlimit, a); }
-int64_t sys_setrlimit(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setrlimit, a); }
-int64_t sys_prlimit64(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_prlimit64, a); }
-int64_t sys_getrusage(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getrusage, a); }
-int64_t sys_sysinfo(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_sysinfo, a); }
-int64_t sys_times(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_times, a); }
-int64_t sys_getrandom(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getrandom, a); }
-int64_t sys_sched_yield(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_sched_yield, a); }
-int64_t sys_sched_getaffinity(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_sched_getaffinity, a); }
-int64_t sys_kill(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_kill, a); }
-int64_t sys_tkill(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_tkill, a); }
-int64_t sys_tgkill(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_tgkill, a); }
-int64_t sys_getpgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getpgid, a); }
-int64_t sys_setpgid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setpgid, a); }
-int64_t sys_getsid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getsid, a); }
-int64_t sys_setsid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setsid, a); }
-int64_t sys_wait4(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_wait4, a); }
-int64_t sys_waitid(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_waitid, a); }

@@ -35,6 +35,3 @@ int64_t sys_gettimeofday(Runtime *rt, CpuState *s, const uint64_t *a)
     return gettimeofday((struct timeval *)a[0], NULL) == 0 ? 0 : -errno;
 }
 
-int64_t sys_clock_getres(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_clock_getres, a); }
-int64_t sys_nanosleep(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_nanosleep, a); }
-int64_t sys_clock_nanosleep(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_clock_nanosleep, a); }

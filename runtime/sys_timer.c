@@ -15,5 +15,3 @@
 
 #include "runtime.h"
 
-int64_t sys_getitimer(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_getitimer, a); }
-int64_t sys_setitimer(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_setitimer, a); }

@@ -27,27 +27,31 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "runtime.h"
 
 typedef struct SyscallDef {
     const char *name;      /* name without the sys_ prefix; NULL: unknown number */
     unsigned nargs;        /* arguments worth logging */
-    SysHandler handler;    /* NULL: known but not implemented */
+    SysHandler handler;    /* NULL: passed through (host_nr), or not implemented */
+    int host_nr;           /* the host call a P row passes to; -1: none */
 } SyscallDef;
 
 static const SyscallDef syscalls[A64_NR_SYSCALLS] = {
-#define SYS_ROW_(nr, name, nargs, handler) [nr] = {#name, nargs, handler},
-#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL},
-    SYSCALL_TABLE(SYS_ROW_, SYS_NONE_ROW_)
+#define SYS_ROW_(nr, name, nargs, handler) [nr] = {#name, nargs, handler, -1},
+#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL, -1},
+#define SYS_PASS_ROW_(nr, name, nargs) [nr] = {#name, nargs, NULL, SYS_##name},
+    SYSCALL_TABLE(SYS_ROW_, SYS_NONE_ROW_, SYS_PASS_ROW_)
 #undef SYS_ROW_
 #undef SYS_NONE_ROW_
+#undef SYS_PASS_ROW_
 };
 
 /* Numbers by name, from the same table. */
 enum {
 #define SYS_NR_(nr, name, ...) A64_NR_##name = nr,
-    SYSCALL_TABLE(SYS_NR_, SYS_NR_)
+    SYSCALL_TABLE(SYS_NR_, SYS_NR_, SYS_NR_)
 #undef SYS_NR_
 };
 
@@ -80,6 +84,12 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
     uint64_t nr = s->x[8];
     const uint64_t a[6] = {s->x[0], s->x[1], s->x[2], s->x[3], s->x[4], s->x[5]};
     const SyscallDef *def = nr < A64_NR_SYSCALLS ? &syscalls[nr] : NULL;
+    if (def && !def->handler && def->host_nr >= 0) {
+        int64_t ret = host_pass(def->host_nr, a);
+        if (rt_log_on(rt, LOG_SYSCALL))
+            log_call(rt, def, a, ret);
+        return ret;
+    }
     if (!def || !def->handler) {
         rt_log(rt, LOG_SYSCALL, "unimplemented syscall %s (nr %llu)",
                def && def->name ? def->name : "?", (unsigned long long)nr);

@@ -10,6 +10,11 @@
  *   X(nr, name, nargs, handler)  implemented: handler is in the family file
  *                                named in the comment (runtime/sys_<family>.c);
  *                                nargs is how many arguments to log.
+ *   P(nr, name, nargs)           passed through: the host call of the same name
+ *                                (SYS_name) with the guest's six arguments,
+ *                                because they mean the same on x86-64 (numbers,
+ *                                flags, structure layouts; the comment says so
+ *                                where it is not obvious);
  *   N(nr, name)                  known, not implemented: returns -ENOSYS and,
  *                                with DBT_LOG=syscall, says so by name.
  *
@@ -20,9 +25,9 @@
  * which returns the result or a negative errno (asm-generic errno values,
  * the same on x86-64).
  *
- * Deliberately N for now: clone3 (glibc falls back to clone), execve (no
- * exec yet), rseq (glibc copes with ENOSYS).  The family "thread" is
- * runtime/thread.c.
+ * Deliberately N for now: clone3 (glibc falls back to clone), rseq (glibc
+ * copes with ENOSYS).  The family "thread" is runtime/thread.c, "exec"
+ * runtime/exec.c.
  */
 #ifndef DBT_SYSCALL_TABLE_H
 #define DBT_SYSCALL_TABLE_H
@@ -30,7 +35,7 @@
 /* One more than the highest AArch64 system call number in the table. */
 #define A64_NR_SYSCALLS 451
 
-#define SYSCALL_TABLE(X, N) \
+#define SYSCALL_TABLE(X, N, P) \
     N(0, io_setup)                                                      \
     N(1, io_destroy)                                                    \
     N(2, io_submit)                                                     \
@@ -48,93 +53,93 @@
     N(14, removexattr)                                                  \
     N(15, lremovexattr)                                                 \
     N(16, fremovexattr)                                                 \
-    X(17, getcwd, 2, sys_getcwd)                         /* files */    \
+    P(17, getcwd, 2)                                     /* files: pass */ \
     N(18, lookup_dcookie)                                               \
-    N(19, eventfd2)                                                     \
-    N(20, epoll_create1)                                                \
-    N(21, epoll_ctl)                                                    \
-    N(22, epoll_pwait)                                                  \
-    X(23, dup, 1, sys_dup)                               /* files */    \
-    X(24, dup3, 3, sys_dup3)                             /* files */    \
+    P(19, eventfd2, 2)                                   /* files: pass */ \
+    P(20, epoll_create1, 1)                              /* files: pass */ \
+    X(21, epoll_ctl, 4, sys_epoll_ctl)                   /* files */    \
+    X(22, epoll_pwait, 6, sys_epoll_pwait)               /* files */    \
+    P(23, dup, 1)                                        /* files: pass */ \
+    P(24, dup3, 3)                                       /* files: pass, only O_CLOEXEC, same bit */ \
     X(25, fcntl, 3, sys_fcntl)                           /* files */    \
-    N(26, inotify_init1)                                                \
-    N(27, inotify_add_watch)                                            \
-    N(28, inotify_rm_watch)                                             \
+    P(26, inotify_init1, 1)                              /* files: pass */ \
+    P(27, inotify_add_watch, 3)                          /* files: pass */ \
+    P(28, inotify_rm_watch, 2)                           /* files: pass */ \
     X(29, ioctl, 3, sys_ioctl)                           /* files */    \
     N(30, ioprio_set)                                                   \
     N(31, ioprio_get)                                                   \
-    X(32, flock, 2, sys_flock)                           /* files */    \
-    X(33, mknodat, 4, sys_mknodat)                       /* files */    \
-    X(34, mkdirat, 3, sys_mkdirat)                       /* files */    \
-    X(35, unlinkat, 3, sys_unlinkat)                     /* files */    \
-    X(36, symlinkat, 3, sys_symlinkat)                   /* files */    \
-    X(37, linkat, 5, sys_linkat)                         /* files */    \
-    X(38, renameat, 4, sys_renameat)                     /* files */    \
+    P(32, flock, 2)                                      /* files: pass */ \
+    P(33, mknodat, 4)                                    /* files: pass */ \
+    P(34, mkdirat, 3)                                    /* files: pass */ \
+    P(35, unlinkat, 3)                                   /* files: pass */ \
+    P(36, symlinkat, 3)                                  /* files: pass */ \
+    P(37, linkat, 5)                                     /* files: pass */ \
+    P(38, renameat, 4)                                   /* files: pass */ \
     N(39, umount2)                                                      \
     N(40, mount)                                                        \
     N(41, pivot_root)                                                   \
     N(42, nfsservctl)                                                   \
-    X(43, statfs, 2, sys_statfs)                         /* files */    \
-    X(44, fstatfs, 2, sys_fstatfs)                       /* files */    \
-    X(45, truncate, 2, sys_truncate)                     /* files */    \
-    X(46, ftruncate, 2, sys_ftruncate)                   /* files */    \
-    X(47, fallocate, 4, sys_fallocate)                   /* files */    \
-    X(48, faccessat, 3, sys_faccessat)                   /* files */    \
-    X(49, chdir, 1, sys_chdir)                           /* files */    \
-    X(50, fchdir, 1, sys_fchdir)                         /* files */    \
+    P(43, statfs, 2)                                     /* files: pass */ \
+    P(44, fstatfs, 2)                                    /* files: pass */ \
+    P(45, truncate, 2)                                   /* files: pass */ \
+    P(46, ftruncate, 2)                                  /* files: pass */ \
+    P(47, fallocate, 4)                                  /* files: pass */ \
+    P(48, faccessat, 3)                                  /* files: pass */ \
+    P(49, chdir, 1)                                      /* files: pass */ \
+    P(50, fchdir, 1)                                     /* files: pass */ \
     N(51, chroot)                                                       \
-    X(52, fchmod, 2, sys_fchmod)                         /* files */    \
-    X(53, fchmodat, 3, sys_fchmodat)                     /* files */    \
-    X(54, fchownat, 5, sys_fchownat)                     /* files */    \
-    X(55, fchown, 3, sys_fchown)                         /* files */    \
+    P(52, fchmod, 2)                                     /* files: pass */ \
+    P(53, fchmodat, 3)                                   /* files: pass */ \
+    P(54, fchownat, 5)                                   /* files: pass */ \
+    P(55, fchown, 3)                                     /* files: pass */ \
     X(56, openat, 4, sys_openat)                         /* files */    \
-    X(57, close, 1, sys_close)                           /* files */    \
+    P(57, close, 1)                                      /* files: pass */ \
     N(58, vhangup)                                                      \
     X(59, pipe2, 2, sys_pipe2)                           /* files */    \
     N(60, quotactl)                                                     \
-    X(61, getdents64, 3, sys_getdents64)                 /* files */    \
-    X(62, lseek, 3, sys_lseek)                           /* files */    \
-    X(63, read, 3, sys_read)                             /* files */    \
-    X(64, write, 3, sys_write)                           /* files */    \
-    X(65, readv, 3, sys_readv)                           /* files */    \
-    X(66, writev, 3, sys_writev)                         /* files */    \
-    X(67, pread64, 4, sys_pread64)                       /* files */    \
-    X(68, pwrite64, 4, sys_pwrite64)                     /* files */    \
+    P(61, getdents64, 3)                                 /* files: pass */ \
+    P(62, lseek, 3)                                      /* files: pass */ \
+    P(63, read, 3)                                       /* files: pass */ \
+    P(64, write, 3)                                      /* files: pass */ \
+    P(65, readv, 3)                                      /* files: pass */ \
+    P(66, writev, 3)                                     /* files: pass */ \
+    P(67, pread64, 4)                                    /* files: pass */ \
+    P(68, pwrite64, 4)                                   /* files: pass */ \
     N(69, preadv)                                                       \
     N(70, pwritev)                                                      \
-    X(71, sendfile, 4, sys_sendfile)                     /* files */    \
-    X(72, pselect6, 6, sys_pselect6)                     /* files */    \
-    X(73, ppoll, 5, sys_ppoll)                           /* files */    \
-    N(74, signalfd4)                                                    \
+    P(71, sendfile, 4)                                   /* files: pass */ \
+    P(72, pselect6, 6)                                   /* files: pass, arg 6: {sigset *, size}, same */ \
+    P(73, ppoll, 5)                                      /* files: pass */ \
+    P(74, signalfd4, 4)                                  /* signal: pass */ \
     N(75, vmsplice)                                                     \
     N(76, splice)                                                       \
     N(77, tee)                                                          \
-    X(78, readlinkat, 4, sys_readlinkat)                 /* files */    \
+    P(78, readlinkat, 4)                                 /* files: pass */ \
     X(79, newfstatat, 4, sys_newfstatat)                 /* files */    \
     X(80, fstat, 2, sys_fstat)                           /* files */    \
-    X(81, sync, 0, sys_sync)                             /* files */    \
-    X(82, fsync, 1, sys_fsync)                           /* files */    \
-    X(83, fdatasync, 1, sys_fdatasync)                   /* files */    \
+    P(81, sync, 0)                                       /* files: pass */ \
+    P(82, fsync, 1)                                      /* files: pass */ \
+    P(83, fdatasync, 1)                                  /* files: pass */ \
     N(84, sync_file_range)                                              \
-    N(85, timerfd_create)                                               \
-    N(86, timerfd_settime)                                              \
-    N(87, timerfd_gettime)                                              \
-    X(88, utimensat, 4, sys_utimensat)                   /* files */    \
+    P(85, timerfd_create, 2)                             /* timer: pass */ \
+    P(86, timerfd_settime, 4)                            /* timer: pass */ \
+    P(87, timerfd_gettime, 2)                            /* timer: pass */ \
+    P(88, utimensat, 4)                                  /* files: pass */ \
     N(89, acct)                                                         \
     N(90, capget)                                                       \
     N(91, capset)                                                       \
     N(92, personality)                                                  \
     X(93, exit, 1, sys_exit)                             /* thread */   \
     X(94, exit_group, 1, sys_exit_group)                 /* thread */   \
-    X(95, waitid, 5, sys_waitid)                         /* process */  \
+    P(95, waitid, 5)                                     /* process: pass */ \
     X(96, set_tid_address, 1, sys_set_tid_address)       /* thread */   \
     N(97, unshare)                                                      \
-    X(98, futex, 6, sys_futex)                           /* thread */   \
+    P(98, futex, 6)                                      /* thread: pass, same words, timespec, tids */ \
     X(99, set_robust_list, 2, sys_set_robust_list)       /* thread */   \
     X(100, get_robust_list, 3, sys_get_robust_list)      /* thread */   \
-    X(101, nanosleep, 2, sys_nanosleep)                  /* time */     \
-    X(102, getitimer, 2, sys_getitimer)                  /* timer */    \
-    X(103, setitimer, 3, sys_setitimer)                  /* timer */    \
+    P(101, nanosleep, 2)                                 /* time: pass */ \
+    P(102, getitimer, 2)                                 /* timer: pass */ \
+    P(103, setitimer, 3)                                 /* timer: pass */ \
     N(104, kexec_load)                                                  \
     N(105, init_module)                                                 \
     N(106, delete_module)                                               \
@@ -145,24 +150,24 @@
     N(111, timer_delete)                                                \
     N(112, clock_settime)                                               \
     X(113, clock_gettime, 2, sys_clock_gettime)          /* time */     \
-    X(114, clock_getres, 2, sys_clock_getres)            /* time */     \
-    X(115, clock_nanosleep, 4, sys_clock_nanosleep)      /* time */     \
+    P(114, clock_getres, 2)                              /* time: pass */ \
+    P(115, clock_nanosleep, 4)                           /* time: pass */ \
     N(116, syslog)                                                      \
     N(117, ptrace)                                                      \
-    N(118, sched_setparam)                                              \
-    N(119, sched_setscheduler)                                          \
-    N(120, sched_getscheduler)                                          \
-    N(121, sched_getparam)                                              \
-    N(122, sched_setaffinity)                                           \
-    X(123, sched_getaffinity, 3, sys_sched_getaffinity)  /* process */  \
-    X(124, sched_yield, 0, sys_sched_yield)              /* process */  \
-    N(125, sched_get_priority_max)                                      \
-    N(126, sched_get_priority_min)                                      \
-    N(127, sched_rr_get_interval)                                       \
+    P(118, sched_setparam, 2)                            /* sched: pass */ \
+    P(119, sched_setscheduler, 3)                        /* sched: pass */ \
+    P(120, sched_getscheduler, 1)                        /* sched: pass */ \
+    P(121, sched_getparam, 2)                            /* sched: pass */ \
+    P(122, sched_setaffinity, 3)                         /* sched: pass */ \
+    P(123, sched_getaffinity, 3)                         /* process: pass */ \
+    P(124, sched_yield, 0)                               /* process: pass */ \
+    P(125, sched_get_priority_max, 1)                    /* sched: pass */ \
+    P(126, sched_get_priority_min, 1)                    /* sched: pass */ \
+    P(127, sched_rr_get_interval, 2)                     /* sched: pass */ \
     N(128, restart_syscall)                                             \
-    X(129, kill, 2, sys_kill)                            /* process */  \
-    X(130, tkill, 2, sys_tkill)                          /* process */  \
-    X(131, tgkill, 3, sys_tgkill)                        /* process */  \
+    P(129, kill, 2)                                      /* process: pass */ \
+    P(130, tkill, 2)                                     /* process: pass */ \
+    P(131, tgkill, 3)                                    /* process: pass */ \
     X(132, sigaltstack, 2, sys_sigaltstack)              /* signal */   \
     X(133, rt_sigsuspend, 2, sys_rt_sigsuspend)          /* signal */   \
     X(134, rt_sigaction, 4, sys_rt_sigaction)            /* signal */   \
@@ -174,43 +179,43 @@
     N(140, setpriority)                                                 \
     N(141, getpriority)                                                 \
     N(142, reboot)                                                      \
-    X(143, setregid, 2, sys_setregid)                    /* process */  \
-    X(144, setgid, 1, sys_setgid)                        /* process */  \
-    X(145, setreuid, 2, sys_setreuid)                    /* process */  \
-    X(146, setuid, 1, sys_setuid)                        /* process */  \
-    X(147, setresuid, 3, sys_setresuid)                  /* process */  \
-    X(148, getresuid, 3, sys_getresuid)                  /* process */  \
-    X(149, setresgid, 3, sys_setresgid)                  /* process */  \
-    X(150, getresgid, 3, sys_getresgid)                  /* process */  \
+    P(143, setregid, 2)                                  /* process: pass */ \
+    P(144, setgid, 1)                                    /* process: pass */ \
+    P(145, setreuid, 2)                                  /* process: pass */ \
+    P(146, setuid, 1)                                    /* process: pass */ \
+    P(147, setresuid, 3)                                 /* process: pass */ \
+    P(148, getresuid, 3)                                 /* process: pass */ \
+    P(149, setresgid, 3)                                 /* process: pass */ \
+    P(150, getresgid, 3)                                 /* process: pass */ \
     N(151, setfsuid)                                                    \
     N(152, setfsgid)                                                    \
-    X(153, times, 1, sys_times)                          /* process */  \
-    X(154, setpgid, 2, sys_setpgid)                      /* process */  \
-    X(155, getpgid, 1, sys_getpgid)                      /* process */  \
-    X(156, getsid, 1, sys_getsid)                        /* process */  \
-    X(157, setsid, 0, sys_setsid)                        /* process */  \
-    X(158, getgroups, 2, sys_getgroups)                  /* process */  \
+    P(153, times, 1)                                     /* process: pass */ \
+    P(154, setpgid, 2)                                   /* process: pass */ \
+    P(155, getpgid, 1)                                   /* process: pass */ \
+    P(156, getsid, 1)                                    /* process: pass */ \
+    P(157, setsid, 0)                                    /* process: pass */ \
+    P(158, getgroups, 2)                                 /* process: pass */ \
     N(159, setgroups)                                                   \
     X(160, uname, 1, sys_uname)                          /* process */  \
     N(161, sethostname)                                                 \
     N(162, setdomainname)                                               \
-    X(163, getrlimit, 2, sys_getrlimit)                  /* process */  \
-    X(164, setrlimit, 2, sys_setrlimit)                  /* process */  \
-    X(165, getrusage, 2, sys_getrusage)                  /* process */  \
-    X(166, umask, 1, sys_umask)                          /* files */    \
+    P(163, getrlimit, 2)                                 /* process: pass */ \
+    P(164, setrlimit, 2)                                 /* process: pass */ \
+    P(165, getrusage, 2)                                 /* process: pass */ \
+    P(166, umask, 1)                                     /* files: pass */ \
     X(167, prctl, 5, sys_prctl)                          /* process */  \
     N(168, getcpu)                                                      \
     X(169, gettimeofday, 2, sys_gettimeofday)            /* time */     \
     N(170, settimeofday)                                                \
     N(171, adjtimex)                                                    \
-    X(172, getpid, 0, sys_getpid)                        /* process */  \
-    X(173, getppid, 0, sys_getppid)                      /* process */  \
-    X(174, getuid, 0, sys_getuid)                        /* process */  \
-    X(175, geteuid, 0, sys_geteuid)                      /* process */  \
-    X(176, getgid, 0, sys_getgid)                        /* process */  \
-    X(177, getegid, 0, sys_getegid)                      /* process */  \
-    X(178, gettid, 0, sys_gettid)                        /* process */  \
-    X(179, sysinfo, 1, sys_sysinfo)                      /* process */  \
+    P(172, getpid, 0)                                    /* process: pass */ \
+    P(173, getppid, 0)                                   /* process: pass */ \
+    P(174, getuid, 0)                                    /* process: pass */ \
+    P(175, geteuid, 0)                                   /* process: pass */ \
+    P(176, getgid, 0)                                    /* process: pass */ \
+    P(177, getegid, 0)                                   /* process: pass */ \
+    P(178, gettid, 0)                                    /* process: pass */ \
+    P(179, sysinfo, 1)                                   /* process: pass */ \
     N(180, mq_open)                                                     \
     N(181, mq_unlink)                                                   \
     N(182, mq_timedsend)                                                \
@@ -229,21 +234,21 @@
     N(195, shmctl)                                                      \
     N(196, shmat)                                                       \
     N(197, shmdt)                                                       \
-    N(198, socket)                                                      \
-    N(199, socketpair)                                                  \
-    N(200, bind)                                                        \
-    N(201, listen)                                                      \
-    N(202, accept)                                                      \
-    N(203, connect)                                                     \
-    N(204, getsockname)                                                 \
-    N(205, getpeername)                                                 \
-    N(206, sendto)                                                      \
-    N(207, recvfrom)                                                    \
-    N(208, setsockopt)                                                  \
-    N(209, getsockopt)                                                  \
-    N(210, shutdown)                                                    \
-    N(211, sendmsg)                                                     \
-    N(212, recvmsg)                                                     \
+    P(198, socket, 3)                                    /* net: pass */ \
+    P(199, socketpair, 4)                                /* net: pass */ \
+    P(200, bind, 3)                                      /* net: pass */ \
+    P(201, listen, 2)                                    /* net: pass */ \
+    P(202, accept, 3)                                    /* net: pass */ \
+    P(203, connect, 3)                                   /* net: pass */ \
+    P(204, getsockname, 3)                               /* net: pass */ \
+    P(205, getpeername, 3)                               /* net: pass */ \
+    P(206, sendto, 6)                                    /* net: pass */ \
+    P(207, recvfrom, 6)                                  /* net: pass */ \
+    P(208, setsockopt, 5)                                /* net: pass */ \
+    P(209, getsockopt, 5)                                /* net: pass */ \
+    P(210, shutdown, 2)                                  /* net: pass */ \
+    P(211, sendmsg, 3)                                   /* net: pass */ \
+    P(212, recvmsg, 3)                                   /* net: pass */ \
     N(213, readahead)                                                   \
     X(214, brk, 1, sys_brk)                              /* mem */      \
     X(215, munmap, 2, sys_munmap)                        /* mem */      \
@@ -252,15 +257,15 @@
     N(218, request_key)                                                 \
     N(219, keyctl)                                                      \
     X(220, clone, 5, sys_clone)                          /* thread */   \
-    N(221, execve)                                                      \
+    X(221, execve, 3, sys_execve)                        /* exec */     \
     X(222, mmap, 6, sys_mmap)                            /* mem */      \
     N(223, fadvise64)                                                   \
     N(224, swapon)                                                      \
     N(225, swapoff)                                                     \
     X(226, mprotect, 3, sys_mprotect)                    /* mem */      \
-    X(227, msync, 3, sys_msync)                          /* mem */      \
-    X(228, mlock, 2, sys_mlock)                          /* mem */      \
-    X(229, munlock, 2, sys_munlock)                      /* mem */      \
+    P(227, msync, 3)                                     /* mem: pass, MS_* are the same */ \
+    P(228, mlock, 2)                                     /* mem: pass */ \
+    P(229, munlock, 2)                                   /* mem: pass */ \
     N(230, mlockall)                                                    \
     N(231, munlockall)                                                  \
     N(232, mincore)                                                     \
@@ -273,10 +278,10 @@
     N(239, move_pages)                                                  \
     N(240, rt_tgsigqueueinfo)                                           \
     N(241, perf_event_open)                                             \
-    N(242, accept4)                                                     \
-    N(243, recvmmsg)                                                    \
-    X(260, wait4, 4, sys_wait4)                          /* process */  \
-    X(261, prlimit64, 4, sys_prlimit64)                  /* process */  \
+    P(242, accept4, 4)                                   /* net: pass */ \
+    P(243, recvmmsg, 5)                                  /* net: pass */ \
+    P(260, wait4, 4)                                     /* process: pass */ \
+    P(261, prlimit64, 4)                                 /* process: pass */ \
     N(262, fanotify_init)                                               \
     N(263, fanotify_mark)                                               \
     N(264, name_to_handle_at)                                           \
@@ -284,17 +289,17 @@
     N(266, clock_adjtime)                                               \
     N(267, syncfs)                                                      \
     N(268, setns)                                                       \
-    N(269, sendmmsg)                                                    \
+    P(269, sendmmsg, 4)                                  /* net: pass */ \
     N(270, process_vm_readv)                                            \
     N(271, process_vm_writev)                                           \
     N(272, kcmp)                                                        \
     N(273, finit_module)                                                \
     N(274, sched_setattr)                                               \
     N(275, sched_getattr)                                               \
-    X(276, renameat2, 5, sys_renameat2)                  /* files */    \
+    P(276, renameat2, 5)                                 /* files: pass */ \
     N(277, seccomp)                                                     \
-    X(278, getrandom, 3, sys_getrandom)                  /* process */  \
-    N(279, memfd_create)                                                \
+    P(278, getrandom, 3)                                 /* process: pass */ \
+    P(279, memfd_create, 2)                              /* files: pass */ \
     N(280, bpf)                                                         \
     N(281, execveat)                                                    \
     N(282, userfaultfd)                                                 \
@@ -306,7 +311,7 @@
     N(288, pkey_mprotect)                                               \
     N(289, pkey_alloc)                                                  \
     N(290, pkey_free)                                                   \
-    X(291, statx, 5, sys_statx)                          /* files */    \
+    P(291, statx, 5)                                     /* files: pass */ \
     N(292, io_pgetevents)                                               \
     N(293, rseq)                                                        \
     N(294, kexec_file_load)                                             \
@@ -325,7 +330,7 @@
     N(436, close_range)                                                 \
     N(437, openat2)                                                     \
     N(438, pidfd_getfd)                                                 \
-    X(439, faccessat2, 4, sys_faccessat2)                /* files */    \
+    P(439, faccessat2, 4)                                /* files: pass */ \
     N(440, process_madvise)                                             \
     N(441, epoll_pwait2)                                                \
     N(442, mount_setattr)                                               \

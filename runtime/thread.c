@@ -365,10 +365,6 @@ int64_t sys_get_robust_list(Runtime *rt, CpuState *s, const uint64_t *a)
     return 0;
 }
 
-/* Every operation means the same on the host: the words are at the same
- * addresses, struct timespec has the same layout, thread ids are host ids. */
-int64_t sys_futex(Runtime *rt, CpuState *s, const uint64_t *a) { return host_pass(SYS_futex, a); }
-
 /* The first thread, at start-up. */
 void thread_init_main(Thread *t)
 {

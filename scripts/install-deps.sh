@@ -12,6 +12,7 @@ PACKAGES=(
   libcmocka-dev                       # unit tests
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
   qemu-user                           # the oracle (qemu-aarch64)
+  busybox-static                      # native busybox: the oracle where qemu cannot exec (tests/e2e/busybox)
   xz-utils file bc python3 perl tcl  # test scripts (torture fetch and directives, ieee .x files, benchmarks, lifter oracle)
 )
 

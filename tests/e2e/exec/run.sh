@@ -1,0 +1,59 @@
+#!/bin/bash
+# run.sh - execve from a translated program, each case against what
+# qemu-aarch64 prints when it runs the exec'd program directly (qemu-user
+# cannot itself exec an AArch64 file without binfmt_misc):
+#
+#   1. the same AArch64 program (a copy): runs as this output again;
+#   2. another static AArch64 program (examples/hello.c): runs through the
+#      JIT (DBT_EXEC_GUEST);
+#   3. a host program (/bin/echo): the host kernel's;
+#   4. a missing file: execl fails with ENOENT, the program exits 1.
+#
+#   run.sh [WORKDIR]            (default: build/e2e-exec)
+# Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+work=${1:-$root/build/e2e-exec}
+DBT_AOT=${DBT_AOT:-$root/build/dbt-aot}
+QEMU=${QEMU:-qemu-aarch64}
+AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
+
+mkdir -p "$work" || exit 2
+cd "$work" || exit 2
+"$AARCH64_CC" -O2 -static -o exec_other "$here/exec_other.c" || exit 2
+"$AARCH64_CC" -O2 -static -o hello "$root/examples/hello.c" || exit 2
+cp exec_other same_copy
+"$DBT_AOT" exec_other -o exec_other.x86 || exit 2
+
+pass=0
+failed=0
+# check NAME TARGET EXPECTED_STATUS EXPECTED_STDOUT_FILE
+check() {
+  local name=$1 target=$2 want_rc=$3 want=$4
+  env -i PATH=/usr/bin:/bin LC_ALL=C timeout 120 ./exec_other.x86 --exec "$target" > "$name.out" 2> "$name.err"
+  local rc=$?
+  if ((rc == want_rc)) && cmp -s "$want" "$name.out"; then
+    echo "PASS: $name"
+    pass=$((pass + 1))
+  else
+    echo "FAIL: $name: exit $rc (want $want_rc)"
+    diff "$want" "$name.out" | head -5 | sed 's/^/    /'
+    head -3 "$name.err" | sed 's/^/    stderr: /'
+    failed=$((failed + 1))
+  fi
+}
+
+{ echo "exec ./same_copy"; "$QEMU" -0 child-name ./exec_other arg1 "two words"; } > same.want
+check same ./same_copy 5 same.want
+{ echo "exec ./hello"; "$QEMU" -0 child-name ./hello arg1 "two words"; } > other.want
+check other ./hello 0 other.want
+{ echo "exec /bin/echo"; /bin/echo arg1 "two words"; } > host.want
+check host /bin/echo 0 host.want
+echo "exec ./missing" > missing.want
+check missing ./missing 1 missing.want
+grep -q "No such file or directory" missing.err || { echo "FAIL: missing: no ENOENT message"; failed=$((failed + 1)); }
+
+echo "$pass passed, $failed failed"
+((failed == 0))
