@@ -130,6 +130,8 @@ typedef struct Thread {
     uint64_t clear_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
     uint64_t robust_head, robust_len; /* set_robust_list */
     jmp_buf *exit_env;  /* sys_exit returns to thread_main here; NULL: the first thread */
+    sigjmp_buf *fault_env; /* armed while a system call handler runs: a host fault -> EFAULT */
+    uint64_t fault_addr;   /* the address of that fault, for the log */
 } Thread;
 
 #define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
@@ -209,6 +211,7 @@ void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, tr
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
 void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
 void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
+void sig_fault_returned(Thread *t);          /* after a fault caught in a system call */
 int sig_deliver_pending(CpuState *s, uint64_t *outer_frame); /* point s at their handlers; 1 if
                                               any (*outer_frame: the first frame pushed) */
 void sig_trap(CpuState *s, int sig, int code); /* synchronous signal at s->pc */

@@ -216,6 +216,45 @@ static int host_catchable(int sig)
     return !(a64_sigbit(sig) & RESERVED);
 }
 
+/* Host SIGSEGV and SIGBUS.  A system-call handler that dereferences a bad
+ * guest pointer runs with Thread.fault_env armed (syscall.c): the fault
+ * ends the handler and the call returns -EFAULT, as the kernel's own copy
+ * to or from user memory would.  Any other fault kills the process by the
+ * signal, as before this handler existed (the default action: translated
+ * code cannot yet tell the guest pc of a fault); so does a SIGSEGV or
+ * SIGBUS sent by kill. */
+static void host_fault(int sig, siginfo_t *si, void *uc)
+{
+    Thread *t = cur_thread;
+    if (t != NULL && t->fault_env != NULL && si->si_code > 0) {
+        sigjmp_buf *env = t->fault_env;
+        t->fault_env = NULL;
+        t->fault_addr = (uint64_t)si->si_addr;
+        siglongjmp(*env, 1);
+    }
+    uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};
+    host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)dfl, 0, sizeof(uint64_t), 0, 0);
+    if (si->si_code <= 0) /* sent, not a fault: returning would not repeat it */
+        host_syscall6(SYS_tgkill, (uint64_t)getpid(), (uint64_t)gettid(), (uint64_t)sig, 0, 0, 0);
+    /* A fault: returning re-executes the access, which now kills. */
+}
+
+static int install_fault_handler(int sig)
+{
+    struct host_ksigaction h = {
+        .handler = (uint64_t)host_fault,
+        .flags = SA_SIGINFO | HOST_SA_RESTORER,
+        .restorer = (uint64_t)dbt_rt_host_sigreturn,
+        .mask = ~0ull,
+    };
+    return (int)host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)&h, 0, sizeof(uint64_t), 0, 0);
+}
+
+void sig_fault_returned(Thread *t)
+{
+    host_sigmask(SIG_SETMASK, sig_host_mask(t->sig.blocked), NULL);
+}
+
 int sig_set_host_action(Runtime *rt, int sig)
 {
     const struct a64_sigaction *g = &rt->sigact[sig];
@@ -223,6 +262,8 @@ int sig_set_host_action(Runtime *rt, int sig)
         .handler = (uint64_t)SIG_DFL,
         .flags = flags_guest_to_host(sa_flags, ARRAY_LEN(sa_flags), g->flags, NULL),
     };
+    if (sig == A64_SIGSEGV || sig == A64_SIGBUS)
+        return install_fault_handler(sig);   /* whatever the guest's disposition */
     if (g->handler == A64_SIG_IGN) {
         h.handler = (uint64_t)SIG_IGN;
     } else if (g->handler != A64_SIG_DFL && host_catchable(sig)) {
@@ -261,6 +302,8 @@ void sig_init(Runtime *rt)
     rt->sig_initial_blocked = blocked & ~A64_SIG_UNBLOCKABLE;
     rt->altstack = (struct a64_stack){0, 0, 0, 0};
     rt->sig_tramp = sigframe_setup_tramp(rt);
+    install_fault_handler(SIGSEGV);
+    install_fault_handler(SIGBUS);
     rt_log(rt, LOG_SIGNAL, "sigreturn trampoline at 0x%llx, initial mask 0x%llx",
            (unsigned long long)rt->sig_tramp, (unsigned long long)rt->sig_initial_blocked);
 }

@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -95,7 +96,21 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
                def && def->name ? def->name : "?", (unsigned long long)nr);
         return -ENOSYS;
     }
-    int64_t ret = def->handler(rt, s, a);
+    /* A bad guest pointer the handler dereferences faults on the host:
+     * the call fails with EFAULT (signal.c, host_fault). */
+    Thread *t = s->thread;
+    sigjmp_buf env;
+    int64_t ret;
+    if (sigsetjmp(env, 0) == 0) {
+        t->fault_env = &env;
+        ret = def->handler(rt, s, a);
+        t->fault_env = NULL;
+    } else {
+        sig_fault_returned(t);
+        rt_log(rt, LOG_SYSCALL, "syscall %s: bad guest address 0x%llx", def->name,
+               (unsigned long long)t->fault_addr);
+        ret = -EFAULT;
+    }
     if (rt_log_on(rt, LOG_SYSCALL))
         log_call(rt, def, a, ret);
     return ret;

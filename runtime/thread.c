@@ -157,6 +157,7 @@ static void thread_release(Thread *t)
 int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     Thread *t = s->thread;
+    t->fault_env = NULL;   /* never returns to the system call */
     rt_log(rt, LOG_SYSCALL, "syscall exit(%d) in thread %d", (int)a[0], t->tid);
     pthread_mutex_lock(&process_lock);
     unsigned left = --nthreads;
