@@ -71,8 +71,10 @@ static void write_json(const Report *r, FILE *f)
             r->nunresolved, r->untranslated);
     fprintf(f,
             "  \"tiers\": {\"cold\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
-            "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}},\n",
-            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1]);
+            "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
+            "\"huge\": {\"functions\": %zu, \"guest_instructions\": %zu}},\n",
+            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1], r->tier_funcs[2],
+            r->tier_insns[2]);
     fprintf(f, "  \"wall_seconds\": %.3f,\n  \"cpu_seconds\": %.3f,\n  \"peak_rss_mb\": %.1f,\n", r->wall_s, r->cpu_s,
             r->peak_rss_mb);
     fprintf(f, "  \"guest_instructions_per_cpu_second\": %.0f,\n", r->cpu_s > 0 ? r->ninsns / r->cpu_s : 0.0);
@@ -136,8 +138,11 @@ void report_print(const Report *r, FILE *f)
             r->load_s, r->cfg_s, r->lift_s, r->opt_s, r->emit_s, r->meta_s, r->link_s);
     fprintf(f, "dbt-aot: IR: %zu instructions lifted (%.2f per guest instruction), %zu after the passes (%.2f)\n",
             r->ir_lifted, ratio(r->ir_lifted, r->ninsns), r->ir_after, ratio(r->ir_after, r->ninsns));
-    fprintf(f, "dbt-aot: tiers: cold %zu functions (%zu instructions), hot %zu functions (%zu instructions)\n",
-            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1]);
+    fprintf(f,
+            "dbt-aot: tiers: cold %zu functions (%zu instructions), hot %zu functions (%zu instructions), "
+            "huge %zu functions (%zu instructions)\n",
+            r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1], r->tier_funcs[2],
+            r->tier_insns[2]);
     size_t idx[TOP];
     size_t n = top_indices(r->cfg->nfuncs, func_size, r, idx);
     for (size_t k = 0; k < n && k < 5; k++) {

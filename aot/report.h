@@ -11,7 +11,7 @@
  *     "input": "prog", "opt_level": 2, "threads": 2,
  *     "functions": 741, "guest_instructions": 78012, "units": 24,
  *     "jump_tables": 68, "unresolved_br": 30, "untranslated": 98,
- *     "tiers": {"cold": {"functions": 600, "guest_instructions": 50000}, ...},
+ *     "tiers": {"cold": {"functions": 600, "guest_instructions": 50000}, "hot": ..., "huge": ...},
  *     "wall_seconds": 3.1, "cpu_seconds": 5.9, "peak_rss_mb": 180.2,
  *     "guest_instructions_per_cpu_second": 13222, "output_bytes": 4100000,
  *     "stages": {"load": .., "cfg": .., "lift": .., "optimize": .., "codegen": ..,
@@ -38,7 +38,7 @@
 typedef struct UnitReport {
     unsigned index;            /* unit number (its object is unit<index>.o) */
     size_t nfuncs, ninsns;     /* functions and guest instructions in it */
-    const char *tier;          /* "cold" or "hot" */
+    const char *tier;          /* "cold", "hot" or "huge" */
     double lift_s, opt_s, emit_s; /* CPU seconds: lifting, IR passes, code generation */
     size_t ir_lifted, ir_after;   /* IR instructions before and after the passes */
 } UnitReport;
@@ -48,7 +48,7 @@ typedef struct Report {
     int opt_level;             /* the -O level asked for */
     unsigned threads;          /* worker threads used */
     size_t nfuncs, ninsns, njumptables, nunresolved, untranslated;
-    size_t tier_funcs[2], tier_insns[2]; /* [0] cold, [1] hot */
+    size_t tier_funcs[3], tier_insns[3]; /* [0] cold, [1] hot, [2] huge */
     double load_s, cfg_s, meta_s, link_s, wall_s;   /* wall seconds */
     double lift_s, opt_s, emit_s;                   /* CPU seconds, all workers */
     double cpu_s;              /* the process's user + system CPU seconds */
