@@ -105,7 +105,6 @@ typedef struct Runtime {
     uint64_t brk_cur;              /* current break; pages mapped up to page_up(brk_cur) */
     uint64_t stack_lo, stack_hi;   /* guest stack mapping, guard page excluded */
     struct a64_sigaction sigact[A64_NSIG + 1]; /* guest dispositions, by signal number */
-    struct a64_stack altstack;     /* guest sigaltstack (per thread in Linux; one thread today) */
     uint64_t sig_tramp;            /* guest address of the rt_sigreturn trampoline page */
     uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */
     struct JitHost *jit;           /* the JIT fallback, NULL until the first miss (jit_host.c) */
@@ -132,6 +131,7 @@ typedef struct Thread {
     jmp_buf *exit_env;  /* sys_exit returns to thread_main here; NULL: the first thread */
     sigjmp_buf *fault_env; /* armed while a system call handler runs: a host fault -> EFAULT */
     uint64_t fault_addr;   /* the address of that fault, for the log */
+    struct a64_stack altstack; /* sigaltstack: per thread, none in a new thread */
 } Thread;
 
 #define ARRAY_LEN(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
@@ -222,8 +222,8 @@ int sig_set_host_action(Runtime *rt, int sig); /* host disposition for sigact[si
 int sig_take_pending(Thread *t, uint64_t set, struct a64_siginfo *info); /* 0: none */
 int64_t sig_return(CpuState *s);             /* rt_sigreturn from the frame at sp */
 GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc); /* trampoline page, or NULL */
-void sig_get_altstack(const Runtime *rt, uint64_t sp, struct a64_stack *out); /* as reported */
-int sig_set_altstack(Runtime *rt, const struct a64_stack *ss, uint64_t sp); /* 0 or -errno */
+void sig_get_altstack(const Thread *t, uint64_t sp, struct a64_stack *out); /* as reported */
+int sig_set_altstack(Thread *t, const struct a64_stack *ss, uint64_t sp); /* 0 or -errno */
 const char *sig_name(int sig);
 
 /* signal_frame.c: the AArch64 rt_sigframe. */

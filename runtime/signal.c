@@ -300,7 +300,6 @@ void sig_init(Runtime *rt)
     uint64_t blocked = 0;
     host_sigmask(SIG_BLOCK, 0, &blocked);   /* blocks nothing: reads the mask */
     rt->sig_initial_blocked = blocked & ~A64_SIG_UNBLOCKABLE;
-    rt->altstack = (struct a64_stack){0, 0, 0, 0};
     rt->sig_tramp = sigframe_setup_tramp(rt);
     install_fault_handler(SIGSEGV);
     install_fault_handler(SIGBUS);
@@ -477,7 +476,7 @@ int64_t sig_return(CpuState *s)
         rt_die_by_signal(SIGSEGV);
     }
     sig_set_blocked(t, mask);
-    sig_set_altstack(rt, &uc_stack, s->sp);   /* errors ignored, as the kernel does */
+    sig_set_altstack(t, &uc_stack, s->sp);   /* errors ignored, as the kernel does */
     rt_log(rt, LOG_SIGNAL, "rt_sigreturn from frame 0x%llx to pc 0x%llx, mask 0x%llx",
            (unsigned long long)frame, (unsigned long long)s->pc, (unsigned long long)mask);
     return (int64_t)s->x[0];
@@ -503,35 +502,35 @@ GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc)
  * SS_AUTODISARM.
  * ------------------------------------------------------------------------ */
 
-static int on_altstack(const Runtime *rt, uint64_t sp)
+static int on_altstack(const Thread *t, uint64_t sp)
 {
-    if (rt->altstack.ss_flags & A64_SS_AUTODISARM)
+    if (t->altstack.ss_flags & A64_SS_AUTODISARM)
         return 0;
-    return sp > rt->altstack.ss_sp && sp - rt->altstack.ss_sp <= rt->altstack.ss_size;
+    return sp > t->altstack.ss_sp && sp - t->altstack.ss_sp <= t->altstack.ss_size;
 }
 
-void sig_get_altstack(const Runtime *rt, uint64_t sp, struct a64_stack *out)
+void sig_get_altstack(const Thread *t, uint64_t sp, struct a64_stack *out)
 {
-    *out = rt->altstack;
-    int mode = rt->altstack.ss_size == 0 ? A64_SS_DISABLE : on_altstack(rt, sp) ? A64_SS_ONSTACK : 0;
-    out->ss_flags = mode | (rt->altstack.ss_flags & (int32_t)A64_SS_AUTODISARM);
+    *out = t->altstack;
+    int mode = t->altstack.ss_size == 0 ? A64_SS_DISABLE : on_altstack(t, sp) ? A64_SS_ONSTACK : 0;
+    out->ss_flags = mode | (t->altstack.ss_flags & (int32_t)A64_SS_AUTODISARM);
     out->pad = 0;
 }
 
-int sig_set_altstack(Runtime *rt, const struct a64_stack *ss, uint64_t sp)
+int sig_set_altstack(Thread *t, const struct a64_stack *ss, uint64_t sp)
 {
-    if (rt->altstack.ss_size && on_altstack(rt, sp))
+    if (t->altstack.ss_size && on_altstack(t, sp))
         return -EPERM;
     int mode = ss->ss_flags & ~(int32_t)A64_SS_AUTODISARM;
     if (mode != 0 && mode != A64_SS_DISABLE && mode != A64_SS_ONSTACK)
         return -EINVAL;
     if (mode == A64_SS_DISABLE) {
-        rt->altstack = (struct a64_stack){0, 0, 0, 0};
+        t->altstack = (struct a64_stack){0, 0, 0, 0};
         return 0;
     }
     if (ss->ss_size < A64_MINSIGSTKSZ)
         return -ENOMEM;
-    rt->altstack = (struct a64_stack){
+    t->altstack = (struct a64_stack){
         .ss_sp = ss->ss_sp,
         .ss_flags = ss->ss_flags & (int32_t)A64_SS_AUTODISARM,
         .ss_size = ss->ss_size,

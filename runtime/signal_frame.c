@@ -61,15 +61,15 @@ uint64_t sigframe_setup_tramp(Runtime *rt)
 uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
                        const struct a64_sigaction *act, uint64_t saved_mask)
 {
-    Runtime *rt = rt_of(s);
+    Thread *t = s->thread;
     uint64_t sp = s->sp;
     struct a64_stack uc_stack;
-    sig_get_altstack(rt, sp, &uc_stack);
+    sig_get_altstack(t, sp, &uc_stack);
     if ((act->flags & A64_SA_ONSTACK) && (uc_stack.ss_flags & ~(int32_t)A64_SS_AUTODISARM) == 0)
         /* enabled, and not already on it */
-        sp = rt->altstack.ss_sp + rt->altstack.ss_size;
-    if (rt->altstack.ss_flags & A64_SS_AUTODISARM)
-        rt->altstack = (struct a64_stack){0, 0, 0, 0};  /* saved in uc_stack, back on sigreturn */
+        sp = t->altstack.ss_sp + t->altstack.ss_size;
+    if (t->altstack.ss_flags & A64_SS_AUTODISARM)
+        t->altstack = (struct a64_stack){0, 0, 0, 0};  /* saved in uc_stack, back on sigreturn */
 
     uint64_t rec_addr = (sp - sizeof(struct a64_frame_record)) & ~(uint64_t)15;
     uint64_t frame_addr = rec_addr - FRAME_SIZE;
@@ -108,7 +108,7 @@ uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
     }
     s->sp = frame_addr;
     s->x[29] = rec_addr;
-    s->x[30] = (act->flags & A64_SA_RESTORER) ? act->restorer : rt->sig_tramp;
+    s->x[30] = (act->flags & A64_SA_RESTORER) ? act->restorer : t->rt->sig_tramp;
     s->pc = act->handler;
     s->excl_size = 0;   /* taking an exception clears the exclusive monitor */
     return frame_addr;

@@ -163,10 +163,10 @@ int64_t sys_sigaltstack(Runtime *rt, CpuState *s, const uint64_t *a)
     const struct a64_stack *ss = (const struct a64_stack *)a[0];
     struct a64_stack *old = (struct a64_stack *)a[1];
     struct a64_stack prev;
-    sig_get_altstack(rt, s->sp, &prev);
+    sig_get_altstack(s->thread, s->sp, &prev);
     if (ss) {
         struct a64_stack new = *ss;
-        int r = sig_set_altstack(rt, &new, s->sp);
+        int r = sig_set_altstack(s->thread, &new, s->sp);
         if (r < 0)
             return r;
     }
