@@ -137,20 +137,17 @@ static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *gues
     return r;
 }
 
-/* A PT_INTERP: the program needs a dynamic loader. */
-static int has_interp(const char *path, const Elf64_Ehdr *eh)
+/* A PT_INTERP in the file open at FD: the program needs a dynamic loader. */
+static int has_interp(int fd, const Elf64_Ehdr *eh)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
-    if (fd < 0)
-        return 0;
-    for (unsigned i = 0; i < eh->e_phnum && !found; i++) {
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
         Elf64_Phdr ph;
         if (pread(fd, &ph, sizeof ph, (off_t)(eh->e_phoff + (uint64_t)i * eh->e_phentsize)) != (ssize_t)sizeof ph)
-            break;
-        found = ph.p_type == PT_INTERP;
+            return 0;
+        if (ph.p_type == PT_INTERP)
+            return 1;
     }
-    close(fd);
-    return found;
+    return 0;
 }
 
 int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
@@ -171,12 +168,13 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
     int own = is_own_guest(fd);
+    int loadable = eh.e_type == ET_EXEC && !has_interp(fd, &eh);
     close(fd);
     if (access(path, X_OK) != 0)
         return -errno;   /* as the kernel: EACCES for a file without x */
     if (own)
         return exec_self(rt, argv, envp, NULL);
-    if (eh.e_type != ET_EXEC || has_interp(path, &eh)) {
+    if (!loadable) {
         rt_log(rt, LOG_SYSCALL, "execve: %s is a PIE or dynamically linked AArch64 program: not supported yet", path);
         return -ENOEXEC;
     }
