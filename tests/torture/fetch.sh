@@ -11,7 +11,8 @@
 #     gcc/testsuite/gcc.dg/vect/
 #     gcc/testsuite/gcc.dg/torture/ and the .h files under gcc.dg/
 #                                            (included by some vect tests)
-# into $DBT_CACHE_DIR/gcc-testsuite/.  A run that finds them there does
+# into $DBT_CACHE_DIR/gcc-testsuite/.  Runs started together wait for one
+# another (flock on $DBT_CACHE_DIR/.fetch.lock).  A run that finds them there does
 # nothing; one that finds the files of an older fetch.sh (the .complete
 # stamp holds the layout) extracts the missing ones over them.  Prints the
 # path of the execute/ directory on stdout.
@@ -39,6 +40,15 @@ cache=$(cd "$cache" && pwd)
 suite=$cache/gcc-testsuite
 execute=$suite/gcc/testsuite/gcc.c-torture/execute
 stamp=$suite/.complete
+
+# ctest runs the torture tests in parallel and each calls fetch.sh: one
+# fetches and extracts, the others wait for it here and then find its stamp.
+exec 9>"$cache/.fetch.lock"
+flock 9
+if [[ -f $stamp && -d $execute && $(<"$stamp") == "$layout" ]]; then
+  echo "$execute"
+  exit 0
+fi
 
 shopt -s nullglob
 debs=("$cache"/gcc-12-source_*.deb)
