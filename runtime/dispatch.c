@@ -32,6 +32,11 @@
  * and the translated code goes on where it was, without a trip through
  * the outer loop.
  *
+ * Every loop (the thread's own and each nested handler's) is where a host
+ * fault in the guest code it runs lands (Thread.loop_env, signal.c:
+ * host_fault): the translated code's host frames are abandoned and the
+ * loop delivers the guest's SIGSEGV/SIGBUS (sig_host_fault).
+ *
  * Traps raise the signal the kernel would send (SIGILL for undefined
  * instructions, SIGTRAP for BRK) through signal.c: the guest's handler if
  * it has one (CpuState is redirected to it, the lifted code returns here),
@@ -131,6 +136,11 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
 
 _Noreturn void dispatch_thread_loop(CpuState *s)
 {
+    Thread *t = s->thread;
+    sigjmp_buf env;
+    if (sigsetjmp(env, 0) != 0)
+        sig_host_fault(s);   /* guest code faulted (signal.c: host_fault) */
+    t->loop_env = &env;
     for (;;) {
         /* A signal caught while the guest computed: translated code left at
          * a safe point (or anywhere else it exits); deliver it now. */
@@ -162,6 +172,13 @@ enum { MAX_NESTED = 16 };
 static int run_until_sigreturn(CpuState *s, uint64_t frame)
 {
     const Runtime *rt = rt_of(s);
+    Thread *t = s->thread;
+    sigjmp_buf *outer = t->loop_env;
+    sigjmp_buf env;
+    if (sigsetjmp(env, 0) != 0)
+        sig_host_fault(s);   /* guest code faulted under this loop */
+    t->loop_env = &env;
+    int back;
     for (;;) {
         if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
             __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
@@ -171,17 +188,23 @@ static int run_until_sigreturn(CpuState *s, uint64_t frame)
         if (s->pc == rt->sig_tramp) {
             uint64_t popped = s->sp;
             sig_return(s);
-            if (popped == frame)
-                return 1;
+            if (popped == frame) {
+                back = 1;
+                break;
+            }
             if (sig_pending_work(s))
                 sig_deliver_pending(s, NULL);
             continue;
         }
-        if (s->sp > frame)
-            return 0;
+        if (s->sp > frame) {
+            back = 0;
+            break;
+        }
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }
+    t->loop_env = outer;
+    return back;
 }
 
 int dispatch_signal_handlers(CpuState *s)

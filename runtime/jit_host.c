@@ -116,6 +116,24 @@ GuestFn jit_lookup(Runtime *rt, uint64_t pc)
     return f;
 }
 
+uint64_t jit_guest_at(Runtime *rt, uint64_t host_pc)
+{
+    if (__atomic_load_n(&rt->jit, __ATOMIC_ACQUIRE) == NULL)
+        return 0;
+    jit_lock();
+    const JitHost *h = rt->jit;
+    uint64_t best = 0, guest = 0;
+    for (size_t i = 0; i < h->nregions; i++) {
+        uint64_t fn = (uint64_t)(uintptr_t)h->regions[i]->fn;
+        if (fn <= host_pc && fn > best) {
+            best = fn;
+            guest = h->regions[i]->keys[0];
+        }
+    }
+    jit_unlock();
+    return guest;
+}
+
 static void invalidate_locked(Runtime *rt, uint64_t lo, uint64_t hi)
 {
     JitHost *h = rt->jit;

@@ -21,6 +21,11 @@ GuestFn jit_translate(CpuState *s, uint64_t pc, char *why, size_t n);
 /* Guest code in [lo, hi) may have changed: forget translations made from it. */
 void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi);
 
+/* The guest entry of the live region whose code starts closest below
+ * HOST_PC (MCJIT does not tell where a region's code ends: an
+ * approximation, for a fault's frame and the log), or 0. */
+uint64_t jit_guest_at(Runtime *rt, uint64_t host_pc);
+
 /* Held across fork, so the child never inherits it locked mid-compile. */
 void jit_lock(void);
 void jit_unlock(void);

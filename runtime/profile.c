@@ -8,11 +8,8 @@
  * without a profile, and costs nothing when DBT_PROFILE is not set.  A
  * host SIGPROF every millisecond of process CPU time (setitimer
  * ITIMER_PROF) reads the interrupted host pc; if it lies in the translated
- * code (the output section .dbt.text, between __dbt_code_start and
- * __dbt_code_end), the function containing it - the last function entry
- * at or below it, in the table of translated functions sorted by host
- * address - gets a sample.  Samples in the runtime, in host libraries or
- * in JIT code are counted apart.
+ * code, the function containing it (codemap.c) gets a sample.  Samples
+ * in the runtime, in host libraries or in JIT code are counted apart.
  *
  * The file, text, one function per line, sorted by guest address:
  *
@@ -34,50 +31,24 @@
 
 #include "runtime.h"
 
-extern const char __dbt_code_start[] __attribute__((visibility("hidden")));
-extern const char __dbt_code_end[] __attribute__((visibility("hidden")));
-
-/* One translated function, by host address. */
-typedef struct ProfFn {
-    uint64_t host;        /* its code's address */
-    uint64_t guest;       /* its guest entry */
-    uint64_t samples;     /* updated by the signal handler */
-} ProfFn;
-
 /* The sampler's state: the signal handler has no argument, so this is
  * the runtime's second process-wide variable (after signal.c's thread
  * pointer); written once at start-up, then only its counters. */
 static struct {
-    ProfFn *fns;
-    size_t n;
+    CodeMap map;          /* translated functions by host address */
+    uint64_t *samples;    /* per map entry, updated by the signal handler */
     uint64_t total, in_code;
     const char *path;
     const Runtime *rt;
 } prof;
 
-static int cmp_host(const void *a, const void *b)
-{
-    const ProfFn *x = a, *y = b;
-    return x->host < y->host ? -1 : x->host > y->host;
-}
-
 static void on_sample(int sig, siginfo_t *si, void *ucv)
 {
     const ucontext_t *uc = ucv;
-    uint64_t pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+    long i = codemap_find(&prof.map, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
     __atomic_fetch_add(&prof.total, 1, __ATOMIC_RELAXED);
-    if (pc < (uint64_t)__dbt_code_start || pc >= (uint64_t)__dbt_code_end || prof.n == 0)
-        return;
-    size_t lo = 0, hi = prof.n; /* the last entry at or below pc */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (prof.fns[mid].host <= pc)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    if (prof.fns[lo].host <= pc) {
-        __atomic_fetch_add(&prof.fns[lo].samples, 1, __ATOMIC_RELAXED);
+    if (i >= 0) {
+        __atomic_fetch_add(&prof.samples[i], 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&prof.in_code, 1, __ATOMIC_RELAXED);
     }
 }
@@ -87,14 +58,9 @@ void profile_start(Runtime *rt)
     const char *path = getenv("DBT_PROFILE");
     if (path == NULL || *path == '\0')
         return;
-    const DbtMeta *m = rt->meta;
-    prof.fns = calloc(m->nfns ? m->nfns : 1, sizeof *prof.fns);
-    if (prof.fns == NULL)
+    if (codemap_build(&prof.map, rt->meta) != 0 ||
+        (prof.samples = calloc(prof.map.n ? prof.map.n : 1, sizeof *prof.samples)) == NULL)
         rt_fatal("DBT_PROFILE: out of memory");
-    for (size_t i = 0; i < m->nfns; i++)
-        prof.fns[i] = (ProfFn){(uint64_t)(uintptr_t)m->fns[i].fn, m->fns[i].guest_pc, 0};
-    prof.n = m->nfns;
-    qsort(prof.fns, prof.n, sizeof *prof.fns, cmp_host);
     prof.path = path;
     prof.rt = rt;
     struct sigaction sa;
@@ -105,12 +71,17 @@ void profile_start(Runtime *rt)
     struct itimerval it = {{0, 1000}, {0, 1000}};
     if (sigaction(SIGPROF, &sa, NULL) != 0 || setitimer(ITIMER_PROF, &it, NULL) != 0)
         rt_fatal("DBT_PROFILE: cannot start the sampling timer: %s", strerror(errno));
-    rt_log(rt, LOG_LOAD, "profiling %zu functions into %s", prof.n, path);
+    rt_log(rt, LOG_LOAD, "profiling %zu functions into %s", prof.map.n, path);
 }
+
+/* One line of the file. */
+typedef struct ProfLine {
+    uint64_t guest, samples;
+} ProfLine;
 
 static int cmp_guest(const void *a, const void *b)
 {
-    const ProfFn *x = a, *y = b;
+    const ProfLine *x = a, *y = b;
     return x->guest < y->guest ? -1 : x->guest > y->guest;
 }
 
@@ -128,15 +99,20 @@ void profile_finish(void)
         rt_msg("DBT_PROFILE: cannot write %s: %s", path, strerror(errno));
         return;
     }
-    qsort(prof.fns, prof.n, sizeof *prof.fns, cmp_guest);
+    ProfLine *lines = calloc(prof.map.n ? prof.map.n : 1, sizeof *lines);
+    size_t n = 0;
+    for (size_t i = 0; lines != NULL && i < prof.map.n; i++)
+        if (prof.samples[i])
+            lines[n++] = (ProfLine){prof.map.fns[i].guest, prof.samples[i]};
+    qsort(lines, n, sizeof *lines, cmp_guest);
     const char *name = rt->meta->guest_name ? rt->meta->guest_name : "?";
     fprintf(f, "# dbt-aot profile 1: %s, %llu samples (%llu in translated code)%s\n", name,
             (unsigned long long)prof.total, (unsigned long long)prof.in_code,
             rt->sigact[A64_SIGPROF].handler > A64_SIG_IGN ? ", stopped: the guest handles SIGPROF" : "");
-    for (size_t i = 0; i < prof.n; i++)
-        if (prof.fns[i].samples)
-            fprintf(f, "0x%llx %llu\n", (unsigned long long)prof.fns[i].guest,
-                    (unsigned long long)prof.fns[i].samples);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "0x%llx %llu\n", (unsigned long long)lines[i].guest,
+                (unsigned long long)lines[i].samples);
+    free(lines);
     if (fclose(f) != 0)
         rt_msg("DBT_PROFILE: cannot write %s: %s", path, strerror(errno));
 }

@@ -131,6 +131,13 @@ typedef struct Thread {
     jmp_buf *exit_env;  /* sys_exit returns to thread_main here; NULL: the first thread */
     sigjmp_buf *fault_env; /* armed while a system call handler runs: a host fault -> EFAULT */
     uint64_t fault_addr;   /* the address of that fault, for the log */
+    sigjmp_buf *loop_env;  /* the innermost dispatcher loop: a fault in guest code lands there */
+    struct {
+        int sig, code;          /* host SIGSEGV/SIGBUS and its si_code */
+        uint64_t addr, host_pc; /* si_addr, and the translated code's pc */
+        uint64_t guest_pc;      /* the guest function reported (sig_host_fault) */
+    } fault;                    /* set by the host handler before it jumps to loop_env */
+    uint64_t imprecise_frame; /* the frame of the last fault delivered: no sigreturn into it */
     struct a64_stack altstack; /* sigaltstack: per thread, none in a new thread */
 } Thread;
 
@@ -175,6 +182,19 @@ uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);     /* dispatch.c */
 uint32_t dbt_rt_safepoint(CpuState *s);                        /* dispatch.c */
 
 /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+/* codemap.c: host pc of translated code -> its guest function. */
+typedef struct CodeMapFn {
+    uint64_t host;    /* the function's code */
+    uint64_t guest;   /* its guest entry */
+} CodeMapFn;
+typedef struct CodeMap {
+    CodeMapFn *fns;   /* sorted by host address */
+    size_t n;
+} CodeMap;
+int codemap_build(CodeMap *m, const DbtMeta *meta);   /* -1: out of memory */
+int codemap_in_code(uint64_t host_pc);                /* in the output's translated code? */
+long codemap_find(const CodeMap *m, uint64_t host_pc); /* index in m->fns, or -1 */
+
 void profile_start(Runtime *rt);
 void profile_finish(void);
 
@@ -211,6 +231,7 @@ void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, tr
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
 void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
 void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
+void sig_host_fault(CpuState *s);            /* after a fault in guest code reached loop_env */
 void sig_fault_returned(Thread *t);          /* after a fault caught in a system call */
 int sig_deliver_pending(CpuState *s, uint64_t *outer_frame); /* point s at their handlers; 1 if
                                               any (*outer_frame: the first frame pushed) */

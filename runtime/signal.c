@@ -103,10 +103,15 @@
  *     the host system call itself is delivered after that call: a racy
  *     pause() can block for good (sigsuspend-based waiting is exact,
  *     because the host mask mirrors the guest's);
- *   - SIGSEGV/SIGBUS/SIGILL/SIGFPE sent by kill()/raise() take their
- *     default action even if the guest has a handler (host faults need
- *     host-pc -> guest-pc mapping first); a guest SIGILL from an
- *     undefined instruction does reach its handler (sig_trap);
+ *   - SIGILL/SIGFPE sent by kill()/raise() take their default action even
+ *     if the guest has a handler (a guest SIGILL from an undefined
+ *     instruction does reach its handler: sig_trap);
+ *   - a host fault in translated code (host_fault below) reaches the
+ *     guest's handler with the pc of the guest function's entry and the
+ *     registers CpuState last held, not those of the faulting instruction:
+ *     handlers that leave by siglongjmp or exit work, one that returns to
+ *     retry the access is refused (sig_return says so and the process dies
+ *     by the signal);
  *   - a handler that returns to a trap with pc moved past the faulting
  *     instruction (pc += 4) needs the JIT: that address is not a
  *     function entry;
@@ -119,13 +124,17 @@
  * (signal handlers have no context argument) - the one mutable global.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "runtime.h"
+#include "jit_host.h"
 
 /* Signals the host mask never blocks (see above). */
 #define RESERVED (a64_sigbit(A64_SIGSEGV) | a64_sigbit(A64_SIGBUS) | a64_sigbit(A64_SIGILL) | \
@@ -219,11 +228,36 @@ static int host_catchable(int sig)
 /* Host SIGSEGV and SIGBUS.  A system-call handler that dereferences a bad
  * guest pointer runs with Thread.fault_env armed (syscall.c): the fault
  * ends the handler and the call returns -EFAULT, as the kernel's own copy
- * to or from user memory would.  Any other fault kills the process by the
- * signal, as before this handler existed (the default action: translated
- * code cannot yet tell the guest pc of a fault); so does a SIGSEGV or
- * SIGBUS sent by kill. */
-static void host_fault(int sig, siginfo_t *si, void *uc)
+ * to or from user memory would.
+ *
+ * A fault in guest code - the output's translated code (codemap.c) or a
+ * JIT region (code in no loaded object once the JIT runs) - whose guest
+ * disposition is a handler the guest does not block is the guest's own
+ * fault: the host handler records it in Thread.fault and jumps to the
+ * innermost dispatcher loop of the thread (Thread.loop_env), abandoning
+ * the host frames of the translated code; the loop delivers it
+ * (sig_host_fault).  Everything else - no guest handler, SIG_IGN or
+ * blocked (the kernel's force_sig rule), a fault in the runtime itself -
+ * takes the default action: the host disposition goes back to SIG_DFL and
+ * the access is made again, which kills the process by the signal, core
+ * dump and all.  A SIGSEGV or SIGBUS sent by kill is an ordinary signal:
+ * recorded like host_catch does (delivered at the next system call or safe
+ * point, kept pending while blocked), dropped if ignored, and with SIG_DFL
+ * and not blocked it kills. */
+static int guest_fault(const Thread *t, int sig, const siginfo_t *si, const ucontext_t *uc)
+{
+    const struct a64_sigaction *act = &t->rt->sigact[sig];
+    if (t->loop_env == NULL || si->si_code <= 0 || act->handler <= A64_SIG_IGN ||
+        (t->sig.blocked & a64_sigbit(sig)))
+        return 0;
+    uint64_t pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (codemap_in_code(pc))
+        return 1;
+    Dl_info di;
+    return __atomic_load_n(&t->rt->jit, __ATOMIC_ACQUIRE) != NULL && dladdr((void *)pc, &di) == 0;
+}
+
+static void host_fault(int sig, siginfo_t *si, void *ucv)
 {
     Thread *t = cur_thread;
     if (t != NULL && t->fault_env != NULL && si->si_code > 0) {
@@ -231,6 +265,23 @@ static void host_fault(int sig, siginfo_t *si, void *uc)
         t->fault_env = NULL;
         t->fault_addr = (uint64_t)si->si_addr;
         siglongjmp(*env, 1);
+    }
+    if (t != NULL && si->si_code <= 0) {   /* sent by kill, tgkill, raise */
+        const struct a64_sigaction *act = &t->rt->sigact[sig];
+        if (act->handler == A64_SIG_IGN)
+            return;
+        if (act->handler != A64_SIG_DFL || (t->sig.blocked & a64_sigbit(sig))) {
+            host_catch(sig, si, ucv);   /* like any other signal: delivered at the next chance */
+            return;
+        }
+    }
+    const ucontext_t *uc = ucv;
+    if (t != NULL && guest_fault(t, sig, si, uc)) {
+        t->fault.sig = sig;   /* same numbers and si_codes on both */
+        t->fault.code = si->si_code;
+        t->fault.addr = (uint64_t)si->si_addr;
+        t->fault.host_pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+        siglongjmp(*t->loop_env, 1);
     }
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};
     host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)dfl, 0, sizeof(uint64_t), 0, 0);
@@ -396,6 +447,8 @@ static uint64_t enter_handler(CpuState *s, int sig, const struct a64_siginfo *in
     t->sig.suspend_active = 0;
     uint64_t interrupted_pc = s->pc;
     uint64_t frame = sigframe_push(s, sig, info, &act, saved);
+    if (frame == t->imprecise_frame)
+        t->imprecise_frame = 0;   /* that fault's frame is gone: this one took its place */
     uint64_t mask = t->sig.blocked | act.mask;
     if (!(act.flags & A64_SA_NODEFER))
         mask |= a64_sigbit(sig);
@@ -459,6 +512,50 @@ void sig_trap(CpuState *s, int sig, int code)
     enter_handler(s, sig, &info);
 }
 
+/* Translated code by host address, built at the first guest fault. */
+static CodeMap fault_map;
+static pthread_once_t fault_map_once = PTHREAD_ONCE_INIT;
+static void build_fault_map(void) { codemap_build(&fault_map, &dbt_meta); }
+
+/* The guest pc a fault at HOST_PC is reported at: the entry of the guest
+ * function (or JIT region) containing it - translated code keeps no map
+ * from its instructions back to the guest's, nor the guest registers of
+ * the moment (they may live in host registers): the frame shows the
+ * registers as CpuState last held them.  Enough for a handler that
+ * leaves by siglongjmp or exits, not for one that returns to retry the
+ * access; sig_return refuses that with a message. */
+static uint64_t fault_guest_pc(Runtime *rt, uint64_t host_pc)
+{
+    if (codemap_in_code(host_pc)) {
+        pthread_once(&fault_map_once, build_fault_map);
+        long i = codemap_find(&fault_map, host_pc);
+        return i >= 0 ? fault_map.fns[i].guest : 0;
+    }
+    return jit_guest_at(rt, host_pc);
+}
+
+void sig_host_fault(CpuState *s)
+{
+    Thread *t = s->thread;
+    Runtime *rt = t->rt;
+    int sig = t->fault.sig;
+    sig_fault_returned(t);   /* the host handler ran with every signal blocked */
+    uint64_t pc = fault_guest_pc(rt, t->fault.host_pc);
+    t->fault.guest_pc = pc;
+    if (pc != 0)
+        s->pc = pc;
+    struct a64_siginfo info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
+    info.si_code = t->fault.code;
+    info.u.fault.addr = t->fault.addr;
+    rt_log(rt, LOG_SIGNAL,
+           "%s (code %d) at address 0x%llx in guest code (host pc 0x%llx, guest function 0x%llx)",
+           sig_name(sig), t->fault.code, (unsigned long long)t->fault.addr,
+           (unsigned long long)t->fault.host_pc, (unsigned long long)pc);
+    t->imprecise_frame = enter_handler(s, sig, &info);
+}
+
 /* ------------------------------------------------------------------------
  * Return from a handler
  * ------------------------------------------------------------------------ */
@@ -470,6 +567,14 @@ int64_t sig_return(CpuState *s)
     uint64_t frame = s->sp;
     uint64_t mask;
     struct a64_stack uc_stack;
+    if (frame == t->imprecise_frame && frame != 0) {
+        rt_msg("the guest's handler of a fault in translated code returned into it "
+               "(guest function 0x%llx, fault address 0x%llx): translated code cannot resume "
+               "at the faulting instruction; the process dies by %s",
+               (unsigned long long)t->fault.guest_pc, (unsigned long long)t->fault.addr,
+               sig_name(t->fault.sig));
+        rt_die_by_signal(t->fault.sig);
+    }
     if (sigframe_pop(s, &mask, &uc_stack) < 0) {
         rt_log(rt, LOG_SIGNAL, "rt_sigreturn with a bad frame at sp 0x%llx: SIGSEGV",
                (unsigned long long)frame);

@@ -87,7 +87,11 @@ uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
     f->uc.uc_sigmask = saved_mask;
 
     struct a64_sigcontext *mc = &f->uc.uc_mcontext;
-    mc->fault_address = 0;   /* undefined instructions and BRK report none */
+    /* Memory faults report the address (the kernel's FAR); undefined
+     * instructions, BRK and signals sent by kill report none. */
+    mc->fault_address = (sig == A64_SIGSEGV || sig == A64_SIGBUS) && info->si_code > 0
+                            ? info->u.fault.addr
+                            : 0;
     memcpy(mc->regs, s->x, sizeof mc->regs);
     mc->sp = s->sp;
     mc->pc = s->pc;

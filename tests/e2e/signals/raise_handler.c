@@ -13,7 +13,6 @@
  *   raise_handler segv      raise(SIGSEGV) with a handler
  *
  * e2e-modes: basic nested nodefer restorer samask segv
- * e2e-skip: segv (SIGSEGV/SIGBUS/SIGILL/SIGFPE from kill/raise take the default action)
  */
 #define _GNU_SOURCE
 #include <signal.h>
