@@ -39,6 +39,8 @@
 
 static const char *foreign_path;   /* the program run through the JIT, or NULL */
 
+const char *exec_guest_path(void) { return foreign_path; }
+
 /* ---- start-up ------------------------------------------------------------ */
 
 static DbtMeta foreign_meta;

@@ -79,6 +79,7 @@ enum {
  * ------------------------------------------------------------------------ */
 
 #define RT_MAX_HOST_RANGES 64
+#define RT_AUXV_ENTRIES 20   /* pairs in the guest's auxv, AT_NULL included (stack.c) */
 
 /* A half-open address range [lo, hi). */
 typedef struct AddrRange {
@@ -108,6 +109,7 @@ typedef struct Runtime {
     uint64_t sig_tramp;            /* guest address of the rt_sigreturn trampoline page */
     uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */
     struct JitHost *jit;           /* the JIT fallback, NULL until the first miss (jit_host.c) */
+    uint64_t auxv[RT_AUXV_ENTRIES][2]; /* the guest's auxv as built (stack.c), for /proc/self/auxv */
 } Runtime;
 
 /* The signal state of one guest thread (signal.c). */
@@ -182,6 +184,11 @@ uint64_t dbt_rt_read_sysreg(CpuState *s, uint32_t sysreg);     /* dispatch.c */
 uint32_t dbt_rt_safepoint(CpuState *s);                        /* dispatch.c */
 
 /* profile.c: DBT_PROFILE=FILE samples where the time goes, written at exit. */
+/* sys_proc.c: /proc/self/auxv and maps as the guest sees them; for any
+ * other path PROC_NOT_OURS (the host's file is opened). */
+#define PROC_NOT_OURS INT64_MIN
+int64_t proc_open(Runtime *rt, uint64_t path, uint64_t host_flags);
+
 /* codemap.c: host pc of translated code -> its guest function. */
 typedef struct CodeMapFn {
     uint64_t host;    /* the function's code */
@@ -225,6 +232,7 @@ void thread_init_main(Thread *t);
  * execve of another AArch64 program) replaces the embedded guest, run
  * through the JIT; the variable is removed from envp. */
 void exec_setup(Runtime *rt, char **envp);
+const char *exec_guest_path(void);   /* that PATH, or NULL: the embedded guest runs */
 
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */

@@ -57,7 +57,6 @@ static uint64_t guest_stack_size(void)
     return size < (128u << 10) ? 128u << 10 : size;
 }
 
-#define AUXV_ENTRIES 20   /* pairs in the auxv below, AT_NULL included */
 
 /* Copies the NULL-terminated vector's strings to *dst (advancing it) and
  * writes their guest addresses, then a NULL, to *w (advancing it). */
@@ -115,7 +114,7 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
     for (int i = 0; i < envc; i++)
         strings += strlen(envp[i]) + 1;
     /* argc, argv, NULL, envp, NULL, auxv */
-    uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * AUXV_ENTRIES;
+    uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * RT_AUXV_ENTRIES;
     /* Strings and pointers may use at most a quarter of the stack, like the
      * kernel's limit for argv+envp (a quarter of the stack limit). */
     uint64_t hi = map_stack(rt);
@@ -155,7 +154,7 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
         {A64_AT_PLATFORM, platform_addr},
         {A64_AT_NULL, 0},
     };
-    _Static_assert(sizeof auxv / sizeof auxv[0] == AUXV_ENTRIES, "AUXV_ENTRIES");
+    _Static_assert(sizeof auxv / sizeof auxv[0] == RT_AUXV_ENTRIES, "RT_AUXV_ENTRIES");
 
     uint64_t sp = (random_addr - words * 8) & ~15ull;
     uint64_t *w = (uint64_t *)sp;
@@ -164,6 +163,7 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
     put_vector(&w, &dst, argv, argc);
     put_vector(&w, &dst, envp, envc);
     memcpy(w, auxv, sizeof auxv);
+    memcpy(rt->auxv, auxv, sizeof auxv);   /* the kernel's saved_auxv */
 
     rt_log(rt, LOG_LOAD, "stack 0x%llx-0x%llx, sp 0x%llx, argc %d, envc %d",
            (unsigned long long)rt->stack_lo, (unsigned long long)rt->stack_hi,

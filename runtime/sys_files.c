@@ -93,7 +93,11 @@ static void host_to_guest_stat(struct a64_stat *g, const struct stat *h)
 /* openat(dirfd, path, flags, mode) */
 int64_t sys_openat(Runtime *rt, CpuState *s, const uint64_t *a)
 {
-    return host_syscall6(SYS_openat, a[0], a[1], guest_to_host_open_flags(rt, a[2]), a[3], 0, 0);
+    uint64_t flags = guest_to_host_open_flags(rt, a[2]);
+    int64_t r = proc_open(rt, a[1], flags);   /* /proc/self/auxv, maps (sys_proc.c) */
+    if (r != PROC_NOT_OURS)
+        return r;
+    return host_syscall6(SYS_openat, a[0], a[1], flags, a[3], 0, 0);
 }
 
 /* pipe2(fds[2], flags): O_CLOEXEC, O_NONBLOCK, O_DIRECT (packet mode). */

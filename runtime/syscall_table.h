@@ -114,7 +114,7 @@
     N(75, vmsplice)                                                     \
     N(76, splice)                                                       \
     N(77, tee)                                                          \
-    P(78, readlinkat, 4)                                 /* files: pass */ \
+    X(78, readlinkat, 4, sys_readlinkat)                 /* proc */     \
     X(79, newfstatat, 4, sys_newfstatat)                 /* files */    \
     X(80, fstat, 2, sys_fstat)                           /* files */    \
     P(81, sync, 0)                                       /* files: pass */ \
