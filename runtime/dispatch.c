@@ -247,19 +247,6 @@ uint32_t dbt_rt_safepoint(CpuState *s)
            memcmp(s->vreg, before.vreg, sizeof s->vreg) == 0;
 }
 
-/* Host x86-64: continue in fn(arg) on the stack whose top is `top`
- * (16-byte aligned), never to come back. */
-static _Noreturn void switch_stack(uint64_t top, void (*fn)(CpuState *), CpuState *arg)
-{
-    __asm__ volatile("mov %0, %%rsp\n\t"
-                     "call *%1\n\t"
-                     "ud2"
-                     :
-                     : "r"(top), "r"(fn), "D"(arg)
-                     : "memory");
-    abort(); /* not reached: fn never returns */
-}
-
 static void *map_private(Runtime *rt, uint64_t size, int flags, const char *what)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
@@ -291,7 +278,7 @@ _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
     mprotect(stack, A64_PAGE_SIZE, PROT_NONE); /* guard page */
     rt_log(rt, LOG_LOAD, "running guest at 0x%llx, sp 0x%llx", (unsigned long long)pc,
            (unsigned long long)sp);
-    switch_stack((uint64_t)(stack + HOST_STACK_SIZE), dispatch_thread_loop, s);
+    host_switch_stack((uint64_t)(stack + HOST_STACK_SIZE), (void (*)(void *))dispatch_thread_loop, s);
 }
 
 /* ---- traps ------------------------------------------------------------- */

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <ucontext.h>
 
 #include "runtime.h"
 
@@ -44,8 +43,7 @@ static struct {
 
 static void on_sample(int sig, siginfo_t *si, void *ucv)
 {
-    const ucontext_t *uc = ucv;
-    long i = codemap_find(&prof.map, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+    long i = codemap_find(&prof.map, host_context_pc(ucv));
     __atomic_fetch_add(&prof.total, 1, __ATOMIC_RELAXED);
     if (i >= 0) {
         __atomic_fetch_add(&prof.samples[i], 1, __ATOMIC_RELAXED);

@@ -30,6 +30,8 @@
  * One Runtime per process, one Thread per guest thread (thread.c: a host
  * thread each); CpuState.thread points at the Thread, the Thread at the
  * Runtime.
+ * Host-specific code is in host_x86_64*.c (system calls, stack switch,
+ * MXCSR, CPU levels); the rest is written against host_x86_64.h.
  * Functions follow module_verb naming and return 0/value or -errno.
  * Start-up code reports unrecoverable problems with rt_fatal (one line,
  * exit status 127, like a loader that cannot run a program).
@@ -44,6 +46,9 @@
 #include "a64_abi.h"
 #include "cpu_state.h"
 #include "meta.h"
+
+/* The host: raw system calls, signal contexts, stack switching. */
+#include "host_x86_64.h"
 
 /* Written by the offline tool into the output ELF. */
 extern const DbtMeta dbt_meta __attribute__((visibility("hidden")));
@@ -165,7 +170,7 @@ static inline int rt_log_on(const Runtime *rt, unsigned category)
     return (rt->log_mask & category) != 0;
 }
 
-/* cpu_check.c: 0 if the CPU supports x86-64 level `level` (1-4), else
+/* host_x86_64_cpu.c: 0 if the CPU supports x86-64 level `level` (1-4), else
  * -ENOTSUP with the missing features' names written to missing[]. */
 int cpu_check(unsigned level, char *missing, unsigned size);
 
@@ -280,10 +285,10 @@ static inline int sig_pending_work(const CpuState *s)
 /* Every handler: arguments a[0..5] are the guest's x0-x5. */
 typedef int64_t (*SysHandler)(Runtime *rt, CpuState *s, const uint64_t *a);
 
-#define SYS_PROTO_(nr, name, nargs, handler) \
+#define SYS_PROTO_(nr, name, nargs, r, handler) \
     int64_t handler(Runtime *rt, CpuState *s, const uint64_t *a);
 #define SYS_NONE_(nr, name)
-#define SYS_PASS_(nr, name, nargs)
+#define SYS_PASS_(nr, name, nargs, r)
 SYSCALL_TABLE(SYS_PROTO_, SYS_NONE_, SYS_PASS_)
 #undef SYS_PROTO_
 #undef SYS_NONE_
@@ -300,30 +305,5 @@ typedef struct FlagMap {
  * *unknown (if not NULL). */
 uint64_t flags_guest_to_host(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown);
 uint64_t flags_host_to_guest(const FlagMap *map, unsigned n, uint64_t v, uint64_t *unknown);
-
-/* ------------------------------------------------------------------------
- * Host: x86-64 Linux.  Raw system calls return the kernel's value or
- * -errno, exactly what the guest expects, with no errno round trip.
- * ------------------------------------------------------------------------ */
-
-static inline int64_t host_syscall6(long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-                                    uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    register uint64_t r10 __asm__("r10") = a3;
-    register uint64_t r8 __asm__("r8") = a4;
-    register uint64_t r9 __asm__("r9") = a5;
-    int64_t ret;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-/* Forward a guest call whose arguments mean the same on the host. */
-static inline int64_t host_pass(long host_nr, const uint64_t *a)
-{
-    return host_syscall6(host_nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-}
 
 #endif

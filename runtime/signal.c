@@ -68,8 +68,8 @@
  * Interrupted system calls.  Host handlers never have SA_RESTART: a caught
  * signal makes a blocking host call fail with EINTR, so the guest handler
  * runs while the guest is "inside" the call, as on Arm.  dbt_rt_syscall
- * then applies the kernel's restart rule: calls listed in
- * SYSCALL_RESTARTABLE (syscall_table.h) are made again after a handler
+ * then applies the kernel's restart rule: calls with R in column r of
+ * syscall_table.h are made again after a handler
  * with SA_RESTART (the frame shows pc = the SVC and the original x0),
  * everything else returns -EINTR.
  *
@@ -168,8 +168,6 @@ static enum A64SigDefault sig_default(int sig)
  * which glibc keeps for itself) needs SA_RESTORER and our own restorer.
  * ------------------------------------------------------------------------ */
 
-#define HOST_SA_RESTORER 0x04000000   /* kernel-only flag, not in glibc's headers */
-
 struct host_ksigaction {
     uint64_t handler;    /* SIG_DFL, SIG_IGN or host_catch */
     uint64_t flags;      /* host SA_* */
@@ -177,27 +175,14 @@ struct host_ksigaction {
     uint64_t mask;       /* blocked while host_catch runs: everything */
 };
 
-_Static_assert(SYS_rt_sigreturn == 15, "x86-64 rt_sigreturn number");
 _Static_assert(sizeof(siginfo_t) == sizeof(struct a64_siginfo), "siginfo layout");
-void dbt_rt_host_sigreturn(void) __attribute__((visibility("hidden")));
-__asm__(".pushsection .text\n"
-        ".globl dbt_rt_host_sigreturn\n"
-        ".hidden dbt_rt_host_sigreturn\n"
-        ".type dbt_rt_host_sigreturn, @function\n"
-        ".p2align 4\n"
-        "dbt_rt_host_sigreturn:\n"
-        "\tmovl $15, %eax\n"
-        "\tsyscall\n"
-        "\thlt\n"
-        ".size dbt_rt_host_sigreturn, . - dbt_rt_host_sigreturn\n"
-        ".popsection\n");
 
 /* SA_* flags with a host meaning; a64 and x86-64 values are the same, the
  * table says which ones pass. */
 static const FlagMap sa_flags[] = {
     {A64_SA_NOCLDSTOP, SA_NOCLDSTOP},
     {A64_SA_NOCLDWAIT, SA_NOCLDWAIT},
-    {A64_SA_RESTART, 0},   /* never: dbt_rt_syscall restarts (SYSCALL_RESTARTABLE) */
+    {A64_SA_RESTART, 0},   /* never: dbt_rt_syscall restarts (syscall_table.h, column r) */
 };
 
 static int64_t host_sigmask(int how, uint64_t set, uint64_t *old)
@@ -250,7 +235,7 @@ static int guest_fault(const Thread *t, int sig, const siginfo_t *si, const ucon
     if (t->loop_env == NULL || si->si_code <= 0 || act->handler <= A64_SIG_IGN ||
         (t->sig.blocked & a64_sigbit(sig)))
         return 0;
-    uint64_t pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+    uint64_t pc = host_context_pc(uc);
     if (codemap_in_code(pc))
         return 1;
     Dl_info di;
@@ -280,7 +265,7 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         t->fault.sig = sig;   /* same numbers and si_codes on both */
         t->fault.code = si->si_code;
         t->fault.addr = (uint64_t)si->si_addr;
-        t->fault.host_pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+        t->fault.host_pc = host_context_pc(uc);
         siglongjmp(*t->loop_env, 1);
     }
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};

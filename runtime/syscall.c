@@ -37,30 +37,21 @@ typedef struct SyscallDef {
     unsigned nargs;        /* arguments worth logging */
     SysHandler handler;    /* NULL: passed through (host_nr), or not implemented */
     int host_nr;           /* the host call a P row passes to; -1: none */
+    uint8_t restarts;      /* the table's column r: R = 1, E = 0 */
 } SyscallDef;
 
+#define SYS_RESTARTS_R 1
+#define SYS_RESTARTS_E 0
 static const SyscallDef syscalls[A64_NR_SYSCALLS] = {
-#define SYS_ROW_(nr, name, nargs, handler) [nr] = {#name, nargs, handler, -1},
-#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL, -1},
-#define SYS_PASS_ROW_(nr, name, nargs) [nr] = {#name, nargs, NULL, SYS_##name},
+#define SYS_ROW_(nr, name, nargs, r, handler) [nr] = {#name, nargs, handler, -1, SYS_RESTARTS_##r},
+#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL, -1, 0},
+#define SYS_PASS_ROW_(nr, name, nargs, r) [nr] = {#name, nargs, NULL, SYS_##name, SYS_RESTARTS_##r},
     SYSCALL_TABLE(SYS_ROW_, SYS_NONE_ROW_, SYS_PASS_ROW_)
 #undef SYS_ROW_
 #undef SYS_NONE_ROW_
 #undef SYS_PASS_ROW_
 };
 
-/* Numbers by name, from the same table. */
-enum {
-#define SYS_NR_(nr, name, ...) A64_NR_##name = nr,
-    SYSCALL_TABLE(SYS_NR_, SYS_NR_, SYS_NR_)
-#undef SYS_NR_
-};
-
-static const uint8_t restartable[A64_NR_SYSCALLS] = {
-#define SYS_RESTART_(name) [A64_NR_##name] = 1,
-    SYSCALL_RESTARTABLE(SYS_RESTART_)
-#undef SYS_RESTART_
-};
 
 static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a, int64_t ret)
 {
@@ -125,8 +116,8 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
  *     interrupted the guest just before it; the call is made when the
  *     handler returns there;
  *   - the same way when the host call was interrupted (EINTR) by a caught
- *     signal, the call is in SYSCALL_RESTARTABLE and the handler to run
- *     has SA_RESTART (or none runs): the kernel's restart, pc back at the
+ *     signal, the call restarts (column r of syscall_table.h is R) and
+ *     the handler to run has SA_RESTART (or none runs): the kernel's restart, pc back at the
  *     SVC and x0 = the first argument again;
  *   - after the call, the others: the frame shows the result in x0
  *     (-EINTR for an interrupted call) and pc = the next instruction.
@@ -150,7 +141,7 @@ void dbt_rt_syscall(CpuState *s)
         }
         ret = do_syscall(rt, s);
         uint64_t nr = s->x[8];
-        if (ret == -EINTR && nr < A64_NR_SYSCALLS && restartable[nr] && sig_pending_work(s) &&
+        if (ret == -EINTR && nr < A64_NR_SYSCALLS && syscalls[nr].restarts && sig_pending_work(s) &&
             sig_restarts_call(s))
             continue;
         break;

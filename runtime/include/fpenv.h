@@ -3,7 +3,7 @@
  * that says how they map (x86-64 host).
  *
  * Shared by the lifted code (lifter/a64_fp_util.c emits the same mapping as
- * IR for MRS/MSR) and the runtime's C (runtime/fpenv.c: signal frames,
+ * IR for MRS/MSR) and the runtime's C (runtime/host_x86_64_fpenv.c: signal frames,
  * thread start, the test runners).
  *
  * Who holds what, while a guest thread runs:
@@ -107,7 +107,7 @@ static inline uint32_t fpenv_fpsr_from_mxcsr(uint32_t mxcsr)
     return (mxcsr & 1) | (mxcsr >> 1 & 0x1e);
 }
 
-/* ---- runtime/fpenv.c: the calling thread's MXCSR ---------------------------
+/* ---- runtime/host_x86_64_fpenv.c: the calling thread's MXCSR ---------------------------
  * All of these act on the MXCSR of the calling thread, which must be the
  * thread running S.  Inside a host signal handler the interrupted code's
  * MXCSR is in the ucontext (the kernel gives the handler a fresh one):

@@ -1,5 +1,5 @@
 /*
- * cpu_check.c - does this x86-64 CPU run the code we were compiled for?
+ * host_x86_64_cpu.c - does this x86-64 CPU run the code we were compiled for?
  *
  * The offline tool compiles the lifted code for one x86-64 micro-
  * architecture level (psABI "x86-64-v1".."v4", recorded in

@@ -1,5 +1,5 @@
 /*
- * fpenv.c - the guest's FPCR/FPSR for the runtime's C: MRS/MSR semantics
+ * host_x86_64_fpenv.c - the guest's FPCR/FPSR for the runtime's C: MRS/MSR semantics
  * on the calling thread's MXCSR (the mapping is in include/fpenv.h).
  *
  * The lifted code does the same inline for MRS/MSR FPCR/FPSR
