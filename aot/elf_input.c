@@ -9,6 +9,8 @@
  */
 #include "elf_input.h"
 
+#include "meta.h"   /* DBT_PIE_BASE */
+
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -65,6 +67,7 @@ static int read_symbols(GuestImage *img, Elf *e, Diag *d)
         int type = GELF_ST_TYPE(s.st_info);
         if (s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE || s.st_value == 0)
             continue;
+        s.st_value += img->bias;
         const char *name = elf_strptr(e, sh.sh_link, s.st_name);
         if (type == STT_NOTYPE && name && name[0] && name[0] != '$' && elf_is_code(img, s.st_value) &&
             (s.st_value & 3) == 0) {
@@ -106,6 +109,86 @@ static int read_symbols(GuestImage *img, Elf *e, Diag *d)
     return 0;
 }
 
+/* The file offset of run-time address A with N bytes inside a segment's
+ * file-backed part, or -1. */
+static int64_t file_offset(const GuestImage *img, uint64_t a, uint64_t n)
+{
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const GuestSegment *s = &img->segs[i];
+        if (a >= s->vaddr && a - s->vaddr <= s->filesz && s->filesz - (a - s->vaddr) >= n)
+            return (int64_t)(s->offset + (a - s->vaddr));
+    }
+    return -1;
+}
+
+/* Apply the RELA entries between file offsets OFF and OFF + SIZE. */
+static void apply_rela_table(GuestImage *img, uint64_t off, uint64_t size)
+{
+    if (off > img->size || size > img->size - off)
+        return;   /* not in the file: nothing to learn from */
+    for (uint64_t k = 0; k + sizeof(Elf64_Rela) <= size; k += sizeof(Elf64_Rela)) {
+        Elf64_Rela r;
+        memcpy(&r, img->data + off + k, sizeof r);
+        uint32_t type = (uint32_t)ELF64_R_TYPE(r.r_info);
+        if (type != R_AARCH64_RELATIVE && type != R_AARCH64_IRELATIVE)
+            continue;
+        int64_t at = file_offset(img, r.r_offset + img->bias, 8);
+        if (at < 0)
+            continue;
+        uint64_t v = (uint64_t)r.r_addend + img->bias;
+        memcpy(img->data + at, &v, sizeof v);
+    }
+}
+
+/* A position-independent executable's pointers in data (function-pointer
+ * tables, .init_array, the GOT) hold link-time values until the guest's
+ * own start-up code relocates them (static-pie: _dl_relocate_static_pie).
+ * Control-flow recovery reads them as code pointers, so the image here
+ * gets them relocated for the load bias the runtime will use: every
+ * R_AARCH64_RELATIVE slot holds bias + addend, and every IRELATIVE slot
+ * its resolver's address.  Harmless for the run: RELA relocation writes
+ * each slot whatever it held, and so does the guest again at start-up. */
+static int apply_relative(GuestImage *img, Elf *e, Diag *d)
+{
+    if (img->bias == 0)
+        return 0;
+    img->file = malloc(img->size ? img->size : 1);   /* the bytes as they are, for the output */
+    if (img->file == NULL)
+        return diag_error(d, "out of memory");
+    memcpy(img->file, img->data, img->size);
+    size_t phnum;
+    if (elf_getphdrnum(e, &phnum) != 0)
+        return 0;
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_DYNAMIC)
+            continue;
+        uint64_t rela = 0, relasz = 0, jmprel = 0, pltrelsz = 0;
+        for (uint64_t k = 0; k + sizeof(Elf64_Dyn) <= ph.p_filesz && ph.p_offset <= img->size &&
+                             k + sizeof(Elf64_Dyn) <= img->size - ph.p_offset;
+             k += sizeof(Elf64_Dyn)) {
+            Elf64_Dyn dyn;
+            memcpy(&dyn, img->data + ph.p_offset + k, sizeof dyn);
+            if (dyn.d_tag == DT_NULL)
+                break;
+            if (dyn.d_tag == DT_RELA)
+                rela = dyn.d_un.d_ptr;
+            else if (dyn.d_tag == DT_RELASZ)
+                relasz = dyn.d_un.d_val;
+            else if (dyn.d_tag == DT_JMPREL)
+                jmprel = dyn.d_un.d_ptr;
+            else if (dyn.d_tag == DT_PLTRELSZ)
+                pltrelsz = dyn.d_un.d_val;
+        }
+        int64_t off;
+        if (rela != 0 && (off = file_offset(img, rela + img->bias, relasz)) >= 0)
+            apply_rela_table(img, (uint64_t)off, relasz);
+        if (jmprel != 0 && (off = file_offset(img, jmprel + img->bias, pltrelsz)) >= 0)
+            apply_rela_table(img, (uint64_t)off, pltrelsz);
+    }
+    return 0;
+}
+
 static int parse(GuestImage *img, Diag *d)
 {
     int rc = -1;
@@ -144,6 +227,10 @@ static int parse(GuestImage *img, Diag *d)
         diag_error(d, "bad program headers: %s", elf_errmsg(-1));
         goto out;
     }
+    /* A position-independent executable goes where the runtime will put
+     * it: every address below is a run-time address. */
+    img->type = eh.e_type;
+    img->bias = eh.e_type == ET_DYN ? DBT_PIE_BASE : 0;
     img->segs = calloc(phnum ? phnum : 1, sizeof *img->segs);
     if (img->segs == NULL) {
         diag_error(d, "out of memory");
@@ -169,7 +256,7 @@ static int parse(GuestImage *img, Diag *d)
             goto out;
         }
         GuestSegment *s = &img->segs[img->nsegs++];
-        s->vaddr = ph.p_vaddr;
+        s->vaddr = ph.p_vaddr + img->bias;
         s->memsz = ph.p_memsz;
         s->filesz = ph.p_filesz;
         s->offset = ph.p_offset;
@@ -188,13 +275,12 @@ static int parse(GuestImage *img, Diag *d)
         diag_error(d, "no loadable segments");
         goto out;
     }
-    img->type = eh.e_type;
-    img->entry = eh.e_entry;
+    img->entry = eh.e_entry + img->bias;
     if (!elf_is_code(img, img->entry)) {
         diag_error(d, "entry point 0x%llx is not in an executable segment", (unsigned long long)img->entry);
         goto out;
     }
-    if (read_symbols(img, e, d) != 0)
+    if (read_symbols(img, e, d) != 0 || apply_relative(img, e, d) != 0)
         goto out;
     rc = 0;
 out:
@@ -263,6 +349,7 @@ void elf_free(GuestImage *img)
     free(img->labels);
     free(img->segs);
     free(img->data);
+    free(img->file);
     memset(img, 0, sizeof *img);
 }
 

@@ -5,7 +5,9 @@
  * AArch64 executable whose program headers and segments lie inside the file,
  * and collects the loadable segments and the function symbols (.symtab, else
  * .dynsym).  Everything after works on guest virtual addresses through
- * elf_read()/elf_is_code().
+ * elf_read()/elf_is_code(): run-time addresses, so a position-independent
+ * executable (ET_DYN) is seen at the base where the runtime will load it
+ * (GuestImage.bias), with its RELATIVE pointers relocated for that base.
  */
 #ifndef DBT_ELF_INPUT_H
 #define DBT_ELF_INPUT_H
@@ -31,10 +33,14 @@ typedef struct GuestSymbol {
 } GuestSymbol;
 
 typedef struct GuestImage {
-    uint8_t *data;       /* the whole file (owned) */
+    uint8_t *data;       /* the whole file (owned), relocated for bias */
+    uint8_t *file;       /* the file unchanged when that differs, else NULL (owned) */
     size_t size;         /* file size */
     uint16_t type;       /* ET_EXEC or ET_DYN */
-    uint64_t entry;      /* e_entry */
+    uint64_t bias;       /* added to every address of the file: DBT_PIE_BASE
+                            for ET_DYN, 0 for ET_EXEC; every address below
+                            (segments, symbols, entry) includes it */
+    uint64_t entry;      /* e_entry + bias */
     bool has_interp;     /* PT_INTERP present: dynamically linked */
     GuestSegment *segs;  /* PT_LOAD segments, in file order */
     size_t nsegs;

@@ -46,8 +46,9 @@ static void usage(FILE *f)
             "  -h, --help         show this help and exit\n"
             "  --version          show the version and exit\n"
             "\n"
-            "Supported input today: statically linked, non-PIE AArch64 ELF executables\n"
-            "(e.g. aarch64-linux-gnu-gcc -static).  At run time, DBT_LOG=syscall,trap,...\n"
+            "Supported input today: statically linked AArch64 ELF executables, position-\n"
+            "dependent or static-pie (aarch64-linux-gnu-gcc -static, -static-pie); not yet\n"
+            "dynamically linked ones.  At run time, DBT_LOG=syscall,trap,...\n"
             "makes the runtime log to stderr (see docs/).\n");
 }
 

@@ -18,13 +18,13 @@ static bool read_section_headers(GuestSections *s, const GuestImage *img, Elf *e
         if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC) ||
             sh.sh_size == 0)
             continue;
-        if ((sh.sh_flags & SHF_EXECINSTR) && !ranges_push(&s->code, sh.sh_addr, sh.sh_addr + sh.sh_size))
+        if ((sh.sh_flags & SHF_EXECINSTR) && !ranges_push(&s->code, sh.sh_addr + img->bias, sh.sh_addr + img->bias + sh.sh_size))
             return false;
         const char *name = elf_strptr(e, shstrndx, sh.sh_name);
         if (name != NULL && strcmp(name, ".eh_frame") == 0 && sh.sh_offset <= img->size &&
             sh.sh_size <= img->size - sh.sh_offset) {
             s->has_eh_frame = true;
-            s->eh_frame_addr = sh.sh_addr;
+            s->eh_frame_addr = sh.sh_addr + img->bias;
             s->eh_frame_offset = sh.sh_offset;
             s->eh_frame_size = sh.sh_size;
         }
@@ -33,7 +33,7 @@ static bool read_section_headers(GuestSections *s, const GuestImage *img, Elf *e
 }
 
 /* The first PT_GNU_EH_FRAME program header. */
-static void read_eh_frame_phdr(GuestSections *s, Elf *e)
+static void read_eh_frame_phdr(GuestSections *s, const GuestImage *img, Elf *e)
 {
     size_t phnum;
     if (elf_getphdrnum(e, &phnum) != 0)
@@ -42,7 +42,7 @@ static void read_eh_frame_phdr(GuestSections *s, Elf *e)
         GElf_Phdr ph;
         if (gelf_getphdr(e, (int)i, &ph) != NULL && ph.p_type == PT_GNU_EH_FRAME) {
             s->has_eh_frame_hdr = true;
-            s->eh_frame_hdr_addr = ph.p_vaddr;
+            s->eh_frame_hdr_addr = ph.p_vaddr + img->bias;
             return;
         }
     }
@@ -57,7 +57,7 @@ int sections_read(GuestSections *s, const GuestImage *img)
     if (e == NULL)
         return 0;
     bool ok = read_section_headers(s, img, e);
-    read_eh_frame_phdr(s, e);
+    read_eh_frame_phdr(s, img, e);
     elf_end(e);
     if (!ok) {
         sections_free(s);

@@ -354,10 +354,6 @@ int translate(const TranslateOptions *o, Diag *d)
                       "link the guest with -static");
         goto out;
     }
-    if (img.type != 2 /* ET_EXEC */) {
-        diag_error(d, "position-independent executables are not supported yet; link the guest with -static -no-pie");
-        goto out;
-    }
     runtime_dir = link_find_runtime_dir(d);
     if (runtime_dir == NULL)
         goto out;

@@ -21,7 +21,10 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
     LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
 
     /* The guest image. */
-    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)in->img->data, (unsigned)in->img->size, 1);
+    /* The file as it is: the guest relocates itself, and execve compares
+     * a file with these bytes (runtime/exec.c). */
+    const uint8_t *bytes = in->img->file ? in->img->file : in->img->data;
+    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)in->img->size, 1);
     LLVMValueRef image = LLVMAddGlobal(mod, LLVMTypeOf(data), "dbt_guest_image");
     LLVMSetInitializer(image, data);
     LLVMSetGlobalConstant(image, 1);
@@ -68,7 +71,7 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
     LLVMValueRef mv[] = {
         LLVMConstInt(i64, DBT_META_MAGIC, 0), LLVMConstInt(i32, DBT_META_VERSION, 0),
         LLVMConstInt(i32, (unsigned)in->host_level, 0), image, LLVMConstInt(i64, in->img->size, 0),
-        LLVMConstInt(i64, 0, 0), table, LLVMConstInt(i64, in->n, 0), name, jit,
+        LLVMConstInt(i64, in->img->bias, 0), table, LLVMConstInt(i64, in->n, 0), name, jit,
     };
     LLVMValueRef meta = LLVMAddGlobal(mod, mty, DBT_META_SYMBOL);
     LLVMSetInitializer(meta, LLVMConstNamedStruct(mty, mv, 10));

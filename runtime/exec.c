@@ -9,7 +9,8 @@
  *   - the AArch64 program this output was translated from (same bytes as
  *     the embedded image) runs as this output: execve("/proc/self/exe") -
  *     busybox running its applets, a program restarting itself;
- *   - any other static AArch64 program runs as this output too, told by
+ *   - any other static AArch64 program (static-pie too: loaded at
+ *     DBT_PIE_BASE) runs as this output too, told by
  *     DBT_EXEC_GUEST=PATH in its environment to load PATH instead of its
  *     embedded guest and to run all of it through the JIT (no static
  *     table: the translated functions belong to the other program).
@@ -71,6 +72,7 @@ void exec_setup(Runtime *rt, char **envp)
     foreign_meta = *rt->meta;
     foreign_meta.image = img;
     foreign_meta.image_size = (uint64_t)st.st_size;
+    foreign_meta.load_bias = ((const Elf64_Ehdr *)img)->e_type == ET_DYN ? DBT_PIE_BASE : 0;
     foreign_meta.fns = NULL;
     foreign_meta.nfns = 0;
     foreign_meta.guest_name = path;
@@ -170,14 +172,14 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
     int own = is_own_guest(fd);
-    int loadable = eh.e_type == ET_EXEC && !has_interp(fd, &eh);
+    int loadable = (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) && !has_interp(fd, &eh);
     close(fd);
     if (access(path, X_OK) != 0)
         return -errno;   /* as the kernel: EACCES for a file without x */
     if (own)
         return exec_self(rt, argv, envp, NULL);
     if (!loadable) {
-        rt_log(rt, LOG_SYSCALL, "execve: %s is a PIE or dynamically linked AArch64 program: not supported yet", path);
+        rt_log(rt, LOG_SYSCALL, "execve: %s is a dynamically linked AArch64 program: not supported yet", path);
         return -ENOEXEC;
     }
     char abs[PATH_MAX];

@@ -27,6 +27,12 @@ typedef struct DbtFnEntry {
     GuestFn fn;          /* translated code */
 } DbtFnEntry;
 
+/* Where a position-independent guest executable (ET_DYN) is loaded: the
+ * offline tool translates it for this base (DbtMeta.load_bias) and the
+ * runtime maps it there.  qemu-aarch64's default base for such programs;
+ * far from the output's own image and the host's libraries. */
+#define DBT_PIE_BASE 0x5500000000ull
+
 typedef struct DbtMeta {
     uint64_t magic;              /* DBT_META_MAGIC */
     uint32_t version;            /* DBT_META_VERSION */

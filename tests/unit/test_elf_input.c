@@ -4,6 +4,7 @@
  * Fixtures (built by tests/CMakeLists.txt from fixtures/tiny.c):
  *   DBT_FIXTURE_EXE   aarch64-linux-gnu-gcc -O2 -static: a valid guest
  *   DBT_FIXTURE_OBJ   the same source compiled with -c: an ET_REL file
+ *   DBT_FIXTURE_PIE   the same with -static-pie: ET_DYN without interpreter
  *   DBT_FIXTURE_HOST  a real host x86-64 program (/bin/true)
  *
  * Every malformed input is derived from the valid executable (truncated or
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 
 #include "elf_input.h"
+#include "meta.h"
 #include "slurp.h"
 
 #ifndef DBT_FIXTURE_EXE
@@ -30,6 +32,9 @@
 #endif
 #ifndef DBT_FIXTURE_OBJ
 #error "DBT_FIXTURE_OBJ must name the AArch64 object-file fixture"
+#endif
+#ifndef DBT_FIXTURE_PIE
+#error "DBT_FIXTURE_PIE must name the static-pie AArch64 fixture"
 #endif
 #ifndef DBT_FIXTURE_HOST
 #define DBT_FIXTURE_HOST "/bin/true"
@@ -530,6 +535,75 @@ static void segment_offset_past_end(void **state)
     free(c.data);
 }
 
+/* ---- a static-pie: everything at DBT_PIE_BASE, pointers relocated ---- */
+
+static int setup_pie(void **state)
+{
+    Blob *b = malloc(sizeof *b);
+    *b = slurp(DBT_FIXTURE_PIE);
+    *state = b;
+    return 0;
+}
+
+static void static_pie_is_rebased(void **state)
+{
+    const Blob *b = *state;
+    Elf64_Ehdr eh = ehdr_of(b);
+    assert_int_equal(eh.e_type, ET_DYN);
+    GuestImage img;
+    Diag d = {0};
+    if (elf_load(&img, DBT_FIXTURE_PIE, &d) != 0)
+        fail_msg("elf_load failed: %s", d.msg);
+    assert_int_equal(img.type, ET_DYN);
+    assert_int_equal(img.bias, DBT_PIE_BASE);
+    assert_int_equal(img.entry, eh.e_entry + DBT_PIE_BASE);
+    assert_false(img.has_interp);
+    size_t nload = 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph = phdr_of(b, i);
+        if (ph.p_type == PT_LOAD)
+            assert_int_equal(img.segs[nload++].vaddr, ph.p_vaddr + DBT_PIE_BASE);
+    }
+    assert_int_equal(nload, img.nsegs);
+    const GuestSymbol *magic = find_symbol(&img, "tiny_magic");
+    assert_non_null(magic);
+    uint32_t insn[2];
+    assert_true(elf_read(&img, magic->addr, insn, sizeof insn));
+    assert_int_equal(insn[0], MOVZ_X0_0x1234);
+    assert_int_equal(insn[1], RET);
+
+    /* The output gets the file as it is; the analysed image has every
+     * RELATIVE slot of .rela.dyn (found here from the section headers,
+     * not from PT_DYNAMIC as the reader does) holding base + addend. */
+    assert_non_null(img.file);
+    assert_memory_equal(img.file, b->data, b->size);
+    Elf64_Shdr sh;
+    size_t relative = 0;
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        memcpy(&sh, b->data + eh.e_shoff + (size_t)i * eh.e_shentsize, sizeof sh);
+        if (sh.sh_type != SHT_RELA)
+            continue;
+        for (uint64_t k = 0; k + sizeof(Elf64_Rela) <= sh.sh_size; k += sizeof(Elf64_Rela)) {
+            Elf64_Rela r;
+            memcpy(&r, b->data + sh.sh_offset + k, sizeof r);
+            if (ELF64_R_TYPE(r.r_info) != R_AARCH64_RELATIVE)
+                continue;
+            uint64_t slot;
+            if (!elf_read(&img, r.r_offset + DBT_PIE_BASE, &slot, sizeof slot))
+                fail_msg("RELATIVE slot 0x%llx not in the image", (unsigned long long)r.r_offset);
+            /* A slot in bss reads as zero (the guest fills it at
+             * start-up); the linker wrote every other one as the addend,
+             * link-time value that must have been replaced. */
+            if (slot == 0)
+                continue;
+            assert_int_equal(slot, (uint64_t)r.r_addend + DBT_PIE_BASE);
+            relative++;
+        }
+    }
+    assert_true(relative > 100);   /* glibc's own tables */
+    elf_free(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +629,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(filesz_above_memsz, setup_exe, teardown_blob),
         cmocka_unit_test_setup_teardown(no_loadable_segments, setup_exe, teardown_blob),
         cmocka_unit_test_setup_teardown(segment_offset_past_end, setup_exe, teardown_blob),
+        cmocka_unit_test_setup_teardown(static_pie_is_rebased, setup_pie, teardown_blob),
     };
     return cmocka_run_group_tests_name("elf_input", tests, NULL, NULL);
 }
