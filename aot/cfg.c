@@ -605,6 +605,29 @@ void cfg_free(Cfg *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+static int cmp_func_entry(const void *a, const void *b)
+{
+    const CfgFunc *x = a, *y = b;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+int cfg_merge(Cfg *into, Cfg *from)
+{
+    CfgFunc *funcs = realloc(into->funcs, (into->nfuncs + from->nfuncs + 1) * sizeof *funcs);
+    if (funcs == NULL)
+        return -1;
+    memcpy(funcs + into->nfuncs, from->funcs, from->nfuncs * sizeof *funcs);
+    into->funcs = funcs;
+    into->nfuncs += from->nfuncs;
+    into->ninsns += from->ninsns;
+    into->njumptables += from->njumptables;
+    into->nunresolved += from->nunresolved;
+    qsort(into->funcs, into->nfuncs, sizeof *into->funcs, cmp_func_entry);
+    free(from->funcs);
+    memset(from, 0, sizeof *from);
+    return 0;
+}
+
 const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc)
 {
     size_t lo = 0, hi = cfg->nfuncs;

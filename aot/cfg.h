@@ -58,6 +58,9 @@ typedef struct Cfg {
 
 int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d);
 void cfg_free(Cfg *cfg);
+/* Move FROM's functions into INTO (objects at different addresses), FROM
+ * left empty.  -1: out of memory (both unchanged). */
+int cfg_merge(Cfg *into, Cfg *from);
 /* The function with entry PC, or NULL. */
 const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);
 

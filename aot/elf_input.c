@@ -12,6 +12,7 @@
 #include "meta.h"   /* DBT_PIE_BASE */
 
 #include <errno.h>
+#include <stddef.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -130,40 +131,68 @@ static void apply_rela_table(GuestImage *img, uint64_t off, uint64_t size)
         Elf64_Rela r;
         memcpy(&r, img->data + off + k, sizeof r);
         uint32_t type = (uint32_t)ELF64_R_TYPE(r.r_info);
-        if (type != R_AARCH64_RELATIVE && type != R_AARCH64_IRELATIVE)
+        if (type != R_AARCH64_RELATIVE && type != R_AARCH64_IRELATIVE && type != R_AARCH64_JUMP_SLOT)
             continue;
         int64_t at = file_offset(img, r.r_offset + img->bias, 8);
         if (at < 0)
             continue;
         uint64_t v = (uint64_t)r.r_addend + img->bias;
+        if (type == R_AARCH64_JUMP_SLOT) {
+            /* Lazy binding: until the first call the slot holds the
+             * address of PLT0 (the resolver's entry), moved by the bias
+             * (ld.so's elf_machine_lazy_rel). */
+            memcpy(&v, img->data + at, sizeof v);
+            if (v == 0)
+                continue;
+            v += img->bias;
+        }
         memcpy(img->data + at, &v, sizeof v);
     }
 }
 
-/* A position-independent executable's pointers in data (function-pointer
- * tables, .init_array, the GOT) hold link-time values until the guest's
- * own start-up code relocates them (static-pie: _dl_relocate_static_pie).
- * Control-flow recovery reads them as code pointers, so the image here
- * gets them relocated for the load bias the runtime will use: every
- * R_AARCH64_RELATIVE slot holds bias + addend, and every IRELATIVE slot
- * its resolver's address.  Harmless for the run: RELA relocation writes
- * each slot whatever it held, and so does the guest again at start-up. */
-static int apply_relative(GuestImage *img, Elf *e, Diag *d)
+/* The NUL-terminated string at offset OFF of the dynamic string table at
+ * file offset STR (STRSZ bytes), copied, or NULL. */
+static char *dyn_string(const GuestImage *img, int64_t str, uint64_t strsz, uint64_t off)
 {
-    if (img->bias == 0)
-        return 0;
-    img->file = malloc(img->size ? img->size : 1);   /* the bytes as they are, for the output */
-    if (img->file == NULL)
-        return diag_error(d, "out of memory");
-    memcpy(img->file, img->data, img->size);
+    if (str < 0 || off >= strsz)
+        return NULL;
+    const char *p = (const char *)img->data + str + off;
+    size_t n = strnlen(p, strsz - off);
+    return n < strsz - off ? strndup(p, n) : NULL;
+}
+
+/* PT_DYNAMIC: the relocation tables (below), DT_NEEDED, DT_RUNPATH (or
+ * DT_RPATH) and DT_SONAME.
+ *
+ * A position-independent object's pointers in data (function-pointer
+ * tables, .init_array, the GOT) hold link-time values until it is
+ * relocated at run time (by the guest's ld.so, or by a static-pie's own
+ * start-up code).  Control-flow recovery reads them as code pointers, so
+ * the image here gets them relocated for the base the runtime will use:
+ * every R_AARCH64_RELATIVE slot holds bias + addend, every IRELATIVE
+ * slot its resolver's address, and every JUMP_SLOT its lazy-binding
+ * value moved by the bias (PLT0).  Harmless for the run: RELA relocation
+ * writes each slot whatever it held, and the output embeds the file as it
+ * is anyway (GuestImage.file). */
+static int read_dynamic(GuestImage *img, Elf *e, Diag *d)
+{
     size_t phnum;
     if (elf_getphdrnum(e, &phnum) != 0)
         return 0;
+    if (img->bias != 0) {   /* the bytes as they are, for the output */
+        img->file = malloc(img->size ? img->size : 1);
+        if (img->file == NULL)
+            return diag_error(d, "out of memory");
+        memcpy(img->file, img->data, img->size);
+    }
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_DYNAMIC)
             continue;
-        uint64_t rela = 0, relasz = 0, jmprel = 0, pltrelsz = 0;
+        uint64_t rela = 0, relasz = 0, jmprel = 0, pltrelsz = 0, strtab = 0, strsz = 0;
+        uint64_t runpath = UINT64_MAX, soname = UINT64_MAX;
+        uint64_t *needed = NULL;
+        size_t nneeded = 0;
         for (uint64_t k = 0; k + sizeof(Elf64_Dyn) <= ph.p_filesz && ph.p_offset <= img->size &&
                              k + sizeof(Elf64_Dyn) <= img->size - ph.p_offset;
              k += sizeof(Elf64_Dyn)) {
@@ -171,25 +200,66 @@ static int apply_relative(GuestImage *img, Elf *e, Diag *d)
             memcpy(&dyn, img->data + ph.p_offset + k, sizeof dyn);
             if (dyn.d_tag == DT_NULL)
                 break;
-            if (dyn.d_tag == DT_RELA)
-                rela = dyn.d_un.d_ptr;
-            else if (dyn.d_tag == DT_RELASZ)
-                relasz = dyn.d_un.d_val;
-            else if (dyn.d_tag == DT_JMPREL)
-                jmprel = dyn.d_un.d_ptr;
-            else if (dyn.d_tag == DT_PLTRELSZ)
-                pltrelsz = dyn.d_un.d_val;
+            switch (dyn.d_tag) {
+            case DT_RELA: rela = dyn.d_un.d_ptr; break;
+            case DT_RELASZ: relasz = dyn.d_un.d_val; break;
+            case DT_JMPREL: jmprel = dyn.d_un.d_ptr; break;
+            case DT_PLTRELSZ: pltrelsz = dyn.d_un.d_val; break;
+            case DT_STRTAB: strtab = dyn.d_un.d_ptr; break;
+            case DT_STRSZ: strsz = dyn.d_un.d_val; break;
+            case DT_RUNPATH: runpath = dyn.d_un.d_val; break;
+            case DT_RPATH: if (runpath == UINT64_MAX) runpath = dyn.d_un.d_val; break;
+            case DT_SONAME: soname = dyn.d_un.d_val; break;
+            case DT_INIT:
+            case DT_FINI:
+                /* Code pointers the loader calls: relocated in the
+                 * analysed copy like the data pointers below, so that
+                 * control-flow recovery finds _init and _fini. */
+                if (img->bias != 0) {
+                    uint64_t v = dyn.d_un.d_ptr + img->bias;
+                    memcpy(img->data + ph.p_offset + k + offsetof(Elf64_Dyn, d_un), &v, sizeof v);
+                }
+                break;
+            case DT_NEEDED: {
+                uint64_t *nn = realloc(needed, (nneeded + 1) * sizeof *nn);
+                if (nn == NULL) {
+                    free(needed);
+                    return diag_error(d, "out of memory");
+                }
+                needed = nn;
+                needed[nneeded++] = dyn.d_un.d_val;
+                break;
+            }
+            default: break;
+            }
         }
+        int64_t str = strtab ? file_offset(img, strtab + img->bias, strsz) : -1;
+        img->needed = calloc(nneeded ? nneeded : 1, sizeof *img->needed);
+        for (size_t k = 0; img->needed != NULL && k < nneeded; k++) {
+            char *name = dyn_string(img, str, strsz, needed[k]);
+            if (name != NULL)
+                img->needed[img->nneeded++] = name;
+        }
+        free(needed);
+        if (img->needed == NULL)
+            return diag_error(d, "out of memory");
+        if (runpath != UINT64_MAX)
+            img->runpath = dyn_string(img, str, strsz, runpath);
+        if (soname != UINT64_MAX)
+            img->soname = dyn_string(img, str, strsz, soname);
+        if (img->bias == 0)
+            break;
         int64_t off;
         if (rela != 0 && (off = file_offset(img, rela + img->bias, relasz)) >= 0)
             apply_rela_table(img, (uint64_t)off, relasz);
         if (jmprel != 0 && (off = file_offset(img, jmprel + img->bias, pltrelsz)) >= 0)
             apply_rela_table(img, (uint64_t)off, pltrelsz);
+        break;
     }
     return 0;
 }
 
-static int parse(GuestImage *img, Diag *d)
+static int parse(GuestImage *img, uint64_t dyn_base, Diag *d)
 {
     int rc = -1;
     if (img->size < EI_NIDENT || memcmp(img->data, ELFMAG, SELFMAG) != 0)
@@ -230,7 +300,7 @@ static int parse(GuestImage *img, Diag *d)
     /* A position-independent executable goes where the runtime will put
      * it: every address below is a run-time address. */
     img->type = eh.e_type;
-    img->bias = eh.e_type == ET_DYN ? DBT_PIE_BASE : 0;
+    img->bias = eh.e_type == ET_DYN ? dyn_base : 0;
     img->segs = calloc(phnum ? phnum : 1, sizeof *img->segs);
     if (img->segs == NULL) {
         diag_error(d, "out of memory");
@@ -242,8 +312,11 @@ static int parse(GuestImage *img, Diag *d)
             diag_error(d, "bad program header %zu: %s", i, elf_errmsg(-1));
             goto out;
         }
-        if (ph.p_type == PT_INTERP)
+        if (ph.p_type == PT_INTERP) {
             img->has_interp = true;
+            if (ph.p_offset < img->size && ph.p_filesz <= img->size - ph.p_offset && ph.p_filesz > 1)
+                img->interp = strndup((const char *)img->data + ph.p_offset, ph.p_filesz - 1);
+        }
         if (ph.p_type != PT_LOAD)
             continue;
         if (ph.p_offset > img->size || ph.p_filesz > img->size - ph.p_offset) {
@@ -280,7 +353,7 @@ static int parse(GuestImage *img, Diag *d)
         diag_error(d, "entry point 0x%llx is not in an executable segment", (unsigned long long)img->entry);
         goto out;
     }
-    if (read_symbols(img, e, d) != 0 || apply_relative(img, e, d) != 0)
+    if (read_symbols(img, e, d) != 0 || read_dynamic(img, e, d) != 0)
         goto out;
     rc = 0;
 out:
@@ -290,6 +363,11 @@ out:
 
 int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d)
 {
+    return elf_load_mem_at(img, buf, size, DBT_PIE_BASE, d);
+}
+
+int elf_load_mem_at(GuestImage *img, const void *buf, size_t size, uint64_t dyn_base, Diag *d)
+{
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return diag_error(d, "libelf initialization failed");
@@ -298,7 +376,7 @@ int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d)
         return diag_error(d, "out of memory");
     memcpy(img->data, buf, size);
     img->size = size;
-    if (parse(img, d) != 0) {
+    if (parse(img, dyn_base, d) != 0) {
         elf_free(img);
         return -1;
     }
@@ -306,6 +384,11 @@ int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d)
 }
 
 int elf_load(GuestImage *img, const char *path, Diag *d)
+{
+    return elf_load_at(img, path, DBT_PIE_BASE, d);
+}
+
+int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d)
 {
     memset(img, 0, sizeof *img);
     FILE *f = fopen(path, "rb");
@@ -334,7 +417,7 @@ int elf_load(GuestImage *img, const char *path, Diag *d)
             break;
         }
     }
-    rc = elf_load_mem(img, buf, len, d);
+    rc = elf_load_mem_at(img, buf, len, dyn_base, d);
 out:
     free(buf);
     fclose(f);
@@ -350,6 +433,12 @@ void elf_free(GuestImage *img)
     free(img->segs);
     free(img->data);
     free(img->file);
+    for (size_t i = 0; i < img->nneeded; i++)
+        free(img->needed[i]);
+    free(img->needed);
+    free(img->interp);
+    free(img->runpath);
+    free(img->soname);
     memset(img, 0, sizeof *img);
 }
 

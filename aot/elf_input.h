@@ -42,6 +42,11 @@ typedef struct GuestImage {
                             (segments, symbols, entry) includes it */
     uint64_t entry;      /* e_entry + bias */
     bool has_interp;     /* PT_INTERP present: dynamically linked */
+    char *interp;        /* its path, or NULL (owned) */
+    char **needed;       /* DT_NEEDED names, in order (owned) */
+    size_t nneeded;
+    char *runpath;       /* DT_RUNPATH, else DT_RPATH, or NULL (owned) */
+    char *soname;        /* DT_SONAME or NULL (owned) */
     GuestSegment *segs;  /* PT_LOAD segments, in file order */
     size_t nsegs;
     GuestSymbol *syms;   /* STT_FUNC symbols, sorted by addr, unique addrs */
@@ -52,10 +57,13 @@ typedef struct GuestImage {
     size_t nlabels;
 } GuestImage;
 
-/* Read and validate PATH.  0 on success, -1 with D set on failure. */
+/* Read and validate PATH.  0 on success, -1 with D set on failure.  An
+ * ET_DYN file is placed at DBT_PIE_BASE (meta.h), or at DYN_BASE. */
 int elf_load(GuestImage *img, const char *path, Diag *d);
+int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d);
 /* Same, from memory (the bytes are copied). */
 int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d);
+int elf_load_mem_at(GuestImage *img, const void *buf, size_t size, uint64_t dyn_base, Diag *d);
 void elf_free(GuestImage *img);
 
 /* Copy N bytes at guest address VADDR; bytes past p_filesz read as zero.

@@ -35,6 +35,9 @@ static void usage(FILE *f)
             "  --march=LEVEL      x86-64 level the output needs: x86-64, x86-64-v2,\n"
             "                     x86-64-v3 (default), x86-64-v4; the output refuses\n"
             "                     to start on a CPU without it\n"
+            "  --sysroot=DIR      a dynamically linked program's AArch64 root file system:\n"
+            "                     its interpreter and DT_NEEDED libraries are read from\n"
+            "                     there, translated and embedded in the output\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -46,22 +49,23 @@ static void usage(FILE *f)
             "  -h, --help         show this help and exit\n"
             "  --version          show the version and exit\n"
             "\n"
-            "Supported input today: statically linked AArch64 ELF executables, position-\n"
-            "dependent or static-pie (aarch64-linux-gnu-gcc -static, -static-pie); not yet\n"
-            "dynamically linked ones.  At run time, DBT_LOG=syscall,trap,...\n"
+            "Supported input: AArch64 ELF executables, static (aarch64-linux-gnu-gcc\n"
+            "-static, -static-pie) or dynamically linked with --sysroot (experimental).\n"
+            "At run time, DBT_LOG=syscall,trap,...\n"
             "makes the runtime log to stderr (see docs/).\n");
 }
 
 int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
-    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE };
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
         {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS},
         {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
         {"profile", required_argument, NULL, OPT_PROFILE},
+        {"sysroot", required_argument, NULL, OPT_SYSROOT},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
         case OPT_ALL_FUNCTIONS: o.all_functions = true; break;
         case OPT_TIME_REPORT: o.time_report = optarg; break;
         case OPT_PROFILE: o.profile = optarg; break;
+        case OPT_SYSROOT: o.sysroot = optarg; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

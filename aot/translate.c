@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "objects.h"
 #include "codegen.h"
 #include "decode.h"
 #include "elf_input.h"
@@ -87,7 +88,7 @@ typedef struct Unit {
 /* What the workers share: read-only inputs, the queue, and per-function
  * slots that only the worker of the function's unit writes. */
 typedef struct Work {
-    const GuestImage *img;
+    const GuestObjects *objs;
     const Cfg *cfg;
     const TranslateOptions *o;
     Unit *units;
@@ -110,8 +111,9 @@ typedef struct UnitEnv {
 static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 {
     const UnitEnv *u = ctx;
+    const GuestImage *img = objects_at(u->w->objs, pc);
     uint8_t b[4];
-    if (!elf_is_code(u->w->img, pc) || !elf_read(u->w->img, pc, b, 4))
+    if (img == NULL || !elf_is_code(img, pc) || !elf_read(img, pc, b, 4))
         return false;
     *w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
@@ -120,7 +122,8 @@ static bool env_read_code(void *ctx, uint64_t pc, uint32_t *w)
 static bool env_read_data(void *ctx, uint64_t addr, void *buf, size_t n)
 {
     const UnitEnv *u = ctx;
-    return elf_read(u->w->img, addr, buf, n);
+    const GuestImage *img = objects_at(u->w->objs, addr);
+    return img != NULL && elf_read(img, addr, buf, n);
 }
 
 static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
@@ -321,8 +324,8 @@ static int cmp_unit_size(const void *a, const void *b, void *arg)
 int translate(const TranslateOptions *o, Diag *d)
 {
     int rc = -1;
-    GuestImage img;
-    Cfg cfg = {0};
+    GuestObjects gobj = {0};
+    Cfg cfg = {0}, ocfg = {0};
     char *runtime_dir = NULL, *jit_lib = NULL;
     char tmpdir[PATH_MAX] = "", tmpout[PATH_MAX + 32] = "", meta_obj[PATH_MAX + 16] = "";
     uint64_t *entries = NULL;
@@ -345,15 +348,12 @@ int translate(const TranslateOptions *o, Diag *d)
 
     if (o->profile != NULL && profile_load(&prof, o->profile, d) != 0)
         return -1;
-    if (elf_load(&img, o->input, d) != 0) {
-        profile_free(&prof);
-        return -1;
-    }
-    if (img.has_interp) {
-        diag_error(d, "dynamically linked executables are not supported yet (the file has PT_INTERP); "
-                      "link the guest with -static");
+    if (objects_load(&gobj, o->input, o->sysroot, d) != 0)
         goto out;
-    }
+    if (o->verbose && gobj.n > 1)
+        for (size_t i = 1; i < gobj.n; i++)
+            fprintf(stderr, "dbt-aot: %s needs %s (%s), translated for 0x%llx\n", o->input, gobj.paths[i],
+                    gobj.files[i], (unsigned long long)gobj.imgs[i].bias);
     runtime_dir = link_find_runtime_dir(d);
     if (runtime_dir == NULL)
         goto out;
@@ -372,8 +372,17 @@ int translate(const TranslateOptions *o, Diag *d)
     rep.load_s = now_s() - t0;
 
     t = now_s();
-    if (cfg_recover(&cfg, &img, o->all_functions, o->verbose, d) != 0)
-        goto out;
+    /* Every function of a shared object may be called from another one
+     * (through its GOT, bound at run time): all its symbols are roots. */
+    for (size_t i = 0; i < gobj.n; i++) {
+        Cfg *c = i == 0 ? &cfg : &ocfg;
+        if (cfg_recover(c, &gobj.imgs[i], i == 0 ? o->all_functions : true, o->verbose, d) != 0)
+            goto out;
+        if (i > 0 && cfg_merge(&cfg, &ocfg) != 0) {
+            diag_error(d, "out of memory");
+            goto out;
+        }
+    }
     rep.cfg_s = now_s() - t;
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
@@ -450,7 +459,7 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     Progress progress;
     progress_init(&progress, base_name(o->input), cfg.ninsns, nf, !o->verbose);
-    Work w = {.img = &img, .cfg = &cfg, .o = o, .units = units, .nunits = nunits, .schedule = schedule,
+    Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nunits, .schedule = schedule,
               .func_ir = func_ir, .func_unit = func_unit, .progress = &progress};
     for (unsigned k = 0; k < nworkers; k++) {
         workers[k].w = &w;
@@ -507,7 +516,7 @@ int translate(const TranslateOptions *o, Diag *d)
         fns[i] = declare_guest_fn(mlift, cfg.funcs[i].entry);
     }
     jit_lib = link_jit_lib_path();
-    MetaInput mi = {&img, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib};
+    MetaInput mi = {&gobj, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib};
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
     CodegenOptions co = {0, 0, o->cpu_level, NULL};
@@ -585,9 +594,10 @@ out:
     free(entries);
     free(fns);
     cfg_free(&cfg);
+    cfg_free(&ocfg);
     profile_free(&prof);
     free(runtime_dir);
     free(jit_lib);
-    elf_free(&img);
+    objects_free(&gobj);
     return rc;
 }

@@ -21,6 +21,7 @@ typedef struct TranslateOptions {
     const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
     const char *time_report; /* write the cost report (JSON, aot/report.h) there, or NULL */
     const char *profile;     /* a run's profile (DBT_PROFILE): its functions are the hot tier */
+    const char *sysroot;     /* where a dynamically linked guest's interpreter and libraries are */
 } TranslateOptions;
 
 /* 0 on success; -1 with D set.  Never leaves a partial OUTPUT. */

@@ -28,7 +28,7 @@
 
 #include "cpu_state.h"
 
-#define DBT_JIT_ABI_VERSION 1
+#define DBT_JIT_ABI_VERSION 2
 #define DBT_JIT_OPEN_SYMBOL "dbt_jit_open"
 #define DBT_JIT_LIB_NAME "libdbt_jit.so"
 

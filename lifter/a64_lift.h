@@ -70,7 +70,7 @@ struct Lifter {
     LLVMTypeRef fn_ty;           /* void (ptr): a translated guest function */
 
     /* Runtime entry points (declared in the module). */
-    LLVMValueRef rt_lookup, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;
+    LLVMValueRef rt_lookup, rt_lookup_entry, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;
 
     /* Per-function state. */
     const LiftFunc *func;        /* function being lifted */

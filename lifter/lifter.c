@@ -67,6 +67,7 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
 
     LLVMTypeRef p_lookup[] = {l->ptr, l->i64};
     l->rt_lookup = declare_rt(l, RT_SYM_LOOKUP, l->ptr, p_lookup, 2);
+    l->rt_lookup_entry = declare_rt(l, RT_SYM_LOOKUP_ENTRY, l->ptr, p_lookup, 2);
     l->rt_syscall = declare_rt(l, RT_SYM_SYSCALL, void_ty, &l->ptr, 1);
     LLVMTypeRef p_trap[] = {l->ptr, l->i32, l->i32};
     l->rt_trap = declare_rt(l, RT_SYM_TRAP, void_ty, p_trap, 3);
@@ -614,17 +615,32 @@ static LLVMValueRef entry_sp(Lifter *l)
 
 /* A BR to a target no table names, the state synced out.  If the new SP is
  * above the SP at the function's entry, the jump leaves this frame for an
- * outer one (__longjmp's `br x30`): it leaves like a return, so that the
- * frame of the setjmp can land it (lift_call) instead of the target being
- * compiled by the JIT on top of the dead frames.  Otherwise (a computed
- * goto, a tail call through a register) it is a host tail call. */
+ * outer one (__longjmp's `br x30`): unless the target is a translated
+ * function's entry, it leaves like a return, so that the frame of the
+ * setjmp can land it (lift_call) instead of the target being compiled by
+ * the JIT on top of the dead frames.  A function entry there is a tail
+ * call that pops a frame first - ld.so's lazy-binding resolver, which
+ * pops what PLT0 pushed and jumps to the bound function: it stays a host
+ * tail call, so that the function returns natively to the PLT's caller.
+ * Otherwise (a computed goto, a tail call through a register) it is a
+ * host tail call. */
 static void jump_unknown(Lifter *l, LLVMValueRef dyn)
 {
     LLVMValueRef up = LLVMBuildICmp(l->b, LLVMIntUGT, rd_xsp(l, 31), entry_sp(l), "frame_left");
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     LLVMBasicBlockRef out = lift_new_block(l, "frame_left");
     store_pc(l, dyn);
+    LLVMValueRef args[] = {l->cpu, dyn};
+    LLVMValueRef entry = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup_entry), l->rt_lookup_entry,
+                                        args, 2, "entry");
+    LLVMValueRef none = LLVMBuildICmp(l->b, LLVMIntEQ, entry, LLVMConstNull(l->ptr), "");
+    LLVMBasicBlockRef leave = lift_new_block(l, "leave_frame");
     LLVMBuildRetVoid(l->b);
+    LLVMBasicBlockRef popped_tail = lift_new_block(l, "popped_tail");
+    LLVMSetTailCall(LLVMBuildCall2(l->b, l->fn_ty, entry, &l->cpu, 1, ""), 1);
+    LLVMBuildRetVoid(l->b);
+    LLVMPositionBuilderAtEnd(l->b, out);
+    LLVMBuildCondBr(l->b, none, leave, popped_tail);
     LLVMBasicBlockRef jump = lift_new_block(l, "ijmp");
     tail_to(l, 0, dyn);
     LLVMPositionBuilderAtEnd(l->b, here);

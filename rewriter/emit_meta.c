@@ -1,8 +1,11 @@
 /*
  * meta.c - emitting the runtime's metadata into the lifted module.
  *
- *   .dbt.guest    the guest ELF file, page aligned (runtime/loader.c maps
- *                 its segments at their guest addresses)
+ *   .dbt.guest    the guest ELF files (the program, its interpreter and
+ *                 libraries), page aligned (runtime/loader.c maps the
+ *                 program's and the interpreter's segments; the guest's
+ *                 ld.so opens the libraries, runtime/sys_proc.c serves them)
+ *   .rodata       dbt_objects: DbtObject per file
  *   .rodata       dbt_fn_table: {guest_pc, fn} sorted by guest_pc
  *   .data.rel.ro  dbt_meta: DbtMeta (runtime/include/meta.h)
  *   .rodata       the guest's name and the JIT library's path (strings)
@@ -20,17 +23,43 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
     LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx), i64 = LLVMInt64TypeInContext(ctx);
     LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
 
-    /* The guest image. */
-    /* The file as it is: the guest relocates itself, and execve compares
-     * a file with these bytes (runtime/exec.c). */
-    const uint8_t *bytes = in->img->file ? in->img->file : in->img->data;
-    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)in->img->size, 1);
-    LLVMValueRef image = LLVMAddGlobal(mod, LLVMTypeOf(data), "dbt_guest_image");
-    LLVMSetInitializer(image, data);
-    LLVMSetGlobalConstant(image, 1);
-    LLVMSetLinkage(image, LLVMPrivateLinkage);
-    LLVMSetSection(image, ".dbt.guest");
-    LLVMSetAlignment(image, 4096);
+    /* The guest objects, each file as it is: the guest relocates itself,
+     * and execve compares a file with the program's bytes
+     * (runtime/exec.c). */
+    LLVMValueRef image = NULL;
+    LLVMTypeRef oty_fields[] = {ptr, ptr, i64, i64};
+    LLVMTypeRef oty = LLVMStructTypeInContext(ctx, oty_fields, 4, 0);
+    size_t nobj = in->objs->n;
+    LLVMValueRef *orows = malloc((nobj ? nobj : 1) * sizeof *orows);
+    for (size_t i = 0; i < nobj; i++) {
+        const GuestImage *img = &in->objs->imgs[i];
+        const uint8_t *bytes = img->file ? img->file : img->data;
+        LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)img->size, 1);
+        LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(data), i == 0 ? "dbt_guest_image" : "dbt_guest_object");
+        LLVMSetInitializer(g, data);
+        LLVMSetGlobalConstant(g, 1);
+        LLVMSetLinkage(g, LLVMPrivateLinkage);
+        LLVMSetSection(g, ".dbt.guest");
+        LLVMSetAlignment(g, 4096);
+        if (i == 0)
+            image = g;
+        const char *path = in->objs->paths[i];
+        LLVMValueRef ps = LLVMConstStringInContext(ctx, path, (unsigned)strlen(path), 0);
+        LLVMValueRef pg = LLVMAddGlobal(mod, LLVMTypeOf(ps), "dbt_guest_object_path");
+        LLVMSetInitializer(pg, ps);
+        LLVMSetGlobalConstant(pg, 1);
+        LLVMSetLinkage(pg, LLVMPrivateLinkage);
+        LLVMValueRef f[] = {pg, g, LLVMConstInt(i64, img->size, 0), LLVMConstInt(i64, img->bias, 0)};
+        orows[i] = LLVMConstNamedStruct(oty, f, 4);
+    }
+    LLVMValueRef oarr = LLVMConstArray(oty, orows, (unsigned)nobj);
+    free(orows);
+    LLVMValueRef objects = LLVMAddGlobal(mod, LLVMTypeOf(oarr), "dbt_objects");
+    LLVMSetInitializer(objects, oarr);
+    LLVMSetGlobalConstant(objects, 1);
+    LLVMSetLinkage(objects, LLVMPrivateLinkage);
+    LLVMSetAlignment(objects, 16);
+    const GuestImage *prog = &in->objs->imgs[0];
 
     /* The function table. */
     LLVMTypeRef ety_fields[] = {i64, ptr};
@@ -66,15 +95,16 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
     }
 
     /* DbtMeta, field by field as in runtime/include/meta.h. */
-    LLVMTypeRef mfields[] = {i64, i32, i32, ptr, i64, i64, ptr, i64, ptr, ptr};
-    LLVMTypeRef mty = LLVMStructTypeInContext(ctx, mfields, 10, 0);
+    LLVMTypeRef mfields[] = {i64, i32, i32, ptr, i64, i64, ptr, i64, ptr, ptr, ptr, i64};
+    LLVMTypeRef mty = LLVMStructTypeInContext(ctx, mfields, 12, 0);
     LLVMValueRef mv[] = {
         LLVMConstInt(i64, DBT_META_MAGIC, 0), LLVMConstInt(i32, DBT_META_VERSION, 0),
-        LLVMConstInt(i32, (unsigned)in->host_level, 0), image, LLVMConstInt(i64, in->img->size, 0),
-        LLVMConstInt(i64, in->img->bias, 0), table, LLVMConstInt(i64, in->n, 0), name, jit,
+        LLVMConstInt(i32, (unsigned)in->host_level, 0), image, LLVMConstInt(i64, prog->size, 0),
+        LLVMConstInt(i64, prog->bias, 0), table, LLVMConstInt(i64, in->n, 0), name, jit,
+        objects, LLVMConstInt(i64, nobj, 0),
     };
     LLVMValueRef meta = LLVMAddGlobal(mod, mty, DBT_META_SYMBOL);
-    LLVMSetInitializer(meta, LLVMConstNamedStruct(mty, mv, 10));
+    LLVMSetInitializer(meta, LLVMConstNamedStruct(mty, mv, 12));
     LLVMSetGlobalConstant(meta, 1);
     LLVMSetVisibility(meta, LLVMHiddenVisibility);
     LLVMSetAlignment(meta, 16);

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf_input.h"
+#include "objects.h"
 
 typedef struct MetaInput {
-    const GuestImage *img;       /* the guest ELF (embedded whole) */
+    const GuestObjects *objs;    /* the guest ELF files (embedded whole), the program first */
     const char *guest_name;      /* for runtime messages */
     const uint64_t *entries;     /* guest entries, sorted ascending */
     LLVMValueRef *fns;           /* their translated functions */

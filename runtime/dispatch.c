@@ -114,6 +114,12 @@ static GuestFn find_fn(uint64_t pc)
 
 int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }
 
+GuestFn dbt_rt_lookup_entry(CpuState *s, uint64_t pc)
+{
+    (void)s;
+    return find_fn(pc);
+}
+
 GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
 {
     GuestFn f = find_fn(pc);

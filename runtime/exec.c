@@ -73,6 +73,8 @@ void exec_setup(Runtime *rt, char **envp)
     foreign_meta.image = img;
     foreign_meta.image_size = (uint64_t)st.st_size;
     foreign_meta.load_bias = ((const Elf64_Ehdr *)img)->e_type == ET_DYN ? DBT_PIE_BASE : 0;
+    foreign_meta.objects = NULL;   /* this output's libraries are not that program's */
+    foreign_meta.nobjects = 0;
     foreign_meta.fns = NULL;
     foreign_meta.nfns = 0;
     foreign_meta.guest_name = path;

@@ -221,6 +221,7 @@ static int load(Runtime *rt, JitHost *h)
     }
     const DbtJitSymbol syms[] = {
         {RT_SYM_LOOKUP, (void *)dbt_rt_lookup},
+        {RT_SYM_LOOKUP_ENTRY, (void *)dbt_rt_lookup_entry},
         {RT_SYM_SYSCALL, (void *)dbt_rt_syscall},
         {RT_SYM_TRAP, (void *)dbt_rt_trap},
         {RT_SYM_CACHE, (void *)dbt_rt_cache_op},

@@ -49,6 +49,15 @@ typedef struct Seg {
 
 #define MAX_SEGS 32
 
+const DbtObject *loader_find_object(const Runtime *rt, const char *path)
+{
+    const DbtMeta *m = rt->meta;
+    for (uint64_t i = 1; i < m->nobjects; i++)
+        if (strcmp(m->objects[i].path, path) == 0)
+            return &m->objects[i];
+    return NULL;
+}
+
 static const char *guest_name(const Runtime *rt)
 {
     return rt->meta->guest_name ? rt->meta->guest_name : "guest";
@@ -64,49 +73,61 @@ static int seg_prot(uint32_t flags)
     return prot;
 }
 
-static const Elf64_Ehdr *check_header(const Runtime *rt)
+/* One ELF file to map: the program, or its interpreter. */
+typedef struct Obj {
+    const char *name;       /* for messages */
+    const uint8_t *image;   /* the file */
+    uint64_t size;
+    uint64_t bias;          /* added to its vaddrs */
+} Obj;
+
+static const Elf64_Ehdr *check_header(const Runtime *rt, const Obj *m)
 {
-    const DbtMeta *m = rt->meta;
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m->image;
-    if (!m->image || m->image_size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-        rt_fatal("%s: embedded guest image is not an ELF file", guest_name(rt));
+    if (!m->image || m->size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+        rt_fatal("%s: embedded guest image is not an ELF file", m->name);
     if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
         eh->e_machine != EM_AARCH64)
         rt_fatal("%s: embedded guest image is not a little-endian ELF64 AArch64 file",
-                 guest_name(rt));
+                 m->name);
     if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-        rt_fatal("%s: guest ELF type %u is not an executable", guest_name(rt), eh->e_type);
+        rt_fatal("%s: guest ELF type %u is not an executable", m->name, eh->e_type);
     if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
-        eh->e_phoff > m->image_size ||
-        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > m->image_size - eh->e_phoff)
-        rt_fatal("%s: guest program headers are malformed", guest_name(rt));
+        eh->e_phoff > m->size ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > m->size - eh->e_phoff)
+        rt_fatal("%s: guest program headers are malformed", m->name);
     return eh;
 }
 
-/* Fills segs[] from the PT_LOAD headers and the GuestImage fields. */
-static int collect_segments(Runtime *rt, const Elf64_Ehdr *eh, Seg *segs)
+/* Fills segs[] from the PT_LOAD headers, and OUT (the GuestImage fields);
+ * *interp: the PT_INTERP string, or NULL. */
+static int collect_segments(Runtime *rt, const Obj *m, const Elf64_Ehdr *eh, Seg *segs, GuestImage *out,
+                            const char **interp)
 {
-    const DbtMeta *m = rt->meta;
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(m->image + eh->e_phoff);
+    *interp = NULL;
     uint64_t phdr_addr = 0, top = 0;
     int n = 0, have_phdr = 0;
     for (unsigned i = 0; i < eh->e_phnum; i++) {
         const Elf64_Phdr *p = &ph[i];
-        if (p->p_type == PT_INTERP)
-            rt_fatal("%s: dynamically linked guests (PT_INTERP) are not supported yet",
-                     guest_name(rt));
+        if (p->p_type == PT_INTERP) {
+            if (p->p_offset >= m->size || p->p_filesz > m->size - p->p_offset || p->p_filesz < 2 ||
+                m->image[p->p_offset + p->p_filesz - 1] != '\0')
+                rt_fatal("%s: malformed PT_INTERP", m->name);
+            *interp = (const char *)m->image + p->p_offset;
+        }
         if (p->p_type == PT_PHDR) {
-            phdr_addr = p->p_vaddr + m->load_bias;
+            phdr_addr = p->p_vaddr + m->bias;
             have_phdr = 1;
         }
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
-        uint64_t lo = p->p_vaddr + m->load_bias, hi = lo + p->p_memsz;
-        if (n == MAX_SEGS || p->p_filesz > p->p_memsz || p->p_offset > m->image_size ||
-            p->p_filesz > m->image_size - p->p_offset || hi < lo || hi > HOST_USER_TOP ||
+        uint64_t lo = p->p_vaddr + m->bias, hi = lo + p->p_memsz;
+        if (n == MAX_SEGS || p->p_filesz > p->p_memsz || p->p_offset > m->size ||
+            p->p_filesz > m->size - p->p_offset || hi < lo || hi > HOST_USER_TOP ||
             (n && lo < segs[n - 1].lo))
             rt_fatal("%s: PT_LOAD segment %u (0x%llx-0x%llx) is malformed or not mappable "
-                     "on x86-64", guest_name(rt), i, (unsigned long long)lo,
+                     "on x86-64", m->name, i, (unsigned long long)lo,
                      (unsigned long long)hi);
         if (!have_phdr && p->p_offset <= eh->e_phoff &&
             eh->e_phoff + eh->e_phnum * sizeof(Elf64_Phdr) <= p->p_offset + p->p_filesz) {
@@ -118,22 +139,22 @@ static int collect_segments(Runtime *rt, const Elf64_Ehdr *eh, Seg *segs)
             top = hi;
     }
     if (n == 0)
-        rt_fatal("%s: guest has no PT_LOAD segment", guest_name(rt));
-    rt->image.lo = page_down(segs[0].lo);
-    rt->image.hi = page_up(top);
-    rt->image.entry = eh->e_entry + m->load_bias;
-    rt->image.phdr = phdr_addr;
-    rt->image.phent = eh->e_phentsize;
-    rt->image.phnum = eh->e_phnum;
+        rt_fatal("%s: guest has no PT_LOAD segment", m->name);
+    out->lo = page_down(segs[0].lo);
+    out->hi = page_up(top);
+    out->entry = eh->e_entry + m->bias;
+    out->phdr = phdr_addr;
+    out->phent = eh->e_phentsize;
+    out->phnum = eh->e_phnum;
     return n;
 }
 
 /* Pass 1: map [lo, hi) (page aligned) anonymous RW, refusing host memory. */
-static void map_range(Runtime *rt, uint64_t lo, uint64_t hi)
+static void map_range(Runtime *rt, const Obj *m, uint64_t lo, uint64_t hi)
 {
     if (mem_touches_host(rt, lo, hi - lo))
         rt_fatal("%s: guest segment 0x%llx-0x%llx overlaps this program's own memory "
-                 "(runtime, libc or stack)", guest_name(rt), (unsigned long long)lo,
+                 "(runtime, libc or stack)", m->name, (unsigned long long)lo,
                  (unsigned long long)hi);
     void *p = mmap((void *)lo, hi - lo, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -141,17 +162,19 @@ static void map_range(Runtime *rt, uint64_t lo, uint64_t hi)
         int err = p == MAP_FAILED ? errno : EEXIST;
         if (p != MAP_FAILED)
             munmap(p, hi - lo);
-        rt_fatal("%s: cannot map guest segment at 0x%llx-0x%llx: %s", guest_name(rt),
+        rt_fatal("%s: cannot map guest segment at 0x%llx-0x%llx: %s", m->name,
                  (unsigned long long)lo, (unsigned long long)hi, strerror(err));
     }
     rt_log(rt, LOG_LOAD, "mapped 0x%llx-0x%llx", (unsigned long long)lo, (unsigned long long)hi);
 }
 
-void loader_load(Runtime *rt)
+/* Map M at its bias; OUT describes it.  Returns its PT_INTERP or NULL. */
+static const char *load_object(Runtime *rt, const Obj *m, GuestImage *out)
 {
-    const Elf64_Ehdr *eh = check_header(rt);
+    const Elf64_Ehdr *eh = check_header(rt, m);
     Seg segs[MAX_SEGS];
-    int n = collect_segments(rt, eh, segs);
+    const char *interp;
+    int n = collect_segments(rt, m, eh, segs, out, &interp);
 
     /* 1: map the union of page ranges (segments are sorted by address). */
     uint64_t run_lo = page_down(segs[0].lo), run_hi = page_up(segs[0].hi);
@@ -161,21 +184,21 @@ void loader_load(Runtime *rt)
             run_hi = hi > run_hi ? hi : run_hi;
             continue;
         }
-        map_range(rt, run_lo, run_hi);
+        map_range(rt, m, run_lo, run_hi);
         run_lo = lo;
         run_hi = hi;
     }
-    map_range(rt, run_lo, run_hi);
+    map_range(rt, m, run_lo, run_hi);
 
     /* 2: file contents; bss and gaps are already zero. */
     for (int i = 0; i < n; i++)
-        memcpy((void *)segs[i].lo, rt->meta->image + segs[i].file_off, segs[i].file_size);
+        memcpy((void *)segs[i].lo, m->image + segs[i].file_off, segs[i].file_size);
 
     /* 3: permissions, with the union on pages two segments share. */
     for (int i = 0; i < n; i++) {
         uint64_t lo = page_down(segs[i].lo), hi = page_up(segs[i].hi);
         if (mprotect((void *)lo, hi - lo, segs[i].prot) != 0)
-            rt_fatal("%s: mprotect of guest segment 0x%llx-0x%llx failed: %s", guest_name(rt),
+            rt_fatal("%s: mprotect of guest segment 0x%llx-0x%llx failed: %s", m->name,
                      (unsigned long long)lo, (unsigned long long)hi, strerror(errno));
         rt_log(rt, LOG_LOAD, "segment 0x%llx-0x%llx file 0x%llx+0x%llx %c%c%c",
                (unsigned long long)segs[i].lo, (unsigned long long)segs[i].hi,
@@ -187,6 +210,32 @@ void loader_load(Runtime *rt)
         uint64_t shared = page_down(segs[i].lo);
         if (shared < page_up(segs[i - 1].hi))
             mprotect((void *)shared, A64_PAGE_SIZE, segs[i].prot | segs[i - 1].prot);
+    }
+    return interp;
+}
+
+void loader_load(Runtime *rt)
+{
+    const DbtMeta *meta = rt->meta;
+    Obj prog = {guest_name(rt), meta->image, meta->image_size, meta->load_bias};
+    const char *interp = load_object(rt, &prog, &rt->image);
+    rt->image.start = rt->image.entry;
+    rt->image.base = 0;
+    if (interp != NULL) {
+        /* As the kernel does: the interpreter is mapped too, the guest
+         * starts there and AT_BASE says where it is. */
+        const DbtObject *o = loader_find_object(rt, interp);
+        if (o == NULL)
+            rt_fatal("%s: dynamically linked, and its interpreter %s is not in this output "
+                     "(translate it with --sysroot)", guest_name(rt), interp);
+        Obj io = {o->path, o->image, o->size, o->bias};
+        GuestImage ii;
+        if (load_object(rt, &io, &ii) != NULL)
+            rt_fatal("%s: the interpreter %s has an interpreter itself", guest_name(rt), interp);
+        rt->image.start = ii.entry;
+        rt->image.base = o->bias;
+        rt_log(rt, LOG_LOAD, "interpreter %s at 0x%llx, entry 0x%llx", interp,
+               (unsigned long long)o->bias, (unsigned long long)ii.entry);
     }
 
     mem_brk_init(rt, rt->image.hi);

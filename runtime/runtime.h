@@ -96,6 +96,8 @@ typedef struct AddrRange {
 typedef struct GuestImage {
     uint64_t lo, hi;    /* page-rounded extent of all PT_LOAD segments */
     uint64_t entry;     /* e_entry + load_bias */
+    uint64_t start;     /* where the guest starts: entry, or the interpreter's entry */
+    uint64_t base;      /* AT_BASE: the interpreter's load bias, or 0 */
     uint64_t phdr;      /* guest address of the program headers (AT_PHDR) */
     uint64_t phent;     /* size of one program header (AT_PHENT) */
     uint64_t phnum;     /* number of program headers (AT_PHNUM) */
@@ -174,14 +176,18 @@ static inline int rt_log_on(const Runtime *rt, unsigned category)
  * -ENOTSUP with the missing features' names written to missing[]. */
 int cpu_check(unsigned level, char *missing, unsigned size);
 
-/* loader.c: maps the guest image and sets up brk; fatal on failure. */
+/* loader.c: maps the guest image (and its interpreter) and sets up brk;
+ * fatal on failure. */
 void loader_load(Runtime *rt);
+/* The embedded shared object the guest knows as PATH, or NULL. */
+const DbtObject *loader_find_object(const Runtime *rt, const char *path);
 
 /* stack.c: builds the initial guest stack; returns the guest sp. */
 uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp);
 
 /* The hooks the lifted code calls (names in cpu_state.h). */
 GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc);               /* dispatch.c */
+GuestFn dbt_rt_lookup_entry(CpuState *s, uint64_t pc);         /* dispatch.c */
 void dbt_rt_syscall(CpuState *s);                              /* syscall.c */
 void dbt_rt_trap(CpuState *s, uint32_t kind, uint32_t insn);   /* dispatch.c */
 void dbt_rt_cache_op(CpuState *s, uint32_t op, uint64_t addr); /* dispatch.c */
@@ -193,6 +199,16 @@ uint32_t dbt_rt_safepoint(CpuState *s);                        /* dispatch.c */
  * other path PROC_NOT_OURS (the host's file is opened). */
 #define PROC_NOT_OURS INT64_MIN
 int64_t proc_open(Runtime *rt, uint64_t path, uint64_t host_flags);
+/* A memfd holding LEN bytes of DATA, read from the start (O_CLOEXEC in
+ * HOST_FLAGS: close-on-exec); or -errno. */
+int64_t proc_memfd(const char *name, const void *data, size_t len, uint64_t host_flags);
+
+/* sys_objects.c: the embedded shared objects, for the guest's ld.so. */
+#define RT_MAX_OBJECTS 256
+int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags); /* fd, or PROC_NOT_OURS */
+/* For a guest mmap(0, LEN, PROT, FLAGS, FD, 0): the base the object ld.so
+ * is mapping was translated for, or 0 (sys_objects.c). */
+uint64_t objects_mmap_base(Runtime *rt, int fd, uint64_t len, uint64_t prot, uint64_t flags);
 
 /* codemap.c: host pc of translated code -> its guest function. */
 typedef struct CodeMapFn {

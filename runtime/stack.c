@@ -140,7 +140,7 @@ uint64_t stack_build(Runtime *rt, int argc, char **argv, char **envp)
         {A64_AT_PHDR, rt->image.phdr},
         {A64_AT_PHENT, rt->image.phent},
         {A64_AT_PHNUM, rt->image.phnum},
-        {A64_AT_BASE, 0},
+        {A64_AT_BASE, rt->image.base},
         {A64_AT_FLAGS, 0},
         {A64_AT_ENTRY, rt->image.entry},
         {A64_AT_UID, getuid()},

@@ -69,5 +69,5 @@ int main(int argc, char **argv, char **envp)
     sig_init(&rt);
     profile_start(&rt);
     uint64_t sp = stack_build(&rt, argc, argv, envp);
-    dispatch_run(&rt, sp, rt.image.entry);
+    dispatch_run(&rt, sp, rt.image.start);
 }

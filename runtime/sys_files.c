@@ -95,6 +95,8 @@ int64_t sys_openat(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t flags = guest_to_host_open_flags(rt, a[2]);
     int64_t r = proc_open(rt, a[1], flags);   /* /proc/self/auxv, maps (sys_proc.c) */
+    if (r == PROC_NOT_OURS)
+        r = objects_open(rt, a[1], flags);    /* embedded libraries (sys_objects.c) */
     if (r != PROC_NOT_OURS)
         return r;
     return host_syscall6(SYS_openat, a[0], a[1], flags, a[3], 0, 0);

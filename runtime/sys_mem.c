@@ -266,6 +266,20 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
         return -EOPNOTSUPP;
     if ((a[3] & A64_MAP_FIXED) && mem_touches_host(rt, a[0], a[1]))
         return refuse(rt, "mmap MAP_FIXED", a[0], a[1]);
+    /* ld.so's first mapping of an embedded library: where its translation
+     * expects it (sys_objects.c). */
+    uint64_t base = a[0] == 0 && !(a[3] & A64_MAP_FIXED) && a[5] == 0
+                        ? objects_mmap_base(rt, (a[3] & A64_MAP_ANONYMOUS) ? -1 : (int)a[4], a[1], a[2], a[3])
+                        : 0;
+    if (base != 0 && !mem_touches_host(rt, base, a[1])) {
+        int64_t r = host_syscall6(SYS_mmap, base, a[1], prot, flags | MAP_FIXED_NOREPLACE, a[4], a[5]);
+        if (r == (int64_t)base)
+            return r;
+        if (r >= 0)
+            host_syscall6(SYS_munmap, (uint64_t)r, a[1], 0, 0, 0, 0);
+        rt_log(rt, LOG_LOAD, "mmap: the base 0x%llx of a library is taken (%lld): it runs through the JIT",
+               (unsigned long long)base, (long long)r);
+    }
     return host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
 }
 

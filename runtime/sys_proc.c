@@ -59,8 +59,7 @@ static const char *self_file(const char *path)
     return NULL;
 }
 
-/* A memfd holding LEN bytes of DATA, read from the start. */
-static int64_t text_file(const char *name, const void *data, size_t len, uint64_t host_flags)
+int64_t proc_memfd(const char *name, const void *data, size_t len, uint64_t host_flags)
 {
     int fd = (int)host_syscall6(SYS_memfd_create, (uint64_t)name,
                                 (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0, 0, 0, 0, 0);
@@ -193,7 +192,7 @@ static int64_t guest_maps(Runtime *rt, uint64_t host_flags)
         free(out);
         return -ENOMEM;
     }
-    int64_t fd = text_file("maps", out, n, host_flags);
+    int64_t fd = proc_memfd("maps", out, n, host_flags);
     free(out);
     return fd;
 }
@@ -207,7 +206,7 @@ int64_t proc_open(Runtime *rt, uint64_t path, uint64_t host_flags)
         size_t len = 0;
         while (len < RT_AUXV_ENTRIES && rt->auxv[len][0] != A64_AT_NULL)
             len++;
-        return text_file("auxv", rt->auxv, (len + 1) * sizeof rt->auxv[0], host_flags);
+        return proc_memfd("auxv", rt->auxv, (len + 1) * sizeof rt->auxv[0], host_flags);
     }
     if (strcmp(name, "maps") == 0)
         return guest_maps(rt, host_flags);

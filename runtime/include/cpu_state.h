@@ -115,6 +115,8 @@ static inline void cpu_set_nzcv(CpuState *s, uint32_t nzcv)
  * runtime/syscall.c).  Names are part of the lifter/runtime contract. */
 typedef void (*GuestFn)(CpuState *s);
 #define RT_SYM_LOOKUP "dbt_rt_lookup"     /* GuestFn (CpuState *s, uint64_t pc) */
+#define RT_SYM_LOOKUP_ENTRY "dbt_rt_lookup_entry" /* GuestFn (CpuState *s, uint64_t pc): the
+                                                     translated function entered at pc, or NULL */
 #define RT_SYM_SYSCALL "dbt_rt_syscall"   /* void (CpuState *s)  svc #0 at s->pc */
 #define RT_SYM_TRAP "dbt_rt_trap"         /* void (CpuState *s, uint32_t kind, uint32_t insn) */
 #define RT_SYM_CACHE "dbt_rt_cache_op"    /* void (CpuState *s, uint32_t op, uint64_t addr) */

@@ -19,7 +19,7 @@
  * brackets it with __dbt_code_start and __dbt_code_end). */
 #define DBT_CODE_SECTION ".dbt.text"
 #define DBT_META_MAGIC 0x4154414d54424400ull /* "\0DBTMATA" */
-#define DBT_META_VERSION 2
+#define DBT_META_VERSION 3
 
 /* One translated guest function. */
 typedef struct DbtFnEntry {
@@ -32,6 +32,20 @@ typedef struct DbtFnEntry {
  * runtime maps it there.  qemu-aarch64's default base for such programs;
  * far from the output's own image and the host's libraries. */
 #define DBT_PIE_BASE 0x5500000000ull
+/* Where the shared objects of a dynamically linked guest are loaded: the
+ * interpreter first, then the libraries in the order the offline tool
+ * found them (aot/objects.h), one 4 GiB slot each. */
+#define DBT_LIB_BASE 0x5600000000ull
+#define DBT_LIB_STRIDE 0x100000000ull
+
+/* One guest object embedded in the output: the program, or a shared object
+ * of a dynamically linked one (its interpreter first). */
+typedef struct DbtObject {
+    const char *path;            /* the path the guest opens it by (ld.so's search) */
+    const uint8_t *image;        /* the ELF file, whole */
+    uint64_t size;
+    uint64_t bias;               /* added to its vaddrs: where it was translated for */
+} DbtObject;
 
 typedef struct DbtMeta {
     uint64_t magic;              /* DBT_META_MAGIC */
@@ -46,9 +60,13 @@ typedef struct DbtMeta {
     const char *jit_lib;         /* libdbt_jit.so next to the dbt-aot that made
                                     this output (absolute), or NULL; $DBT_JIT_LIB
                                     overrides it */
+    const DbtObject *objects;    /* [0] the program (= image, load_bias), then
+                                    its interpreter and libraries */
+    uint64_t nobjects;
 } DbtMeta;
 
 _Static_assert(sizeof(DbtFnEntry) == 16, "DbtFnEntry layout");
-_Static_assert(sizeof(DbtMeta) == 72, "DbtMeta layout");
+_Static_assert(sizeof(DbtMeta) == 88, "DbtMeta layout");
+_Static_assert(sizeof(DbtObject) == 32, "DbtObject layout");
 
 #endif

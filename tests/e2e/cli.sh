@@ -49,8 +49,10 @@ check not-elf 1 '^dbt-aot: error: text.txt: not an ELF file' -- text.txt -o out.
 check truncated 1 '^dbt-aot: error: trunc.elf: .*truncated' -- trunc.elf -o out.elf
 check wrong-machine 1 '^dbt-aot: error: .*wrong machine' -- /bin/true -o out.elf
 check object-file 1 '^dbt-aot: error: ok.o: not an executable' -- ok.o -o out.elf
-check dynamic 1 '^dbt-aot: error: dyn.elf: dynamically linked executables are not supported yet' -- dyn.elf -o out.elf
-check pie 1 '^dbt-aot: error: pie.elf: dynamically linked executables are not supported yet' -- pie.elf -o out.elf
+check dynamic 1 '^dbt-aot: error: dyn.elf: dynamically linked executables need --sysroot DIR' -- dyn.elf -o out.elf
+check pie 1 '^dbt-aot: error: pie.elf: dynamically linked executables need --sysroot DIR' -- pie.elf -o out.elf
+mkdir -p empty-root
+check no-libc 1 '^dbt-aot: error: pie.elf: .*ld-linux-aarch64.so.1: No such file' -- --sysroot empty-root pie.elf -o out.elf
 mkdir -p ro && chmod 555 ro
 if [[ $(id -u) != 0 ]]; then
   check unwritable 1 '^dbt-aot: error: ok.elf: cannot write ro/out.elf' -- ok.elf -o ro/out.elf

@@ -1,0 +1,187 @@
+/*
+ * objects.c - the program and the shared objects it needs (objects.h).
+ *
+ * Search order for a DT_NEEDED name without a slash, as glibc's ld.so for
+ * a Debian arm64 system (no LD_LIBRARY_PATH: that is a run-time matter):
+ * the needing object's DT_RUNPATH (else DT_RPATH) directories, with
+ * $ORIGIN, then /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu, /lib,
+ * /usr/lib - each under the sysroot.  A name already loaded (the same
+ * file, or an object with that DT_SONAME) is not loaded twice: libc's
+ * DT_NEEDED ld-linux-aarch64.so.1 is the interpreter.
+ */
+#define _GNU_SOURCE
+#include "objects.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "meta.h"
+
+static const char *const default_dirs[] = {
+    "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib",
+};
+
+/* Add the object at HOST (a file under the sysroot) as GUEST, unless the
+ * same file is there already.  Returns its index, or -1 with D set. */
+static long add_object(GuestObjects *o, const char *host, const char *guest, Diag *d)
+{
+    char real[PATH_MAX];
+    if (realpath(host, real) == NULL)
+        return diag_error(d, "%s: %s", host, strerror(errno));
+    for (size_t i = 1; i < o->n; i++)
+        if (strcmp(o->files[i], real) == 0)   /* the same file under another name */
+            return (long)i;
+    GuestImage *imgs = realloc(o->imgs, (o->n + 1) * sizeof *imgs);
+    char **paths = realloc(o->paths, (o->n + 1) * sizeof *paths);
+    char **files = realloc(o->files, (o->n + 1) * sizeof *files);
+    if (imgs != NULL)
+        o->imgs = imgs;
+    if (paths != NULL)
+        o->paths = paths;
+    if (files != NULL)
+        o->files = files;
+    if (imgs == NULL || paths == NULL || files == NULL)
+        return diag_error(d, "out of memory");
+    uint64_t base = DBT_LIB_BASE + (uint64_t)(o->n - 1) * DBT_LIB_STRIDE;
+    Diag sub = {0};
+    if (elf_load_at(&o->imgs[o->n], real, base, &sub) != 0)
+        return diag_error(d, "%s (needed at run time as %s): %s", real, guest, sub.msg);
+    o->paths[o->n] = strdup(guest);
+    o->files[o->n] = strdup(real);
+    return (long)o->n++;
+}
+
+/* Is NAME the DT_SONAME of an object loaded already? */
+static bool have_soname(const GuestObjects *o, const char *name)
+{
+    for (size_t i = 1; i < o->n; i++)
+        if (o->imgs[i].soname != NULL && strcmp(o->imgs[i].soname, name) == 0)
+            return true;
+    return false;
+}
+
+/* The directory of a guest path, for $ORIGIN. */
+static void dir_of(const char *path, char *out, size_t n)
+{
+    snprintf(out, n, "%s", path);
+    char *slash = strrchr(out, '/');
+    if (slash == NULL)
+        snprintf(out, n, ".");
+    else if (slash == out)
+        out[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+/* Try DIR/NAME under the sysroot; 1 found (and added), 0 not there, -1 error. */
+static int try_dir(GuestObjects *o, const char *sysroot, const char *dir, const char *name, Diag *d)
+{
+    char guest[PATH_MAX], host[PATH_MAX * 2];
+    snprintf(guest, sizeof guest, "%s/%s", dir, name);
+    snprintf(host, sizeof host, "%s%s", sysroot, guest);
+    struct stat st;
+    if (stat(host, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    return add_object(o, host, guest, d) < 0 ? -1 : 1;
+}
+
+static int find_needed(GuestObjects *o, size_t from, const char *sysroot, const char *name, Diag *d)
+{
+    if (have_soname(o, name))
+        return 0;
+    if (strchr(name, '/') != NULL) {
+        char host[PATH_MAX * 2];
+        snprintf(host, sizeof host, "%s%s", sysroot, name);
+        return add_object(o, host, name, d) < 0 ? -1 : 0;
+    }
+    const char *runpath = o->imgs[from].runpath;
+    if (runpath != NULL) {
+        char *copy = strdup(runpath), *save = NULL;
+        for (char *dir = strtok_r(copy, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
+            char expanded[PATH_MAX];
+            if (strncmp(dir, "$ORIGIN", 7) == 0) {
+                char origin[PATH_MAX];
+                dir_of(o->paths[from], origin, sizeof origin);
+                snprintf(expanded, sizeof expanded, "%s%s", origin, dir + 7);
+            } else {
+                snprintf(expanded, sizeof expanded, "%s", dir);
+            }
+            int r = try_dir(o, sysroot, expanded, name, d);
+            if (r != 0) {
+                free(copy);
+                return r < 0 ? -1 : 0;
+            }
+        }
+        free(copy);
+    }
+    for (size_t i = 0; i < sizeof default_dirs / sizeof default_dirs[0]; i++) {
+        int r = try_dir(o, sysroot, default_dirs[i], name, d);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
+    return diag_error(d, "%s, needed by %s, is not in the sysroot %s (searched%s%s and the default "
+                         "directories /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu, /lib, /usr/lib)",
+                      name, o->paths[from], sysroot, runpath ? " its RUNPATH " : "", runpath ? runpath : "");
+}
+
+int objects_load(GuestObjects *o, const char *path, const char *sysroot, Diag *d)
+{
+    memset(o, 0, sizeof *o);
+    o->imgs = calloc(1, sizeof *o->imgs);
+    o->paths = calloc(1, sizeof *o->paths);
+    o->files = calloc(1, sizeof *o->files);
+    if (o->imgs == NULL || o->paths == NULL || o->files == NULL)
+        return diag_error(d, "out of memory");
+    if (elf_load(&o->imgs[0], path, d) != 0)
+        return -1;
+    o->paths[0] = strdup(path);
+    o->files[0] = strdup(path);
+    o->n = 1;
+    const GuestImage *prog = &o->imgs[0];
+    if (!prog->has_interp)
+        return 0;
+    if (sysroot == NULL)
+        return diag_error(d, "dynamically linked executables need --sysroot DIR: the AArch64 root "
+                             "file system where its interpreter %s and libraries are",
+                          prog->interp ? prog->interp : "(PT_INTERP)");
+    if (prog->interp == NULL || prog->interp[0] != '/')
+        return diag_error(d, "bad PT_INTERP");
+    char host[PATH_MAX * 2];
+    snprintf(host, sizeof host, "%s%s", sysroot, prog->interp);
+    if (add_object(o, host, prog->interp, d) < 0)
+        return -1;
+    /* Breadth-first: the program's DT_NEEDED, then theirs. */
+    for (size_t i = 0; i < o->n; i++)
+        for (size_t k = 0; k < o->imgs[i].nneeded; k++)
+            if (find_needed(o, i, sysroot, o->imgs[i].needed[k], d) != 0)
+                return -1;
+    return 0;
+}
+
+void objects_free(GuestObjects *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        elf_free(&o->imgs[i]);
+        free(o->paths[i]);
+        free(o->files[i]);
+    }
+    free(o->imgs);
+    free(o->paths);
+    free(o->files);
+    memset(o, 0, sizeof *o);
+}
+
+const GuestImage *objects_at(const GuestObjects *o, uint64_t addr)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const GuestImage *img = &o->imgs[i];
+        for (size_t k = 0; k < img->nsegs; k++)
+            if (addr >= img->segs[k].vaddr && addr - img->segs[k].vaddr < img->segs[k].memsz)
+                return img;
+    }
+    return NULL;
+}

@@ -1,0 +1,120 @@
+/*
+ * sys_objects.c - the shared objects embedded in the output, served to the
+ * guest's own dynamic linker.
+ *
+ * A dynamically linked guest starts in its interpreter (ld-linux-aarch64,
+ * mapped by loader.c as the kernel would), which then looks for the
+ * libraries the program needs and maps them itself: openat, fstat/pread
+ * of the headers, one mmap of the whole span at an address of the
+ * kernel's choosing, then MAP_FIXED mmaps of each segment inside it.
+ * The offline tool found those libraries in the --sysroot, translated
+ * each for a fixed base and embedded the files (DbtMeta.objects, with the
+ * path ld.so will open them by).  Here:
+ *
+ *   openat   of such a path gives a memfd holding the embedded file (the
+ *            host need not have any AArch64 file installed); the memfd's
+ *            inode is remembered;
+ *   mmap     ld.so's first mapping of the object is placed at the base
+ *            the object was translated for (MAP_FIXED_NOREPLACE).  Which
+ *            mapping that is depends on the segments' alignment: with
+ *            alignment above the page size (arm64 libraries are linked
+ *            with 64 KiB) glibc 2.36 first reserves span + alignment bytes
+ *            of PROT_NONE anonymous memory and maps the file at the first
+ *            aligned address inside; otherwise it maps the file at
+ *            offset 0 directly.  So the first anonymous PROT_NONE mapping
+ *            of about the span after an embedded object was opened, or a
+ *            mapping of its memfd at offset 0, goes to the base (which is
+ *            4 GiB aligned).  If that range is taken the kernel's choice
+ *            stands: the library then runs, correctly and slowly, through
+ *            the JIT (the log says so).
+ *
+ * The later MAP_FIXED mappings are relative to the first and need
+ * nothing.  A path that is not embedded goes to the host file system as
+ * usual (a library the guest dlopens, say: it runs through the JIT).
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+/* The memfd inode of each embedded object's latest open (index as in
+ * DbtMeta.objects); read and written under no lock: ld.so opens its
+ * libraries one at a time, and a stale entry only costs the placement. */
+static uint64_t object_ino[RT_MAX_OBJECTS];
+/* The object opened last and not mapped yet (index), or 0. */
+static uint64_t pending;
+
+/* The page-rounded span of an ELF file's PT_LOAD segments, or 0. */
+static uint64_t load_span(const DbtObject *o)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)o->image;
+    if (o->size < sizeof *eh || eh->e_phoff > o->size ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > o->size - eh->e_phoff)
+        return 0;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(o->image + eh->e_phoff);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        if (ph[i].p_vaddr < lo)
+            lo = ph[i].p_vaddr;
+        if (ph[i].p_vaddr + ph[i].p_memsz > hi)
+            hi = ph[i].p_vaddr + ph[i].p_memsz;
+    }
+    return hi > lo ? page_up(hi) - page_down(lo) : 0;
+}
+
+int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags)
+{
+    const DbtObject *o = loader_find_object(rt, (const char *)path);
+    if (o == NULL)
+        return PROC_NOT_OURS;
+    if (host_flags & (O_WRONLY | O_RDWR))
+        return -ETXTBSY;
+    const char *base = strrchr(o->path, '/');
+    int64_t fd = proc_memfd(base ? base + 1 : o->path, o->image, o->size, host_flags);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    size_t i = (size_t)(o - rt->meta->objects);
+    if (fstat((int)fd, &st) == 0 && i < RT_MAX_OBJECTS) {
+        object_ino[i] = (uint64_t)st.st_ino;
+        __atomic_store_n(&pending, i, __ATOMIC_RELAXED);
+    }
+    rt_log(rt, LOG_LOAD, "open %s: the embedded copy (fd %lld)", o->path, (long long)fd);
+    return fd;
+}
+
+uint64_t objects_mmap_base(Runtime *rt, int fd, uint64_t len, uint64_t prot, uint64_t flags)
+{
+    const DbtMeta *m = rt->meta;
+    if (fd < 0) {
+        /* ld.so's reservation: PROT_NONE, private, anonymous, about the
+         * span (plus up to 1 MiB of alignment slack). */
+        uint64_t i = __atomic_load_n(&pending, __ATOMIC_RELAXED);
+        if (i == 0 || i >= m->nobjects || prot != 0 || !(flags & A64_MAP_ANONYMOUS) ||
+            !(flags & A64_MAP_PRIVATE))
+            return 0;
+        uint64_t span = load_span(&m->objects[i]);
+        if (span == 0 || len < span || len > span + (1u << 20))
+            return 0;
+        __atomic_store_n(&pending, 0, __ATOMIC_RELAXED);
+        return m->objects[i].bias;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return 0;
+    for (uint64_t i = 1; i < m->nobjects && i < RT_MAX_OBJECTS; i++)
+        if (object_ino[i] != 0 && object_ino[i] == (uint64_t)st.st_ino) {
+            __atomic_store_n(&pending, 0, __ATOMIC_RELAXED);
+            return m->objects[i].bias;
+        }
+    return 0;
+}
