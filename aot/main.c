@@ -13,6 +13,7 @@
 #include <llvm-c/Core.h>
 
 #include "codegen.h"
+#include "objcache.h"
 #include "translate.h"
 
 static void usage(FILE *f)
@@ -38,6 +39,11 @@ static void usage(FILE *f)
             "  --sysroot=DIR      a dynamically linked program's AArch64 root file system:\n"
             "                     its interpreter and DT_NEEDED libraries are read from\n"
             "                     there, translated and embedded in the output\n"
+            "  --cache=DIR        where translated libraries are kept between runs\n"
+            "                     (default $DBT_AOT_CACHE, else ~/.cache/dbt-aot;\n"
+            "                     'off': none); a library translated before with the\n"
+            "                     same options is not translated again\n"
+            "  --cache-info       list the cache's entries and exit\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -58,7 +64,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
-    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT };
+    enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
+           OPT_CACHE, OPT_CACHE_INFO };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -66,9 +73,12 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"sysroot", required_argument, NULL, OPT_SYSROOT},
+        {"cache", required_argument, NULL, OPT_CACHE},
+        {"cache-info", no_argument, NULL, OPT_CACHE_INFO},
         {NULL, 0, NULL, 0},
     };
     int c;
+    bool cache_info = false;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:O:vh", longs, NULL)) != -1) {
         switch (c) {
@@ -96,6 +106,8 @@ int main(int argc, char **argv)
         case OPT_TIME_REPORT: o.time_report = optarg; break;
         case OPT_PROFILE: o.profile = optarg; break;
         case OPT_SYSROOT: o.sysroot = optarg; break;
+        case OPT_CACHE: o.cache_dir = optarg; break;
+        case OPT_CACHE_INFO: cache_info = true; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);
@@ -103,6 +115,16 @@ int main(int argc, char **argv)
                 fprintf(stderr, "dbt-aot: error: unknown option '%s' (see dbt-aot --help)\n", argv[optind - 1]);
             return 2;
         }
+    }
+    if (cache_info) {
+        ObjCache cache;
+        objcache_init(&cache, o.cache_dir);
+        if (objcache_info(&cache, stdout) != 0) {
+            fprintf(stderr, "dbt-aot: error: no cache (%s)\n",
+                    cache.dir[0] ? "it cannot be created" : "turned off, or no HOME");
+            return 1;
+        }
+        return 0;
     }
     if (optind >= argc) {
         fprintf(stderr, "dbt-aot: error: no input file (usage: dbt-aot INPUT -o OUTPUT; see --help)\n");

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 
 #include "meta.h"
@@ -24,6 +25,34 @@
 static const char *const default_dirs[] = {
     "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib",
 };
+
+/* The base an object is translated for: a slot chosen by a hash of its
+ * bytes, so that the same library gets the same base - and the same
+ * cached translation (objcache.h) - in every program that needs it; the
+ * next free slot if another object of this program has that one. */
+static uint64_t object_base(const GuestObjects *o, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ buf[i]) * 0x100000001b3ull;
+    fclose(f);
+    uint64_t slot = h % DBT_LIB_SLOTS;
+    for (;;) {
+        uint64_t base = DBT_LIB_BASE + slot * DBT_LIB_STRIDE;
+        bool taken = false;
+        for (size_t i = 1; i < o->n && !taken; i++)
+            taken = o->imgs[i].bias == base;
+        if (!taken)
+            return base;
+        slot = (slot + 1) % DBT_LIB_SLOTS;
+    }
+}
 
 /* Add the object at HOST (a file under the sysroot) as GUEST, unless the
  * same file is there already.  Returns its index, or -1 with D set. */
@@ -46,10 +75,19 @@ static long add_object(GuestObjects *o, const char *host, const char *guest, Dia
         o->files = files;
     if (imgs == NULL || paths == NULL || files == NULL)
         return diag_error(d, "out of memory");
-    uint64_t base = DBT_LIB_BASE + (uint64_t)(o->n - 1) * DBT_LIB_STRIDE;
+    uint64_t base = object_base(o, real);
+    if (base == 0)
+        return diag_error(d, "%s: cannot read it: %s", real, strerror(errno));
     Diag sub = {0};
     if (elf_load_at(&o->imgs[o->n], real, base, &sub) != 0)
         return diag_error(d, "%s (needed at run time as %s): %s", real, guest, sub.msg);
+    const GuestImage *img = &o->imgs[o->n];
+    for (size_t k = 0; k < img->nsegs; k++)
+        if (img->segs[k].vaddr + img->segs[k].memsz - base > DBT_LIB_STRIDE) {
+            elf_free(&o->imgs[o->n]);
+            return diag_error(d, "%s: its segments span more than the %llu MiB a library may have", real,
+                              (unsigned long long)(DBT_LIB_STRIDE >> 20));
+        }
     o->paths[o->n] = strdup(guest);
     o->files[o->n] = strdup(real);
     return (long)o->n++;

@@ -24,6 +24,7 @@
 
 #include "cfg.h"
 #include "objects.h"
+#include "objcache.h"
 #include "codegen.h"
 #include "decode.h"
 #include "elf_input.h"
@@ -76,6 +77,8 @@ enum { UNIT_INSNS = 4096 };
 
 typedef struct Unit {
     const size_t *funcs;        /* indices into cfg->funcs (a range of the order array) */
+    size_t object;              /* the guest object its functions belong to (GuestObjects) */
+    bool cached;                /* obj is a cached translation (objcache.h): nothing to do */
     size_t nfuncs, ninsns;
     const Tier *tier;           /* how its functions are compiled */
     size_t untranslated;        /* instructions turned into SIGILL traps */
@@ -301,13 +304,22 @@ static void catch_interrupts(void)
         signal(sigs[i], on_interrupt);
 }
 
-/* Work order: the functions of each tier together, by entry address. */
+/* Work order: each object's functions together (a unit never mixes
+ * objects, so that a library's units can be cached), in it the functions
+ * of each tier together, by entry address. */
+typedef struct OrderKey {
+    const int *tier;
+    const size_t *object;
+} OrderKey;
+
 static int cmp_by_tier(const void *a, const void *b, void *arg)
 {
-    const int *tier = arg;
+    const OrderKey *k = arg;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    if (tier[x] != tier[y])
-        return tier[x] - tier[y];
+    if (k->object[x] != k->object[y])
+        return k->object[x] < k->object[y] ? -1 : 1;
+    if (k->tier[x] != k->tier[y])
+        return k->tier[x] - k->tier[y];
     return x < y ? -1 : x > y;
 }
 
@@ -330,7 +342,9 @@ int translate(const TranslateOptions *o, Diag *d)
     char tmpdir[PATH_MAX] = "", tmpout[PATH_MAX + 32] = "", meta_obj[PATH_MAX + 16] = "";
     uint64_t *entries = NULL;
     LLVMValueRef *fns = NULL;
-    size_t *order = NULL, *schedule = NULL, *func_ir = NULL;
+    size_t *order = NULL, *schedule = NULL, *func_ir = NULL, *fobj = NULL;
+    char (*keys)[33] = NULL;
+    ObjCache cache;
     unsigned *func_unit = NULL;
     int *tier = NULL;
     Unit *units = NULL;
@@ -405,12 +419,16 @@ int translate(const TranslateOptions *o, Diag *d)
     func_ir = calloc(nf ? nf : 1, sizeof *func_ir);
     func_unit = calloc(nf ? nf : 1, sizeof *func_unit);
     units = calloc(nf ? nf : 1, sizeof *units);
-    if (!order || !tier || !func_ir || !func_unit || !units) {
+    fobj = calloc(nf ? nf : 1, sizeof *fobj);
+    keys = calloc(gobj.n, sizeof *keys);
+    if (!order || !tier || !func_ir || !func_unit || !units || !fobj || !keys) {
         diag_error(d, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < nf; i++) {
         order[i] = i;
+        const GuestImage *img = objects_at(&gobj, cfg.funcs[i].entry);
+        fobj[i] = img ? (size_t)(img - gobj.imgs) : 0;
         if (o->profile != NULL)
             tier[i] = profile_has(&prof, cfg.funcs[i].entry) ? TIER_HOT : TIER_COLD;
         else
@@ -420,13 +438,16 @@ int translate(const TranslateOptions *o, Diag *d)
         rep.tier_funcs[tier[i]]++;
         rep.tier_insns[tier[i]] += cfg.funcs[i].ninsns;
     }
-    qsort_r(order, nf, sizeof *order, cmp_by_tier, tier);
+    OrderKey ok = {tier, fobj};
+    qsort_r(order, nf, sizeof *order, cmp_by_tier, &ok);
     for (size_t i = 0; i < nf; i++) {
         const CfgFunc *f = &cfg.funcs[order[i]];
         Unit *u = nunits ? &units[nunits - 1] : NULL;
-        if (u == NULL || u->ninsns >= UNIT_INSNS || tier[order[i]] != tier[u->funcs[0]]) {
+        if (u == NULL || u->ninsns >= UNIT_INSNS || tier[order[i]] != tier[u->funcs[0]] ||
+            fobj[order[i]] != u->object) {
             u = &units[nunits];
             u->funcs = &order[i];
+            u->object = fobj[order[i]];
             u->tier = &tiers[o->opt_level][tier[order[i]]];
             snprintf(u->obj, sizeof u->obj, "%s/unit%zu.o", tmpdir, nunits);
             nunits++;
@@ -439,27 +460,53 @@ int translate(const TranslateOptions *o, Diag *d)
                 nunits, rep.tier_funcs[TIER_COLD], rep.tier_insns[TIER_COLD], rep.tier_funcs[TIER_HOT],
                 rep.tier_insns[TIER_HOT], rep.tier_funcs[TIER_HUGE], rep.tier_insns[TIER_HUGE]);
     cleanup.nunits = nunits;
+
+    /* Libraries translated before with the same options: their units are
+     * linked from the cache (objcache.h). */
+    objcache_init(&cache, o->cache_dir);
+    for (size_t k = 1; cache.on && k < gobj.n; k++) {
+        objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
+        size_t first = nunits, n = 0;
+        for (size_t i = 0; i < nunits; i++)
+            if (units[i].object == k) {
+                first = i < first ? i : first;
+                n++;
+            }
+        if (n == 0 || objcache_units(&cache, keys[k]) != n)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            units[first + j].cached = true;
+            objcache_unit_path(&cache, keys[k], j, units[first + j].obj, sizeof units[first + j].obj);
+        }
+        if (o->verbose)
+            fprintf(stderr, "dbt-aot: %s: %zu units from the cache %s/%s\n", gobj.paths[k], n, cache.dir, keys[k]);
+    }
     schedule = malloc((nunits ? nunits : 1) * sizeof *schedule);
     ureps = calloc(nunits ? nunits : 1, sizeof *ureps);
     if (!schedule || !ureps) {
         diag_error(d, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < nunits; i++)
-        schedule[i] = i;
-    qsort_r(schedule, nunits, sizeof *schedule, cmp_unit_size, units);
+    size_t nsched = 0, cached_insns = 0, cached_funcs = 0;
+    for (size_t i = 0; i < nunits; i++) {
+        if (!units[i].cached)
+            schedule[nsched++] = i;
+        else
+            cached_insns += units[i].ninsns, cached_funcs += units[i].nfuncs;
+    }
+    qsort_r(schedule, nsched, sizeof *schedule, cmp_unit_size, units);
 
     /* Lift and compile the units on as many threads as there are CPUs. */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    nworkers = ncpu < 1 ? 1 : (size_t)ncpu > nunits ? (unsigned)(nunits ? nunits : 1) : (unsigned)ncpu;
+    nworkers = ncpu < 1 ? 1 : (size_t)ncpu > nsched ? (unsigned)(nsched ? nsched : 1) : (unsigned)ncpu;
     workers = calloc(nworkers, sizeof *workers);
     if (workers == NULL) {
         diag_error(d, "out of memory");
         goto out;
     }
     Progress progress;
-    progress_init(&progress, base_name(o->input), cfg.ninsns, nf, !o->verbose);
-    Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nunits, .schedule = schedule,
+    progress_init(&progress, base_name(o->input), cfg.ninsns - cached_insns, nf - cached_funcs, !o->verbose);
+    Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nsched, .schedule = schedule,
               .func_ir = func_ir, .func_unit = func_unit, .progress = &progress};
     for (unsigned k = 0; k < nworkers; k++) {
         workers[k].w = &w;
@@ -493,8 +540,23 @@ int translate(const TranslateOptions *o, Diag *d)
         rep.ir_after += units[k].rep.ir_after;
     }
     if (o->verbose)
-        fprintf(stderr, "dbt-aot: %zu units compiled (%.2fs); %zu instructions untranslated (SIGILL if reached)\n",
-                nunits, now_s() - t0, rep.untranslated);
+        fprintf(stderr, "dbt-aot: %zu units compiled (%.2fs), %zu from the cache; %zu instructions untranslated (SIGILL if reached)\n",
+                nsched, now_s() - t0, nunits - nsched, rep.untranslated);
+    /* Libraries compiled now go into the cache for the next program. */
+    for (size_t k = 1; cache.on && k < gobj.n; k++) {
+        const char *paths[nunits ? nunits : 1];
+        size_t n = 0;
+        bool fresh = true;
+        for (size_t i = 0; i < nunits; i++)
+            if (units[i].object == k) {
+                fresh = fresh && !units[i].cached;
+                paths[n++] = units[i].obj;
+            }
+        char name[PATH_MAX * 2 + 8];
+        snprintf(name, sizeof name, "%s (%s)", gobj.paths[k], gobj.files[k]);
+        if (n > 0 && fresh)
+            objcache_store(&cache, keys[k], name, paths, n);
+    }
 
     /* The metadata module: function table, guest image, DbtMeta. */
     t = now_s();
@@ -569,7 +631,7 @@ out:
     if (tmpout[0])
         unlink(tmpout);
     for (size_t k = 0; k < nunits; k++)
-        if (units[k].obj[0])
+        if (units[k].obj[0] && !units[k].cached)
             unlink(units[k].obj);
     for (unsigned k = 0; workers && k < nworkers; k++)
         dec_close(workers[k].dec);
@@ -591,6 +653,8 @@ out:
     free(func_ir);
     free(tier);
     free(order);
+    free(fobj);
+    free(keys);
     free(entries);
     free(fns);
     cfg_free(&cfg);

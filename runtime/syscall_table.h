@@ -53,18 +53,18 @@
     N(2, io_submit)                                                     \
     N(3, io_cancel)                                                     \
     N(4, io_getevents)                                                  \
-    N(5, setxattr)                                                      \
-    N(6, lsetxattr)                                                     \
-    N(7, fsetxattr)                                                     \
-    N(8, getxattr)                                                      \
-    N(9, lgetxattr)                                                     \
-    N(10, fgetxattr)                                                    \
-    N(11, listxattr)                                                    \
-    N(12, llistxattr)                                                   \
-    N(13, flistxattr)                                                   \
-    N(14, removexattr)                                                  \
-    N(15, lremovexattr)                                                 \
-    N(16, fremovexattr)                                                 \
+    P(5, setxattr, 5, E)                                 /* files: pass (xattrs) */ \
+    P(6, lsetxattr, 5, E)                                /* files: pass (xattrs) */ \
+    P(7, fsetxattr, 5, E)                                /* files: pass (xattrs) */ \
+    P(8, getxattr, 4, E)                                 /* files: pass (xattrs) */ \
+    P(9, lgetxattr, 4, E)                                /* files: pass (xattrs) */ \
+    P(10, fgetxattr, 4, E)                               /* files: pass (xattrs) */ \
+    P(11, listxattr, 3, E)                               /* files: pass (xattrs) */ \
+    P(12, llistxattr, 3, E)                              /* files: pass (xattrs) */ \
+    P(13, flistxattr, 3, E)                              /* files: pass (xattrs) */ \
+    P(14, removexattr, 2, E)                             /* files: pass (xattrs) */ \
+    P(15, lremovexattr, 2, E)                            /* files: pass (xattrs) */ \
+    P(16, fremovexattr, 2, E)                            /* files: pass (xattrs) */ \
     P(17, getcwd, 2, E)                                  /* files: pass */ \
     N(18, lookup_dcookie)                                               \
     P(19, eventfd2, 2, E)                                /* files: pass */ \

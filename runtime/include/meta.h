@@ -32,11 +32,14 @@ typedef struct DbtFnEntry {
  * runtime maps it there.  qemu-aarch64's default base for such programs;
  * far from the output's own image and the host's libraries. */
 #define DBT_PIE_BASE 0x5500000000ull
-/* Where the shared objects of a dynamically linked guest are loaded: the
- * interpreter first, then the libraries in the order the offline tool
- * found them (aot/objects.h), one 4 GiB slot each. */
-#define DBT_LIB_BASE 0x5600000000ull
-#define DBT_LIB_STRIDE 0x100000000ull
+/* Where the shared objects of a dynamically linked guest are loaded: one
+ * of DBT_LIB_SLOTS slots of 1 GiB above DBT_LIB_BASE each, chosen by a
+ * hash of the file (aot/objects.c), so that a library has the same base in
+ * every program (0x60_0000_0000 .. 0x1060_0000_0000, below the output's
+ * own image at 0x2000_0000_0000). */
+#define DBT_LIB_BASE 0x6000000000ull
+#define DBT_LIB_STRIDE 0x40000000ull
+#define DBT_LIB_SLOTS 4096ull
 
 /* One guest object embedded in the output: the program, or a shared object
  * of a dynamically linked one (its interpreter first). */

@@ -23,6 +23,9 @@
 #
 # Environment:
 #   DBT_CACHE_DIR   cache directory (default: build/bench-cache)
+#   EXTRA_PACKAGES  more packages (names separated by spaces); the sysroot
+#                   is then sysroot-arm64-<checksum of the package list>, so
+#                   that runs with different lists never share one tree
 # Exit status: 0 done, 1 the package lists, a download or an extraction failed.
 set -euo pipefail
 
@@ -31,9 +34,14 @@ root=$(cd "$here/../.." && pwd)
 cache=${DBT_CACHE_DIR:-$root/build/bench-cache}
 packages=(libc6 libc6-dev libsqlite3-dev libpython3.11-dev libexpat1-dev
           zlib1g-dev libpython3.11-minimal busybox-static)
+# shellcheck disable=SC2206 # a list of package names
+packages+=(${EXTRA_PACKAGES:-})
 contents="packages: ${packages[*]}"
 
-sysroot=$cache/sysroot-arm64
+# Another package list gets a sysroot of its own: one run never re-extracts
+# the tree another run is using.
+suffix=${EXTRA_PACKAGES:+-$(printf '%s' "${packages[*]}" | cksum | cut -d' ' -f1)}
+sysroot=$cache/sysroot-arm64$suffix
 if [[ -f $sysroot/.complete && $(<"$sysroot/.complete") == "$contents" ]]; then
   echo "$sysroot"
   exit 0
@@ -43,7 +51,7 @@ die() { echo "fetch-debian.sh: error: $*" >&2; exit 1; }
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
-sysroot=$cache/sysroot-arm64
+sysroot=$cache/sysroot-arm64$suffix
 debs=$cache/debs-arm64
 lists=$cache/apt-arm64/lists
 archives=$cache/apt-arm64/cache
