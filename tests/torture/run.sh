@@ -47,6 +47,10 @@
 #                     one translation serves K tests: a fast screen, ~K times
 #                     fewer translations; confirm its failures without it
 #                     (--retry-failed).  Default 1: each test its own program.
+#   --dynamic SYSROOT build the tests the cross compiler's default way
+#                     (dynamically linked PIEs, not -static), run qemu with
+#                     -L SYSROOT and translate with --sysroot SYSROOT (the
+#                     translated libraries are cached: DBT_AOT_CACHE)
 #   --suite-name S    execute (default), ieee or vect; use one OUTDIR per
 #                     suite
 #   --suite DIR       the suite's directory (default: fetch.sh's)
@@ -211,7 +215,7 @@ compile() {
   local t=$1 L=$2 o=$3
   shift 3
   # shellcheck disable=SC2086 # extra is a list of options
-  "$TORTURE_CC" -O"$L" -static -w $extra "$@" -o "$o" "$TORTURE_SUITE/$t.c" -lm
+  "$TORTURE_CC" -O"$L" $TORTURE_LINK -w $extra "$@" -o "$o" "$TORTURE_SUITE/$t.c" -lm
 }
 
 # translate GUEST OUT: sets secs, and tv=translate-fail on failure.
@@ -229,7 +233,8 @@ translate() {
 run_qemu() {
   local w=$1
   shift
-  run_limited "$w/run-qemu" qemu "$TORTURE_TIMEOUT" "$TORTURE_QEMU" "$@"
+  # shellcheck disable=SC2086 # TORTURE_QEMU_OPTS is a list of options
+  run_limited "$w/run-qemu" qemu "$TORTURE_TIMEOUT" "$TORTURE_QEMU" $TORTURE_QEMU_OPTS "$@"
   qv=$(<"$w/qemu.status")
   [[ $qv == "exit 0" ]] && qv=pass
 }
@@ -343,7 +348,7 @@ CEOF
   local objs=()
   for ((i = 0; i < ${#members[@]}; i++)); do objs+=("$b/$i.o"); done
   if ((${#members[@]} > 0)) &&
-     ! "$TORTURE_CC" -O2 -static -w -o "$b/guest/batch" "$b/driver.c" "${objs[@]}" -lm \
+     ! "$TORTURE_CC" -O2 $TORTURE_LINK -w -o "$b/guest/batch" "$b/driver.c" "${objs[@]}" -lm \
          >"$b/build.log" 2>&1; then
     alone+=("${members[@]}")
     members=()
@@ -398,6 +403,7 @@ keep=0
 batch=1
 suite=""
 kind=execute
+dynamic=""
 while (($# > 0)); do
   case "$1" in
     --levels) levels=${2:?--levels needs a list}; shift 2 ;;
@@ -412,6 +418,7 @@ while (($# > 0)); do
     --batch) batch=${2:?--batch needs a count}; shift 2 ;;
     --suite) suite=${2:?--suite needs a directory}; shift 2 ;;
     --suite-name) kind=${2:?--suite-name needs a name}; shift 2 ;;
+    --dynamic) dynamic=${2:?--dynamic needs a sysroot}; shift 2 ;;
     -h|--help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -461,7 +468,7 @@ echo "$kind" >"$out/suite"
 
 # The translator that produced the results: a different one (rebuilt, or
 # another -O) leaves the old results in place, with a warning.
-aot_id="$(sha256sum "$DBT_AOT" | cut -c1-16) ${opt:+-O$opt}"
+aot_id="$(sha256sum "$DBT_AOT" | cut -c1-16) ${opt:+-O$opt}${dynamic:+ dynamic}"
 if [[ -f $out/translator && $(<"$out/translator") != "$aot_id" ]] && ((!force)); then
   echo "run.sh: warning: $out holds results of another translator build or -O;" \
        "they are kept (--force re-runs everything, --retry-failed the failures)" >&2
@@ -512,7 +519,10 @@ echo "run.sh: ${#tests[@]} tests x levels { $levels }: $n_todo to run," \
      "translator $DBT_AOT${opt:+ -O$opt}"
 
 export TORTURE_SUITE=$suite TORTURE_OUT=$out TORTURE_CC=$AARCH64_CC TORTURE_KIND=$kind
-export TORTURE_QEMU=$QEMU TORTURE_AOT=$DBT_AOT TORTURE_AOT_FLAGS="${opt:+-O$opt}"
+export TORTURE_QEMU=$QEMU TORTURE_AOT=$DBT_AOT TORTURE_AOT_FLAGS="${opt:+-O$opt}${dynamic:+ --sysroot $dynamic}"
+export TORTURE_LINK=${dynamic:+-pie}
+TORTURE_LINK=${TORTURE_LINK:--static}
+export TORTURE_QEMU_OPTS=${dynamic:+-L $dynamic}
 if [[ $kind == vect ]]; then
   export TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-30}
 else
