@@ -39,6 +39,9 @@ static void usage(FILE *f)
             "  --sysroot=DIR      a dynamically linked program's AArch64 root file system:\n"
             "                     its interpreter and DT_NEEDED libraries are read from\n"
             "                     there, translated and embedded in the output\n"
+            "  --recorded=FILE    also translate the libraries a run of an earlier\n"
+            "                     translation opened through DBT_SYSROOT (recorded\n"
+            "                     with DBT_RECORD=FILE: what it dlopened)\n"
             "  --cache=DIR        where translated libraries are kept between runs\n"
             "                     (default $DBT_AOT_CACHE, else ~/.cache/dbt-aot;\n"
             "                     'off': none); a library translated before with the\n"
@@ -65,7 +68,7 @@ int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
     enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
-           OPT_CACHE, OPT_CACHE_INFO };
+           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -75,6 +78,7 @@ int main(int argc, char **argv)
         {"sysroot", required_argument, NULL, OPT_SYSROOT},
         {"cache", required_argument, NULL, OPT_CACHE},
         {"cache-info", no_argument, NULL, OPT_CACHE_INFO},
+        {"recorded", required_argument, NULL, OPT_RECORDED},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -108,6 +112,7 @@ int main(int argc, char **argv)
         case OPT_SYSROOT: o.sysroot = optarg; break;
         case OPT_CACHE: o.cache_dir = optarg; break;
         case OPT_CACHE_INFO: cache_info = true; break;
+        case OPT_RECORDED: o.recorded = optarg; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

@@ -166,7 +166,29 @@ static int find_needed(GuestObjects *o, size_t from, const char *sysroot, const 
                       name, o->paths[from], sysroot, runpath ? " its RUNPATH " : "", runpath ? runpath : "");
 }
 
-int objects_load(GuestObjects *o, const char *path, const char *sysroot, Diag *d)
+/* The guest paths a run recorded (DBT_RECORD, runtime/sys_objects.c), one
+ * per line: libraries it opened that were not translated ahead of time. */
+static int add_recorded(GuestObjects *o, const char *sysroot, const char *file, Diag *d)
+{
+    FILE *f = fopen(file, "r");
+    if (f == NULL)
+        return diag_error(d, "--recorded %s: %s", file, strerror(errno));
+    char line[PATH_MAX];
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] != '/')
+            continue;
+        char host[PATH_MAX * 2];
+        snprintf(host, sizeof host, "%s%s", sysroot, line);
+        if (add_object(o, host, line, d) < 0)
+            rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
+int objects_load(GuestObjects *o, const char *path, const char *sysroot, const char *recorded, Diag *d)
 {
     memset(o, 0, sizeof *o);
     o->imgs = calloc(1, sizeof *o->imgs);
@@ -192,7 +214,10 @@ int objects_load(GuestObjects *o, const char *path, const char *sysroot, Diag *d
     snprintf(host, sizeof host, "%s%s", sysroot, prog->interp);
     if (add_object(o, host, prog->interp, d) < 0)
         return -1;
-    /* Breadth-first: the program's DT_NEEDED, then theirs. */
+    if (recorded != NULL && add_recorded(o, sysroot, recorded, d) != 0)
+        return -1;
+    /* Breadth-first: the program's DT_NEEDED, then theirs (and those of
+     * the recorded libraries). */
     for (size_t i = 0; i < o->n; i++)
         for (size_t k = 0; k < o->imgs[i].nneeded; k++)
             if (find_needed(o, i, sysroot, o->imgs[i].needed[k], d) != 0)

@@ -27,8 +27,9 @@ typedef struct GuestObjects {
 } GuestObjects;
 
 /* Load the program at PATH and, when it has an interpreter, the objects
- * it needs from SYSROOT (required then).  0, or -1 with D set. */
-int objects_load(GuestObjects *o, const char *path, const char *sysroot, Diag *d);
+ * it needs from SYSROOT (required then), and the libraries a run recorded
+ * in the file RECORDED (DBT_RECORD; NULL: none).  0, or -1 with D set. */
+int objects_load(GuestObjects *o, const char *path, const char *sysroot, const char *recorded, Diag *d);
 void objects_free(GuestObjects *o);
 /* The object whose segments contain ADDR, or NULL. */
 const GuestImage *objects_at(const GuestObjects *o, uint64_t addr);

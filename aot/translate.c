@@ -362,7 +362,7 @@ int translate(const TranslateOptions *o, Diag *d)
 
     if (o->profile != NULL && profile_load(&prof, o->profile, d) != 0)
         return -1;
-    if (objects_load(&gobj, o->input, o->sysroot, d) != 0)
+    if (objects_load(&gobj, o->input, o->sysroot, o->recorded, d) != 0)
         goto out;
     if (o->verbose && gobj.n > 1)
         for (size_t i = 1; i < gobj.n; i++)

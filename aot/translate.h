@@ -22,6 +22,7 @@ typedef struct TranslateOptions {
     const char *time_report; /* write the cost report (JSON, aot/report.h) there, or NULL */
     const char *profile;     /* a run's profile (DBT_PROFILE): its functions are the hot tier */
     const char *sysroot;     /* where a dynamically linked guest's interpreter and libraries are */
+    const char *recorded;    /* libraries a run recorded (DBT_RECORD) to translate too, or NULL */
     const char *cache_dir;   /* translated libraries (objcache.h); NULL: the default, "off": none */
 } TranslateOptions;
 

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "jit_host.h"
 
 /* The host's malloc heap grows from the end of this program's image (the
  * kernel's brk, randomized by up to a few GiB); guests stay out of it. */
@@ -287,7 +288,12 @@ int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     if (mem_touches_host(rt, a[0], a[1]))
         return refuse(rt, "munmap", a[0], a[1]);
-    return host_pass(SYS_munmap, a);
+    int64_t r = host_pass(SYS_munmap, a);
+    /* Code there is gone (dlclose): so are the JIT's translations of it,
+     * before something else is mapped at the same addresses. */
+    if (r == 0)
+        jit_invalidate(rt, a[0], a[0] + a[1]);
+    return r;
 }
 
 int64_t sys_mprotect(Runtime *rt, CpuState *s, const uint64_t *a)

@@ -29,13 +29,23 @@
  *            the JIT (the log says so).
  *
  * The later MAP_FIXED mappings are relative to the first and need
- * nothing.  A path that is not embedded goes to the host file system as
- * usual (a library the guest dlopens, say: it runs through the JIT).
+ * nothing.
+ *
+ * A path that is not embedded goes to the host file system as usual -
+ * unless DBT_SYSROOT=DIR is set (like qemu-aarch64 -L): an absolute path
+ * is then tried under DIR first (for reading).  That is how a guest finds
+ * a library it dlopens that was not translated ahead of time; it runs
+ * through the JIT.  With DBT_RECORD=FILE too, the guest path of every ELF
+ * shared object so found is appended to FILE, and `dbt-aot --recorded
+ * FILE` translates them ahead of time next time.
  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -71,11 +81,40 @@ static uint64_t load_span(const DbtObject *o)
     return hi > lo ? page_up(hi) - page_down(lo) : 0;
 }
 
+/* DBT_SYSROOT: PATH under the guest's run-time root, if it is there. */
+static int64_t open_in_sysroot(Runtime *rt, const char *path, uint64_t host_flags)
+{
+    const char *root = getenv("DBT_SYSROOT");
+    if (root == NULL || *root == '\0' || path[0] != '/' || (host_flags & (O_WRONLY | O_RDWR | O_CREAT)))
+        return PROC_NOT_OURS;
+    char full[PATH_MAX];
+    if ((size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
+        return PROC_NOT_OURS;
+    int64_t fd = host_syscall6(SYS_openat, (uint64_t)AT_FDCWD, (uint64_t)full, host_flags, 0, 0, 0);
+    if (fd < 0)
+        return PROC_NOT_OURS;
+    Elf64_Ehdr eh;
+    const char *record = getenv("DBT_RECORD");
+    if (record != NULL && *record && pread((int)fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_type == ET_DYN) {
+        int rfd = open(record, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (rfd >= 0) {
+            char line[PATH_MAX + 2];
+            int n = snprintf(line, sizeof line, "%s\n", path);
+            if (n > 0 && (size_t)n < sizeof line && write(rfd, line, (size_t)n) != n)
+                rt_log(rt, LOG_LOAD, "DBT_RECORD: cannot write %s", record);
+            close(rfd);
+        }
+    }
+    rt_log(rt, LOG_LOAD, "open %s: from DBT_SYSROOT (%s)", path, full);
+    return fd;
+}
+
 int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags)
 {
     const DbtObject *o = loader_find_object(rt, (const char *)path);
     if (o == NULL)
-        return PROC_NOT_OURS;
+        return open_in_sysroot(rt, (const char *)path, host_flags);
     if (host_flags & (O_WRONLY | O_RDWR))
         return -ETXTBSY;
     const char *base = strrchr(o->path, '/');

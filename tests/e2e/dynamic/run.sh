@@ -95,6 +95,26 @@ check() {
 check "cache: libc not translated again" grep -q "libc.so.6: [0-9]* units from the cache" "$work/again.err"
 check "cache: ld.so not translated again" grep -q "ld-linux-aarch64.so.1: [0-9]* units from the cache" "$work/again.err"
 check "cache: --cache-info lists libc" bash -c '"$0" --cache-info | grep -q "/libc.so.6 "' "$DBT_AOT"
+# dlopen of a library the translation did not know: found at run time
+# through DBT_SYSROOT (like qemu -L) and run through the JIT, recorded with
+# DBT_RECORD; translated again with --recorded, it runs with no JIT compile.
+dl=$work/dlopen
+rm -rf "$dl" && mkdir -p "$dl/x86"
+"$AARCH64_CC" -O2 -shared -fPIC -o "$dl/libplug.so" "$here/dlopen/plugin.c" &&
+  "$AARCH64_CC" -O2 -o "$dl/dlopen_host" "$here/dlopen/dlopen_host.c" &&
+  cp -as "$sysroot" "$dl/root" && cp "$dl/libplug.so" "$dl/root/usr/lib/aarch64-linux-gnu/" ||
+  { echo "run.sh: cannot build the dlopen case" >&2; exit 2; }
+"$QEMU" -L "$dl/root" "$dl/dlopen_host" > "$dl/want" 2>&1
+"$DBT_AOT" -O0 --sysroot "$dl/root" "$dl/dlopen_host" -o "$dl/x86/first" 2> "$dl/aot1.err"
+DBT_SYSROOT=$dl/root DBT_RECORD=$dl/recorded DBT_LOG=jit "$dl/x86/first" > "$dl/got1" 2> "$dl/log1"
+check "dlopen through DBT_SYSROOT: output as under qemu" cmp -s "$dl/want" "$dl/got1"
+check "dlopen through DBT_SYSROOT: the library ran through the JIT" grep -q "jit: 0x" "$dl/log1"
+check "dlopen through DBT_SYSROOT: recorded" grep -qx /usr/lib/aarch64-linux-gnu/libplug.so "$dl/recorded"
+"$DBT_AOT" -O0 --sysroot "$dl/root" --recorded "$dl/recorded" "$dl/dlopen_host" -o "$dl/x86/second" 2> "$dl/aot2.err"
+DBT_LOG=jit "$dl/x86/second" > "$dl/got2" 2> "$dl/log2"
+check "dlopen after --recorded: output as under qemu" cmp -s "$dl/want" "$dl/got2"
+check "dlopen after --recorded: no JIT compile" bash -c '! grep -q "jit: 0x" "$0"' "$dl/log2"
+
 # Self-contained: no cache, no sysroot needed at run time.
 rm -rf "$DBT_AOT_CACHE"
 "$QEMU" -L "$sysroot" "$work/guest/dyn_libm" 1.5 > "$work/libm.want" 2>&1
