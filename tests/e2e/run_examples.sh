@@ -10,6 +10,9 @@
 #   QEMU          the oracle (default: qemu-aarch64)
 #   EXAMPLES_DIR  where the sources are (default: examples/)
 #   EXAMPLES      space-separated names to run (default: all)
+#   E2E_SYSROOT   build dynamically linked PIEs (the cross compiler's
+#                 default) instead of -static, translate with --sysroot and
+#                 run qemu with -L, both from this AArch64 root
 # Prints one PASS/FAIL line per run and "N passed, N failed" at the end;
 # exits 1 if anything failed.
 set -uo pipefail
@@ -22,6 +25,12 @@ export QEMU=${QEMU:-qemu-aarch64}
 AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 EXAMPLES_DIR=${EXAMPLES_DIR:-$root/examples}
 compare=$here/compare.sh
+link=(-static)
+if [[ -n ${E2E_SYSROOT:-} ]]; then
+  link=()
+  export DBT_AOT_FLAGS="${DBT_AOT_FLAGS:-} --sysroot $E2E_SYSROOT"
+  export QEMU_LD_PREFIX=$E2E_SYSROOT
+fi
 
 mkdir -p "$work/guest" "$work/x86" || exit 2
 work=$(cd "$work" && pwd)
@@ -54,7 +63,7 @@ for src in "$EXAMPLES_DIR"/*.c; do
   out=$work/x86/$name
   # A " * cflags: ..." line in the source adds options (FEAT_FP16 programs).
   read -ra cflags < <(sed -n 's/^ \* cflags: //p' "$src")
-  if ! "$AARCH64_CC" -O2 "${cflags[@]}" -static -o "$guest" "$src"; then
+  if ! "$AARCH64_CC" -O2 "${cflags[@]}" "${link[@]}" -o "$guest" "$src"; then
     echo "FAIL: $name: cannot build $src with $AARCH64_CC"
     failed=$((failed + 1))
     failures+=("$name (build)")
