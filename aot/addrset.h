@@ -1,5 +1,5 @@
 /*
- * addrset.h - a set of guest addresses (runtime/include/u64_map.h, the hash
+ * addrset.h - a set of guest addresses (include/u64_map.h, the hash
  * map the runtime and the JIT use too), plus a sorted-array export.
  * Address 0 is never a guest code address and marks empty slots.
  */

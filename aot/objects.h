@@ -7,7 +7,7 @@
  * Every object is translated for a fixed base (docs/architecture.md,
  * "Position-independent executables"): the program at DBT_PIE_BASE (if it
  * is ET_DYN), each library in a slot of DBT_LIB_STRIDE bytes above
- * DBT_LIB_BASE chosen by a hash of its bytes (runtime/include/meta.h), so
+ * DBT_LIB_BASE chosen by a hash of its bytes (include/meta.h), so
  * the same library has the same base in every program.  Order: the
  * program, its interpreter, then breadth-first by DT_NEEDED.
  */

@@ -14,7 +14,7 @@
  *
  * Half precision: FCVT to and from H is lifted inline (fp_convert).  The
  * other H forms are FEAT_FP16: each is a call of dbt_rt_f16
- * (runtime/fp16.c, contract in runtime/include/fp16.h), which computes
+ * (runtime/fp16.c, contract in include/fp16.h), which computes
  * in software with the FPCR of the moment, FZ16 included, and raises its
  * FPSR flags itself; moves, FABS/FNEG, FCSEL and FMOV are plain bits.
  * FEAT_FP16 is not advertised (HWCAP_FPHP): the Advanced SIMD half forms

@@ -299,7 +299,7 @@ static void raise_here(Lifter *l, LLVMValueRef cond, uint32_t bits)
 }
 
 /* Host: x86-64.  MXCSR is read and written through an alloca (the SSE
- * intrinsics take a pointer); the mapping is runtime/include/fpenv.h's,
+ * intrinsics take a pointer); the mapping is include/fpenv.h's,
  * written out as IR.  A second host would put its own version of these
  * three functions here. */
 static LLVMValueRef mxcsr_slot(Lifter *l)

@@ -32,7 +32,7 @@
  *    (rare_begin/rare_end) entered only if a result lane is a NaN; only
  *    there is FPCR read (for DN).
  *
- * 2. FPCR.  The host's MXCSR mirrors it (runtime/include/fpenv.h): RMode is
+ * 2. FPCR.  The host's MXCSR mirrors it (include/fpenv.h): RMode is
  *    MXCSR.RC, FZ is FTZ+DAZ.  So the host instructions round and flush as
  *    the guest asked (except for tininess and the flags of flushing: 3.),
  *    and every FP operation is emitted as a *constrained* intrinsic

@@ -6,7 +6,7 @@
  * (bits 19:5 of MRS/MSR; op0 = 2 + o0).  The ones with state in CpuState
  * (NZCV, FPCR, FPSR, TPIDR_EL0) are read and written directly - FPCR and
  * FPSR together with the host's MXCSR, which holds the rounding mode, FZ
- * and the cumulative exception flags (a64_fp_util.c, runtime/include/
+ * and the cumulative exception flags (a64_fp_util.c, include/
  * fpenv.h): MRS FPSR = cpu->fpsr | the MXCSR flags, MSR FPSR stores the
  * writable bits and clears the MXCSR flags, MSR FPCR stores the writable
  * bits and sets MXCSR's rounding control and FTZ/DAZ; the

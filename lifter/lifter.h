@@ -6,7 +6,7 @@
  *
  *     void g_<16 hex digits of the guest entry>(ptr noalias %cpu)
  *
- * over the CpuState (runtime/include/cpu_state.h).  Inside it every guest
+ * over the CpuState (include/cpu_state.h).  Inside it every guest
  * register and flag is an alloca that mem2reg/SROA turn into SSA values; the
  * allocas are loaded from the CpuState on entry and after every call, and
  * stored back only where the state can be observed: before calls, returns,

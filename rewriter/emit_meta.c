@@ -7,7 +7,7 @@
  *                 ld.so opens the libraries, runtime/sys_proc.c serves them)
  *   .rodata       dbt_objects: DbtObject per file
  *   .rodata       dbt_fn_table: {guest_pc, fn} sorted by guest_pc
- *   .data.rel.ro  dbt_meta: DbtMeta (runtime/include/meta.h)
+ *   .data.rel.ro  dbt_meta: DbtMeta (include/meta.h)
  *   .rodata       the guest's name and the JIT library's path (strings)
  */
 #include "emit_meta.h"
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta.h" /* runtime/include: the DbtMeta layout */
+#include "meta.h" /* include/: the DbtMeta layout */
 
 void meta_emit(LLVMModuleRef mod, const MetaInput *in)
 {
@@ -94,7 +94,7 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
         LLVMSetLinkage(jit, LLVMPrivateLinkage);
     }
 
-    /* DbtMeta, field by field as in runtime/include/meta.h. */
+    /* DbtMeta, field by field as in include/meta.h. */
     LLVMTypeRef mfields[] = {i64, i32, i32, ptr, i64, i64, ptr, i64, ptr, ptr, ptr, i64};
     LLVMTypeRef mty = LLVMStructTypeInContext(ctx, mfields, 12, 0);
     LLVMValueRef mv[] = {

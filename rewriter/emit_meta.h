@@ -1,6 +1,6 @@
 /*
  * meta.h - the metadata the output carries for the runtime
- * (runtime/include/meta.h): the embedded guest ELF and the table from
+ * (include/meta.h): the embedded guest ELF and the table from
  * guest function entries to translated code.
  */
 #ifndef DBT_REWRITER_META_H

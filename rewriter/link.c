@@ -20,7 +20,7 @@
 #define RUNTIME_ARCHIVE "libdbt_runtime.a"
 #define LINKER_SCRIPT "x86_64-output.ld"
 
-#define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of jit/dbt_jit.h */
+#define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of include/dbt_jit.h */
 
 /* The directory of the running executable into DIR; false if unknown. */
 static bool exe_dir(char *dir, size_t size)

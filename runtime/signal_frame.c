@@ -25,7 +25,7 @@
  * placed by the host kernel and recorded as a host range.
  *
  * FPSR and FPCR: the host MXCSR holds the rounding mode and part of the
- * FPSR flags while guest code runs (runtime/include/fpenv.h), so the frame
+ * FPSR flags while guest code runs (include/fpenv.h), so the frame
  * reads FPSR with rt_fpsr_read and sigreturn restores both with
  * rt_fpcr_write / rt_fpsr_write (which also set MXCSR).  The handler runs
  * with the interrupted code's FPCR and FPSR, as on arm64.

@@ -1,5 +1,5 @@
 /*
- * test_u64_map.c - unit tests of runtime/include/u64_map.h (the JIT's
+ * test_u64_map.c - unit tests of include/u64_map.h (the JIT's
  * caches): insertions through several growths, removals from the middle of
  * probe clusters, checked against a plain array of what must be there.
  */

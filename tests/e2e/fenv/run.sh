@@ -9,7 +9,7 @@
 # The programs set FPCR (rounding mode, FZ, DN) through fesetround and
 # fesetenv and read FPSR through fetestexcept, so the translated code must
 # honour FPCR and keep FPSR as AArch64 does (lifter/a64_fp_util.h,
-# runtime/include/fpenv.h).  fenv_half.c does the same for _Float16
+# include/fpenv.h).  fenv_half.c does the same for _Float16
 # arithmetic built for FEAT_FP16 (runtime/fp16.c).
 #
 # Environment (as run_examples.sh):

@@ -30,7 +30,7 @@
  *     struct winsize, struct flock, struct linux_dirent64, struct statx:
  *     the same bytes on both 64-bit ABIs, so they pass through.
  *
- * This header is shared with the lifter (runtime/include), which needs the
+ * This header is shared with the lifter (both use include/), which needs the
  * system-register and SYS-operation encodings at the bottom.
  */
 #ifndef DBT_A64_ABI_H
