@@ -109,7 +109,9 @@ static GuestFn find_fn(uint64_t pc)
         else
             hi = mid;
     }
-    return lo < table->nfns && fns[lo].guest_pc == pc ? fns[lo].fn : NULL;
+    if (lo >= table->nfns || fns[lo].guest_pc != pc)
+        return NULL;
+    return objects_pc_live(pc) ? fns[lo].fn : NULL;   /* a library's code, only where it is mapped */
 }
 
 int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }

@@ -217,6 +217,7 @@ static const char *load_object(Runtime *rt, const Obj *m, GuestImage *out)
 void loader_load(Runtime *rt)
 {
     const DbtMeta *meta = rt->meta;
+    objects_init(rt);
     Obj prog = {guest_name(rt), meta->image, meta->image_size, meta->load_bias};
     const char *interp = load_object(rt, &prog, &rt->image);
     rt->image.start = rt->image.entry;
@@ -234,6 +235,7 @@ void loader_load(Runtime *rt)
             rt_fatal("%s: the interpreter %s has an interpreter itself", guest_name(rt), interp);
         rt->image.start = ii.entry;
         rt->image.base = o->bias;
+        objects_mapped(rt, ii.lo, ii.hi, 1);
         rt_log(rt, LOG_LOAD, "interpreter %s at 0x%llx, entry 0x%llx", interp,
                (unsigned long long)o->bias, (unsigned long long)ii.entry);
     }

@@ -209,6 +209,11 @@ int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags); /* fd, or
 /* For a guest mmap(0, LEN, PROT, FLAGS, FD, 0): the base the object ld.so
  * is mapping was translated for, or 0 (sys_objects.c). */
 uint64_t objects_mmap_base(Runtime *rt, int fd, uint64_t len, uint64_t prot, uint64_t flags);
+void objects_init(Runtime *rt);   /* start-up, after the loader */
+/* [lo, hi) was mapped (AT_BASE: an embedded library at its base) or
+ * unmapped (0): which libraries' translations are in use. */
+void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base);
+int objects_pc_live(uint64_t pc); /* may the table's code for PC run? */
 
 /* codemap.c: host pc of translated code -> its guest function. */
 typedef struct CodeMapFn {

@@ -274,8 +274,10 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
                         : 0;
     if (base != 0 && !mem_touches_host(rt, base, a[1])) {
         int64_t r = host_syscall6(SYS_mmap, base, a[1], prot, flags | MAP_FIXED_NOREPLACE, a[4], a[5]);
-        if (r == (int64_t)base)
+        if (r == (int64_t)base) {
+            objects_mapped(rt, base, base + a[1], 1);
             return r;
+        }
         if (r >= 0)
             host_syscall6(SYS_munmap, (uint64_t)r, a[1], 0, 0, 0, 0);
         rt_log(rt, LOG_LOAD, "mmap: the base 0x%llx of a library is taken (%lld): it runs through the JIT",
@@ -291,8 +293,10 @@ int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)
     int64_t r = host_pass(SYS_munmap, a);
     /* Code there is gone (dlclose): so are the JIT's translations of it,
      * before something else is mapped at the same addresses. */
-    if (r == 0)
+    if (r == 0) {
         jit_invalidate(rt, a[0], a[0] + a[1]);
+        objects_mapped(rt, a[0], a[0] + a[1], 0);
+    }
     return r;
 }
 

@@ -61,6 +61,19 @@ static uint64_t object_ino[RT_MAX_OBJECTS];
 /* The object opened last and not mapped yet (index), or 0. */
 static uint64_t pending;
 
+/* Which embedded libraries are mapped at the base they were translated
+ * for.  The dispatcher's table holds their functions whether they are or
+ * not; a pc in the range of one that is not (not loaded yet, placed
+ * elsewhere because the range was taken, or unmapped by dlclose - and
+ * maybe something else mapped there since) must not reach that code:
+ * dispatch.c asks objects_pc_live while any library is not live. */
+static struct {
+    uint64_t lo, hi;         /* [bias, bias + span) */
+    uint8_t live;
+} ranges[RT_MAX_OBJECTS];
+static uint64_t nranges;
+static uint64_t ndead;       /* libraries not live (atomic) */
+
 /* The page-rounded span of an ELF file's PT_LOAD segments, or 0. */
 static uint64_t load_span(const DbtObject *o)
 {
@@ -129,6 +142,43 @@ int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags)
     }
     rt_log(rt, LOG_LOAD, "open %s: the embedded copy (fd %lld)", o->path, (long long)fd);
     return fd;
+}
+
+void objects_init(Runtime *rt)
+{
+    const DbtMeta *m = rt->meta;
+    nranges = m->nobjects < RT_MAX_OBJECTS ? m->nobjects : RT_MAX_OBJECTS;
+    for (uint64_t i = 1; i < nranges; i++) {
+        ranges[i].lo = m->objects[i].bias;
+        ranges[i].hi = m->objects[i].bias + load_span(&m->objects[i]);
+        ranges[i].live = 0;
+        ndead++;
+    }
+}
+
+void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
+{
+    for (uint64_t i = 1; i < nranges; i++) {
+        if (hi <= ranges[i].lo || lo >= ranges[i].hi)
+            continue;
+        int live = at_base && lo == ranges[i].lo;
+        if (live != ranges[i].live) {
+            ranges[i].live = (uint8_t)live;
+            __atomic_fetch_add(&ndead, live ? (uint64_t)-1 : 1, __ATOMIC_RELEASE);
+            rt_log(rt, LOG_LOAD, "%s at 0x%llx: %s", rt->meta->objects[i].path, (unsigned long long)ranges[i].lo,
+                   live ? "mapped, its translation in use" : "gone, its translation out of use");
+        }
+    }
+}
+
+int objects_pc_live(uint64_t pc)
+{
+    if (__atomic_load_n(&ndead, __ATOMIC_ACQUIRE) == 0)
+        return 1;
+    for (uint64_t i = 1; i < nranges; i++)
+        if (pc >= ranges[i].lo && pc < ranges[i].hi)
+            return __atomic_load_n(&ranges[i].live, __ATOMIC_ACQUIRE);
+    return 1;
 }
 
 uint64_t objects_mmap_base(Runtime *rt, int fd, uint64_t len, uint64_t prot, uint64_t flags)

@@ -114,6 +114,13 @@ check "dlopen through DBT_SYSROOT: recorded" grep -qx /usr/lib/aarch64-linux-gnu
 DBT_LOG=jit "$dl/x86/second" > "$dl/got2" 2> "$dl/log2"
 check "dlopen after --recorded: output as under qemu" cmp -s "$dl/want" "$dl/got2"
 check "dlopen after --recorded: no JIT compile" bash -c '! grep -q "jit: 0x" "$0"' "$dl/log2"
+# The library's translation is out of use once it is unmapped: new code at
+# its old address runs as itself.
+"$AARCH64_CC" -O2 -o "$dl/dlclose_reuse" "$here/dlopen/dlclose_reuse.c" || exit 2
+"$QEMU" -L "$dl/root" "$dl/dlclose_reuse" > "$dl/reuse.want" 2>&1
+"$DBT_AOT" -O0 --sysroot "$dl/root" --recorded "$dl/recorded" "$dl/dlclose_reuse" -o "$dl/x86/reuse" 2> "$dl/aot3.err"
+"$dl/x86/reuse" > "$dl/reuse.got" 2>&1
+check "dlclose, new code at the same address: not the old translation" cmp -s "$dl/reuse.want" "$dl/reuse.got"
 
 # Self-contained: no cache, no sysroot needed at run time.
 rm -rf "$DBT_AOT_CACHE"
