@@ -463,7 +463,11 @@ int translate(const TranslateOptions *o, Diag *d)
 
     /* Libraries translated before with the same options: their units are
      * linked from the cache (objcache.h). */
-    objcache_init(&cache, o->cache_dir);
+    /* Only libraries are cached: a static program leaves the cache alone. */
+    if (gobj.n > 1)
+        objcache_init(&cache, o->cache_dir);
+    else
+        memset(&cache, 0, sizeof cache);
     for (size_t k = 1; cache.on && k < gobj.n; k++) {
         objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
         size_t first = nunits, n = 0;
