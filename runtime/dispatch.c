@@ -111,7 +111,7 @@ static GuestFn find_fn(uint64_t pc)
     }
     if (lo >= table->nfns || fns[lo].guest_pc != pc)
         return NULL;
-    return objects_pc_live(pc) ? fns[lo].fn : NULL;   /* a library's code, only where it is mapped */
+    return objects_pc_usable(pc) ? fns[lo].fn : NULL;   /* a library's code, only where it is mapped */
 }
 
 int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }

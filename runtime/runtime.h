@@ -213,7 +213,13 @@ void objects_init(Runtime *rt);   /* start-up, after the loader */
 /* [lo, hi) was mapped (AT_BASE: an embedded library at its base) or
  * unmapped (0): which libraries' translations are in use. */
 void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base);
-int objects_pc_live(uint64_t pc); /* may the table's code for PC run? */
+int objects_pc_live(uint64_t pc); /* may the table's code for PC run? (some library is not live) */
+extern uint64_t objects_ndead __attribute__((visibility("hidden")));
+/* The dispatcher's check, one load while every library is live. */
+static inline int objects_pc_usable(uint64_t pc)
+{
+    return __atomic_load_n(&objects_ndead, __ATOMIC_ACQUIRE) == 0 || objects_pc_live(pc);
+}
 
 /* codemap.c: host pc of translated code -> its guest function. */
 typedef struct CodeMapFn {

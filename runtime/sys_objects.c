@@ -72,7 +72,7 @@ static struct {
     uint8_t live;
 } ranges[RT_MAX_OBJECTS];
 static uint64_t nranges;
-static uint64_t ndead;       /* libraries not live (atomic) */
+uint64_t objects_ndead;      /* libraries not live (atomic; runtime.h reads it inline) */
 
 /* The page-rounded span of an ELF file's PT_LOAD segments, or 0. */
 static uint64_t load_span(const DbtObject *o)
@@ -152,7 +152,7 @@ void objects_init(Runtime *rt)
         ranges[i].lo = m->objects[i].bias;
         ranges[i].hi = m->objects[i].bias + load_span(&m->objects[i]);
         ranges[i].live = 0;
-        ndead++;
+        objects_ndead++;
     }
 }
 
@@ -164,7 +164,7 @@ void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
         int live = at_base && lo == ranges[i].lo;
         if (live != ranges[i].live) {
             ranges[i].live = (uint8_t)live;
-            __atomic_fetch_add(&ndead, live ? (uint64_t)-1 : 1, __ATOMIC_RELEASE);
+            __atomic_fetch_add(&objects_ndead, live ? (uint64_t)-1 : 1, __ATOMIC_RELEASE);
             rt_log(rt, LOG_LOAD, "%s at 0x%llx: %s", rt->meta->objects[i].path, (unsigned long long)ranges[i].lo,
                    live ? "mapped, its translation in use" : "gone, its translation out of use");
         }
@@ -173,8 +173,6 @@ void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
 
 int objects_pc_live(uint64_t pc)
 {
-    if (__atomic_load_n(&ndead, __ATOMIC_ACQUIRE) == 0)
-        return 1;
     for (uint64_t i = 1; i < nranges; i++)
         if (pc >= ranges[i].lo && pc < ranges[i].hi)
             return __atomic_load_n(&ranges[i].live, __ATOMIC_ACQUIRE);
