@@ -142,7 +142,7 @@ done
 # Self-contained: the translated lua5.4 runs the script with the
 # translation cache moved away and the sysroot hidden (a tmpfs mounted
 # over it in a mount namespace of its own - root only; skipped otherwise).
-if [[ -n ${prog[lua5.4]:-} ]] && unshare -m true 2>/dev/null; then
+if [[ -n ${prog[lua5.4]:-} ]] && unshare -m bash -c 'mount -t tmpfs none "$0"' "$work/home" 2>/dev/null; then
   (cd "$fx" && "$work/qemu/lua5.4" script.lua > "$work/runs/alone.want" 2>&1)
   mv "$DBT_AOT_CACHE" "$DBT_AOT_CACHE.away"
   (cd "$fx" && unshare -m bash -c 'mount -t tmpfs none "$0" && "$1" script.lua' "$sysroot" "$work/x86/lua5.4" \
