@@ -391,6 +391,19 @@ int elf_load(GuestImage *img, const char *path, Diag *d)
 int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d)
 {
     memset(img, 0, sizeof *img);
+    uint8_t *buf;
+    size_t len;
+    if (elf_read_file(path, &buf, &len, d) != 0)
+        return -1;
+    int rc = elf_load_mem_at(img, buf, len, dyn_base, d);
+    free(buf);
+    return rc;
+}
+
+int elf_read_file(const char *path, uint8_t **data, size_t *size, Diag *d)
+{
+    *data = NULL;
+    *size = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return diag_error(d, "cannot open: %s", strerror(errno));
@@ -417,7 +430,10 @@ int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d)
             break;
         }
     }
-    rc = elf_load_mem_at(img, buf, len, dyn_base, d);
+    *data = buf;
+    *size = len;
+    buf = NULL;
+    rc = 0;
 out:
     free(buf);
     fclose(f);

@@ -64,6 +64,9 @@ int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d);
 /* Same, from memory (the bytes are copied). */
 int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d);
 int elf_load_mem_at(GuestImage *img, const void *buf, size_t size, uint64_t dyn_base, Diag *d);
+/* The whole file at PATH in a malloc'ed *DATA of *SIZE bytes.  0, or -1
+ * with D set ("cannot open: ...", "cannot read: ..."). */
+int elf_read_file(const char *path, uint8_t **data, size_t *size, Diag *d);
 void elf_free(GuestImage *img);
 
 /* Copy N bytes at guest address VADDR; bytes past p_filesz read as zero.

@@ -24,17 +24,16 @@ typedef struct Hash {
 
 static void hash_init(Hash *s)
 {
-    s->h[0] = 0xcbf29ce484222325ull;
+    s->h[0] = OBJCACHE_FNV_START;
     s->h[1] = 0x84222325cbf29ce4ull;
 }
 
 static void hash_bytes(Hash *s, const void *p, size_t n)
 {
     const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) {
-        s->h[0] = (s->h[0] ^ b[i]) * 0x100000001b3ull;
+    s->h[0] = objcache_fnv1a(s->h[0], p, n);
+    for (size_t i = 0; i < n; i++)
         s->h[1] = (s->h[1] ^ b[i] ^ (uint8_t)(i * 131)) * 0x100000001b3ull;
-    }
 }
 
 static void hash_u64(Hash *s, uint64_t v) { hash_bytes(s, &v, sizeof v); }

@@ -36,6 +36,18 @@
 #include "elf_input.h"
 #include "profile.h"
 
+/* FNV-1a, 64 bits: H continued over N bytes at P (start from
+ * OBJCACHE_FNV_START).  One stream of the cache key; the library bases of
+ * objects.c use it alone. */
+#define OBJCACHE_FNV_START 0xcbf29ce484222325ull
+static inline uint64_t objcache_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
 typedef struct ObjCache {
     bool on;
     char dir[PATH_MAX];

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "meta.h"
+#include "objcache.h"
 
 static const char *const default_dirs[] = {
     "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib",
@@ -30,19 +31,9 @@ static const char *const default_dirs[] = {
  * bytes, so that the same library gets the same base - and the same
  * cached translation (objcache.h) - in every program that needs it; the
  * next free slot if another object of this program has that one. */
-static uint64_t object_base(const GuestObjects *o, const char *path)
+static uint64_t object_base(const GuestObjects *o, const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
-    uint64_t h = 0xcbf29ce484222325ull;
-    unsigned char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ buf[i]) * 0x100000001b3ull;
-    fclose(f);
-    uint64_t slot = h % DBT_LIB_SLOTS;
+    uint64_t slot = objcache_fnv1a(OBJCACHE_FNV_START, data, size) % DBT_LIB_SLOTS;
     for (;;) {
         uint64_t base = DBT_LIB_BASE + slot * DBT_LIB_STRIDE;
         bool taken = false;
@@ -75,11 +66,15 @@ static long add_object(GuestObjects *o, const char *host, const char *guest, Dia
         o->files = files;
     if (imgs == NULL || paths == NULL || files == NULL)
         return diag_error(d, "out of memory");
-    uint64_t base = object_base(o, real);
-    if (base == 0)
-        return diag_error(d, "%s: cannot read it: %s", real, strerror(errno));
+    uint8_t *data;
+    size_t size;
     Diag sub = {0};
-    if (elf_load_at(&o->imgs[o->n], real, base, &sub) != 0)
+    if (elf_read_file(real, &data, &size, &sub) != 0)
+        return diag_error(d, "%s: %s", real, sub.msg);
+    uint64_t base = object_base(o, data, size);
+    int rc = elf_load_mem_at(&o->imgs[o->n], data, size, base, &sub);
+    free(data);
+    if (rc != 0)
         return diag_error(d, "%s (needed at run time as %s): %s", real, guest, sub.msg);
     const GuestImage *img = &o->imgs[o->n];
     for (size_t k = 0; k < img->nsegs; k++)
