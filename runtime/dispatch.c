@@ -142,6 +142,20 @@ GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
     no_target(s, pc, why);
 }
 
+/* A signal caught while the guest computed: translated code left at a
+ * safe point (or anywhere else it exits); deliver it now, in a dispatcher
+ * loop. */
+static inline void deliver_caught(CpuState *s)
+{
+    if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
+        /* Cleared first: a signal caught after the test sets it again.
+         * One the guest has blocked stays pending, without the flag. */
+        __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
+        if (sig_pending_work(s))
+            sig_deliver_pending(s, NULL);
+    }
+}
+
 _Noreturn void dispatch_thread_loop(CpuState *s)
 {
     Thread *t = s->thread;
@@ -150,15 +164,7 @@ _Noreturn void dispatch_thread_loop(CpuState *s)
         sig_host_fault(s);   /* guest code faulted (signal.c: host_fault) */
     t->loop_env = &env;
     for (;;) {
-        /* A signal caught while the guest computed: translated code left at
-         * a safe point (or anywhere else it exits); deliver it now. */
-        if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
-            /* Cleared first: a signal caught after the test sets it again.
-             * One the guest has blocked stays pending, without the flag. */
-            __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
-            if (sig_pending_work(s))
-                sig_deliver_pending(s, NULL);
-        }
+        deliver_caught(s);
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }
@@ -188,11 +194,7 @@ static int run_until_sigreturn(CpuState *s, uint64_t frame)
     t->loop_env = &env;
     int back;
     for (;;) {
-        if (__atomic_load_n(&s->intr, __ATOMIC_ACQUIRE)) {
-            __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
-            if (sig_pending_work(s))
-                sig_deliver_pending(s, NULL);
-        }
+        deliver_caught(s);
         if (s->pc == rt->sig_tramp) {
             uint64_t popped = s->sp;
             sig_return(s);
