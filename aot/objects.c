@@ -161,6 +161,43 @@ static int find_needed(GuestObjects *o, size_t from, const char *sysroot, const 
                       name, o->paths[from], sysroot, runpath ? " its RUNPATH " : "", runpath ? runpath : "");
 }
 
+/* The DT_NEEDED of objects FROM.. and of those they add, breadth-first. */
+static int needed_from(GuestObjects *o, size_t from, const char *sysroot, Diag *d)
+{
+    for (size_t i = from; i < o->n; i++)
+        for (size_t k = 0; k < o->imgs[i].nneeded; k++)
+            if (find_needed(o, i, sysroot, o->imgs[i].needed[k], d) != 0)
+                return -1;
+    return 0;
+}
+
+/* Libraries a library opens itself with dlopen, by a name it holds: glibc's
+ * pthread_cancel, pthread_exit and backtrace load libgcc_s.so.1 for its
+ * unwinder (and abort with "libgcc_s.so.1 must be installed for
+ * pthread_cancel to work" without it).  Translated ahead of time when the
+ * sysroot has them, like a DT_NEEDED; not an error when it has not. */
+static const struct {
+    const char *by, *loads;
+} self_loaded[] = {
+    {"libc.so.6", "libgcc_s.so.1"},
+};
+
+static int add_self_loaded(GuestObjects *o, const char *sysroot, Diag *d)
+{
+    for (size_t k = 0; k < sizeof self_loaded / sizeof self_loaded[0]; k++) {
+        if (!have_soname(o, self_loaded[k].by) || have_soname(o, self_loaded[k].loads))
+            continue;
+        for (size_t i = 0; i < sizeof default_dirs / sizeof default_dirs[0]; i++) {
+            int r = try_dir(o, sysroot, default_dirs[i], self_loaded[k].loads, d);
+            if (r < 0)
+                return -1;
+            if (r > 0)
+                break;
+        }
+    }
+    return 0;
+}
+
 /* The guest paths a run recorded (DBT_RECORD, runtime/sys_objects.c), one
  * per line: libraries it opened that were not translated ahead of time. */
 static int add_recorded(GuestObjects *o, const char *sysroot, const char *file, Diag *d)
@@ -212,12 +249,12 @@ int objects_load(GuestObjects *o, const char *path, const char *sysroot, const c
     if (recorded != NULL && add_recorded(o, sysroot, recorded, d) != 0)
         return -1;
     /* Breadth-first: the program's DT_NEEDED, then theirs (and those of
-     * the recorded libraries). */
-    for (size_t i = 0; i < o->n; i++)
-        for (size_t k = 0; k < o->imgs[i].nneeded; k++)
-            if (find_needed(o, i, sysroot, o->imgs[i].needed[k], d) != 0)
-                return -1;
-    return 0;
+     * the recorded libraries), then what libraries load themselves (and
+     * what that needs). */
+    if (needed_from(o, 0, sysroot, d) != 0)
+        return -1;
+    size_t before = o->n;
+    return add_self_loaded(o, sysroot, d) != 0 || needed_from(o, before, sysroot, d) != 0 ? -1 : 0;
 }
 
 void objects_free(GuestObjects *o)

@@ -267,16 +267,21 @@ static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
             return NULL;
         }
     }
+    /* Loading the compiler runs LLVM's static constructors, and compiling
+     * runs LLVM: both do host floating point, whose flags must not reach
+     * the guest's FPSR (a dynamically linked program saw IXC set before
+     * main) and whose rounding must not be the guest's. */
+    rt_fpenv_leave(s);
     if (h->state == 0)
         h->state = load(rt, h) == 0 ? 1 : -1;
     if (h->state < 0) {
+        rt_fpenv_enter(s);
         snprintf(why, n, "and the JIT is unavailable: %s", h->why);
         return NULL;
     }
 
     DbtJitRegion res;
     char err[256] = "";
-    rt_fpenv_leave(s);
     int rc = h->jit->compile(h->jit, pc, &res, err, sizeof err);
     rt_fpenv_enter(s);
     if (rc != 0) {

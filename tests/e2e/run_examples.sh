@@ -12,7 +12,9 @@
 #   EXAMPLES      space-separated names to run (default: all)
 #   E2E_SYSROOT   build dynamically linked PIEs (the cross compiler's
 #                 default) instead of -static, translate with --sysroot and
-#                 run qemu with -L, both from this AArch64 root
+#                 run qemu with -L, both from this AArch64 root ("debian":
+#                 the one tests/e2e/sysroot.sh fetches); the libraries are
+#                 translated once into the cache (DBT_AOT_CACHE)
 # Prints one PASS/FAIL line per run and "N passed, N failed" at the end;
 # exits 1 if anything failed.
 set -uo pipefail
@@ -27,6 +29,7 @@ EXAMPLES_DIR=${EXAMPLES_DIR:-$root/examples}
 compare=$here/compare.sh
 link=(-static)
 if [[ -n ${E2E_SYSROOT:-} ]]; then
+  [[ $E2E_SYSROOT == debian ]] && { E2E_SYSROOT=$("$here/sysroot.sh") || exit 2; }
   link=()
   export DBT_AOT_FLAGS="${DBT_AOT_FLAGS:-} --sysroot $E2E_SYSROOT"
   export QEMU_LD_PREFIX=$E2E_SYSROOT

@@ -34,10 +34,7 @@ QEMU=${QEMU:-$(command -v qemu-aarch64)}
 LEVEL=${LEVEL:--O2}
 TIMEOUT=${TIMEOUT:-60}
 
-EXTRA_PACKAGES=$(grep -v '^#' "$here/packages.txt" | tr '\n' ' ')
-export EXTRA_PACKAGES
-sysroot=$(DBT_CACHE_DIR=${DBT_CACHE_DIR:-$root/build/debian-cache} "$root/tests/bench/fetch-debian.sh") ||
-  { echo "run.sh: cannot fetch the Debian arm64 packages" >&2; exit 2; }
+sysroot=$("$root/tests/e2e/sysroot.sh") || exit 2
 
 mkdir -p "$work" || exit 2
 work=$(cd "$work" && pwd)

@@ -30,10 +30,7 @@ compare=$root/tests/e2e/compare.sh
 
 sysroot=${SYSROOT:-}
 if [[ -z $sysroot ]]; then
-  EXTRA_PACKAGES=$(grep -v '^#' "$root/tests/e2e/debian/packages.txt" | tr '\n' ' ')
-  export EXTRA_PACKAGES
-  sysroot=$(DBT_CACHE_DIR=${DBT_CACHE_DIR:-$root/build/debian-cache} "$root/tests/bench/fetch-debian.sh") ||
-    { echo "run.sh: cannot fetch the arm64 sysroot" >&2; exit 2; }
+  sysroot=$("$root/tests/e2e/sysroot.sh") || exit 2
 fi
 export QEMU_LD_PREFIX=$sysroot
 

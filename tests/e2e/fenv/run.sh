@@ -17,6 +17,9 @@
 #   AARCH64_CC    the guest compiler (default: aarch64-linux-gnu-gcc)
 #   QEMU          the oracle (default: qemu-aarch64)
 #   FENV_TESTS    space-separated program names to run (default: all)
+#   E2E_SYSROOT   dynamically linked programs (libm.so, libc.so from this
+#                 AArch64 root, "debian": tests/e2e/sysroot.sh's) instead
+#                 of -static
 # Prints one PASS/FAIL line per program and level and "N passed, N failed"
 # at the end; exits 1 if anything failed.
 set -uo pipefail
@@ -28,6 +31,14 @@ export DBT_AOT=${DBT_AOT:-$root/build/dbt-aot}
 export QEMU=${QEMU:-qemu-aarch64}
 AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 compare=$here/../compare.sh
+
+link=(-static)
+if [[ -n ${E2E_SYSROOT:-} ]]; then
+  [[ $E2E_SYSROOT == debian ]] && { E2E_SYSROOT=$("$here/../sysroot.sh") || exit 2; }
+  link=()
+  export DBT_AOT_FLAGS="${DBT_AOT_FLAGS:-} --sysroot $E2E_SYSROOT"
+  export QEMU_LD_PREFIX=$E2E_SYSROOT
+fi
 
 mkdir -p "$work" || exit 2
 work=$(cd "$work" && pwd)
@@ -54,7 +65,7 @@ for src in "$here"/*.c; do
     dir=$work/${level#-}
     mkdir -p "$dir/guest" "$dir/x86" || exit 2
     guest=$dir/guest/$name
-    if ! "$AARCH64_CC" "$level" "${cflags[@]}" -static -o "$guest" "$src" -lm; then
+    if ! "$AARCH64_CC" "$level" "${cflags[@]}" "${link[@]}" -o "$guest" "$src" -lm; then
       echo "FAIL: $name $level: cannot build $src with $AARCH64_CC"
       failed=$((failed + 1))
       failures+=("$name $level (build)")

@@ -15,6 +15,9 @@
 #   AARCH64_CXX   the guest C++ compiler (default: aarch64-linux-gnu-g++)
 #   QEMU          the oracle (default: qemu-aarch64)
 #   PROGRAMS      space-separated names to run (default: all)
+#   E2E_SYSROOT   build dynamically linked programs instead of -static,
+#                 translate with --sysroot and run qemu with -L, both from
+#                 this AArch64 root ("debian": tests/e2e/sysroot.sh's)
 # A program with a NAME.expected file beside it is checked against that file
 # (exit status 0) instead of qemu: qemu-aarch64 7.2 aborts on fork in a
 # threaded program ("qemu_plugin_vcpu_init_hook: assertion failed"), so
@@ -34,7 +37,17 @@ QEMU=${QEMU:-qemu-aarch64}
 AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 AARCH64_CXX=${AARCH64_CXX:-aarch64-linux-gnu-g++}
 RUNS=${RUNS:-3}
+QEMU_L=()
 TIMEOUT=${TIMEOUT:-60}
+
+link=(-static)
+aot_flags=()
+if [[ -n ${E2E_SYSROOT:-} ]]; then
+  [[ $E2E_SYSROOT == debian ]] && { E2E_SYSROOT=$("$here/../sysroot.sh") || exit 2; }
+  link=()
+  aot_flags=(--sysroot "$E2E_SYSROOT")
+  QEMU_L=(-L "$E2E_SYSROOT")
+fi
 
 mkdir -p "$work" || exit 2
 work=$(cd "$work" && pwd)
@@ -53,7 +66,7 @@ for src in "$here"/*.c "$here"/*.cc; do
   fi
   guest=$work/$name.arm
   out=$work/$name.x86
-  if ! "$cc" -O2 -static -pthread -o "$guest" "$src"; then
+  if ! "$cc" -O2 "${link[@]}" -pthread -o "$guest" "$src"; then
     echo "FAIL: $name: cannot build"
     failed=$((failed + 1))
     continue
@@ -62,10 +75,10 @@ for src in "$here"/*.c "$here"/*.cc; do
     cp "$here/$name.expected" "$work/$name.ref"
     ref_rc=0
   else
-    run_clean "$QEMU" "$guest" > "$work/$name.ref" 2> "$work/$name.ref.err"
+    run_clean "$QEMU" "${QEMU_L[@]}" "$guest" > "$work/$name.ref" 2> "$work/$name.ref.err"
     ref_rc=$?
   fi
-  if ! "$DBT_AOT" "$guest" -o "$out" 2> "$work/$name.aot.err"; then
+  if ! "$DBT_AOT" "${aot_flags[@]}" "$guest" -o "$out" 2> "$work/$name.aot.err"; then
     echo "FAIL: $name: translation failed:"
     sed 's/^/    /' "$work/$name.aot.err" | head -5
     failed=$((failed + 1))
