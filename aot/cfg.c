@@ -315,14 +315,65 @@ static bool returns_twice(const GuestImage *img, uint64_t target)
     return false;
 }
 
+/* F's BR at BR goes to TARGETS (owned by F from here); they are blocks. */
+static void add_indirect(CfgFunc *f, uint64_t br, uint64_t *targets, size_t nt, U64Vec *work)
+{
+    f->indirect = realloc(f->indirect, (f->nindirect + 1) * sizeof *f->indirect);
+    f->indirect[f->nindirect++] = (LiftIndirect){br, targets, nt};
+    for (size_t k = 0; k < nt; k++)
+        vec_push(work, targets[k]);
+}
+
+/* The targets of F's BRs found so far, each once, ascending. */
+static uint64_t *known_targets(const CfgFunc *f, size_t *n)
+{
+    AddrSet all;
+    addrset_init(&all);
+    for (size_t i = 0; i < f->nindirect; i++)
+        for (size_t k = 0; k < f->indirect[i].ntargets; k++)
+            addrset_add(&all, f->indirect[i].targets[k]);
+    uint64_t *v = addrset_sorted(&all, n);
+    addrset_free(&all);
+    return v;
+}
+
+/* A BR whose table was not found, in a function where others were: its
+ * targets are taken to be all theirs.  Several BRs sharing one set of
+ * labels is how GCC compiles a computed goto over several label tables
+ * (glibc's vfprintf, where some BRs take their address from a register
+ * set in another block, which the analysis does not follow).  A target
+ * outside the set still goes through the dispatcher at run time; too many
+ * only cost block splits.  Empties UNRES; new blocks go to WORK. */
+static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *njt, size_t *nunres)
+{
+    size_t nall = 0;
+    uint64_t *all = known_targets(f, &nall);
+    while (unres->n > 0) {
+        uint64_t br = unres->v[--unres->n];
+        if (nall == 0) {
+            (*nunres)++;
+            continue;
+        }
+        uint64_t *copy = malloc(nall * sizeof *copy);
+        memcpy(copy, all, nall * sizeof *copy);
+        (*njt)++;
+        add_indirect(f, br, copy, nall, work);
+    }
+    free(all);
+}
+
 static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
 {
     AddrSet leaders, landings;
-    U64Vec work = {0}, jts = {0};
+    U64Vec work = {0}, jts = {0}, unres = {0};
     addrset_init(&leaders);
     addrset_init(&landings);
     vec_push(&work, f->entry);
-    while (work.n > 0) {
+    while (work.n > 0 || unres.n > 0) {
+        if (work.n == 0) {
+            guess_unresolved(f, &unres, &work, njt, nunres);
+            continue;
+        }
         uint64_t pc = work.v[--work.n];
         uint32_t w;
         /* Only code inside the extent is a block: a block with no
@@ -390,17 +441,18 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                 }
             }
             if (nt == 0) {
-                (*nunres)++;
+                if (cfg_br_may_share_table(c->img, f, br))
+                    vec_push(&unres, br);
+                else
+                    (*nunres)++;
                 free(targets);
                 continue;
             }
             (*njt)++;
-            f->indirect = realloc(f->indirect, (f->nindirect + 1) * sizeof *f->indirect);
-            f->indirect[f->nindirect++] = (LiftIndirect){br, targets, nt};
-            for (size_t k = 0; k < nt; k++)
-                vec_push(&work, targets[k]);
+            add_indirect(f, br, targets, nt, &work);
         }
     }
+    free(unres.v);
     f->leaders = addrset_sorted(&leaders, &f->nleaders);
     f->landings = addrset_sorted(&landings, &f->nlandings);
     addrset_free(&landings);

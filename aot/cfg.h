@@ -68,5 +68,10 @@ const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);
  * Returns the number of targets found (0: not recognized); *targets is
  * malloc'ed. */
 size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, uint64_t **targets);
+/* Can the BR at BR_PC, whose table was not found, be one more jump of a
+ * computed goto over the function's other tables: its register computed
+ * by an ADD of two registers, or set in another block - not loaded or
+ * copied from a pointer just before (a tail call through a pointer)? */
+bool cfg_br_may_share_table(const GuestImage *img, const CfgFunc *f, uint64_t br_pc);
 
 #endif

@@ -18,13 +18,27 @@
  * if the BR's register is "base + entry", read the table from the ELF.
  * Without a bound we read entries while they give code addresses inside the
  * function: reading too far only adds block starts, which is harmless.
+ *
+ * The table's address is often not computed in the window: a big switch
+ * loop (sqlite3VdbeExec) keeps it in a stack slot, stored once near the
+ * entry and loaded before each dispatch, and other functions keep it in a
+ * callee-saved register set at the entry (lua's str_format).  So a first
+ * pass over the whole function (in address order, ignoring the paths)
+ * summarizes what each register and each 64-bit stack slot ([sp|x29, #off])
+ * can hold: a constant when every write of it in the function writes that
+ * one constant (the epilogue's reloads of callee-saved registers, which
+ * end the function, do not count).  The window then starts from those
+ * constants and follows 64-bit stores and loads of stack slots.  A wrong
+ * constant costs nothing but block starts: every entry read is checked to
+ * be code inside the function, and a BR that goes elsewhere at run time
+ * still goes through the dispatcher.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
 
-enum Kind { V_UNK, V_CONST, V_LOADED, V_SUM };
+enum Kind { V_UNK, V_CONST, V_LOADED, V_SUM, V_INIT /* not written yet (summary pass) */ };
 
 typedef struct Val {
     enum Kind k;        /* what is known */
@@ -37,7 +51,86 @@ typedef struct Val {
     unsigned shift;     /* V_SUM: left shift applied by the add */
 } Val;
 
-enum { WINDOW = 48 };
+enum { WINDOW = 48, NSLOTS = 64 };
+
+/* What every write in the function gives a register or a stack slot. */
+typedef struct Summary {
+    enum { G_NONE, G_CONST, G_MANY } s;
+    uint64_t c;
+} Summary;
+
+/* A 64-bit stack slot: [base, #off] with base SP (31) or X29. */
+typedef struct Slot {
+    unsigned base;
+    int64_t off;
+    Val v;          /* window: what it holds */
+    Summary g;      /* summary pass: every store to it */
+} Slot;
+
+typedef struct Sim {
+    Val r[32];
+    int64_t cmp[32];
+    Slot slot[NSLOTS];
+    unsigned nslot;
+    bool summarize;           /* the summary pass: record stores in slot[].g */
+    const struct Sim *g;      /* the window: the function's summary */
+    Val start[32];            /* the window: what registers hold where no path is known */
+} Sim;
+
+static bool val_eq(const Val *a, const Val *b)
+{
+    return a->k == b->k && a->c == b->c && a->table == b->table && a->esize == b->esize && a->sign == b->sign &&
+           a->idx == b->idx && a->ext == b->ext && a->shift == b->shift;
+}
+
+static void merge(Summary *g, const Val *v)
+{
+    if (v->k == V_CONST && (g->s == G_NONE || (g->s == G_CONST && g->c == v->c)))
+        *g = (Summary){G_CONST, v->c};
+    else
+        g->s = G_MANY;
+}
+
+static Slot *find_slot(Sim *m, unsigned base, int64_t off, bool add)
+{
+    for (unsigned i = 0; i < m->nslot; i++)
+        if (m->slot[i].base == base && m->slot[i].off == off)
+            return &m->slot[i];
+    if (!add || m->nslot == NSLOTS)
+        return NULL;
+    m->slot[m->nslot] = (Slot){.base = base, .off = off, .v = {.k = V_UNK}};
+    return &m->slot[m->nslot++];
+}
+
+/* STR Xt, [base, #off]: the slot holds Xt's value. */
+static void store_slot(Sim *m, unsigned base, int64_t off, unsigned rt)
+{
+    Val v = rt == 31 ? (Val){.k = V_CONST, .c = 0} : m->r[rt];
+    Slot *sl = find_slot(m, base, off, true);
+    if (sl == NULL)
+        return;
+    sl->v = v;
+    /* A register's value from before the function (the prologue saving a
+     * callee-saved register) is not a write of the function's own: the
+     * slot is often reused as a spill slot after it. */
+    if (m->summarize && v.k != V_INIT)
+        merge(&sl->g, &v);
+}
+
+/* LDR Xt, [base, #off]: what the window stored there, else the summary's
+ * constant. */
+static Val load_slot(Sim *m, unsigned base, int64_t off)
+{
+    const Slot *sl = find_slot(m, base, off, false);
+    if (sl != NULL)
+        return sl->v;
+    if (m->g != NULL) {
+        for (unsigned i = 0; i < m->g->nslot; i++)
+            if (m->g->slot[i].base == base && m->g->slot[i].off == off && m->g->slot[i].g.s == G_CONST)
+                return (Val){.k = V_CONST, .c = m->g->slot[i].g.c};
+    }
+    return (Val){.k = V_UNK};
+}
 
 static int64_t sext(uint64_t v, unsigned width)
 {
@@ -57,8 +150,10 @@ static uint64_t apply_ext(uint64_t v, unsigned option)
     }
 }
 
-static void step(Val *r, int64_t *cmp, uint32_t w, uint64_t pc)
+static void step(Sim *m, uint32_t w, uint64_t pc)
 {
+    Val *r = m->r;
+    int64_t *cmp = m->cmp;
     unsigned rd = w & 31, rn = w >> 5 & 31, rm = w >> 16 & 31;
     uint64_t addr;
     bool page;
@@ -80,6 +175,30 @@ static void step(Val *r, int64_t *cmp, uint32_t w, uint64_t pc)
     if ((w & 0x7FE0FFE0u) == 0x2A0003E0u) { /* MOV Rd, Rm (ORR Rd, ZR, Rm) */
         if (rd != 31)
             r[rd] = rm == 31 ? (Val){.k = V_CONST, .c = 0} : r[rm];
+        return;
+    }
+    if ((w & 0xFFC00000u) == 0xF9000000u && (rn == 31 || rn == 29)) { /* STR Xt, [sp|x29, #imm] */
+        store_slot(m, rn, (int64_t)(w >> 10 & 0xfff) * 8, rd);
+        return;
+    }
+    if ((w & 0xFFE00C00u) == 0xF8000000u && (rn == 31 || rn == 29)) { /* STUR Xt, [sp|x29, #simm] */
+        store_slot(m, rn, sext(w >> 12 & 0x1ff, 9), rd);
+        return;
+    }
+    if ((w & 0xFFC00000u) == 0xA9000000u && (rn == 31 || rn == 29)) { /* STP Xt, Xt2, [sp|x29, #imm] */
+        int64_t off = sext(w >> 15 & 0x7f, 7) * 8;
+        store_slot(m, rn, off, rd);
+        store_slot(m, rn, off + 8, w >> 10 & 31);
+        return;
+    }
+    if ((w & 0xFFC00000u) == 0xF9400000u && (rn == 31 || rn == 29)) { /* LDR Xt, [sp|x29, #imm] */
+        if (rd != 31)
+            r[rd] = load_slot(m, rn, (int64_t)(w >> 10 & 0xfff) * 8);
+        return;
+    }
+    if ((w & 0xFFE00C00u) == 0xF8400000u && (rn == 31 || rn == 29)) { /* LDUR Xt, [sp|x29, #simm] */
+        if (rd != 31)
+            r[rd] = load_slot(m, rn, sext(w >> 12 & 0x1ff, 9));
         return;
     }
     if ((w & 0x3FE00C00u) == 0x38600800u || (w & 0x3FA00C00u) == 0x38A00800u) {
@@ -118,9 +237,21 @@ static void step(Val *r, int64_t *cmp, uint32_t w, uint64_t pc)
     }
     uint64_t t;
     enum A64Flow flow = a64_classify(w, pc, &t);
-    if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP) {
+    if (flow == FLOW_CALL || flow == FLOW_ICALL) {
+        /* The callee keeps X19-X28 and X29 (AAPCS64); X30 is the return
+         * address. */
         for (unsigned i = 0; i < 32; i++)
-            r[i] = (Val){.k = V_UNK};
+            if (i < 19 || i == 30)
+                r[i] = (Val){.k = V_UNK};
+        return;
+    }
+    if (flow == FLOW_COND) /* B.cond, CBZ, TBZ: no register written (B.cond's low bits are not Rd) */
+        return;
+    if (flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP) {
+        if (m->summarize) /* the summary pass follows address order, not paths */
+            return;
+        memcpy(r, m->start, sizeof m->start);
+        m->nslot = 0;
         return;
     }
     /* Anything else: forget its destination (and the second one of pairs). */
@@ -131,29 +262,139 @@ static void step(Val *r, int64_t *cmp, uint32_t w, uint64_t pc)
         cmp[rd] = -1;
 }
 
+static void sim_init(Sim *m, enum Kind k)
+{
+    memset(m, 0, sizeof *m);
+    for (unsigned i = 0; i < 32; i++)
+        m->r[i] = m->start[i] = (Val){.k = k}, m->cmp[i] = -1;
+}
+
+/* Is W a reload of callee-saved registers from the stack (LDP or LDR from
+ * SP, any addressing mode): the epilogue, or a reload of a spill? */
+static bool reloads_callee_saved(uint32_t w)
+{
+    unsigned rt = w & 31, rt2 = w >> 10 & 31, rn = w >> 5 & 31;
+    if (rn != 31)
+        return false;
+    bool ldp = (w & 0xFE400000u) == 0xA8400000u && (w >> 23 & 3) != 0; /* LDP X, post/offset/pre */
+    bool ldr = (w & 0xFFC00000u) == 0xF9400000u || (w & 0xFFE00400u) == 0xF8400400u; /* LDR X imm, post/pre */
+    return (ldp && rt >= 19 && rt <= 30 && rt2 >= 19 && rt2 <= 30) || (ldr && rt >= 19 && rt <= 30);
+}
+
+/* The summary pass over [lo, hi): G_CONST registers and slots. */
+static void summarize(const GuestImage *img, uint64_t lo, uint64_t hi, Sim *g, Summary *reg)
+{
+    Sim m;
+    sim_init(&m, V_INIT);
+    m.summarize = true;
+    /* ADRP Xd and the ADD Xd, Xd, #lo12 that is the next write of Xd are
+     * one write: the ADD's value replaces the ADRP's (prev: the summary
+     * before the ADRP). */
+    Summary prev[31];
+    bool last_adrp[31];
+    for (unsigned i = 0; i < 32; i++)
+        reg[i] = (Summary){G_NONE, 0};
+    memset(last_adrp, 0, sizeof last_adrp);
+    for (uint64_t a = lo; a < hi; a += 4) {
+        uint32_t w;
+        if (!elf_read(img, a, &w, 4))
+            break;
+        Val before[32];
+        memcpy(before, m.r, sizeof before);
+        step(&m, w, a);
+        if (reloads_callee_saved(w)) { /* not a write of the function's own value */
+            memcpy(m.r, before, sizeof before);
+            continue;
+        }
+        for (unsigned i = 0; i < 31; i++) {
+            if (val_eq(&before[i], &m.r[i]))
+                continue;
+            bool refines = (w & 0xFF800000u) == 0x91000000u && (w & 31) == i && (w >> 5 & 31) == i &&
+                           last_adrp[i] && before[i].k == V_CONST;
+            if (refines)
+                reg[i] = prev[i];
+            prev[i] = reg[i];
+            last_adrp[i] = (w & 0x9F000000u) == 0x90000000u;
+            merge(&reg[i], &m.r[i]);
+        }
+    }
+    *g = m;
+}
+
+bool cfg_br_may_share_table(const GuestImage *img, const CfgFunc *f, uint64_t br_pc)
+{
+    uint32_t brw;
+    if (!elf_read(img, br_pc, &brw, 4))
+        return false;
+    unsigned reg = brw >> 5 & 31;
+    uint64_t lo = f->hi > f->lo ? f->lo : f->entry;
+    for (uint64_t a = br_pc; a >= lo + 4 && a + WINDOW * 4 > br_pc;) {
+        a -= 4;
+        uint32_t w;
+        uint64_t t;
+        if (!elf_read(img, a, &w, 4))
+            return false;
+        enum A64Flow flow = a64_classify(w, a, &t);
+        if (flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP || flow == FLOW_STOP)
+            return true; /* the block's start: REG comes from elsewhere */
+        if (flow == FLOW_CALL || flow == FLOW_ICALL)
+            return reg >= 19 && reg <= 29;
+        bool ldp = (w & 0x3A400000u) == 0x28400000u; /* LDP (any form) */
+        if ((ldp && ((w & 31) == reg || (w >> 10 & 31) == reg)))
+            return false;
+        if ((w & 31) != reg || flow == FLOW_COND)
+            continue;
+        if ((w & 0xFFE00000u) == 0x8B200000u || (w & 0xFF200000u) == 0x8B000000u)
+            return true; /* ADD Xd, Xn, Xm...: a computed address */
+        bool mov = (w & 0x7FE0FFE0u) == 0x2A0003E0u;
+        bool load = (w & 0x3B000000u) == 0x39000000u && (w >> 22 & 3) != 0; /* LDR (unsigned offset) */
+        bool load2 = (w & 0x3B200000u) == 0x38000000u && (w >> 22 & 3) != 0; /* LDUR, LDR pre/post, register */
+        if (mov || load || load2)
+            return false; /* a pointer loaded or copied: a call through it */
+    }
+    return true;
+}
+
 size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, uint64_t **targets)
 {
     *targets = NULL;
-    Val r[32];
-    int64_t cmp[32];
-    memset(r, 0, sizeof r);
-    for (unsigned i = 0; i < 32; i++)
-        cmp[i] = -1;
+    uint64_t lo = f->hi > f->lo ? f->lo : f->entry, hi = f->hi > f->lo ? f->hi : br_pc;
+    /* The summary of the function, kept for its other BRs. */
+    static __thread struct {
+        const GuestImage *img;
+        uint64_t lo, hi;
+        Sim g;
+        Summary reg[32];
+    } sum;
+    if (sum.img != img || sum.lo != lo || sum.hi != hi) {
+        summarize(img, lo, hi, &sum.g, sum.reg);
+        sum.img = img, sum.lo = lo, sum.hi = hi;
+    }
+    Sim m;
+    sim_init(&m, V_UNK);
+    m.g = &sum.g;
+    for (unsigned i = 0; i < 31; i++)
+        if (sum.reg[i].s == G_CONST)
+            m.r[i] = m.start[i] = (Val){.k = V_CONST, .c = sum.reg[i].c};
     uint64_t start = br_pc >= WINDOW * 4 ? br_pc - WINDOW * 4 : 0;
-    if (f->hi > f->lo && start < f->lo)
-        start = f->lo;
-    if (start < f->entry && !(f->hi > f->lo))
-        start = f->entry;
+    if (start < lo)
+        start = lo;
     for (uint64_t a = start; a < br_pc; a += 4) {
         uint32_t w;
         if (!elf_read(img, a, &w, 4))
             return 0;
-        step(r, cmp, w, a);
+        step(&m, w, a);
+        /* A register the summary knows keeps its constant: the window may
+         * begin between its ADRP and its ADD. */
+        for (unsigned i = 0; i < 31; i++)
+            if (sum.reg[i].s == G_CONST)
+                m.r[i] = m.start[i];
     }
     uint32_t brw;
     if (!elf_read(img, br_pc, &brw, 4))
         return 0;
-    const Val *v = &r[brw >> 5 & 31];
+    const Val *v = &m.r[brw >> 5 & 31];
+    const int64_t *cmp = m.cmp;
     if (v->k != V_SUM)
         return 0;
     /* A CMP of the index register in the window is not necessarily on the

@@ -6,6 +6,7 @@
 #   DBT_AOT=build/dbt-aot AARCH64_CC=aarch64-linux-gnu-gcc tests/e2e/cli.sh WORKDIR
 set -uo pipefail
 tool=$(realpath "${DBT_AOT:?set DBT_AOT}")
+here=$(cd "$(dirname "$0")" && pwd)
 cc=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 work=${1:?usage: cli.sh WORKDIR}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
@@ -109,6 +110,15 @@ assert 1 <= r["tiers"]["hot"]["functions"] <= n < r["functions"], (r["tiers"], n
 ok_or_fail profile-output-runs bash -c '[[ $(./spin2.x86 1000) == $(./spin.x86 1000) ]]'
 check profile-missing 1 "^dbt-aot: error: ok.elf: cannot read the profile nope.prof" -- --profile=nope.prof ok.elf -o out.elf
 check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-aot profile" -- --profile=text.txt ok.elf -o out.elf
+
+# Jump tables whose address is kept in a stack slot or a callee-saved
+# register far from the BR (tests/e2e/programs/switch_jump_tables.c) are
+# found ahead of time: the translation runs with the JIT unavailable
+# (every miss fatal) and prints what qemu-aarch64 prints.
+"$cc" -O2 -static "$here/programs/switch_jump_tables.c" -o switch.elf
+"$tool" -O0 switch.elf -o switch.x86
+"${QEMU:-qemu-aarch64}" switch.elf >switch.qemu
+ok_or_fail jump-tables-ahead-of-time bash -c 'DBT_JIT_LIB=/nonexistent ./switch.x86 >switch.out && cmp switch.qemu switch.out'
 
 # Killed in the middle: no temporary output or objects left behind.
 "$tool" -O3 spin.elf -o killed.elf 2>/dev/null &

@@ -37,6 +37,71 @@ op_neg: acc = -acc; goto *ops[*code++];
 op_end: return acc;
 }
 
+/* Switches whose table address is not computed next to the BR, as in
+ * big interpreter loops (sqlite3VdbeExec keeps it in a stack slot stored
+ * once at the entry, lua's str_format in a callee-saved register): more
+ * than 48 instructions and a call lie between the table's ADRP/ADD and
+ * its use.  cfg_jumptable.c finds both ahead of time, and cfg.c gives a
+ * third function's second BR the targets of its first; tests/e2e/cli.sh
+ * runs this program with the JIT unavailable to prove it. */
+static long scramble(long x) { return x * 2654435761u ^ (x >> 3); }
+long (*volatile scramble_ptr)(long) = scramble;
+long slot_switch(unsigned x), reg_switch(unsigned x), shared_switch(unsigned x, long second);
+__asm__(".text\n"
+        ".globl slot_switch\n.type slot_switch, %function\n"
+        "slot_switch:\n"
+        "  stp x29, x30, [sp, #-32]!\n  mov x29, sp\n"
+        "  adrp x1, slot_table\n  add x1, x1, :lo12:slot_table\n"
+        "  str x1, [sp, #16]\n  str x0, [sp, #24]\n"
+        "  .rept 56\n  add x0, x0, #1\n  .endr\n"
+        "  adrp x1, scramble_ptr\n  ldr x1, [x1, :lo12:scramble_ptr]\n  blr x1\n"
+        "  ldr x0, [sp, #24]\n  cmp w0, #5\n  b.hi .Ls9\n"
+        "  ldr x1, [sp, #16]\n  ldrb w2, [x1, w0, uxtw]\n"
+        "  adr x3, .Ls1\n  add x2, x3, w2, sxtb #2\n  br x2\n"
+        ".Ls1: mov x0, #101\n  b .Ls8\n"
+        ".Ls2: mov x0, #202\n  b .Ls8\n"
+        ".Ls3: mov x0, #303\n  b .Ls8\n"
+        ".Ls4: mov x0, #404\n  b .Ls8\n"
+        ".Ls9: mov x0, #-1\n"
+        ".Ls8: ldp x29, x30, [sp], #32\n  ret\n"
+        ".size slot_switch, .-slot_switch\n"
+        ".globl reg_switch\n.type reg_switch, %function\n"
+        "reg_switch:\n"
+        "  stp x29, x30, [sp, #-32]!\n  mov x29, sp\n  stp x19, x20, [sp, #16]\n"
+        "  adrp x19, reg_table\n  add x19, x19, :lo12:reg_table\n  mov w20, w0\n"
+        "  .rept 56\n  add x0, x0, #3\n  .endr\n"
+        "  adrp x1, scramble_ptr\n  ldr x1, [x1, :lo12:scramble_ptr]\n  blr x1\n"
+        "  cmp w20, #3\n  b.hi .Lr19\n"
+        "  ldrh w2, [x19, w20, uxtw #1]\n"
+        "  adr x3, .Lr11\n  add x2, x3, w2, sxth #2\n  br x2\n"
+        ".Lr11: add x0, x0, #11\n  b .Lr18\n"
+        ".Lr12: eor x0, x0, #0xff\n  b .Lr18\n"
+        ".Lr13: lsr x0, x0, #2\n  b .Lr18\n"
+        ".Lr14: neg x0, x0\n  b .Lr18\n"
+        ".Lr19: mov x0, #0\n"
+        ".Lr18: ldp x19, x20, [sp, #16]\n  ldp x29, x30, [sp], #32\n  ret\n"
+        ".size reg_switch, .-reg_switch\n"
+        /* Two BRs over one table, the second's address computed in another
+         * block (glibc's vfprintf): it gets the first one's targets. */
+        ".globl shared_switch\n.type shared_switch, %function\n"
+        "shared_switch:\n"
+        "  and x0, x0, #3\n"
+        "  adrp x2, shared_table\n  add x2, x2, :lo12:shared_table\n  adr x3, .Lh0\n"
+        "  ldrb w4, [x2, w0, uxtw]\n  add x5, x3, w4, sxtb #2\n"
+        "  cbnz x1, .Lsecond\n  mov x6, #100\n  br x5\n"
+        ".Lsecond: mov x6, #200\n  br x5\n"
+        ".Lh0: add x0, x6, #1\n  ret\n"
+        ".Lh1: add x0, x6, #2\n  ret\n"
+        ".Lh2: add x0, x6, #3\n  ret\n"
+        ".Lh3: add x0, x6, #4\n  ret\n"
+        ".size shared_switch, .-shared_switch\n"
+        ".section .rodata\n"
+        "shared_table: .byte (.Lh0-.Lh0)/4, (.Lh3-.Lh0)/4, (.Lh1-.Lh0)/4, (.Lh2-.Lh0)/4\n"
+        "slot_table: .byte (.Ls1-.Ls1)/4, (.Ls2-.Ls1)/4, (.Ls3-.Ls1)/4, (.Ls4-.Ls1)/4, (.Ls2-.Ls1)/4, (.Ls1-.Ls1)/4\n"
+        ".balign 2\n"
+        "reg_table: .hword (.Lr11-.Lr11)/4, (.Lr12-.Lr11)/4, (.Lr13-.Lr11)/4, (.Lr14-.Lr11)/4\n"
+        ".text\n");
+
 int main(void)
 {
     long sum = 0;
@@ -46,6 +111,9 @@ int main(void)
         sum += wide(i, (long)i * 7 - 100);
     static const unsigned char prog[] = {0, 1, 1, 0, 2, 1, 0, 0, 1, 3};
     int r = interp(prog);
-    printf("sum=%ld interp=%d\n", sum, r);
+    long sw = 0;
+    for (unsigned i = 0; i < 8; i++)
+        sw = sw * 7 + slot_switch(i) + reg_switch(i) + shared_switch(i, i & 1) * 3;
+    printf("sum=%ld interp=%d switches=%ld\n", sum, r, sw);
     return 0;
 }
