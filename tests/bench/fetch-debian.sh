@@ -13,6 +13,10 @@
 #     libsqlite3-dev           usr/lib/aarch64-linux-gnu/libsqlite3.a
 #     libpython3.11-dev        usr/lib/aarch64-linux-gnu/libpython3.11.a
 #     libexpat1-dev zlib1g-dev libexpat.a and libz.a, which libpython needs
+#                              (libz.a also for the zlib workload)
+#     liblzma-dev libbz2-dev   liblzma.a, libbz2.a, libzstd.a, liblua5.4.a
+#     libzstd-dev              and their headers, for the workloads of
+#     liblua5.4-dev            workloads.sh
 #     libpython3.11-minimal    usr/lib/python3.11: the pure-Python start-up
 #                              modules (encodings, os, re, ...) of the same
 #                              version, so that PYTHONHOME=SYSROOT/usr makes a
@@ -33,7 +37,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cache=${DBT_CACHE_DIR:-$root/build/bench-cache}
 packages=(libc6 libc6-dev libsqlite3-dev libpython3.11-dev libexpat1-dev
-          zlib1g-dev libpython3.11-minimal busybox-static)
+          zlib1g-dev liblzma-dev libbz2-dev libzstd-dev liblua5.4-dev
+          libpython3.11-minimal busybox-static)
 # shellcheck disable=SC2206 # a list of package names
 packages+=(${EXTRA_PACKAGES:-})
 contents="packages: ${packages[*]}"
@@ -94,6 +99,8 @@ for p in "${packages[@]}"; do
 done
 for f in usr/lib/aarch64-linux-gnu/libsqlite3.a usr/lib/aarch64-linux-gnu/libpython3.11.a \
          usr/lib/aarch64-linux-gnu/libexpat.a usr/lib/aarch64-linux-gnu/libz.a \
+         usr/lib/aarch64-linux-gnu/liblzma.a usr/lib/aarch64-linux-gnu/libbz2.a \
+         usr/lib/aarch64-linux-gnu/libzstd.a usr/lib/aarch64-linux-gnu/liblua5.4.a \
          usr/lib/python3.11/encodings/__init__.py bin/busybox; do
   [[ -e $sysroot/$f ]] || die "$sysroot/$f missing after extraction"
 done
