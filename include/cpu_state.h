@@ -28,6 +28,9 @@
  *   312     excl_size     exclusive monitor: size in bytes, 0 = clear
  *   320     v[0..31]      SIMD&FP registers V0-V31, 16 bytes each
  *   832     thread        runtime's per-thread data (opaque to the lifter)
+ *   840     icache        this thread's indirect-branch cache (CpuIcacheEntry
+ *                         [CPU_ICACHE_ENTRIES]): the lifted code probes it
+ *                         before it asks the runtime (dbt_rt_lookup)
  */
 #ifndef DBT_CPU_STATE_H
 #define DBT_CPU_STATE_H
@@ -52,7 +55,8 @@
     X(uint64_t, excl_val, 2, 8)    /* exclusive monitor value(s)           */  \
     X(uint64_t, excl_size, 0, 8)   /* exclusive monitor size, 0 = clear    */  \
     X(uint8_t, vreg, 32 * 16, 16)  /* V0-V31, 16 bytes each, little endian */  \
-    X(void *, thread, 0, 8)        /* runtime's per-thread data            */
+    X(void *, thread, 0, 8)        /* runtime's per-thread data            */  \
+    X(void *, icache, 0, 8)        /* indirect-branch cache, see below     */
 
 /* The struct is written out (arrays of one element for scalars would make
  * the C side clumsy); the table's offsets and the pinned values below check
@@ -72,6 +76,7 @@ typedef struct CpuState {
     uint64_t excl_size;      /* exclusive monitor: size in bytes, 0 = clear */
     _Alignas(16) uint8_t vreg[32 * 16]; /* V0-V31 */
     void *thread;            /* runtime per-thread data */
+    void *icache;            /* CpuIcacheEntry[CPU_ICACHE_ENTRIES], never NULL */
 } CpuState;
 
 /* The offsets the lifter uses, from the same table. */
@@ -97,6 +102,7 @@ _Static_assert(offsetof(CpuState, excl_val) == 296, "excl_val");
 _Static_assert(offsetof(CpuState, excl_size) == 312, "excl_size");
 _Static_assert(offsetof(CpuState, vreg) == 320, "vreg");
 _Static_assert(offsetof(CpuState, thread) == 832, "thread");
+_Static_assert(offsetof(CpuState, icache) == 840, "icache");
 
 /* Named accessors for the runtime's C. */
 static inline uint64_t cpu_get_x(const CpuState *s, unsigned r) { return r < 31 ? s->x[r] : 0; }
@@ -114,6 +120,23 @@ static inline void cpu_set_nzcv(CpuState *s, uint32_t nzcv)
 /* Host-side entry points the lifted code calls into (runtime/dispatch.c,
  * runtime/syscall.c).  Names are part of the lifter/runtime contract. */
 typedef void (*GuestFn)(CpuState *s);
+
+/* The indirect-branch cache: where the lifted code calls translated code
+ * for a guest pc it only knows at run time, it first looks in the
+ * thread's cache, direct-mapped by CPU_ICACHE_INDEX; on a hit (pc equal)
+ * it calls fn, otherwise it calls dbt_rt_lookup, which fills the entry.
+ * The runtime writes fn before pc and empties entries with pc = 1 (never a
+ * cached pc: only 4-byte aligned pcs are cached) and fn = a function that
+ * does the lookup, so a probe racing with a flush still calls something
+ * that is right.  Entries are 16 bytes: the index is scaled by 16. */
+typedef struct CpuIcacheEntry {
+    uint64_t pc;
+    GuestFn fn;
+} CpuIcacheEntry;
+#define CPU_ICACHE_ENTRIES 4096u
+#define CPU_ICACHE_INDEX(pc) ((pc) >> 2 & (CPU_ICACHE_ENTRIES - 1))
+#define CPU_ICACHE_EMPTY 1u
+_Static_assert(sizeof(CpuIcacheEntry) == 16, "icache entry");
 #define RT_SYM_LOOKUP "dbt_rt_lookup"     /* GuestFn (CpuState *s, uint64_t pc) */
 #define RT_SYM_LOOKUP_ENTRY "dbt_rt_lookup_entry" /* GuestFn (CpuState *s, uint64_t pc): the
                                                      translated function entered at pc, or NULL */

@@ -28,7 +28,9 @@
 
 #include "cpu_state.h"
 
-#define DBT_JIT_ABI_VERSION 2
+#define DBT_JIT_ABI_VERSION 3   /* 3: CpuState.icache, probed by the lifted code */
+/* The lifted code bakes in CpuState's layout: a change is an ABI change. */
+_Static_assert(CPU_STATE_SIZE == 848, "CpuState changed: bump DBT_JIT_ABI_VERSION, then this size");
 #define DBT_JIT_OPEN_SYMBOL "dbt_jit_open"
 #define DBT_JIT_LIB_NAME "libdbt_jit.so"
 

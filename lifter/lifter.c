@@ -384,20 +384,56 @@ long lift_leader_index(const LiftFunc *f, uint64_t pc)
 
 static void store_pc(Lifter *l, LLVMValueRef pc) { LLVMBuildStore(l->b, pc, cpu_field(l, CPU_OFF_pc)); }
 
+/* The translated code for the guest pc DYN, found at run time: the
+ * thread's indirect-branch cache (cpu_state.h) in a few instructions,
+ *
+ *     e = &cpu->icache[(dyn >> 2) & (N - 1)];
+ *     fn = e->pc == dyn ? e->fn : dbt_rt_lookup(cpu, dyn);
+ *
+ * the runtime's lookup (a binary search, the JIT) only on a miss. */
+static LLVMValueRef lookup_cached(Lifter *l, LLVMValueRef dyn)
+{
+    LLVMValueRef cache = LLVMBuildLoad2(l->b, l->ptr, cpu_field(l, CPU_OFF_icache), "icache");
+    LLVMValueRef off = LLVMBuildShl(l->b, LLVMBuildAnd(l->b, LLVMBuildLShr(l->b, dyn, c64(l, 2), ""),
+                                                       c64(l, CPU_ICACHE_ENTRIES - 1), ""),
+                                    c64(l, 4), "");
+    LLVMValueRef e = LLVMBuildGEP2(l->b, l->i8, cache, &off, 1, "");
+    LLVMValueRef tag = LLVMBuildLoad2(l->b, l->i64, e, "tag");
+    LLVMValueRef miss = LLVMBuildICmp(l->b, LLVMIntNE, tag, dyn, "miss");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef hit_bb = lift_new_block(l, "icache_hit");
+    LLVMValueRef fn_off = c64(l, offsetof(CpuIcacheEntry, fn));
+    LLVMValueRef fn_hit = LLVMBuildLoad2(l->b, l->ptr, LLVMBuildGEP2(l->b, l->i8, e, &fn_off, 1, ""), "");
+    LLVMBasicBlockRef miss_bb = lift_new_block(l, "icache_miss");
+    LLVMValueRef args[] = {l->cpu, dyn};
+    LLVMValueRef fn_miss = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "");
+    LLVMBasicBlockRef join = lift_new_block(l, "icache_fn");
+    LLVMPositionBuilderAtEnd(l->b, hit_bb);
+    LLVMBuildBr(l->b, join);
+    LLVMPositionBuilderAtEnd(l->b, miss_bb);
+    LLVMBuildBr(l->b, join);
+    LLVMPositionBuilderAtEnd(l->b, here);
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, miss, miss_bb, hit_bb));
+    LLVMPositionBuilderAtEnd(l->b, join);
+    LLVMValueRef fn = LLVMBuildPhi(l->b, l->ptr, "fn");
+    LLVMValueRef vals[] = {fn_hit, fn_miss};
+    LLVMBasicBlockRef from[] = {hit_bb, miss_bb};
+    LLVMAddIncoming(fn, vals, from, 2);
+    return fn;
+}
+
 /* Call translated code for the guest address TARGET (constant) or DYN (i64
  * value), with the state already synced out and cpu->pc set to the target:
- * directly when the target is a known function, else through the runtime's
- * lookup.  Returns the call. */
+ * directly when the target is a known function, else through the
+ * indirect-branch cache and the runtime's lookup.  Returns the call. */
 static LLVMValueRef call_guest(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
     if (dyn == NULL)
         dyn = c64(l, target);
     store_pc(l, dyn);
-    if (callee == NULL) {
-        LLVMValueRef args[] = {l->cpu, dyn};
-        callee = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_lookup), l->rt_lookup, args, 2, "fn");
-    }
+    if (callee == NULL)
+        callee = lookup_cached(l, dyn);
     return LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
 }
 

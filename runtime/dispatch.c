@@ -50,6 +50,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,7 @@ _Static_assert((4u << (A64_CTR_VALUE >> 16 & 0xf)) == A64_CACHE_LINE, "I and D l
  * raise() juggles the mask. */
 _Noreturn void rt_die_by_signal(int sig)
 {
-    profile_finish();
+    rt_exit_reports();
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};  /* struct kernel_sigaction */
     host_syscall6(SYS_rt_sigaction, (uint64_t)sig, (uint64_t)dfl, 0, sizeof(uint64_t), 0, 0);
     uint64_t set = a64_sigbit(sig);   /* same numbering on the host */
@@ -119,26 +120,117 @@ int dispatch_is_translated(uint64_t pc) { return find_fn(pc) != NULL; }
 GuestFn dbt_rt_lookup_entry(CpuState *s, uint64_t pc)
 {
     (void)s;
+    rt_stat(ST_LOOKUP_ENTRY, 1);
     return find_fn(pc);
+}
+
+/* ---- the indirect-branch caches ------------------------------------------ */
+
+/* One per thread (cpu_state.h: CpuIcacheEntry), on a list so that a flush
+ * reaches all of them.  Only its thread fills a cache (dbt_rt_lookup);
+ * any thread may empty all of them. */
+typedef struct Icache {
+    CpuIcacheEntry e[CPU_ICACHE_ENTRIES];   /* first: CpuState.icache points here */
+    struct Icache *next, *prev;
+} Icache;
+
+static pthread_mutex_t icache_mutex = PTHREAD_MUTEX_INITIALIZER;
+static Icache icache_list = {.next = &icache_list, .prev = &icache_list};
+
+void icache_lock(void) { pthread_mutex_lock(&icache_mutex); }
+void icache_unlock(void) { pthread_mutex_unlock(&icache_mutex); }
+
+/* What an empty entry calls if a probe ever matches it (a guest jump to
+ * pc 1) or reads its fn while a flush empties it: the real lookup. */
+static void icache_miss(CpuState *s) { dbt_rt_lookup(s, s->pc)(s); }
+
+static void icache_empty(CpuIcacheEntry *e)
+{
+    for (size_t i = 0; i < CPU_ICACHE_ENTRIES; i++) {
+        __atomic_store_n(&e[i].fn, icache_miss, __ATOMIC_RELAXED);
+        __atomic_store_n(&e[i].pc, CPU_ICACHE_EMPTY, __ATOMIC_RELEASE);
+    }
+}
+
+int icache_attach(CpuState *s)
+{
+    Icache *c = malloc(sizeof *c);
+    if (c == NULL)
+        return -1;
+    icache_empty(c->e);
+    pthread_mutex_lock(&icache_mutex);
+    c->next = icache_list.next;
+    c->prev = &icache_list;
+    c->next->prev = c;
+    icache_list.next = c;
+    pthread_mutex_unlock(&icache_mutex);
+    s->icache = c->e;
+    return 0;
+}
+
+void icache_detach(CpuState *s)
+{
+    Icache *c = (Icache *)s->icache;
+    pthread_mutex_lock(&icache_mutex);
+    c->prev->next = c->next;
+    c->next->prev = c->prev;
+    pthread_mutex_unlock(&icache_mutex);
+    s->icache = NULL;
+    free(c);
+}
+
+void icache_flush_all(void)
+{
+    rt_stat(ST_ICACHE_FLUSH, 1);
+    pthread_mutex_lock(&icache_mutex);
+    for (Icache *c = icache_list.next; c != &icache_list; c = c->next)
+        icache_empty(c->e);
+    pthread_mutex_unlock(&icache_mutex);
+}
+
+/* F runs the guest code at PC for this thread until a flush: fn before pc,
+ * so that a probe never pairs this pc with another entry's fn. */
+static void icache_fill(CpuState *s, uint64_t pc, GuestFn f)
+{
+    if (pc % 4 != 0)
+        return;
+    CpuIcacheEntry *e = &((CpuIcacheEntry *)s->icache)[CPU_ICACHE_INDEX(pc)];
+    __atomic_store_n(&e->fn, f, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->pc, pc, __ATOMIC_RELEASE);
 }
 
 GuestFn dbt_rt_lookup(CpuState *s, uint64_t pc)
 {
+    rt_stat(ST_LOOKUP, 1);
     GuestFn f = find_fn(pc);
     if (f) {
         rt_log(rt_of(s), LOG_DISPATCH, "lookup 0x%llx", (unsigned long long)pc);
+        icache_fill(s, pc, f);
         return f;
     }
     f = sig_lookup_runtime(rt_of(s), pc);   /* the sigreturn trampoline */
     if (f)
         return f;
     f = jit_lookup(rt_of(s), pc);
-    if (f)
+    if (f) {
+        rt_stat(ST_JIT_HIT, 1);
+        icache_fill(s, pc, f);
         return f;
+    }
     char why[512];
+    struct timespec t0, t1;
+    if (rt_stats_on)
+        clock_gettime(CLOCK_MONOTONIC, &t0);
     f = jit_translate(s, pc, why, sizeof why);
-    if (f)
+    if (rt_stats_on) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        rt_stat(ST_JIT_COMPILE, 1);
+        rt_stat(ST_JIT_NS, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec)));
+    }
+    if (f) {
+        icache_fill(s, pc, f);
         return f;
+    }
     no_target(s, pc, why);
 }
 
@@ -165,6 +257,7 @@ _Noreturn void dispatch_thread_loop(CpuState *s)
     t->loop_env = &env;
     for (;;) {
         deliver_caught(s);
+        rt_stat(ST_LOOP, 1);
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }
@@ -210,6 +303,7 @@ static int run_until_sigreturn(CpuState *s, uint64_t frame)
             back = 0;
             break;
         }
+        rt_stat(ST_LOOP, 1);
         GuestFn f = dbt_rt_lookup(s, s->pc);
         f(s);
     }
@@ -245,6 +339,7 @@ int dispatch_signal_handlers(CpuState *s)
  * registers it stored and does not reload them. */
 uint32_t dbt_rt_safepoint(CpuState *s)
 {
+    rt_stat(ST_SAFEPOINT, 1);
     if (!sig_pending_work(s)) { /* blocked meanwhile, or already delivered */
         __atomic_store_n(&s->intr, 0, __ATOMIC_RELEASE);
         return 1;
@@ -277,6 +372,8 @@ _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc)
     t->rt = rt;
     t->cpu = s;
     s->thread = t;
+    if (icache_attach(s) != 0)
+        rt_fatal("cannot allocate the indirect-branch cache");
     s->sp = sp;
     s->pc = pc;
     s->fpcr = 0;

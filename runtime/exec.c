@@ -136,7 +136,7 @@ static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *gues
     }
     rt_log(rt, LOG_SYSCALL, "execve: this output again%s%s", guest ? ", through the JIT for " : "",
            guest ? guest : "");
-    profile_finish();
+    rt_exit_reports();
     int64_t r = host_syscall6(SYS_execve, (uint64_t)"/proc/self/exe", (uint64_t)argv, (uint64_t)env, 0, 0, 0);
     free(env);
     free(set);
@@ -170,7 +170,7 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
         /* /proc/self/exe of a program run through the JIT is that program. */
         if (foreign_path != NULL && strcmp(path, "/proc/self/exe") == 0)
             return exec_self(rt, argv, envp, foreign_path);
-        profile_finish();
+        rt_exit_reports();
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
     int own = is_own_guest(fd);

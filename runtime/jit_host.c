@@ -139,6 +139,7 @@ static void invalidate_locked(Runtime *rt, uint64_t lo, uint64_t hi)
     JitHost *h = rt->jit;
     if (h == NULL || h->nregions == 0 || hi <= h->lo || lo >= h->hi)
         return;
+    bool dropped = false;
     for (size_t i = h->nregions; i-- > 0;) {
         JitRegion *r = h->regions[i];
         if (hi <= r->lo || lo >= r->hi)
@@ -159,7 +160,10 @@ static void invalidate_locked(Runtime *rt, uint64_t lo, uint64_t hi)
         free(r->code);
         free(r);
         h->regions[i] = h->regions[--h->nregions];
+        dropped = true;
     }
+    if (dropped)
+        icache_flush_all(); /* the threads' caches may point at it */
     /* The hull only shrinks when everything is gone; a wide hull costs
      * a scan of the regions, never a wrong answer. */
     if (h->nregions == 0)

@@ -234,8 +234,39 @@ int codemap_build(CodeMap *m, const DbtMeta *meta);   /* -1: out of memory */
 int codemap_in_code(uint64_t host_pc);                /* in the output's translated code? */
 long codemap_find(const CodeMap *m, uint64_t host_pc); /* index in m->fns, or -1 */
 
-void profile_start(Runtime *rt);
-void profile_finish(void);
+void profile_start(Runtime *rt); /* DBT_PROFILE and DBT_STATS */
+
+/* profile.c: DBT_STATS=1 counts the runtime's events and prints them to
+ * stderr at exit (docs/benchmarks.md).  Off, a count is one predictable
+ * branch. */
+enum RtStat {
+    ST_LOOP,          /* dispatcher loop iterations: translated code left to the loop */
+    ST_LOOKUP,        /* dbt_rt_lookup: the loop's, and the indirect-branch cache's misses */
+    ST_LOOKUP_ENTRY,  /* dbt_rt_lookup_entry: BRs that leave the frame */
+    ST_ICACHE_FLUSH,  /* indirect-branch caches emptied (code unmapped or changed) */
+    ST_JIT_HIT,       /* lookups the JIT's cache answered */
+    ST_JIT_COMPILE,   /* JIT translations made */
+    ST_JIT_NS,        /* ... and the nanoseconds they took */
+    ST_SAFEPOINT,     /* safe points that saw a signal waiting */
+    ST_SYSCALL,       /* system calls */
+    ST_NSTATS
+};
+extern int rt_stats_on __attribute__((visibility("hidden")));
+extern uint64_t rt_stats[ST_NSTATS] __attribute__((visibility("hidden")));
+static inline void rt_stat(enum RtStat k, uint64_t n)
+{
+    if (__builtin_expect(rt_stats_on, 0))
+        __atomic_fetch_add(&rt_stats[k], n, __ATOMIC_RELAXED);
+}
+/* At exit: the profile file and the DBT_STATS lines. */
+void rt_exit_reports(void);
+
+/* dispatch.c: the threads' indirect-branch caches (cpu_state.h). */
+int icache_attach(CpuState *s);   /* s->icache: a new, empty cache; -1: out of memory */
+void icache_detach(CpuState *s);  /* a thread's exit */
+void icache_flush_all(void);      /* every thread's: translations went out of use */
+void icache_lock(void);           /* held across fork (after jit_lock and mem_lock) */
+void icache_unlock(void);
 
 /* dispatch.c */
 _Noreturn void dispatch_run(Runtime *rt, uint64_t sp, uint64_t pc);

@@ -167,6 +167,7 @@ void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
             __atomic_fetch_add(&objects_ndead, live ? (uint64_t)-1 : 1, __ATOMIC_RELEASE);
             rt_log(rt, LOG_LOAD, "%s at 0x%llx: %s", rt->meta->objects[i].path, (unsigned long long)ranges[i].lo,
                    live ? "mapped, its translation in use" : "gone, its translation out of use");
+            icache_flush_all(); /* the threads' caches hold the old answers */
         }
     }
 }

@@ -130,6 +130,7 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
 void dbt_rt_syscall(CpuState *s)
 {
     Runtime *rt = rt_of(s);
+    rt_stat(ST_SYSCALL, 1);
     uint64_t next = s->pc;
     int64_t ret;
     for (;;) {

@@ -163,7 +163,7 @@ int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
     unsigned left = --nthreads;
     pthread_mutex_unlock(&process_lock);
     if (left == 0) {
-        profile_finish();
+        rt_exit_reports();
         _exit((int)a[0]);
     }
     thread_release(t);
@@ -179,7 +179,7 @@ int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_exit_group(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     rt_log(rt, LOG_SYSCALL, "syscall exit_group(%d)", (int)a[0]);
-    profile_finish();
+    rt_exit_reports();
     _exit((int)a[0]);
 }
 
@@ -218,6 +218,7 @@ static void *thread_main(void *arg)
     }
     /* sys_exit came back here: the guest thread is gone. */
     sig_thread_end(t);
+    icache_detach(s);
     free(s);
     return NULL;
 }
@@ -238,6 +239,10 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
     Thread *t = (Thread *)(mem + cpu_size);
     Thread *parent = s->thread;
     *c = *s;                 /* the registers as the SVC left them, pc after it */
+    if (icache_attach(c) != 0) {
+        free(mem);
+        return -ENOMEM;
+    }
     memset(t, 0, sizeof *t);
     t->rt = rt;
     t->cpu = c;
@@ -266,6 +271,7 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
         pthread_mutex_lock(&process_lock);
         nthreads--;
         pthread_mutex_unlock(&process_lock);
+        icache_detach(c);
         free(mem);
         return -err;
     }
@@ -290,12 +296,14 @@ static int64_t process_fork(Runtime *rt, CpuState *s, const uint64_t *a)
     pthread_mutex_lock(&process_lock);
     jit_lock();
     mem_lock();
+    icache_lock();
     pid_t pid;
     if (exit_signal == SIGCHLD)
         pid = fork();
     else   /* host glibc's fork always asks for SIGCHLD */
         pid = (pid_t)host_syscall6(SYS_clone, (uint64_t)exit_signal, 0, 0, 0, 0, 0);
     int err = pid < 0 && exit_signal == SIGCHLD ? errno : 0;
+    icache_unlock();
     mem_unlock();
     jit_unlock();
     if (pid == 0)

@@ -343,9 +343,16 @@ out:
     return rc;
 }
 
+/* An indirect-branch cache that never hits (no guest pc is 1): every
+ * branch out of a case reaches rt_lookup and is counted. */
+static CpuIcacheEntry empty_icache[CPU_ICACHE_ENTRIES] = {
+    [0 ... CPU_ICACHE_ENTRIES - 1] = {CPU_ICACHE_EMPTY, rt_nothing},
+};
+
 void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log)
 {
     s->thread = log;
+    s->icache = empty_icache;
     rt_fpenv_enter(s);
     b->fns[i](s);
     rt_fpenv_leave(s);
