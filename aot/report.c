@@ -72,9 +72,10 @@ static void write_json(const Report *r, FILE *f)
     fprintf(f,
             "  \"tiers\": {\"cold\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
             "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
-            "\"huge\": {\"functions\": %zu, \"guest_instructions\": %zu}},\n",
+            "\"huge\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
+            "\"warm\": {\"functions\": %zu, \"guest_instructions\": %zu}},\n",
             r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1], r->tier_funcs[2],
-            r->tier_insns[2]);
+            r->tier_insns[2], r->tier_funcs[3], r->tier_insns[3]);
     fprintf(f, "  \"wall_seconds\": %.3f,\n  \"cpu_seconds\": %.3f,\n  \"peak_rss_mb\": %.1f,\n", r->wall_s, r->cpu_s,
             r->peak_rss_mb);
     fprintf(f, "  \"guest_instructions_per_cpu_second\": %.0f,\n", r->cpu_s > 0 ? r->ninsns / r->cpu_s : 0.0);
@@ -140,9 +141,9 @@ void report_print(const Report *r, FILE *f)
             r->ir_lifted, ratio(r->ir_lifted, r->ninsns), r->ir_after, ratio(r->ir_after, r->ninsns));
     fprintf(f,
             "dbt-aot: tiers: cold %zu functions (%zu instructions), hot %zu functions (%zu instructions), "
-            "huge %zu functions (%zu instructions)\n",
+            "huge %zu functions (%zu instructions), warm %zu functions (%zu instructions)\n",
             r->tier_funcs[0], r->tier_insns[0], r->tier_funcs[1], r->tier_insns[1], r->tier_funcs[2],
-            r->tier_insns[2]);
+            r->tier_insns[2], r->tier_funcs[3], r->tier_insns[3]);
     size_t idx[TOP];
     size_t n = top_indices(r->cfg->nfuncs, func_size, r, idx);
     for (size_t k = 0; k < n && k < 5; k++) {

@@ -48,7 +48,7 @@ typedef struct Report {
     int opt_level;             /* the -O level asked for */
     unsigned threads;          /* worker threads used */
     size_t nfuncs, ninsns, njumptables, nunresolved, untranslated;
-    size_t tier_funcs[3], tier_insns[3]; /* [0] cold, [1] hot, [2] huge */
+    size_t tier_funcs[4], tier_insns[4]; /* [0] cold, [1] hot, [2] huge, [3] warm */
     double load_s, cfg_s, meta_s, link_s, wall_s;   /* wall seconds */
     double lift_s, opt_s, emit_s;                   /* CPU seconds, all workers */
     double cpu_s;              /* the process's user + system CPU seconds */

@@ -120,6 +120,37 @@ check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-ao
 "${QEMU:-qemu-aarch64}" switch.elf >switch.qemu
 ok_or_fail jump-tables-ahead-of-time bash -c 'DBT_JIT_LIB=/nonexistent ./switch.x86 >switch.out && cmp switch.qemu switch.out'
 
+# DBT_STATS=1: one "dbt-stats:" line at exit, the program's output
+# unchanged; qsort's 100,000-odd calls of its comparator through a
+# pointer hit the indirect-branch cache: a few dozen lookups reach the
+# runtime (each call would, without the cache).
+cat >sort.c <<'EOF2'
+#include <stdio.h>
+#include <stdlib.h>
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+int main(void)
+{
+    static int v[10000];
+    for (int i = 0; i < 10000; i++)
+        v[i] = (int)((i * 2654435761u) % 100003u);
+    qsort(v, 10000, sizeof v[0], cmp);
+    printf("%d %d %d\n", v[0], v[5000], v[9999]);
+    return 0;
+}
+EOF2
+"$cc" -O2 -static sort.c -o sort.elf
+"$tool" -O0 sort.elf -o sort.x86
+"${QEMU:-qemu-aarch64}" sort.elf >sort.qemu
+DBT_STATS=1 ./sort.x86 >sort.out 2>sort.err
+ok_or_fail stats-output-unchanged cmp sort.qemu sort.out
+ok_or_fail stats-line python3 -c '
+import re, sys
+lines = open("sort.err").read().splitlines()
+assert len(lines) == 1 and "dbt-stats:" in lines[0], lines
+m = re.search(r"indirect-branch cache misses (\d+)", lines[0])
+assert m and int(m.group(1)) < 1000, lines[0]
+assert int(re.search(r"system calls (\d+)", lines[0]).group(1)) > 0, lines[0]'
+
 # Killed in the middle: no temporary output or objects left behind.
 "$tool" -O3 spin.elf -o killed.elf 2>/dev/null &
 sleep 2
