@@ -23,9 +23,11 @@
  * kernel's snapshot at first read.  Paths relative to a directory
  * descriptor are not recognized.
  *
- * Not done: the guest image's lines keep the host's "anonymous" device,
- * inode and offset fields, and its code shows r-- (the runtime maps guest
- * code as data); where the host kernel merged the image's last segment
+ * Not done: the guest image's lines keep the host's device, inode and
+ * offset fields - "anonymous" for copied segments, this output file's for
+ * a read-only segment the loader maps from it (the offset is then where
+ * the guest bytes lie in the output, not in the guest's file) - and its
+ * code shows r-- (the runtime maps guest code as data); where the host kernel merged the image's last segment
  * with the brk area into one anonymous range, that line has no name; host
  * memory mapped after start-up by host libraries (large host malloc
  * blocks, LLVM's JIT code) is not in Runtime.host and shows through.
