@@ -189,9 +189,36 @@ static bool is_entry_candidate(const Ctx *c, uint64_t v)
  * computed goto target is a label of F itself.  CODE[r] keeps the other
  * computed code addresses per register: passed to a callee (note_call)
  * they are entries too. */
+/* For note_address: the general registers instruction W may write
+ * (bitmask).  Most instructions write bits 4:0; loads and stores are told
+ * apart: a store writes none (but its base on writeback), a load of a
+ * SIMD&FP register no general one, a pair load also bits 14:10.  GCC
+ * schedules stores between an ADRP and its ADD (sqlite's fts5 code takes
+ * fts5CreateAux's address across an `stp q0, q0, [x1, #32]`, whose bits
+ * 4:0 are q0's number).  Exclusives and everything else: bits 4:0,
+ * conservatively. */
+static uint32_t gpr_writes(uint32_t w)
+{
+    uint32_t rt = 1u << (w & 31), rn = 1u << (w >> 5 & 31), rt2 = 1u << (w >> 10 & 31);
+    bool simd = w >> 26 & 1;
+    if ((w & 0x3a000000u) == 0x28000000u) { /* load/store pair (no-allocate, post, offset, pre) */
+        uint32_t wb = (w >> 23 & 3) == 1 || (w >> 23 & 3) == 3 ? rn : 0;
+        bool load = w >> 22 & 1;
+        return wb | (load && !simd ? rt | rt2 : 0);
+    }
+    if ((w & 0x3a000000u) == 0x38000000u) { /* load/store register (immediate, register, unscaled) */
+        if (!(w >> 24 & 1) && (w >> 21 & 1) && (w >> 10 & 3) != 2)
+            return rt | rn;   /* atomic memory operations, LDRAA/LDRAB */
+        uint32_t wb = !(w >> 24 & 1) && !(w >> 21 & 1) && (w >> 10 & 1) ? rn : 0; /* post/pre-index */
+        bool store = simd ? !(w >> 22 & 1) : (w >> 22 & 3) == 0;
+        return wb | (store || simd ? 0 : rt);
+    }
+    return rt;
+}
+
 static void note_address(Ctx *c, const CfgFunc *f, uint32_t w, uint64_t pc, uint64_t *page, uint64_t *code)
 {
-    unsigned rd = w & 31, rn; /* any other instruction: forget bits 4:0 */
+    unsigned rd = w & 31, rn;
     uint32_t imm12;
     uint64_t v = 0, a;
     bool is_page;
@@ -204,6 +231,11 @@ static void note_address(Ctx *c, const CfgFunc *f, uint32_t w, uint64_t pc, uint
         v = a;
     } else if (a64_decode_add_imm12(w, &rd, &rn, &imm12) && page[rn]) {
         v = page[rn] + imm12;
+    } else {
+        for (uint32_t m = gpr_writes(w), r = 0; m != 0; m >>= 1, r++)
+            if (m & 1)
+                page[r] = code[r] = 0;
+        return;
     }
     page[rd] = 0;
     code[rd] = 0;
@@ -362,10 +394,20 @@ static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *nj
     free(all);
 }
 
+/* ADRP results in the callee-saved registers X19-X28 at a call, for the
+ * block at its return site: GCC may put the ADRP before a call and the
+ * ADD after it (lua's luaopen_io takes io_noclose's address so). */
+typedef struct PageCarry {
+    uint64_t ret;          /* the return site */
+    uint64_t page[10];     /* page[19..28] */
+} PageCarry;
+
 static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
 {
     AddrSet leaders, landings;
     U64Vec work = {0}, jts = {0}, unres = {0};
+    PageCarry *carry = NULL;
+    size_t ncarry = 0;
     addrset_init(&leaders);
     addrset_init(&landings);
     vec_push(&work, f->entry);
@@ -382,6 +424,9 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
             continue;
         uint64_t page[32] = {0}; /* ADRP results per register, for ADRP+ADD */
         uint64_t code[32] = {0}; /* computed code addresses per register */
+        for (size_t k = 0; k < ncarry; k++)
+            if (carry[k].ret == pc)
+                memcpy(&page[19], carry[k].page, sizeof carry[k].page);
         for (uint64_t a = pc;; a += 4) {
             if (!in_extent(f, a) || !read_word(c, a, &w))
                 break;
@@ -401,6 +446,16 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                     if (flow == FLOW_CALL && returns_twice(c->img, t))
                         addrset_add(&landings, a + 4);
                     vec_push(&work, a + 4);
+                    PageCarry pc_ = {a + 4, {0}};
+                    memcpy(pc_.page, &page[19], sizeof pc_.page);
+                    bool any = false;
+                    for (unsigned r = 0; r < 10; r++)
+                        any |= pc_.page[r] != 0;
+                    PageCarry *grown = any ? realloc(carry, (ncarry + 1) * sizeof *carry) : NULL;
+                    if (grown != NULL) {
+                        carry = grown;
+                        carry[ncarry++] = pc_;
+                    }
                 }
                 break;
             }
@@ -453,6 +508,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
         }
     }
     free(unres.v);
+    free(carry);
     f->leaders = addrset_sorted(&leaders, &f->nleaders);
     f->landings = addrset_sorted(&landings, &f->nlandings);
     addrset_free(&landings);

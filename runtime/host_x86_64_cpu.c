@@ -81,25 +81,42 @@ static uint32_t read_xcr0(void)
     return lo;
 }
 
-static int has_feature(const Feature *f)
+/* CPUID traps to the hypervisor in a virtual machine (a few microseconds
+ * each): each leaf the table names is read once, not once per feature. */
+typedef struct Leaf {
+    unsigned leaf, subleaf, valid;
+    unsigned r[4];
+} Leaf;
+
+static int has_feature(const Feature *f, Leaf *seen, unsigned *nseen)
 {
     if (f->reg == XCR0)
         return (read_xcr0() & f->mask) == f->mask;
-    unsigned r[4] = {0, 0, 0, 0};
-    if (__get_cpuid_max(f->leaf & 0x80000000u, NULL) < f->leaf)
-        return 0;
-    __cpuid_count(f->leaf, f->subleaf, r[EAX], r[EBX], r[ECX], r[EDX]);
-    return (r[f->reg] & f->mask) == f->mask;
+    Leaf *l = NULL;
+    for (unsigned i = 0; i < *nseen && l == NULL; i++)
+        if (seen[i].leaf == f->leaf && seen[i].subleaf == f->subleaf)
+            l = &seen[i];
+    if (l == NULL) {
+        l = &seen[(*nseen)++];
+        *l = (Leaf){f->leaf, f->subleaf, 0, {0, 0, 0, 0}};
+        if (__get_cpuid_max(f->leaf & 0x80000000u, NULL) >= f->leaf) {
+            __cpuid_count(f->leaf, f->subleaf, l->r[EAX], l->r[EBX], l->r[ECX], l->r[EDX]);
+            l->valid = 1;
+        }
+    }
+    return l->valid && (l->r[f->reg] & f->mask) == f->mask;
 }
 
 int cpu_check(unsigned level, char *missing, unsigned size)
 {
     int ok = 1;
+    Leaf seen[sizeof features / sizeof features[0]];
+    unsigned nseen = 0;
     if (size)
         missing[0] = '\0';
     for (unsigned i = 0; i < sizeof features / sizeof features[0]; i++) {
         const Feature *f = &features[i];
-        if (f->level > level || has_feature(f))
+        if (f->level > level || has_feature(f, seen, &nseen))
             continue;
         ok = 0;
         if (size && strlen(missing) + strlen(f->name) + 2 < size) {
