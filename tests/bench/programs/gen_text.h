@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const gen_words[] = {
     "the",     "of",       "and",      "to",       "in",      "a",        "is",      "that",
@@ -84,6 +86,22 @@ static inline uint64_t gen_fnv1a(const unsigned char *buf, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+/* The common end of the compressor drivers: the compressed size and its
+ * checksum, whether BACK (the text decompressed again) equals TEXT, and
+ * the three buffers freed.  Returns the exit status: 0 equal, 1 not. */
+static inline int gen_finish(unsigned char *text, size_t n, unsigned char *packed, size_t packed_size,
+                             unsigned char *back)
+{
+    printf("compressed: %zu bytes, fnv1a %016llx\n", packed_size,
+           (unsigned long long)gen_fnv1a(packed, packed_size));
+    int same = memcmp(text, back, n) == 0;
+    printf("round trip: %s\n", same ? "ok" : "DIFFERS");
+    free(text);
+    free(packed);
+    free(back);
+    return same ? 0 : 1;
 }
 
 #endif
