@@ -186,7 +186,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
     LLVMSetSourceFileName(mod, name, strlen(name));
     UnitEnv env = {w, NULL, dec};
-    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe};
+    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true};
     env.lifter = lift_new(mod, &lenv);
     for (size_t k = 0; k < u->nfuncs; k++) {
         size_t fi = u->funcs[k];
@@ -581,7 +581,7 @@ int translate(const TranslateOptions *o, Diag *d)
     mctx = LLVMContextCreate();
     mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
-    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL};
+    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false};
     mlift = lift_new(mmod, &menv);
     /* The dispatcher's table: the function entries (cfg.funcs is sorted). */
     entries = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *entries);

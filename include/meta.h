@@ -27,11 +27,31 @@ typedef struct DbtFnEntry {
     GuestFn fn;          /* translated code */
 } DbtFnEntry;
 
+/* Host pc -> guest pc of the guest's memory accesses, for fault reports.
+ * The lifter marks each access with LLVM's PC-sections metadata
+ * (lifter.c: mem_mark), whose auxiliary data is {DBT_PCMAP_MARK, guest
+ * pc}.  For each metadata node LLVM writes into the section
+ * DBT_PCMAP_SECTION the host pc of every machine instruction carrying it
+ * (a 32-bit offset from the word itself; several when a pass duplicated
+ * the access, an unrolled loop) and then the auxiliary data once: the
+ * section is a sequence of 32-bit words, offsets that are negative (the
+ * code lies before the section: linker-scripts/x86_64-output.ld) until a
+ * DBT_PCMAP_MARK, which is followed by the 64-bit guest pc of the offsets
+ * since the previous mark.  Unaligned, in no particular order; the
+ * linker script brackets it with __dbt_pcmap_start and __dbt_pcmap_end
+ * (runtime/codemap.c reads it). */
+#define DBT_PCMAP_SECTION "dbt_pcmap"
+#define DBT_PCMAP_MARK 0x50434d41u /* "AMCP": positive, never an offset */
+
 /* Where a position-independent guest executable (ET_DYN) is loaded: the
  * offline tool translates it for this base (DbtMeta.load_bias) and the
  * runtime maps it there.  qemu-aarch64's default base for such programs;
  * far from the output's own image and the host's libraries. */
 #define DBT_PIE_BASE 0x5500000000ull
+/* Where the interpreter of a dynamically linked program exec'd through the
+ * JIT goes when the output does not embed it (runtime/exec.c): above the
+ * PIE base, below the library slots. */
+#define DBT_FOREIGN_INTERP_BASE 0x5800000000ull
 /* Where the shared objects of a dynamically linked guest are loaded: one
  * of DBT_LIB_SLOTS slots of 1 GiB above DBT_LIB_BASE each, chosen by a
  * hash of the file (aot/objects.c), so that a library has the same base in

@@ -229,7 +229,7 @@ static bool lift_ldst_pair(Lifter *l, uint32_t insn)
 
 static LLVMValueRef atomic_load(Lifter *l, LLVMTypeRef t, LLVMValueRef addr, LLVMAtomicOrdering ord, unsigned align)
 {
-    LLVMValueRef v = LLVMBuildLoad2(l->b, t, mem_ptr(l, addr), "");
+    LLVMValueRef v = mem_mark(l, LLVMBuildLoad2(l->b, t, mem_ptr(l, addr), ""));
     LLVMSetOrdering(v, ord);
     LLVMSetAlignment(v, align);
     return v;
@@ -237,7 +237,7 @@ static LLVMValueRef atomic_load(Lifter *l, LLVMTypeRef t, LLVMValueRef addr, LLV
 
 static void atomic_store(Lifter *l, LLVMValueRef v, LLVMValueRef addr, LLVMAtomicOrdering ord, unsigned align)
 {
-    LLVMValueRef s = LLVMBuildStore(l->b, v, mem_ptr(l, addr));
+    LLVMValueRef s = mem_mark(l, LLVMBuildStore(l->b, v, mem_ptr(l, addr)));
     LLVMSetOrdering(s, ord);
     LLVMSetAlignment(s, align);
 }
@@ -312,8 +312,8 @@ static bool lift_ldst_excl(Lifter *l, uint32_t insn)
     } else {
         oldv = LLVMBuildTrunc(l->b, LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_excl_val), ""), t, "");
     }
-    LLVMValueRef cx = LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), oldv, newv, LLVMAtomicOrderingSequentiallyConsistent,
-                                             LLVMAtomicOrderingSequentiallyConsistent, 0);
+    LLVMValueRef cx = mem_mark(l, LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), oldv, newv, LLVMAtomicOrderingSequentiallyConsistent,
+                                             LLVMAtomicOrderingSequentiallyConsistent, 0));
     LLVMSetAlignment(cx, total);
     LLVMValueRef okv = LLVMBuildExtractValue(l->b, cx, 1, "");
     LLVMValueRef st_try = LLVMBuildZExt(l->b, LLVMBuildNot(l->b, okv, ""), l->i64, "");
@@ -359,8 +359,8 @@ static bool lift_lse(Lifter *l, uint32_t insn)
             LLVMBuildShl(l->b, LLVMBuildZExt(l->b, LLVMBuildTrunc(l->b, rd_x(l, a.rt + 1), h, ""), t, ""),
                          cint(t, bytes * 8), ""),
             "");
-        LLVMValueRef cx = LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), cmp, nv, LLVMAtomicOrderingSequentiallyConsistent,
-                                                 LLVMAtomicOrderingSequentiallyConsistent, 0);
+        LLVMValueRef cx = mem_mark(l, LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), cmp, nv, LLVMAtomicOrderingSequentiallyConsistent,
+                                                 LLVMAtomicOrderingSequentiallyConsistent, 0));
         LLVMSetAlignment(cx, bytes * 2);
         LLVMValueRef old = LLVMBuildExtractValue(l->b, cx, 0, "");
         wr_x(l, a.rs, LLVMBuildTrunc(l->b, old, h, ""));
@@ -371,8 +371,8 @@ static bool lift_lse(Lifter *l, uint32_t insn)
     if (a.op == LSE_CAS) {
         LLVMValueRef cmp = LLVMBuildTrunc(l->b, rd_x(l, a.rs), t, "");
         LLVMValueRef nv = LLVMBuildTrunc(l->b, rd_x(l, a.rt), t, "");
-        LLVMValueRef cx = LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), cmp, nv, LLVMAtomicOrderingSequentiallyConsistent,
-                                                 LLVMAtomicOrderingSequentiallyConsistent, 0);
+        LLVMValueRef cx = mem_mark(l, LLVMBuildAtomicCmpXchg(l->b, mem_ptr(l, addr), cmp, nv, LLVMAtomicOrderingSequentiallyConsistent,
+                                                 LLVMAtomicOrderingSequentiallyConsistent, 0));
         LLVMSetAlignment(cx, bytes);
         wr_x(l, a.rs, LLVMBuildExtractValue(l->b, cx, 0, ""));
         return true;
@@ -385,8 +385,8 @@ static bool lift_lse(Lifter *l, uint32_t insn)
     LLVMValueRef v = LLVMBuildTrunc(l->b, rd_x(l, a.rs), t, "");
     if (a.op == LSE_LDCLR) /* LDCLR: mem = mem AND NOT(Rs) */
         v = LLVMBuildNot(l->b, v, "");
-    LLVMValueRef rmw = LLVMBuildAtomicRMW(l->b, ops[a.op], mem_ptr(l, addr), v,
-                                          ord == LLVMAtomicOrderingMonotonic ? LLVMAtomicOrderingMonotonic : ord, 0);
+    LLVMValueRef rmw = mem_mark(l, LLVMBuildAtomicRMW(l->b, ops[a.op], mem_ptr(l, addr), v,
+                                          ord == LLVMAtomicOrderingMonotonic ? LLVMAtomicOrderingMonotonic : ord, 0));
     LLVMSetAlignment(rmw, bytes);
     wr_x(l, a.rt, rmw);
     return true;

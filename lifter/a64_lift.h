@@ -109,6 +109,7 @@ struct Lifter {
     size_t nsyncs, capsyncs;
     LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
+    unsigned pcs_kind;           /* metadata kind "pcsections" (mem_mark), 0 = not looked up */
 };
 
 enum Flag { FLAG_N, FLAG_Z, FLAG_C, FLAG_V };
@@ -156,6 +157,7 @@ void wr_vscalar(Lifter *l, unsigned r, LLVMValueRef v);
 /* --- memory ------------------------------------------------------------- */
 LLVMValueRef mem_ptr(Lifter *l, LLVMValueRef addr);
 LLVMValueRef mem_load(Lifter *l, LLVMTypeRef ty, LLVMValueRef addr);
+LLVMValueRef mem_mark(Lifter *l, LLVMValueRef insn); /* guest pc of an access (fault reports) */
 void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v);
 /* Pointer to a CpuState field at byte offset OFF. */
 LLVMValueRef cpu_field(Lifter *l, unsigned off);

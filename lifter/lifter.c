@@ -29,6 +29,7 @@
 
 #include "a64_lift.h"
 #include "fp16.h"
+#include "meta.h"
 
 /* ---- construction --------------------------------------------------------- */
 
@@ -341,16 +342,37 @@ void wr_vscalar(Lifter *l, unsigned r, LLVMValueRef v)
 
 LLVMValueRef mem_ptr(Lifter *l, LLVMValueRef addr) { return LLVMBuildIntToPtr(l->b, addr, l->ptr, ""); }
 
+/* The access INSN (a load, store, cmpxchg or atomicrmw of guest memory)
+ * is the guest instruction at l->pc: with LiftEnv.fault_pcs, LLVM records
+ * its host pc with that guest pc in the section dbt_pcmap (include/meta.h:
+ * DBT_PCMAP_SECTION; also when instruction selection folds the access
+ * into another instruction), for the runtime's fault reports.
+ * An access LLVM merges with another or removes has no entry; a fault
+ * there is reported at the function's entry. */
+LLVMValueRef mem_mark(Lifter *l, LLVMValueRef insn)
+{
+    if (!l->env.fault_pcs)
+        return insn;
+    if (l->pcs_kind == 0)
+        l->pcs_kind = LLVMGetMDKindIDInContext(l->ctx, "pcsections", 10);
+    LLVMMetadataRef aux[2] = {LLVMValueAsMetadata(LLVMConstInt(l->i32, DBT_PCMAP_MARK, false)),
+                              LLVMValueAsMetadata(LLVMConstInt(l->i64, l->pc, false))};
+    LLVMMetadataRef ops[2] = {LLVMMDStringInContext2(l->ctx, DBT_PCMAP_SECTION, strlen(DBT_PCMAP_SECTION)),
+                              LLVMMDNodeInContext2(l->ctx, aux, 2)};
+    LLVMSetMetadata(insn, l->pcs_kind, LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, ops, 2)));
+    return insn;
+}
+
 LLVMValueRef mem_load(Lifter *l, LLVMTypeRef ty, LLVMValueRef addr)
 {
-    LLVMValueRef v = LLVMBuildLoad2(l->b, ty, mem_ptr(l, addr), "");
+    LLVMValueRef v = mem_mark(l, LLVMBuildLoad2(l->b, ty, mem_ptr(l, addr), ""));
     LLVMSetAlignment(v, 1);
     return v;
 }
 
 void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v)
 {
-    LLVMValueRef s = LLVMBuildStore(l->b, v, mem_ptr(l, addr));
+    LLVMValueRef s = mem_mark(l, LLVMBuildStore(l->b, v, mem_ptr(l, addr)));
     LLVMSetAlignment(s, 1);
 }
 

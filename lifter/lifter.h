@@ -60,6 +60,11 @@ typedef struct LiftEnv {
     LLVMValueRef (*function_at)(void *ctx, uint64_t pc);
     /* Name of the instruction at PC for diagnostics (may be NULL). */
     void (*describe)(void *ctx, uint64_t pc, uint32_t word, char *buf, size_t n);
+    /* Mark every guest memory access with its guest pc (`!pcsections`:
+     * LLVM emits the host pc and the guest pc of each into the section
+     * dbt_pcmap, which the runtime reads to report a fault at the guest
+     * instruction that made it; include/meta.h: DBT_PCMAP_SECTION). */
+    bool fault_pcs;
 } LiftEnv;
 
 /* Possible targets of one BR (a recovered jump table). */

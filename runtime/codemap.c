@@ -10,16 +10,24 @@
  * __dbt_code_end), the function containing it is the last entry at or
  * below it in the same table sorted by host address.
  *
+ * Faults also want the guest instruction: the lifter marks every guest
+ * memory access with its guest pc, and LLVM lists the host pc of each in
+ * the section dbt_pcmap (include/meta.h: DBT_PCMAP_SECTION, unordered); the
+ * map keeps them sorted by host pc too (codemap_access_pc).
+ *
  * A lookup is a binary search with no allocation and no lock, so it may
  * run inside a signal handler once the map is built.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime.h"
 
 extern const char __dbt_code_start[] __attribute__((visibility("hidden")));
 extern const char __dbt_code_end[] __attribute__((visibility("hidden")));
+extern const char __dbt_pcmap_start[] __attribute__((visibility("hidden")));
+extern const char __dbt_pcmap_end[] __attribute__((visibility("hidden")));
 
 static int cmp_host(const void *a, const void *b)
 {
@@ -37,6 +45,34 @@ int codemap_build(CodeMap *m, const DbtMeta *meta)
         m->fns[i] = (CodeMapFn){(uint64_t)(uintptr_t)meta->fns[i].fn, meta->fns[i].guest_pc};
     m->n = meta->nfns;
     qsort(m->fns, m->n, sizeof *m->fns, cmp_host);
+
+    /* Words: negative offsets to host pcs, then DBT_PCMAP_MARK and the
+     * guest pc they belong to (meta.h).  At most one entry per 4 bytes. */
+    size_t words = (size_t)(__dbt_pcmap_end - __dbt_pcmap_start) / 4, npcs = 0, pending = 0;
+    m->npcs = 0;
+    m->pcs = calloc(words ? words : 1, sizeof *m->pcs);
+    if (m->pcs == NULL)
+        return -1;
+    for (const char *p = __dbt_pcmap_start; p + 4 <= __dbt_pcmap_end;) {
+        int32_t word;
+        memcpy(&word, p, sizeof word);   /* unaligned */
+        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= __dbt_pcmap_end) {
+            uint64_t guest;
+            memcpy(&guest, p + 4, sizeof guest);
+            for (size_t k = npcs - pending; k < npcs; k++)
+                m->pcs[k].guest = guest;
+            pending = 0;
+            p += 12;
+        } else if (word < 0) {
+            m->pcs[npcs++] = (CodeMapFn){(uint64_t)(uintptr_t)p + (uint64_t)(int64_t)word, 0};
+            pending++;
+            p += 4;
+        } else {
+            break;   /* not the layout meta.h describes: keep what was read */
+        }
+    }
+    m->npcs = npcs - pending;
+    qsort(m->pcs, m->npcs, sizeof *m->pcs, cmp_host);
     return 0;
 }
 
@@ -58,4 +94,17 @@ long codemap_find(const CodeMap *m, uint64_t host_pc)
             hi = mid;
     }
     return m->fns[lo].host <= host_pc ? (long)lo : -1;
+}
+
+uint64_t codemap_access_pc(const CodeMap *m, uint64_t host_pc)
+{
+    size_t lo = 0, hi = m->npcs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->pcs[mid].host < host_pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->npcs && m->pcs[lo].host == host_pc ? m->pcs[lo].guest : 0;
 }

@@ -252,8 +252,8 @@ _Noreturn void dispatch_thread_loop(CpuState *s)
 {
     Thread *t = s->thread;
     sigjmp_buf env;
-    if (sigsetjmp(env, 0) != 0)
-        sig_host_fault(s);   /* guest code faulted (signal.c: host_fault) */
+    if (sigsetjmp(env, 0) == 1)
+        sig_host_fault(s);   /* guest code faulted (signal.c: host_fault); 2: go on at s->pc */
     t->loop_env = &env;
     for (;;) {
         deliver_caught(s);
@@ -282,8 +282,8 @@ static int run_until_sigreturn(CpuState *s, uint64_t frame)
     Thread *t = s->thread;
     sigjmp_buf *outer = t->loop_env;
     sigjmp_buf env;
-    if (sigsetjmp(env, 0) != 0)
-        sig_host_fault(s);   /* guest code faulted under this loop */
+    if (sigsetjmp(env, 0) == 1)
+        sig_host_fault(s);   /* guest code faulted under this loop; 2: go on at s->pc */
     t->loop_env = &env;
     int back;
     for (;;) {
@@ -333,6 +333,15 @@ int dispatch_signal_handlers(CpuState *s)
     return back;
 }
 
+/* Did the handlers give back the interrupted state (registers, flags, FP
+ * control and status, vector registers), pc PC included? */
+static int state_unchanged(const CpuState *s, const CpuState *before, uint64_t pc)
+{
+    return memcmp(s->x, before->x, sizeof s->x) == 0 && s->sp == before->sp && s->pc == pc &&
+           cpu_get_nzcv(s) == cpu_get_nzcv(before) && s->fpcr == before->fpcr &&
+           s->fpsr == before->fpsr && memcmp(s->vreg, before->vreg, sizeof s->vreg) == 0;
+}
+
 /* A loop header's safe point saw cpu->intr set; s->pc = the header, the
  * registers are stored.  The loop goes on (nonzero) only if the handlers
  * gave the state back unchanged: the translated code still holds the
@@ -347,9 +356,62 @@ uint32_t dbt_rt_safepoint(CpuState *s)
     CpuState before = *s;
     if (!dispatch_signal_handlers(s))
         return 0;
-    return memcmp(s->x, before.x, sizeof s->x) == 0 && s->sp == before.sp && s->pc == before.pc &&
-           cpu_get_nzcv(s) == cpu_get_nzcv(&before) && s->fpcr == before.fpcr && s->fpsr == before.fpsr &&
-           memcmp(s->vreg, before.vreg, sizeof s->vreg) == 0;
+    return state_unchanged(s, &before, before.pc);
+}
+
+/* A guest memory access in translated code faulted and the guest has a
+ * handler for it (signal.c: host_fault, inside the host's SIGSEGV/SIGBUS
+ * handler).  The guest handler runs here, nested on top of the faulting
+ * host frames, its frame below FRAME_BELOW on the guest stack (below the
+ * guest SP the faulting code may hold in a host register) or on its
+ * alternate stack, with the pc of the faulting guest instruction
+ * (signal.c: fault_guest_pc).  Then:
+ *   - it returns (sigreturn) and leaves the registers as they were: 1, the
+ *     host handler returns and the access is made again (a handler that
+ *     mprotects the page and returns: write barriers of garbage
+ *     collectors, guard pages that grow a buffer);
+ *   - it leaves its frame another way (siglongjmp, setcontext): the
+ *     faulting host frames are abandoned and the innermost dispatcher loop
+ *     goes on where the guest went (sigsetjmp value 2);
+ *   - it returns with other registers (a pc moved past the access): the
+ *     translated code cannot resume there with the registers it holds in
+ *     host registers; the process dies by the signal with a message.
+ * 0 when it cannot run here (handlers nested too deep): the caller
+ * abandons the faulting frames and delivers the fault from the loop, as a
+ * frame that must not be returned into (sig_host_fault). */
+int dispatch_fault_in_place(CpuState *s, uint64_t frame_below)
+{
+    Thread *t = s->thread;
+    if (t->nested >= MAX_NESTED)
+        return 0;
+    CpuState before = *s;
+    t->frame_below = frame_below;
+    uint64_t frame = sig_fault_frame(s);
+    t->frame_below = 0;
+    if (frame == 0)
+        return 0;
+    uint64_t pushed_pc = t->fault.guest_pc ? t->fault.guest_pc : before.pc;
+    int sig = t->fault.sig;
+    uint64_t addr = t->fault.addr;
+    t->nested++;
+    rt_log(t->rt, LOG_SIGNAL, "running the fault handler in place (depth %u) over pc 0x%llx",
+           t->nested, (unsigned long long)pushed_pc);
+    int back = run_until_sigreturn(s, frame);
+    t->nested--;
+    if (!back) {
+        rt_log(t->rt, LOG_SIGNAL, "the fault handler left its frame without sigreturn: continuing at 0x%llx",
+               (unsigned long long)s->pc);
+        siglongjmp(*t->loop_env, 2);
+    }
+    if (!state_unchanged(s, &before, pushed_pc)) {
+        rt_msg("the guest's handler of %s at guest pc 0x%llx (address 0x%llx) returned with "
+               "other registers or another pc: translated code cannot resume with them; the "
+               "process dies by %s",
+               sig_name(sig), (unsigned long long)pushed_pc, (unsigned long long)addr, sig_name(sig));
+        rt_die_by_signal(sig);
+    }
+    s->pc = before.pc;   /* the rest is as it was */
+    return 1;
 }
 
 static void *map_private(Runtime *rt, uint64_t size, int flags, const char *what)

@@ -9,24 +9,33 @@
  *   - the AArch64 program this output was translated from (same bytes as
  *     the embedded image) runs as this output: execve("/proc/self/exe") -
  *     busybox running its applets, a program restarting itself;
- *   - any other static AArch64 program (static-pie too: loaded at
- *     DBT_PIE_BASE) runs as this output too, told by
- *     DBT_EXEC_GUEST=PATH in its environment to load PATH instead of its
- *     embedded guest and to run all of it through the JIT (no static
- *     table: the translated functions belong to the other program).
- *     Slower - every region is compiled when first reached - but it runs;
- *     a translated output for PATH, when there is one, is the fast way
- *     (the translation cache of issue 13 will find it).
+ *   - any other AArch64 program (static-pie too: loaded at DBT_PIE_BASE)
+ *     runs as this output too, told by DBT_EXEC_GUEST=PATH in its
+ *     environment to load PATH instead of its embedded guest and to run
+ *     it through the JIT (the translated functions of this output's own
+ *     program belong to another program).  Slower - every region is
+ *     compiled when first reached - but it runs; a translated output for
+ *     PATH, when there is one, is the fast way.
+ *   - a dynamically linked one the same way, with its interpreter (the
+ *     kernel's ENOENT when there is none): the one this output embeds if
+ *     the path is the same, else the file under DBT_SYSROOT or on the
+ *     host (mapped at DBT_FOREIGN_INTERP_BASE).  Its libraries come as
+ *     in any dynamically linked output (sys_objects.c): the ones this
+ *     output embeds run their ahead-of-time translations (a shell
+ *     translated with --sysroot runs the libc of the programs it starts
+ *     at full speed), others are read from DBT_SYSROOT or the host and
+ *     run through the JIT.
  *
  * exec_setup, at start-up, takes DBT_EXEC_GUEST out of the environment the
  * guest sees, reads PATH and points Runtime.meta at a copy of the metadata
- * with that image and no functions.
+ * with that image and only the functions of this output's libraries.
  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -46,6 +55,67 @@ const char *exec_guest_path(void) { return foreign_path; }
 
 static DbtMeta foreign_meta;
 
+/* The PT_INTERP string of the ELF image IMG (SIZE bytes), or NULL. */
+static const char *image_interp(const uint8_t *img, uint64_t size)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > size ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
+        return NULL;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff);
+    for (unsigned i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_INTERP && ph[i].p_filesz > 1 && ph[i].p_offset <= size &&
+            ph[i].p_filesz <= size - ph[i].p_offset && img[ph[i].p_offset + ph[i].p_filesz - 1] == '\0')
+            return (const char *)img + ph[i].p_offset;
+    return NULL;
+}
+
+/* Map the AArch64 ELF file PATH read-only: 0, or -errno. */
+static int map_guest_file(const char *path, const uint8_t **image, uint64_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    Elf64_Ehdr eh;
+    int r = 0;
+    if (fstat(fd, &st) != 0)
+        r = -errno;
+    else if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+             eh.e_machine != EM_AARCH64)
+        r = -ENOEXEC;
+    void *img = r == 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    if (r == 0 && img == MAP_FAILED)
+        r = -errno;
+    close(fd);
+    if (r == 0) {
+        *image = img;
+        *size = (uint64_t)st.st_size;
+    }
+    return r;
+}
+
+/* Where the interpreter INTERP of a program run through the JIT is read
+ * from when this output does not embed it: under DBT_SYSROOT, else at
+ * its own path on the host (a multiarch arm64 libc); FULL gets the path. */
+static int interp_path(const char *interp, char *full, size_t len)
+{
+    const char *root = getenv("DBT_SYSROOT");
+    if (root != NULL && *root && (size_t)snprintf(full, len, "%s%s", root, interp) < len &&
+        access(full, R_OK) == 0)
+        return 0;
+    if ((size_t)snprintf(full, len, "%s", interp) >= len)
+        return -ENAMETOOLONG;
+    return access(full, R_OK) == 0 ? 0 : -ENOENT;
+}
+
+int exec_interp_file(const char *interp, const uint8_t **image, uint64_t *size)
+{
+    char full[PATH_MAX];
+    int r = interp_path(interp, full, sizeof full);
+    return r != 0 ? r : map_guest_file(full, image, size);
+}
+
 void exec_setup(Runtime *rt, char **envp)
 {
     const size_t n = sizeof EXEC_GUEST_VAR;   /* with the '=' */
@@ -60,27 +130,37 @@ void exec_setup(Runtime *rt, char **envp)
     *out = NULL;
     if (path == NULL || *path == '\0')
         return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr))
-        rt_fatal("%s=%s: cannot read it: %s", EXEC_GUEST_VAR, path, strerror(errno ? errno : EINVAL));
-    void *img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (img == MAP_FAILED)
-        rt_fatal("%s=%s: cannot map it: %s", EXEC_GUEST_VAR, path, strerror(errno));
-    mem_host_add(rt, (uint64_t)img, (uint64_t)img + (uint64_t)st.st_size);
+    const uint8_t *img;
+    uint64_t size;
+    int err = map_guest_file(path, &img, &size);
+    if (err != 0 || size < sizeof(Elf64_Ehdr))
+        rt_fatal("%s=%s: cannot read it: %s", EXEC_GUEST_VAR, path, strerror(err ? -err : EINVAL));
+    mem_host_add(rt, (uint64_t)img, (uint64_t)img + size);
     foreign_meta = *rt->meta;
     foreign_meta.image = img;
-    foreign_meta.image_size = (uint64_t)st.st_size;
+    foreign_meta.image_size = size;
     foreign_meta.load_bias = ((const Elf64_Ehdr *)img)->e_type == ET_DYN ? DBT_PIE_BASE : 0;
-    foreign_meta.objects = NULL;   /* this output's libraries are not that program's */
-    foreign_meta.nobjects = 0;
     foreign_meta.fns = NULL;
     foreign_meta.nfns = 0;
+    if (image_interp(img, size) == NULL) {
+        foreign_meta.objects = NULL;   /* a static program: this output's libraries are not its own */
+        foreign_meta.nobjects = 0;
+    } else if (rt->meta->nobjects > 1) {
+        /* Dynamically linked: it may load the libraries this output
+         * embeds; their translations stay, the program's go. */
+        DbtFnEntry *fns = malloc((rt->meta->nfns ? rt->meta->nfns : 1) * sizeof *fns);
+        if (fns == NULL)
+            rt_fatal("%s=%s: out of memory", EXEC_GUEST_VAR, path);
+        for (uint64_t i = 0; i < rt->meta->nfns; i++)
+            if (objects_in_library(rt->meta, rt->meta->fns[i].guest_pc))
+                fns[foreign_meta.nfns++] = rt->meta->fns[i];
+        foreign_meta.fns = fns;
+    }
     foreign_meta.guest_name = path;
     rt->meta = &foreign_meta;
     foreign_path = path;
-    rt_log(rt, LOG_LOAD, "running %s through the JIT (%s)", path, EXEC_GUEST_VAR);
+    rt_log(rt, LOG_LOAD, "running %s through the JIT (%s), %llu library functions translated",
+           path, EXEC_GUEST_VAR, (unsigned long long)foreign_meta.nfns);
 }
 
 /* ---- execve -------------------------------------------------------------- */
@@ -143,17 +223,15 @@ static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *gues
     return r;
 }
 
-/* A PT_INTERP in the file open at FD: the program needs a dynamic loader. */
-static int has_interp(int fd, const Elf64_Ehdr *eh)
+/* Can a program whose interpreter is INTERP run: this output embeds the
+ * interpreter, or it is under DBT_SYSROOT or on the host?  0, or -ENOENT
+ * (the kernel's answer for a missing interpreter). */
+static int64_t interp_available(const Runtime *rt, const char *interp)
 {
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        Elf64_Phdr ph;
-        if (pread(fd, &ph, sizeof ph, (off_t)(eh->e_phoff + (uint64_t)i * eh->e_phentsize)) != (ssize_t)sizeof ph)
-            return 0;
-        if (ph.p_type == PT_INTERP)
-            return 1;
-    }
-    return 0;
+    char full[PATH_MAX];
+    if (loader_find_object(rt, interp) != NULL)
+        return 0;
+    return interp_path(interp, full, sizeof full);
 }
 
 int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
@@ -174,15 +252,30 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
     int own = is_own_guest(fd);
-    int loadable = (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) && !has_interp(fd, &eh);
+    int loadable = eh.e_type == ET_EXEC || eh.e_type == ET_DYN;
+    struct stat st;
+    const uint8_t *img = NULL;
+    char interp[PATH_MAX] = "";
+    if (loadable && fstat(fd, &st) == 0 && (img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
+        const char *ip = image_interp(img, (uint64_t)st.st_size);
+        if (ip != NULL && strlen(ip) < sizeof interp)
+            strcpy(interp, ip);
+        munmap((void *)img, (size_t)st.st_size);
+    }
     close(fd);
     if (access(path, X_OK) != 0)
         return -errno;   /* as the kernel: EACCES for a file without x */
     if (own)
         return exec_self(rt, argv, envp, NULL);
-    if (!loadable) {
-        rt_log(rt, LOG_SYSCALL, "execve: %s is a dynamically linked AArch64 program: not supported yet", path);
+    if (!loadable)
         return -ENOEXEC;
+    if (interp[0] != '\0') {
+        int64_t r = interp_available(rt, interp);
+        if (r != 0) {
+            rt_log(rt, LOG_SYSCALL, "execve: %s: its interpreter %s is not embedded, nor under DBT_SYSROOT or on the host",
+                   path, interp);
+            return r;
+        }
     }
     char abs[PATH_MAX];
     if (realpath(path, abs) == NULL)

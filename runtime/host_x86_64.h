@@ -12,6 +12,7 @@
 #define DBT_HOST_X86_64_H
 
 #include <stdint.h>
+#include <string.h>
 #include <ucontext.h>
 
 /* Raw system calls return the kernel's value or -errno, exactly what the
@@ -42,6 +43,20 @@ static inline int64_t host_pass(long host_nr, const uint64_t *a)
 static inline uint64_t host_context_pc(const void *uc)
 {
     return (uint64_t)((const ucontext_t *)uc)->uc_mcontext.gregs[HOST_GREG_RIP];
+}
+
+/* The general-purpose registers of a signal's context (REG_R8 .. REG_RSP,
+ * gregs[0..15]: every register translated code may keep a value in). */
+#define HOST_CONTEXT_NGPR 16
+static inline uint64_t host_context_gpr(const void *uc, unsigned i)
+{
+    return (uint64_t)((const ucontext_t *)uc)->uc_mcontext.gregs[i];
+}
+
+/* The signal mask the host's sigreturn restores (the kernel's 64 bits). */
+static inline void host_context_set_mask(void *uc, uint64_t mask)
+{
+    memcpy(&((ucontext_t *)uc)->uc_sigmask, &mask, sizeof mask);
 }
 
 /* Raw rt_sigaction (it reaches signals 32 and 33, which glibc keeps for

@@ -277,18 +277,30 @@ void loader_load(Runtime *rt)
         /* As the kernel does: the interpreter is mapped too, the guest
          * starts there and AT_BASE says where it is. */
         const DbtObject *o = loader_find_object(rt, interp);
-        if (o == NULL)
+        Obj io;
+        if (o != NULL) {
+            io = (Obj){o->path, o->image, o->size, o->bias};
+        } else if (exec_guest_path() != NULL) {
+            /* A program exec'd through the JIT (exec.c): its interpreter
+             * from DBT_SYSROOT or the host, at a base of its own. */
+            int err = exec_interp_file(interp, &io.image, &io.size);
+            if (err != 0)
+                rt_fatal("%s: cannot read its interpreter %s: %s", guest_name(rt), interp, strerror(-err));
+            io.name = interp;
+            io.bias = DBT_FOREIGN_INTERP_BASE;
+        } else {
             rt_fatal("%s: dynamically linked, and its interpreter %s is not in this output "
                      "(translate it with --sysroot)", guest_name(rt), interp);
-        Obj io = {o->path, o->image, o->size, o->bias};
+        }
         GuestImage ii;
         if (load_object(rt, &io, &ii) != NULL)
             rt_fatal("%s: the interpreter %s has an interpreter itself", guest_name(rt), interp);
         rt->image.start = ii.entry;
-        rt->image.base = o->bias;
-        objects_mapped(rt, ii.lo, ii.hi, 1);
+        rt->image.base = io.bias;
+        if (o != NULL)
+            objects_mapped(rt, ii.lo, ii.hi, 1);
         rt_log(rt, LOG_LOAD, "interpreter %s at 0x%llx, entry 0x%llx", interp,
-               (unsigned long long)o->bias, (unsigned long long)ii.entry);
+               (unsigned long long)io.bias, (unsigned long long)ii.entry);
     }
 
     mem_brk_init(rt, rt->image.hi);

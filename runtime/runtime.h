@@ -64,7 +64,8 @@ extern const DbtMeta dbt_meta __attribute__((visibility("hidden")));
     X(LOG_LOAD, "load")         /* segments, brk, stack, entry point */       \
     X(LOG_SIGNAL, "signal")     /* guest signal dispositions */               \
     X(LOG_DISPATCH, "dispatch") /* every dispatcher lookup (very verbose) */ \
-    X(LOG_JIT, "jit")           /* JIT compiles: guest pc, size, time */
+    X(LOG_JIT, "jit")           /* JIT compiles: guest pc, size, time */      \
+    X(LOG_UNIMPL, "unimpl")     /* unimplemented system calls, once each */
 
 enum LogCategory {
 #define LOG_BIT_(flag, name) flag##_BIT,
@@ -147,6 +148,8 @@ typedef struct Thread {
         uint64_t guest_pc;      /* the guest function reported (sig_host_fault) */
     } fault;                    /* set by the host handler before it jumps to loop_env */
     uint64_t imprecise_frame; /* the frame of the last fault delivered: no sigreturn into it */
+    uint64_t frame_below;     /* nonzero: the next signal frame goes below this address
+                                 (a fault handled in place: dispatch_fault_in_place) */
     struct a64_stack altstack; /* sigaltstack: per thread, none in a new thread */
 } Thread;
 
@@ -210,6 +213,7 @@ int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags); /* fd, or
  * is mapping was translated for, or 0 (sys_objects.c). */
 uint64_t objects_mmap_base(Runtime *rt, int fd, uint64_t len, uint64_t prot, uint64_t flags);
 void objects_init(Runtime *rt);   /* start-up, after the loader */
+int objects_in_library(const DbtMeta *m, uint64_t pc); /* in an embedded library's range? */
 /* [lo, hi) was mapped (AT_BASE: an embedded library at its base) or
  * unmapped (0): which libraries' translations are in use. */
 void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base);
@@ -229,10 +233,14 @@ typedef struct CodeMapFn {
 typedef struct CodeMap {
     CodeMapFn *fns;   /* sorted by host address */
     size_t n;
+    CodeMapFn *pcs;   /* guest memory accesses (meta.h: DBT_PCMAP_SECTION): host pc and
+                         guest pc of each, sorted by host pc */
+    size_t npcs;
 } CodeMap;
 int codemap_build(CodeMap *m, const DbtMeta *meta);   /* -1: out of memory */
 int codemap_in_code(uint64_t host_pc);                /* in the output's translated code? */
 long codemap_find(const CodeMap *m, uint64_t host_pc); /* index in m->fns, or -1 */
+uint64_t codemap_access_pc(const CodeMap *m, uint64_t host_pc); /* guest pc of the access, or 0 */
 
 void profile_start(Runtime *rt); /* DBT_PROFILE and DBT_STATS */
 
@@ -296,6 +304,10 @@ void thread_init_main(Thread *t);
  * through the JIT; the variable is removed from envp. */
 void exec_setup(Runtime *rt, char **envp);
 const char *exec_guest_path(void);   /* that PATH, or NULL: the embedded guest runs */
+/* The interpreter INTERP of a program run through the JIT, when this
+ * output does not embed it: mapped from DBT_SYSROOT or the host's file
+ * system (*image, *size); 0, or -errno. */
+int exec_interp_file(const char *interp, const uint8_t **image, uint64_t *size);
 
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
@@ -303,6 +315,10 @@ void sig_thread_start(Thread *t);            /* on the thread, before guest code
 void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
 void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
 void sig_host_fault(CpuState *s);            /* after a fault in guest code reached loop_env */
+uint64_t sig_fault_frame(CpuState *s);       /* push the frame of Thread.fault; 0: no handler entered */
+/* dispatch.c: run the guest's handler of a fault in translated code on top
+ * of the faulting host frames; 1: it returned, state unchanged (retry). */
+int dispatch_fault_in_place(CpuState *s, uint64_t frame_below);
 void sig_fault_returned(Thread *t);          /* after a fault caught in a system call */
 int sig_deliver_pending(CpuState *s, uint64_t *outer_frame); /* point s at their handlers; 1 if
                                               any (*outer_frame: the first frame pushed) */

@@ -107,10 +107,12 @@
  *     if the guest has a handler (a guest SIGILL from an undefined
  *     instruction does reach its handler: sig_trap);
  *   - a host fault in translated code (host_fault below) reaches the
- *     guest's handler with the pc of the guest function's entry and the
- *     registers CpuState last held, not those of the faulting instruction:
- *     handlers that leave by siglongjmp or exit work, one that returns to
- *     retry the access is refused (sig_return says so and the process dies
+ *     guest's handler with the pc of the faulting guest instruction (or of
+ *     the function's entry, for an access without an entry in the output's
+ *     map) but the registers CpuState last held, not those of the moment:
+ *     handlers that leave by siglongjmp or exit work, and so does one that
+ *     returns with the registers unchanged (the access is retried), but
+ *     one that returns with other registers is refused (the process dies
  *     by the signal);
  *   - a handler that returns to a trap with pc moved past the faulting
  *     instruction (pc += 4) needs the JIT: that address is not a
@@ -218,9 +220,11 @@ static int host_catchable(int sig)
  * A fault in guest code - the output's translated code (codemap.c) or a
  * JIT region (code in no loaded object once the JIT runs) - whose guest
  * disposition is a handler the guest does not block is the guest's own
- * fault: the host handler records it in Thread.fault and jumps to the
+ * fault: the host handler records it in Thread.fault and runs the guest's
+ * handler in place (dispatch_fault_in_place), returning to retry the
+ * access if the handler returned; too deeply nested, it jumps to the
  * innermost dispatcher loop of the thread (Thread.loop_env), abandoning
- * the host frames of the translated code; the loop delivers it
+ * the host frames of the translated code, and the loop delivers it
  * (sig_host_fault).  Everything else - no guest handler, SIG_IGN or
  * blocked (the kernel's force_sig rule), a fault in the runtime itself -
  * takes the default action: the host disposition goes back to SIG_DFL and
@@ -240,6 +244,34 @@ static int guest_fault(const Thread *t, int sig, const siginfo_t *si, const ucon
         return 1;
     Dl_info di;
     return __atomic_load_n(&t->rt->jit, __ATOMIC_ACQUIRE) != NULL && dladdr((void *)pc, &di) == 0;
+}
+
+/* Where the frame of a fault handled in place must start, at the latest:
+ * below the guest's stack pointer.  CpuState.sp may be stale - translated
+ * code keeps SP in a host register between calls - and the function that
+ * faulted goes on using its stack after the handler, so the frame goes
+ * below every host register that looks like a guest SP a little lower
+ * than CpuState.sp (less than 1 MiB below it), and FRAME_GAP lower still
+ * for one the code spilled to the host stack (a function's frame bigger
+ * than that, allocated since its last call, could be overwritten: a
+ * known limit, docs/architecture.md) - but not below the main thread's
+ * stack.  A fault just below the stack pointer is the stack's own
+ * overflow: the frame goes at the faulting address, as the kernel's would
+ * go at the real SP, and pushing it faults again and kills unless the
+ * handler is on an alternate stack. */
+enum { FRAME_GAP = 64 << 10, SP_SLACK = 1 << 20 };
+static uint64_t frame_limit(const CpuState *s, const Runtime *rt, uint64_t fault_addr, const void *uc)
+{
+    uint64_t low = s->sp;
+    for (unsigned i = 0; i < HOST_CONTEXT_NGPR; i++) {
+        uint64_t v = host_context_gpr(uc, i);
+        if (v < low && s->sp - v < SP_SLACK)
+            low = v;
+    }
+    if (fault_addr < s->sp && s->sp - fault_addr < SP_SLACK)
+        return fault_addr < low ? fault_addr : low;
+    uint64_t floor = s->sp >= rt->stack_lo && s->sp <= rt->stack_hi ? rt->stack_lo : 0;
+    return low - floor > FRAME_GAP ? (low - FRAME_GAP) & ~(uint64_t)15 : (floor ? floor : low);
 }
 
 static void host_fault(int sig, siginfo_t *si, void *ucv)
@@ -266,6 +298,12 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         t->fault.code = si->si_code;
         t->fault.addr = (uint64_t)si->si_addr;
         t->fault.host_pc = host_context_pc(uc);
+        if (dispatch_fault_in_place(t->cpu, frame_limit(t->cpu, t->rt, t->fault.addr, uc))) {
+            /* The handler returned and left the state as it was: the
+             * access is made again, with the mask the guest has now. */
+            host_context_set_mask(ucv, sig_host_mask(t->sig.blocked));
+            return;
+        }
         siglongjmp(*t->loop_env, 1);
     }
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};
@@ -502,30 +540,36 @@ static CodeMap fault_map;
 static pthread_once_t fault_map_once = PTHREAD_ONCE_INIT;
 static void build_fault_map(void) { codemap_build(&fault_map, &dbt_meta); }
 
-/* The guest pc a fault at HOST_PC is reported at: the entry of the guest
- * function (or JIT region) containing it - translated code keeps no map
- * from its instructions back to the guest's, nor the guest registers of
- * the moment (they may live in host registers): the frame shows the
- * registers as CpuState last held them.  Enough for a handler that
- * leaves by siglongjmp or exits, not for one that returns to retry the
- * access; sig_return refuses that with a message. */
-static uint64_t fault_guest_pc(Runtime *rt, uint64_t host_pc)
+/* The guest pc a fault at HOST_PC is reported at: the guest instruction
+ * whose access faulted, from the output's map of guest memory accesses
+ * (codemap_access_pc; *PRECISE = 1), else - an access the map does not
+ * know (LLVM merged it with another), a JIT region - the entry of the
+ * guest function or region containing it.  The registers in the frame are
+ * as CpuState last held them, not those of the moment: translated code
+ * may keep them in host registers. */
+static uint64_t fault_guest_pc(Runtime *rt, uint64_t host_pc, int *precise)
 {
+    *precise = 0;
     if (codemap_in_code(host_pc)) {
         pthread_once(&fault_map_once, build_fault_map);
+        uint64_t pc = codemap_access_pc(&fault_map, host_pc);
+        if (pc != 0) {
+            *precise = 1;
+            return pc;
+        }
         long i = codemap_find(&fault_map, host_pc);
         return i >= 0 ? fault_map.fns[i].guest : 0;
     }
     return jit_guest_at(rt, host_pc);
 }
 
-void sig_host_fault(CpuState *s)
+uint64_t sig_fault_frame(CpuState *s)
 {
     Thread *t = s->thread;
     Runtime *rt = t->rt;
-    int sig = t->fault.sig;
+    int sig = t->fault.sig, precise;
     sig_fault_returned(t);   /* the host handler ran with every signal blocked */
-    uint64_t pc = fault_guest_pc(rt, t->fault.host_pc);
+    uint64_t pc = fault_guest_pc(rt, t->fault.host_pc, &precise);
     t->fault.guest_pc = pc;
     if (pc != 0)
         s->pc = pc;
@@ -534,11 +578,16 @@ void sig_host_fault(CpuState *s)
     info.si_signo = sig;
     info.si_code = t->fault.code;
     info.u.fault.addr = t->fault.addr;
-    rt_log(rt, LOG_SIGNAL,
-           "%s (code %d) at address 0x%llx in guest code (host pc 0x%llx, guest function 0x%llx)",
+    rt_log(rt, LOG_SIGNAL, "%s (code %d) at address 0x%llx in guest code (host pc 0x%llx, guest %s 0x%llx)",
            sig_name(sig), t->fault.code, (unsigned long long)t->fault.addr,
-           (unsigned long long)t->fault.host_pc, (unsigned long long)pc);
-    t->imprecise_frame = enter_handler(s, sig, &info);
+           (unsigned long long)t->fault.host_pc, precise ? "pc" : "function", (unsigned long long)pc);
+    return enter_handler(s, sig, &info);
+}
+
+void sig_host_fault(CpuState *s)
+{
+    Thread *t = s->thread;
+    t->imprecise_frame = sig_fault_frame(s);
 }
 
 /* ------------------------------------------------------------------------
@@ -554,10 +603,10 @@ int64_t sig_return(CpuState *s)
     struct a64_stack uc_stack;
     if (frame == t->imprecise_frame && frame != 0) {
         rt_msg("the guest's handler of a fault in translated code returned into it "
-               "(guest function 0x%llx, fault address 0x%llx): translated code cannot resume "
-               "at the faulting instruction; the process dies by %s",
+               "(guest pc 0x%llx, fault address 0x%llx) with %u handlers nested: translated "
+               "code cannot resume at the faulting instruction; the process dies by %s",
                (unsigned long long)t->fault.guest_pc, (unsigned long long)t->fault.addr,
-               sig_name(t->fault.sig));
+               t->nested, sig_name(t->fault.sig));
         rt_die_by_signal(t->fault.sig);
     }
     if (sigframe_pop(s, &mask, &uc_stack) < 0) {

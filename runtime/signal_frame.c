@@ -68,6 +68,8 @@ uint64_t sigframe_push(CpuState *s, int sig, const struct a64_siginfo *info,
     if ((act->flags & A64_SA_ONSTACK) && (uc_stack.ss_flags & ~(int32_t)A64_SS_AUTODISARM) == 0)
         /* enabled, and not already on it */
         sp = t->altstack.ss_sp + t->altstack.ss_size;
+    else if (t->frame_below != 0 && t->frame_below < sp)
+        sp = t->frame_below;   /* a fault handled in place (dispatch_fault_in_place) */
     if (t->altstack.ss_flags & A64_SS_AUTODISARM)
         t->altstack = (struct a64_stack){0, 0, 0, 0};  /* saved in uc_stack, back on sigreturn */
 

@@ -144,6 +144,14 @@ int64_t objects_open(Runtime *rt, uint64_t path, uint64_t host_flags)
     return fd;
 }
 
+int objects_in_library(const DbtMeta *m, uint64_t pc)
+{
+    for (uint64_t i = 1; i < m->nobjects; i++)
+        if (pc >= m->objects[i].bias && pc - m->objects[i].bias < load_span(&m->objects[i]))
+            return 1;
+    return 0;
+}
+
 void objects_init(Runtime *rt)
 {
     const DbtMeta *m = rt->meta;

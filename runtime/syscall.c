@@ -71,6 +71,26 @@ static void log_call(const Runtime *rt, const SyscallDef *def, const uint64_t *a
     }
 }
 
+/* A system call the runtime does not implement: under DBT_LOG=syscall
+ * every time, under DBT_LOG=unimpl the first time for each number. */
+static void report_unimplemented(Runtime *rt, const SyscallDef *def, uint64_t nr)
+{
+    static uint64_t reported[(A64_NR_SYSCALLS + 64) / 64 + 1];   /* bit per number; last word: beyond */
+    const char *name = def && def->name ? def->name : "?";
+    if (rt_log_on(rt, LOG_SYSCALL)) {
+        rt_log(rt, LOG_SYSCALL, "unimplemented syscall %s (nr %llu)", name, (unsigned long long)nr);
+        return;
+    }
+    if (!rt_log_on(rt, LOG_UNIMPL))
+        return;
+    size_t w = nr < A64_NR_SYSCALLS ? nr / 64 : ARRAY_LEN(reported) - 1;
+    uint64_t bit = 1ull << (nr < A64_NR_SYSCALLS ? nr % 64 : 0);
+    if (__atomic_fetch_or(&reported[w], bit, __ATOMIC_RELAXED) & bit)
+        return;
+    rt_log(rt, LOG_UNIMPL, "unimplemented syscall %s (nr %llu): ENOSYS (reported once)", name,
+           (unsigned long long)nr);
+}
+
 static int64_t do_syscall(Runtime *rt, CpuState *s)
 {
     uint64_t nr = s->x[8];
@@ -83,8 +103,7 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
         return ret;
     }
     if (!def || !def->handler) {
-        rt_log(rt, LOG_SYSCALL, "unimplemented syscall %s (nr %llu)",
-               def && def->name ? def->name : "?", (unsigned long long)nr);
+        report_unimplemented(rt, def, nr);
         return -ENOSYS;
     }
     /* A bad guest pointer the handler dereferences faults on the host:

@@ -153,6 +153,28 @@ m = re.search(r"indirect-branch cache misses (\d+)", lines[0])
 assert m and int(m.group(1)) < 1000, lines[0]
 assert int(re.search(r"system calls (\d+)", lines[0]).group(1)) > 0, lines[0]'
 
+# A system call the runtime does not implement returns ENOSYS, and
+# DBT_LOG=unimpl names it once however often it is made.
+cat >nosys.c <<'EOF2'
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    for (int i = 0; i < 3; i++) {
+        long r = syscall(4000);
+        printf("%ld %d\n", r, r < 0 ? errno : 0);
+    }
+    return 0;
+}
+EOF2
+"$cc" -O2 -static nosys.c -o nosys.elf
+"$tool" -O0 nosys.elf -o nosys.x86
+"${QEMU:-qemu-aarch64}" nosys.elf >nosys.qemu 2>/dev/null
+DBT_LOG=unimpl ./nosys.x86 >nosys.out 2>nosys.err
+ok_or_fail unimplemented-enosys cmp nosys.qemu nosys.out
+ok_or_fail unimplemented-reported-once bash -c '[[ $(grep -c "unimplemented syscall .*nr 4000" nosys.err) == 1 ]]'
+
 # Killed in the middle: no temporary output or objects left behind.
 "$tool" -O3 spin.elf -o killed.elf 2>/dev/null &
 sleep 2

@@ -7,10 +7,17 @@
 #   2. another static AArch64 program (examples/hello.c): runs through the
 #      JIT (DBT_EXEC_GUEST);
 #   3. a host program (/bin/echo): the host kernel's;
-#   4. a missing file: execl fails with ENOENT, the program exits 1.
+#   4. a missing file: execl fails with ENOENT, the program exits 1;
+#   5. a dynamically linked AArch64 program (exec_other built the default
+#      way): through the JIT, its ld.so and libc from DBT_SYSROOT (the
+#      Debian arm64 sysroot of tests/e2e/sysroot.sh), against
+#      qemu-aarch64 -L;
+#   6. the same without DBT_SYSROOT: no interpreter, ENOENT as the
+#      kernel's.
 #
 #   run.sh [WORKDIR]            (default: build/e2e-exec)
-# Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts.
+# Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts;
+# SYSROOT (default: what tests/e2e/sysroot.sh prints).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,14 +32,20 @@ cd "$work" || exit 2
 "$AARCH64_CC" -O2 -static -o exec_other "$here/exec_other.c" || exit 2
 "$AARCH64_CC" -O2 -static -o hello "$root/examples/hello.c" || exit 2
 cp exec_other same_copy
+"$AARCH64_CC" -O2 -o exec_dynamic "$here/exec_other.c" || exit 2
+sysroot=${SYSROOT:-}
+if [[ -z $sysroot ]]; then
+  sysroot=$("$root/tests/e2e/sysroot.sh") || exit 2
+fi
 "$DBT_AOT" exec_other -o exec_other.x86 || exit 2
 
 pass=0
 failed=0
-# check NAME TARGET EXPECTED_STATUS EXPECTED_STDOUT_FILE
+# check NAME TARGET EXPECTED_STATUS EXPECTED_STDOUT_FILE [VAR=VALUE...]
 check() {
   local name=$1 target=$2 want_rc=$3 want=$4
-  env -i PATH=/usr/bin:/bin LC_ALL=C timeout 120 ./exec_other.x86 --exec "$target" > "$name.out" 2> "$name.err"
+  shift 4
+  env -i PATH=/usr/bin:/bin LC_ALL=C "$@" timeout 300 ./exec_other.x86 --exec "$target" > "$name.out" 2> "$name.err"
   local rc=$?
   if ((rc == want_rc)) && cmp -s "$want" "$name.out"; then
     echo "PASS: $name"
@@ -54,6 +67,11 @@ check host /bin/echo 0 host.want
 echo "exec ./missing" > missing.want
 check missing ./missing 1 missing.want
 grep -q "No such file or directory" missing.err || { echo "FAIL: missing: no ENOENT message"; failed=$((failed + 1)); }
+{ echo "exec ./exec_dynamic"; "$QEMU" -L "$sysroot" -0 child-name ./exec_dynamic arg1 "two words"; } > dynamic.want
+check dynamic ./exec_dynamic 5 dynamic.want DBT_SYSROOT="$sysroot"
+echo "exec ./exec_dynamic" > no-interp.want
+check no-interp ./exec_dynamic 1 no-interp.want
+grep -q "No such file or directory" no-interp.err || { echo "FAIL: no-interp: no ENOENT message"; failed=$((failed + 1)); }
 
 echo "$pass passed, $failed failed"
 ((failed == 0))

@@ -22,10 +22,17 @@
  *                                 main thread is not disturbed
  *   fault_handler segv-return     the handler makes the page writable and
  *                                 returns: the write is retried
+ *   fault_handler write-barrier   a garbage collector's write barrier: a loop
+ *                                 stores into read-only pages, the handler
+ *                                 makes each writable and returns; the loop's
+ *                                 registers survive, and the handler sees the
+ *                                 pc of the faulting store (printed as an
+ *                                 offset in the function, equal to qemu's)
  *
  * e2e-modes: segv-longjmp segv-default segv-ignored segv-blocked segv-resethand
  * e2e-modes: segv-exit stack-overflow stack-noalt bus nested thread segv-return
- * e2e-skip: segv-return (translated code cannot resume at the faulting instruction yet: the runtime says so and dies by SIGSEGV)
+ * e2e-modes: write-barrier
+
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -267,6 +274,49 @@ static void segv_return(void)
     printf("after the retried write: %d\n", load(retry_page));
 }
 
+enum { WB_PAGES = 8, WB_SEEN = 4 };
+static char *wb_area;
+static volatile int wb_faults;
+static uintptr_t wb_pc[WB_SEEN];
+
+__attribute__((noinline)) static long wb_fill(long *a, long n, long seed)
+{
+    long sum = 0;
+    for (long i = 0; i < n; i++) {   /* one store per page */
+        long v = seed * (i + 1) ^ (sum >> 3);
+        a[i * (4096 / sizeof(long))] = v;
+        sum += v * (i | 1);
+    }
+    return sum;
+}
+
+static void on_fault_wb(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig;
+    ucontext_t *uc = ctx;
+    if (wb_faults < WB_SEEN)
+        wb_pc[wb_faults] = uc->uc_mcontext.pc;
+    wb_faults++;
+    uintptr_t page = (uintptr_t)si->si_addr & ~(uintptr_t)4095;
+    if (page < (uintptr_t)wb_area || page >= (uintptr_t)wb_area + WB_PAGES * 4096)
+        _exit(9);   /* not the barrier's fault */
+    mprotect((void *)page, 4096, PROT_READ | PROT_WRITE);
+}
+
+static void write_barrier(void)
+{
+    wb_area = mmap(NULL, WB_PAGES * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    install(SIGSEGV, on_fault_wb, 0);
+    long sum = wb_fill((long *)wb_area, WB_PAGES, 0x9e3779b97f4a7c15);
+    printf("sum %ld, faults %d\n", sum, wb_faults);
+    for (int i = 0; i < WB_SEEN && i < wb_faults; i++)
+        printf("fault %d at wb_fill+0x%lx\n", i, (unsigned long)(wb_pc[i] - (uintptr_t)wb_fill));
+    long check = 0;
+    for (int i = 0; i < WB_PAGES; i++)
+        check += ((long *)wb_area)[i * (4096 / sizeof(long))];
+    printf("stored values add up to %ld\n", check);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "segv-longjmp";
@@ -308,6 +358,8 @@ int main(int argc, char **argv)
         thread();
     } else if (strcmp(mode, "segv-return") == 0) {
         segv_return();
+    } else if (strcmp(mode, "write-barrier") == 0) {
+        write_barrier();
     } else {
         printf("unknown mode\n");
         return 2;
