@@ -89,6 +89,8 @@ typedef struct Ctx {
                              code) and where .eh_frame is */
     RangeVec fdes;        /* function extents from .eh_frame FDEs
                              (ehframe_ranges), sorted by lo, unique lo */
+    LandingPads pads;     /* C++ landing pads by function (ehframe_landing_pads):
+                             entries of their own, the unwinder jumps there */
     uint64_t *starts;     /* where an extent of kind 3 ends (see above),
                              sorted, unique */
     size_t nstarts;
@@ -262,8 +264,34 @@ static void note_call(Ctx *c, const uint64_t *code)
 /* The code sections and the .eh_frame extents (sections.h, ehframe.h). */
 static void read_sections(Ctx *c)
 {
-    if (sections_read(&c->sec, c->img) != 0 || ehframe_ranges(c->img, &c->sec, &c->fdes) != 0)
+    if (sections_read(&c->sec, c->img) != 0 || ehframe_ranges(c->img, &c->sec, &c->fdes) != 0 ||
+        ehframe_landing_pads(c->img, &c->sec, &c->pads) != 0)
         diag_out_of_memory();
+}
+
+/* The landing pads of F (its FDE starts at f->lo): blocks of
+ * the function and landings (lifter.h) - the unwinder (libgcc, through
+ * __builtin_eh_return's RET) resumes the function there to run a cleanup
+ * or a catch clause, and a call of this frame that comes back with the pc
+ * of one of its pads and the frame's SP continues there, in the same host
+ * frame, instead of the dispatcher running the pad (and then the return
+ * sites above it) through the JIT. */
+static void add_landing_pads(const Ctx *c, const CfgFunc *f, U64Vec *work, AddrSet *landings)
+{
+    uint64_t fn = f->lo;
+    size_t lo = 0, hi = c->pads.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->pads.v[mid].fn < fn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < c->pads.n && c->pads.v[lo].fn == fn; lo++)
+        if ((c->pads.v[lo].pad & 3) == 0 && in_extent(f, c->pads.v[lo].pad)) {
+            vec_push(work, c->pads.v[lo].pad);
+            addrset_add(landings, c->pads.v[lo].pad);
+        }
 }
 
 /* ---- starts: where an extent of kind 3 ends ----------------------------
@@ -411,6 +439,8 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
     addrset_init(&leaders);
     addrset_init(&landings);
     vec_push(&work, f->entry);
+    if (f->lo != 0)
+        add_landing_pads(c, f, &work, &landings);
     while (work.n > 0 || unres.n > 0) {
         if (work.n == 0) {
             guess_unresolved(f, &unres, &work, njt, nunres);
@@ -691,6 +721,7 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     free(c.codeptrs);
     sections_free(&c.sec);
     ranges_free(&c.fdes);
+    ehframe_pads_free(&c.pads);
     free(c.starts);
     if (rc == 0 && cfg->nfuncs == 0)
         rc = diag_error_at(d, img->entry, "no code found at the entry point");

@@ -36,8 +36,9 @@ typedef struct CfgFunc {
     uint64_t *ends;        /* block ends (exclusive), parallel to leaders */
     size_t nleaders;
     uint64_t *landings;    /* return sites of calls to functions that return
-                              twice (setjmp, by symbol name), sorted: a longjmp
-                              lands there in the frame (lifter.h) */
+                              twice (setjmp, by symbol name) and C++ landing
+                              pads (.eh_frame LSDAs), sorted: a longjmp or the
+                              unwinder lands there in the frame (lifter.h) */
     size_t nlandings;
     uint64_t *safepoints;  /* loop headers (sorted): the lifter polls for
                               signals there */

@@ -19,4 +19,21 @@
  * 0, or -1 if out of memory (OUT then empty). */
 int ehframe_ranges(const GuestImage *img, const GuestSections *sec, RangeVec *out);
 
+/* A C++ landing pad: where the unwinder resumes a function (FN, the start
+ * of its FDE) to run its cleanups or catch clauses. */
+typedef struct LandingPad {
+    uint64_t fn, pad;
+} LandingPad;
+typedef struct LandingPads {
+    LandingPad *v;   /* sorted by fn, then pad; unique */
+    size_t n, cap;
+} LandingPads;
+
+/* The landing pads of the functions whose FDE has a language-specific data
+ * area (the 'L' augmentation: GCC's .gcc_except_table call-site tables),
+ * added to OUT (empty on entry).  Unreadable records or tables give fewer
+ * pads, never an error.  0, or -1 if out of memory (OUT then empty). */
+int ehframe_landing_pads(const GuestImage *img, const GuestSections *sec, LandingPads *out);
+void ehframe_pads_free(LandingPads *p);
+
 #endif

@@ -87,6 +87,8 @@ struct Lifter {
     uint64_t twin_pc;
     LLVMBasicBlockRef *landing_bb; /* per func->landings[k]: the block after the
                                   * call returning there (its sync in) */
+    LLVMBasicBlockRef land_bb;   /* the function's landing test (land_or_leave), or NULL */
+    LLVMValueRef land_sp;        /* its phi: the SP at the call that came back elsewhere */
     LLVMValueRef poll_budget;    /* alloca (i32): loop headers left before the next
                                   * look at cpu->intr; NULL without safe points */
     /* Flags of the block being lifted (bit f: flag f) written so far, and

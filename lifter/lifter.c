@@ -611,20 +611,35 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
 
 /* The call that just returned did not come back to its return site: if
  * cpu->pc is one of the function's landings (a longjmp to the setjmp of
- * this frame: same SP as at this call), continue there; else leave. */
+ * this frame, the unwinder resuming a landing pad: same SP as at this
+ * call), continue there; else leave.  One block per function does the
+ * test for every call (SP_AT_CALL comes in through a phi): the IR grows
+ * with calls plus landings, not their product. */
 static void land_or_leave(Lifter *l, LLVMValueRef sp_at_call)
 {
     const LiftFunc *f = l->func;
-    LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
-    LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
-    LLVMValueRef same_frame = LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp_at_call, "");
-    for (size_t k = 0; k < f->nlandings; k++) {
-        LLVMValueRef here = LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, f->landings[k]), "");
-        LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
-        LLVMBuildCondBr(l->b, LLVMBuildAnd(l->b, here, same_frame, ""), l->landing_bb[k], next);
-        LLVMPositionBuilderAtEnd(l->b, next);
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(l->b);
+    if (l->land_bb == NULL) {
+        l->land_bb = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "land");
+        LLVMPositionBuilderAtEnd(l->b, l->land_bb);
+        l->land_sp = LLVMBuildPhi(l->b, l->i64, "sp_at_call");
+        LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
+        LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
+        LLVMValueRef same_frame = LLVMBuildICmp(l->b, LLVMIntEQ, nsp, l->land_sp, "");
+        LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
+        LLVMValueRef sw = LLVMBuildSwitch(l->b, npc, leave, (unsigned)f->nlandings);
+        for (size_t k = 0; k < f->nlandings; k++) {
+            LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+            LLVMAddCase(sw, c64(l, f->landings[k]), check);
+            LLVMPositionBuilderAtEnd(l->b, check);
+            LLVMBuildCondBr(l->b, same_frame, l->landing_bb[k], leave);
+        }
+        LLVMPositionBuilderAtEnd(l->b, leave);
+        LLVMBuildRetVoid(l->b);
+        LLVMPositionBuilderAtEnd(l->b, from);
     }
-    LLVMBuildRetVoid(l->b);
+    LLVMAddIncoming(l->land_sp, &sp_at_call, &from, 1);
+    LLVMBuildBr(l->b, l->land_bb);
 }
 
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
@@ -833,6 +848,8 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
 
     l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);
     l->landing_bb = calloc(f->nlandings ? f->nlandings : 1, sizeof *l->landing_bb);
+    l->land_bb = NULL;
+    l->land_sp = NULL;
     if (l->blocks == NULL || l->landing_bb == NULL)
         abort(); /* out of memory: as inside LLVM, the process ends */
     for (size_t i = 0; i < f->nleaders; i++) {
@@ -867,13 +884,24 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
             *st = once;
         }
     }
-    /* A landing whose call was never lifted (its block was cut short by
-     * an untranslatable instruction): leave, the dispatcher goes on. */
+    /* A landing no call returns to - a landing pad, or a setjmp return
+     * site whose call was never lifted (its block was cut short by an
+     * untranslatable instruction): the registers come from *cpu and the
+     * code goes on in the landing's block; none: leave, the dispatcher
+     * goes on. */
     for (size_t k = 0; k < f->nlandings; k++)
         if (LLVMGetFirstInstruction(l->landing_bb[k]) == NULL) {
+            long li = lift_leader_index(f, f->landings[k]);
             LLVMPositionBuilderAtEnd(l->b, l->landing_bb[k]);
-            LLVMBuildRetVoid(l->b);
+            if (li >= 0) {
+                lift_sync_in(l);
+                LLVMBuildBr(l->b, l->blocks[li]);
+            } else {
+                LLVMBuildRetVoid(l->b);
+            }
         }
+    l->land_bb = NULL;
+    l->land_sp = NULL;
     l->gep_cache = false; /* materialization inserts before instructions */
     sync_materialize(l);
     free(l->blocks);

@@ -21,10 +21,11 @@
  * switch), the function returns to the dispatcher at once, which goes on
  * at the guest's pc through a function entry or the JIT (a region starting
  * there).  One exception saves a round trip: a call to a function that
- * returns twice (setjmp) names its return site a landing, and a call in
- * the same function that comes back with pc = that landing and the SP of
- * the frame continues there (the longjmp lands in the frame that called
- * setjmp).  Loop headers are safe points: every 1024th visit they read
+ * returns twice (setjmp) names its return site a landing, and so does each
+ * C++ landing pad of the function; a call in the same function that comes
+ * back with pc = a landing and the SP of the frame continues there (the
+ * longjmp lands in the frame that called setjmp, the unwinder in the frame
+ * that catches or cleans up).  Loop headers are safe points: every 1024th visit they read
  * cpu->intr, and when a caught signal waits they call the runtime, which
  * runs the handler there and then (nested) and says whether the guest
  * state came back unchanged - the loop then goes on - or not, when the
@@ -92,9 +93,10 @@ typedef struct LiftFunc {
     const LiftIndirect *indirect; /* jump tables, sorted by br_pc */
     size_t nindirect;
     const uint64_t *landings;    /* sorted return sites of calls to functions that
-                                    return twice (setjmp): a call of this
-                                    function that comes back with pc = one of
-                                    them and its own SP continues there */
+                                    return twice (setjmp) and C++ landing pads
+                                    (leaders too): a call of this function
+                                    that comes back with pc = one of them and
+                                    its own SP continues there */
     size_t nlandings;
     const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers): they
                                     poll for signals */

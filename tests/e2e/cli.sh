@@ -122,6 +122,16 @@ check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-ao
 "${QEMU:-qemu-aarch64}" switch.elf >switch.qemu
 ok_or_fail jump-tables-ahead-of-time bash -c 'DBT_JIT_LIB=/nonexistent ./switch.x86 >switch.out && cmp switch.qemu switch.out'
 
+# C++ exceptions thrown through several frames, cleanups on the way and
+# catch clauses (tests/e2e/dynamic/dyn_cxx.cpp, linked statically): the
+# landing pads come from the LSDAs of .eh_frame ahead of time, and the
+# unwinder lands in the frames that catch, so the translation runs with
+# the JIT unavailable and prints what qemu-aarch64 prints.
+"${cc%gcc}g++" -O2 -static "$here/dynamic/dyn_cxx.cpp" -o cxx.elf
+"$tool" -O0 cxx.elf -o cxx.x86
+"${QEMU:-qemu-aarch64}" cxx.elf >cxx.qemu
+ok_or_fail cxx-exceptions-ahead-of-time bash -c 'DBT_JIT_LIB=/nonexistent ./cxx.x86 >cxx.out && cmp cxx.qemu cxx.out'
+
 # DBT_STATS=1: one "dbt-stats:" line at exit, the program's output
 # unchanged; qsort's 100,000-odd calls of its comparator through a
 # pointer hit the indirect-branch cache: a few dozen lookups reach the

@@ -176,6 +176,19 @@ static void put_fde(Buf *x, size_t cie, uint64_t base, uint64_t begin, uint32_t 
     rec_end(x, at);
 }
 
+/* The same with augmentation data: the LSDA pointer LSDA, pc-relative
+ * sdata4 (the CIE's 'L' encoding must say so). */
+static void put_fde_lsda(Buf *x, size_t cie, uint64_t base, uint64_t begin, uint32_t range, uint64_t lsda)
+{
+    size_t at = rec_begin(x);
+    put32(x, (uint32_t)(x->n - cie));
+    put32(x, (uint32_t)(begin - (base + x->n)));
+    put32(x, range);
+    put8(x, 4);                        /* augmentation data length */
+    put32(x, (uint32_t)(lsda - (base + x->n)));
+    rec_end(x, at);
+}
+
 /* Replaces the fixture's .eh_frame (in FX's image) with X followed by
  * zeros - the terminator - and reads its first SIZE bytes. */
 static RangeVec ranges_of_prefix(Fixture *fx, const Buf *x, uint64_t size)
@@ -523,6 +536,67 @@ static void handmade_records(void **state)
     free(b.data);
 }
 
+/* Landing pads from an LSDA: a CIE "zPLR" whose FDE points at a
+ * call-site table (uleb128 offsets from the function's start, LPStart
+ * omitted); pads of 0 are no pads, duplicates count once; a table whose
+ * length runs past the section gives what was read before, never more. */
+static void handmade_lsda(void **state)
+{
+    (void)state;
+    Blob b = slurp(DBT_FIXTURE_EXE);
+    Fixture fx;
+    fixture_load(&fx, &b);
+    uint64_t base = fx.sec.eh_frame_addr;
+    uint64_t magic = symbol_named(&fx.img, "tiny_magic")->addr;
+    /* personality: absptr 0; LSDA: pcrel sdata4; FDE pointers: pcrel sdata4.
+     * The second round says the table is longer than it is. */
+    const uint8_t zplr[] = {0x00, 0, 0, 0, 0, 0, 0, 0, 0, PCREL_SDATA4, PCREL_SDATA4};
+    for (int truncated = 0; truncated < 2; truncated++) {
+        Buf x = {0};
+        size_t cie = put_cie(&x, 1, "zPLR", zplr, sizeof zplr);
+        size_t fde_at = x.n;
+        put_fde_lsda(&x, cie, base, magic, 16, 0);
+        put32(&x, 0);                    /* the terminator of .eh_frame */
+        uint64_t lsda = base + x.n;
+        /* patch the FDE's LSDA pointer (its last 4 bytes) */
+        size_t field = fde_at + 4 + 4 + 4 + 4 + 1;
+        uint32_t rel = (uint32_t)(lsda - (base + field));
+        memcpy(x.b + field, &rel, 4);
+        put8(&x, 0xff);                  /* LPStart: omitted, the function's start */
+        put8(&x, 0xff);                  /* no type table */
+        put8(&x, 0x01);                  /* call sites: uleb128 */
+        put8(&x, truncated ? 100 : 16);  /* call-site table length (uleb: below 128) */
+        const uint8_t sites[16] = {0, 4, 8, 0,  4, 4, 0, 0,  8, 4, 12, 1,  12, 4, 8, 0};
+        for (size_t i = 0; i < sizeof sites; i++)
+            put8(&x, sites[i]);
+        assert_true(x.n <= fx.sec.eh_frame_size);
+        uint8_t *eh = fx.img.data + fx.sec.eh_frame_offset;
+        memset(eh, 0, (size_t)fx.sec.eh_frame_size);
+        memcpy(eh, x.b, x.n);
+        uint64_t all = fx.sec.eh_frame_size;
+        if (truncated)
+            fx.sec.eh_frame_size = x.n;  /* the image ends the section here */
+        LandingPads pads = {0};
+        assert_int_equal(ehframe_landing_pads(&fx.img, &fx.sec, &pads), 0);
+        fx.sec.eh_frame_size = all;
+        if (truncated) {
+            /* 100 bytes of table run past the real records into zeros:
+             * records of 0, no pads beyond the real ones */
+            for (size_t i = 0; i < pads.n; i++)
+                if (!(pads.v[i].pad == magic + 8 || pads.v[i].pad == magic + 12)) fail_msg("pad 0x%llx fn 0x%llx magic 0x%llx", (unsigned long long)pads.v[i].pad, (unsigned long long)pads.v[i].fn, (unsigned long long)magic);
+        } else {
+            assert_int_equal(pads.n, 2);
+            assert_int_equal(pads.v[0].fn, magic);
+            assert_int_equal(pads.v[0].pad, magic + 8);
+            assert_int_equal(pads.v[1].fn, magic);
+            assert_int_equal(pads.v[1].pad, magic + 12);
+        }
+        ehframe_pads_free(&pads);
+    }
+    fixture_free(&fx);
+    free(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +605,7 @@ int main(void)
         cmocka_unit_test(truncated_eh_frame_keeps_earlier_fdes),
         cmocka_unit_test(garbage_eh_frame_is_ignored),
         cmocka_unit_test(handmade_records),
+        cmocka_unit_test(handmade_lsda),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
