@@ -217,6 +217,10 @@ int objects_in_library(const DbtMeta *m, uint64_t pc); /* in an embedded library
 /* [lo, hi) was mapped (AT_BASE: an embedded library at its base) or
  * unmapped (0): which libraries' translations are in use. */
 void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base);
+/* A MAP_FIXED guest mapping with PROT (guest bits) of FD (-1: anonymous):
+ * executable pages of another file, or anonymous ones, over a live
+ * library take its translation out of use. */
+void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd, uint64_t prot);
 int objects_pc_live(uint64_t pc); /* may the table's code for PC run? (some library is not live) */
 extern uint64_t objects_ndead __attribute__((visibility("hidden")));
 /* The dispatcher's check, one load while every library is live. */

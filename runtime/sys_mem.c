@@ -283,7 +283,15 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
         rt_log(rt, LOG_LOAD, "mmap: the base 0x%llx of a library is taken (%lld): it runs through the JIT",
                (unsigned long long)base, (long long)r);
     }
-    return host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
+    int64_t r = host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
+    if (r >= 0 && (a[3] & A64_MAP_FIXED)) {
+        /* New code over old: the JIT's translations of the range go, and
+         * an embedded library's if it is no longer its own file there. */
+        if (a[2] & A64_PROT_EXEC)
+            jit_invalidate(rt, (uint64_t)r, (uint64_t)r + a[1]);
+        objects_fixed_map(rt, (uint64_t)r, (uint64_t)r + a[1], (a[3] & A64_MAP_ANONYMOUS) ? -1 : (int)a[4], a[2]);
+    }
+    return r;
 }
 
 int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)

@@ -180,6 +180,23 @@ void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
     }
 }
 
+void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd, uint64_t prot)
+{
+    if (!(prot & A64_PROT_EXEC))
+        return;   /* ld.so's .bss and RELRO pages, data: the code stays */
+    struct stat st;
+    uint64_t ino = fd >= 0 && fstat(fd, &st) == 0 ? (uint64_t)st.st_ino : 0;
+    for (uint64_t i = 1; i < nranges; i++) {
+        if (hi <= ranges[i].lo || lo >= ranges[i].hi || !ranges[i].live)
+            continue;
+        if (ino != 0 && i < RT_MAX_OBJECTS && ino == object_ino[i])
+            continue;   /* its own file: ld.so mapping its segments */
+        rt_log(rt, LOG_LOAD, "MAP_FIXED code at 0x%llx-0x%llx over %s: its translation out of use",
+               (unsigned long long)lo, (unsigned long long)hi, rt->meta->objects[i].path);
+        objects_mapped(rt, ranges[i].lo, ranges[i].hi, 0);
+    }
+}
+
 int objects_pc_live(uint64_t pc)
 {
     for (uint64_t i = 1; i < nranges; i++)

@@ -118,6 +118,13 @@ check "dlopen after --recorded: no JIT compile" bash -c '! grep -q "jit: 0x" "$0
 "$DBT_AOT" -O0 --sysroot "$dl/root" --recorded "$dl/recorded" "$dl/dlclose_reuse" -o "$dl/x86/reuse" 2> "$dl/aot3.err"
 "$dl/x86/reuse" > "$dl/reuse.got" 2>&1
 check "dlclose, new code at the same address: not the old translation" cmp -s "$dl/reuse.want" "$dl/reuse.got"
+# The same without dlclose: a MAP_FIXED mapping of new code over the live
+# library takes its translation out of use.
+"$AARCH64_CC" -O2 -o "$dl/fixed_over" "$here/dlopen/fixed_over.c" || exit 2
+"$QEMU" -L "$dl/root" "$dl/fixed_over" > "$dl/fixed.want" 2>&1
+"$DBT_AOT" -O0 --sysroot "$dl/root" --recorded "$dl/recorded" "$dl/fixed_over" -o "$dl/x86/fixed" 2> "$dl/aot4.err"
+"$dl/x86/fixed" > "$dl/fixed.got" 2>&1
+check "MAP_FIXED new code over a live library: not the old translation" cmp -s "$dl/fixed.want" "$dl/fixed.got"
 
 # Self-contained: no cache, no sysroot needed at run time.
 rm -rf "$DBT_AOT_CACHE"
