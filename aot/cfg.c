@@ -364,15 +364,40 @@ static int add_safepoints(Ctx *c, CfgFunc *f)
  * to the return site of the call with the caller's frame.  Known by their
  * symbol names (glibc's; a stripped binary has none, and its longjmps go
  * through the dispatcher). */
-static bool returns_twice(const GuestImage *img, uint64_t target)
+/* Does the code at PC look like glibc's AArch64 __sigsetjmp - it saves
+ * the callee-saved registers into the buffer at x0: `stp x19, x20, [x0]`,
+ * `stp x21, x22, [x0, #16]` - after hints (BTI, PACIASP) and, once, a
+ * `mov x1/w1, #imm; b __sigsetjmp` wrapper (setjmp, _setjmp)?  For
+ * stripped objects, whose setjmp has no name: ld.so's _dl_catch_exception
+ * calls it, and its return site is then a landing. */
+static bool setjmp_shape(const Ctx *c, uint64_t pc)
+{
+    for (int hops = 0, n = 0; n < 8; n++) {
+        uint32_t w, w2;
+        if (!read_word(c, pc, &w))
+            return false;
+        if ((w & 0xfffff01fu) == 0xd503201fu || (w & 0x7fe0001fu) == 0x52800001u) {
+            pc += 4;   /* a hint, or mov x1/w1, #imm */
+            continue;
+        }
+        if ((w & 0xfc000000u) == 0x14000000u && hops++ == 0) {
+            pc += (uint64_t)((int64_t)((uint64_t)(w & 0x03ffffffu) << 38) >> 36);   /* b: imm26 * 4 */
+            continue;
+        }
+        return w == 0xa9005013u && read_word(c, pc + 4, &w2) && w2 == 0xa9015815u;
+    }
+    return false;
+}
+
+static bool returns_twice(const Ctx *c, uint64_t target)
 {
     static const char *const names[] = {"setjmp", "_setjmp", "__setjmp", "sigsetjmp", "__sigsetjmp",
                                         "getcontext", "__getcontext", "savectx"};
-    const GuestSymbol *s = elf_symbol_at(img, target);
+    const GuestSymbol *s = elf_symbol_at(c->img, target);
     for (size_t i = 0; s != NULL && i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s->name, names[i]) == 0)
             return true;
-    return false;
+    return s == NULL && setjmp_shape(c, target);
 }
 
 /* F's BR at BR goes to TARGETS (owned by F from here); they are blocks. */
@@ -473,7 +498,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                 if (flow != FLOW_NONE)
                     note_call(c, code);
                 if (in_extent(f, a + 4) && read_word(c, a + 4, &w)) {
-                    if (flow == FLOW_CALL && returns_twice(c->img, t))
+                    if (flow == FLOW_CALL && returns_twice(c, t))
                         addrset_add(&landings, a + 4);
                     vec_push(&work, a + 4);
                     PageCarry pc_ = {a + 4, {0}};

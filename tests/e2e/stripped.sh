@@ -42,6 +42,7 @@ sources=(
   "$root/examples/hello.c"
   "$here/programs/switch_jump_tables.c"
   "$here/programs/stripped_tail_calls.c"
+  "$here/programs/setjmp_loop.c"
 )
 
 mkdir -p "$work/full" "$work/stripped" "$work/x86" "$work/report" || exit 2
@@ -122,6 +123,19 @@ for src in "${sources[@]}"; do
     fail "$name: stripped translation differs from qemu-aarch64"
   fi
 done
+
+# A stripped setjmp has no name: its code (glibc's __sigsetjmp) makes the
+# return sites of its calls landings, so the longjmps land in main's frame
+# with the JIT absent.
+sj=$work/stripped/setjmp_loop
+if [[ -x $work/x86/setjmp_loop ]] && "$QEMU" "$sj" >"$work/setjmp.want" 2>&1 &&
+  DBT_JIT_LIB=/nonexistent "$work/x86/setjmp_loop" >"$work/setjmp.got" 2>&1 &&
+  cmp -s "$work/setjmp.want" "$work/setjmp.got"; then
+  echo "PASS: setjmp_loop: stripped, longjmp lands without the JIT"
+  pass=$((pass + 1))
+else
+  fail "setjmp_loop: stripped, with the JIT absent: not what qemu-aarch64 prints"
+fi
 
 echo
 if ((failed > 0)); then
