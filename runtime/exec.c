@@ -198,7 +198,16 @@ static char **with_exec_var(char **envp, char *set)
     return out;
 }
 
-static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *guest)
+/* The reports at exit (DBT_STATS, DBT_PROFILE) before the image goes -
+ * not in a vfork child: its memory is the parent's, whose reports they
+ * are (and which prints them once). */
+static void exec_reports(const CpuState *s)
+{
+    if (!((const Thread *)s->thread)->vfork_child)
+        rt_exit_reports();
+}
+
+static int64_t exec_self(Runtime *rt, const CpuState *s, char **argv, char **envp, const char *guest)
 {
     char *set = NULL;
     if (guest != NULL) {
@@ -216,7 +225,7 @@ static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *gues
     }
     rt_log(rt, LOG_SYSCALL, "execve: this output again%s%s", guest ? ", through the JIT for " : "",
            guest ? guest : "");
-    rt_exit_reports();
+    exec_reports(s);
     int64_t r = host_syscall6(SYS_execve, (uint64_t)"/proc/self/exe", (uint64_t)argv, (uint64_t)env, 0, 0, 0);
     free(env);
     free(set);
@@ -247,8 +256,8 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
             close(fd);
         /* /proc/self/exe of a program run through the JIT is that program. */
         if (foreign_path != NULL && strcmp(path, "/proc/self/exe") == 0)
-            return exec_self(rt, argv, envp, foreign_path);
-        rt_exit_reports();
+            return exec_self(rt, s, argv, envp, foreign_path);
+        exec_reports(s);
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
     int own = is_own_guest(fd);
@@ -266,7 +275,7 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
     if (access(path, X_OK) != 0)
         return -errno;   /* as the kernel: EACCES for a file without x */
     if (own)
-        return exec_self(rt, argv, envp, NULL);
+        return exec_self(rt, s, argv, envp, NULL);
     if (!loadable)
         return -ENOEXEC;
     if (interp[0] != '\0') {
@@ -280,5 +289,5 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
     char abs[PATH_MAX];
     if (realpath(path, abs) == NULL)
         return -errno;
-    return exec_self(rt, argv, envp, abs);
+    return exec_self(rt, s, argv, envp, abs);
 }

@@ -148,6 +148,7 @@ typedef struct Thread {
         uint64_t guest_pc;      /* the guest function reported (sig_host_fault) */
     } fault;                    /* set by the host handler before it jumps to loop_env */
     uint64_t imprecise_frame; /* the frame of the last fault delivered: no sigreturn into it */
+    uint8_t vfork_child;      /* a vfork child: its memory is the parent's (thread.c) */
     uint64_t frame_below;     /* nonzero: the next signal frame goes below this address
                                  (a fault handled in place: dispatch_fault_in_place) */
     struct a64_stack altstack; /* sigaltstack: per thread, none in a new thread */
@@ -316,6 +317,7 @@ int exec_interp_file(const char *interp, const uint8_t **image, uint64_t *size);
 /* signal.c: guest signal delivery. */
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
+void sig_set_current(Thread *t);             /* the host thread now runs T (vfork child) */
 void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
 void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
 void sig_host_fault(CpuState *s);            /* after a fault in guest code reached loop_env */

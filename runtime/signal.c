@@ -388,6 +388,8 @@ void sig_thread_start(Thread *t)
     sig_set_blocked(t, t->rt->sig_initial_blocked);
 }
 
+void sig_set_current(Thread *t) { cur_thread = t; }
+
 void sig_thread_end(Thread *t)
 {
     host_sigmask(SIG_SETMASK, ~0ull, NULL);

@@ -28,11 +28,13 @@
  * fork (clone without CLONE_VM) is the host's fork(): host glibc resets
  * its own state in the child (malloc locks, its thread list), the runtime
  * holds its own locks across it.  vfork and clone(CLONE_VM|CLONE_VFORK)
- * (posix_spawn) run as a fork: the child gets a copy of memory rather than
- * a share of it, and the parent does not wait for the child's exec - what
- * the child writes to memory before exec (posix_spawn's error report) the
- * parent does not see.  A clone with CLONE_VM but neither CLONE_THREAD
- * nor CLONE_VFORK (a process sharing memory) is refused with ENOSYS.
+ * (posix_spawn) are the host's too (process_vfork): the child shares the
+ * parent's memory and the parent waits until it execs or exits, so what
+ * the child writes before its exec (posix_spawn's error report) the parent
+ * sees.  The child runs on a host stack of its own with its own CpuState
+ * and Thread, borrowing the suspended parent thread's host TLS.  A clone
+ * with CLONE_VM but neither CLONE_THREAD nor CLONE_VFORK (a process
+ * sharing memory) is refused with ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,6 +45,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -158,6 +161,8 @@ int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     Thread *t = s->thread;
     t->fault_env = NULL;   /* never returns to the system call */
+    if (t->vfork_child)    /* its own process, the parent's memory: touch nothing */
+        _exit((int)a[0]);
     rt_log(rt, LOG_SYSCALL, "syscall exit(%d) in thread %d", (int)a[0], t->tid);
     pthread_mutex_lock(&process_lock);
     unsigned left = --nthreads;
@@ -179,7 +184,8 @@ int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_exit_group(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     rt_log(rt, LOG_SYSCALL, "syscall exit_group(%d)", (int)a[0]);
-    rt_exit_reports();
+    if (!((Thread *)s->thread)->vfork_child)   /* its memory is the parent's, and so are the reports */
+        rt_exit_reports();
     _exit((int)a[0]);
 }
 
@@ -330,6 +336,79 @@ static int64_t process_fork(Runtime *rt, CpuState *s, const uint64_t *a)
     return pid;
 }
 
+/* The host stack of a vfork child: it may JIT-compile the code after its
+ * SVC (not a function entry), which LLVM does on this stack. */
+#define VFORK_HOST_STACK (16ull << 20)
+
+typedef struct VforkStart {
+    Thread *t;
+    uint64_t flags, ctid;
+} VforkStart;
+
+static int vfork_child_main(void *arg)
+{
+    const VforkStart *v = arg;   /* on the parent's stack: shared, and it waits */
+    Thread *t = v->t;
+    sig_set_current(t);   /* the parent's host TLS, borrowed: it is suspended */
+    t->tid = (int)gettid();
+    if (v->flags & A64_CLONE_CHILD_SETTID)
+        store_tid(v->ctid, t->tid);
+    dispatch_thread_loop(t->cpu);
+}
+
+/* vfork, clone(CLONE_VM|CLONE_VFORK): a host clone with the same flags.
+ * The child's CpuState and Thread are copies of the parent's (x0 = 0, the
+ * new SP and TLS if given, no pending signals) on a private page after
+ * the child's own host stack; it starts a dispatcher loop at the
+ * instruction after the SVC.  The kernel resumes the parent when the child
+ * has exec'd or exited (it no longer uses that memory), and the parent
+ * frees it. */
+static int64_t process_vfork(Runtime *rt, CpuState *s, const uint64_t *a)
+{
+    uint64_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
+    if ((flags & ~(uint64_t)FORK_FLAGS) != 0) {
+        rt_log(rt, LOG_SYSCALL, "clone: process flags 0x%llx not supported", (unsigned long long)flags);
+        return -EINVAL;
+    }
+    size_t state = page_up(sizeof(CpuState) + 16 + sizeof(Thread));
+    uint8_t *mem = mmap(NULL, VFORK_HOST_STACK + state, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED)
+        return -ENOMEM;
+    CpuState *c = (CpuState *)(mem + VFORK_HOST_STACK);
+    Thread *ct = (Thread *)((uint8_t *)c + ((sizeof(CpuState) + 15) & ~(size_t)15));
+    Thread *t = s->thread;
+    *c = *s;                 /* the registers as the SVC left them, pc after it */
+    *ct = *t;
+    c->thread = ct;
+    ct->cpu = c;
+    c->x[0] = 0;
+    if (newsp != 0)
+        c->sp = newsp;
+    if (flags & A64_CLONE_SETTLS)
+        c->tpidr_el0 = tls;
+    ct->vfork_child = 1;
+    ct->exit_env = NULL;
+    ct->loop_env = NULL;
+    ct->fault_env = NULL;
+    ct->nested = 0;
+    ct->imprecise_frame = 0;
+    ct->sig.pending = 0;     /* the kernel's: a child starts with none */
+    ct->clear_tid = (flags & A64_CLONE_CHILD_CLEARTID) ? ctid : 0;
+    VforkStart v = {ct, flags, ctid};
+    int host_flags = (int)(CLONE_VM | CLONE_VFORK | (flags & 0xff));
+    int pid = clone(vfork_child_main, mem + VFORK_HOST_STACK - 64, host_flags, &v);
+    int err = errno;
+    sig_set_current(t);      /* the child borrowed the TLS */
+    munmap(mem, VFORK_HOST_STACK + state);
+    if (pid < 0)
+        return -err;
+    if (flags & A64_CLONE_PARENT_SETTID)
+        store_tid(ptid, pid);
+    rt_log(rt, LOG_SYSCALL, "clone: vfork child %d has exec'd or exited", pid);
+    return pid;
+}
+
 /* clone(flags, newsp, parent_tid, tls, child_tid): the asm-generic order. */
 int64_t sys_clone(Runtime *rt, CpuState *s, const uint64_t *a)
 {
@@ -340,6 +419,8 @@ int64_t sys_clone(Runtime *rt, CpuState *s, const uint64_t *a)
         rt_log(rt, LOG_SYSCALL, "clone: CLONE_VM without CLONE_THREAD or CLONE_VFORK not supported");
         return -ENOSYS;
     }
+    if (flags & A64_CLONE_VFORK)
+        return (flags & A64_CLONE_VM) ? process_vfork(rt, s, a) : process_fork(rt, s, a);
     return process_fork(rt, s, a);
 }
 

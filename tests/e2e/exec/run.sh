@@ -13,7 +13,10 @@
 #      Debian arm64 sysroot of tests/e2e/sysroot.sh), against
 #      qemu-aarch64 -L;
 #   6. the same without DBT_SYSROOT: no interpreter, ENOENT as the
-#      kernel's.
+#      kernel's;
+#   7. vfork_shared.c: vfork and posix_spawn share memory with the parent
+#      until the child execs (against vfork_shared.expected, what Linux
+#      does: qemu-aarch64 runs vfork as a fork).
 #
 #   run.sh [WORKDIR]            (default: build/e2e-exec)
 # Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts;
@@ -72,6 +75,16 @@ check dynamic ./exec_dynamic 5 dynamic.want DBT_SYSROOT="$sysroot"
 echo "exec ./exec_dynamic" > no-interp.want
 check no-interp ./exec_dynamic 1 no-interp.want
 grep -q "No such file or directory" no-interp.err || { echo "FAIL: no-interp: no ENOENT message"; failed=$((failed + 1)); }
+
+if "$AARCH64_CC" -O2 -static -o vfork_shared "$here/vfork_shared.c" && "$DBT_AOT" vfork_shared -o vfork_shared.x86 &&
+  timeout 120 ./vfork_shared.x86 > vfork_shared.out 2> vfork_shared.err && cmp -s "$here/vfork_shared.expected" vfork_shared.out; then
+  echo "PASS: vfork_shared"
+  pass=$((pass + 1))
+else
+  echo "FAIL: vfork_shared"
+  diff "$here/vfork_shared.expected" vfork_shared.out | head -5 | sed 's/^/    /'
+  failed=$((failed + 1))
+fi
 
 echo "$pass passed, $failed failed"
 ((failed == 0))

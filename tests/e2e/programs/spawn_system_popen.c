@@ -1,6 +1,8 @@
 /* Processes the C library starts: system() and popen() (fork or vfork,
  * then exec of /bin/sh), posix_spawn (clone with CLONE_VM|CLONE_VFORK on
- * a separate stack), waitpid statuses, and a pipe read back. */
+ * a separate stack), waitpid statuses, and a pipe read back.  (posix_spawn
+ * of a missing program is in tests/e2e/exec/vfork_shared.c: qemu-aarch64
+ * runs vfork as fork and cannot be the oracle there.) */
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,14 +32,6 @@ int main(void)
         printf("posix_spawn: status %d\n", WEXITSTATUS(st));
     else
         printf("posix_spawn failed: %s\n", strerror(rc));
-
-    rc = posix_spawn(&pid, "/nonexistent/program", NULL, NULL, argv, environ);
-    if (rc == 0) {
-        waitpid(pid, &st, 0);
-        printf("posix_spawn of a missing program: started, child status %d\n", WEXITSTATUS(st));
-    } else {
-        printf("posix_spawn of a missing program: %s\n", strerror(rc));
-    }
 
     int fds[2];
     pipe(fds);
