@@ -701,6 +701,12 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     read_sections(&c);
     if (is_code(&c, img->entry))
         vec_push(&c.roots, img->entry);
+    /* _init and _fini, which the loader calls (DT_INIT, DT_FINI): in a
+     * stripped shared object they have no symbol and no FDE. */
+    if (img->dt_init != 0 && is_code(&c, img->dt_init))
+        vec_push(&c.roots, img->dt_init);
+    if (img->dt_fini != 0 && is_code(&c, img->dt_fini))
+        vec_push(&c.roots, img->dt_fini);
     if (all_symbols)
         for (size_t i = 0; i < img->nsyms; i++)
             if (is_code(&c, img->syms[i].addr))

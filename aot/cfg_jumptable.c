@@ -379,17 +379,43 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
     uint64_t start = br_pc >= WINDOW * 4 ? br_pc - WINDOW * 4 : 0;
     if (start < lo)
         start = lo;
+    /* The window is straight-line code in address order, but the BR's
+     * block may be reached by a forward conditional branch from above an
+     * unconditional jump (GCC puts a switch's dispatch out of line, after
+     * a call and a `b`): after such a jump, at the target of a conditional
+     * branch seen earlier in the window, the state is the one at that
+     * branch. */
+    enum { NSAVED = 4 };
+    struct Saved {
+        uint64_t target;
+        Sim m;
+    } *saved = malloc(NSAVED * sizeof *saved);
+    size_t nsaved = 0;
+    bool dead = false;   /* after an unconditional jump: the state is unknown */
     for (uint64_t a = start; a < br_pc; a += 4) {
         uint32_t w;
-        if (!elf_read(img, a, &w, 4))
+        if (!elf_read(img, a, &w, 4)) {
+            free(saved);
             return 0;
+        }
+        for (size_t k = 0; dead && k < nsaved; k++)
+            if (saved[k].target == a) {
+                m = saved[k].m;
+                dead = false;
+            }
         step(&m, w, a);
         /* A register the summary knows keeps its constant: the window may
          * begin between its ADRP and its ADD. */
         for (unsigned i = 0; i < 31; i++)
             if (sum.reg[i].s == G_CONST)
                 m.r[i] = m.start[i];
+        uint64_t t;
+        enum A64Flow flow = a64_classify(w, a, &t);
+        if (flow == FLOW_COND && t > a && t <= br_pc && saved != NULL && nsaved < NSAVED)
+            saved[nsaved++] = (struct Saved){t, m};
+        dead = flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP || flow == FLOW_STOP;
     }
+    free(saved);
     uint32_t brw;
     if (!elf_read(img, br_pc, &brw, 4))
         return 0;

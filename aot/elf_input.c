@@ -219,6 +219,7 @@ static int read_dynamic(GuestImage *img, Elf *e, Diag *d)
                     uint64_t v = dyn.d_un.d_ptr + img->bias;
                     memcpy(img->data + ph.p_offset + k + offsetof(Elf64_Dyn, d_un), &v, sizeof v);
                 }
+                *(dyn.d_tag == DT_INIT ? &img->dt_init : &img->dt_fini) = dyn.d_un.d_ptr + img->bias;
                 break;
             case DT_NEEDED: {
                 uint64_t *nn = realloc(needed, (nneeded + 1) * sizeof *nn);

@@ -47,6 +47,7 @@ typedef struct GuestImage {
     size_t nneeded;
     char *runpath;       /* DT_RUNPATH, else DT_RPATH, or NULL (owned) */
     char *soname;        /* DT_SONAME or NULL (owned) */
+    uint64_t dt_init, dt_fini; /* DT_INIT, DT_FINI + bias, or 0: code the loader calls */
     GuestSegment *segs;  /* PT_LOAD segments, in file order */
     size_t nsegs;
     GuestSymbol *syms;   /* STT_FUNC symbols, sorted by addr, unique addrs */
