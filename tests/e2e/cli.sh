@@ -112,7 +112,8 @@ check profile-missing 1 "^dbt-aot: error: ok.elf: cannot read the profile nope.p
 check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-aot profile" -- --profile=text.txt ok.elf -o out.elf
 
 # Jump tables whose address is kept in a stack slot or a callee-saved
-# register far from the BR, and functions whose address an ADRP/ADD pair
+# register far from the BR or whose dispatch block is out of line, and
+# functions whose address an ADRP/ADD pair
 # split by a call or a store computes (tests/e2e/programs/
 # switch_jump_tables.c), are found ahead of time: the translation runs
 # with the JIT unavailable (every miss fatal) and prints what qemu-aarch64
