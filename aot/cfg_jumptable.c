@@ -386,18 +386,16 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
      * branch seen earlier in the window, the state is the one at that
      * branch. */
     enum { NSAVED = 4 };
-    struct Saved {
+    static __thread struct Saved {
         uint64_t target;
         Sim m;
-    } *saved = malloc(NSAVED * sizeof *saved);
+    } saved[NSAVED];
     size_t nsaved = 0;
     bool dead = false;   /* after an unconditional jump: the state is unknown */
     for (uint64_t a = start; a < br_pc; a += 4) {
         uint32_t w;
-        if (!elf_read(img, a, &w, 4)) {
-            free(saved);
+        if (!elf_read(img, a, &w, 4))
             return 0;
-        }
         for (size_t k = 0; dead && k < nsaved; k++)
             if (saved[k].target == a) {
                 m = saved[k].m;
@@ -411,11 +409,10 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
                 m.r[i] = m.start[i];
         uint64_t t;
         enum A64Flow flow = a64_classify(w, a, &t);
-        if (flow == FLOW_COND && t > a && t <= br_pc && saved != NULL && nsaved < NSAVED)
+        if (flow == FLOW_COND && t > a && t <= br_pc && nsaved < NSAVED)
             saved[nsaved++] = (struct Saved){t, m};
         dead = flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP || flow == FLOW_STOP;
     }
-    free(saved);
     uint32_t brw;
     if (!elf_read(img, br_pc, &brw, 4))
         return 0;

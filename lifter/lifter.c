@@ -900,8 +900,6 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
                 LLVMBuildRetVoid(l->b);
             }
         }
-    l->land_bb = NULL;
-    l->land_sp = NULL;
     l->gep_cache = false; /* materialization inserts before instructions */
     sync_materialize(l);
     free(l->blocks);

@@ -81,30 +81,30 @@ int codemap_in_code(uint64_t host_pc)
     return host_pc >= (uint64_t)__dbt_code_start && host_pc < (uint64_t)__dbt_code_end;
 }
 
-long codemap_find(const CodeMap *m, uint64_t host_pc)
+/* The number of entries of V[0..N) (sorted by host) at or below HOST_PC. */
+static size_t count_at_or_below(const CodeMapFn *v, size_t n, uint64_t host_pc)
 {
-    if (!codemap_in_code(host_pc) || m->n == 0)
-        return -1;
-    size_t lo = 0, hi = m->n; /* the last entry at or below host_pc */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->fns[mid].host <= host_pc)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return m->fns[lo].host <= host_pc ? (long)lo : -1;
-}
-
-uint64_t codemap_access_pc(const CodeMap *m, uint64_t host_pc)
-{
-    size_t lo = 0, hi = m->npcs;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->pcs[mid].host < host_pc)
+        if (v[mid].host <= host_pc)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < m->npcs && m->pcs[lo].host == host_pc ? m->pcs[lo].guest : 0;
+    return lo;
+}
+
+long codemap_find(const CodeMap *m, uint64_t host_pc)
+{
+    if (!codemap_in_code(host_pc))
+        return -1;
+    size_t k = count_at_or_below(m->fns, m->n, host_pc); /* the last entry at or below host_pc */
+    return k > 0 ? (long)k - 1 : -1;
+}
+
+uint64_t codemap_access_pc(const CodeMap *m, uint64_t host_pc)
+{
+    size_t k = count_at_or_below(m->pcs, m->npcs, host_pc);
+    return k > 0 && m->pcs[k - 1].host == host_pc ? m->pcs[k - 1].guest : 0;
 }

@@ -165,18 +165,10 @@ void exec_setup(Runtime *rt, char **envp)
 
 /* ---- execve -------------------------------------------------------------- */
 
-/* Is the file open at FD the AArch64 image embedded in this output? */
-static int is_own_guest(int fd)
+/* Is the file IMG (SIZE bytes) the AArch64 image embedded in this output? */
+static int is_own_guest(const uint8_t *img, uint64_t size)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != dbt_meta.image_size)
-        return 0;
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED)
-        return 0;
-    int same = memcmp(p, dbt_meta.image, (size_t)st.st_size) == 0;
-    munmap(p, (size_t)st.st_size);
-    return same;
+    return size == dbt_meta.image_size && memcmp(img, dbt_meta.image, (size_t)size) == 0;
 }
 
 /* The guest's environment without DBT_EXEC_GUEST, plus SET if not NULL. */
@@ -198,16 +190,7 @@ static char **with_exec_var(char **envp, char *set)
     return out;
 }
 
-/* The reports at exit (DBT_STATS, DBT_PROFILE) before the image goes -
- * not in a vfork child: its memory is the parent's, whose reports they
- * are (and which prints them once). */
-static void exec_reports(const CpuState *s)
-{
-    if (!((const Thread *)s->thread)->vfork_child)
-        rt_exit_reports();
-}
-
-static int64_t exec_self(Runtime *rt, const CpuState *s, char **argv, char **envp, const char *guest)
+static int64_t exec_self(Runtime *rt, char **argv, char **envp, const char *guest)
 {
     char *set = NULL;
     if (guest != NULL) {
@@ -225,7 +208,7 @@ static int64_t exec_self(Runtime *rt, const CpuState *s, char **argv, char **env
     }
     rt_log(rt, LOG_SYSCALL, "execve: this output again%s%s", guest ? ", through the JIT for " : "",
            guest ? guest : "");
-    exec_reports(s);
+    rt_exit_reports();
     int64_t r = host_syscall6(SYS_execve, (uint64_t)"/proc/self/exe", (uint64_t)argv, (uint64_t)env, 0, 0, 0);
     free(env);
     free(set);
@@ -256,26 +239,28 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
             close(fd);
         /* /proc/self/exe of a program run through the JIT is that program. */
         if (foreign_path != NULL && strcmp(path, "/proc/self/exe") == 0)
-            return exec_self(rt, s, argv, envp, foreign_path);
-        exec_reports(s);
+            return exec_self(rt, argv, envp, foreign_path);
+        rt_exit_reports();
         return host_syscall6(SYS_execve, (uint64_t)path, (uint64_t)argv, (uint64_t)envp, 0, 0, 0);
     }
-    int own = is_own_guest(fd);
-    int loadable = eh.e_type == ET_EXEC || eh.e_type == ET_DYN;
-    struct stat st;
-    const uint8_t *img = NULL;
+    /* The file once, mapped: is it this output's own guest, and its
+     * interpreter. */
+    int loadable = eh.e_type == ET_EXEC || eh.e_type == ET_DYN, own = 0;
     char interp[PATH_MAX] = "";
-    if (loadable && fstat(fd, &st) == 0 && (img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
-        const char *ip = image_interp(img, (uint64_t)st.st_size);
+    struct stat st;
+    void *img = fstat(fd, &st) == 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    if (img != MAP_FAILED) {
+        own = is_own_guest(img, (uint64_t)st.st_size);
+        const char *ip = loadable ? image_interp(img, (uint64_t)st.st_size) : NULL;
         if (ip != NULL && strlen(ip) < sizeof interp)
             strcpy(interp, ip);
-        munmap((void *)img, (size_t)st.st_size);
+        munmap(img, (size_t)st.st_size);
     }
     close(fd);
     if (access(path, X_OK) != 0)
         return -errno;   /* as the kernel: EACCES for a file without x */
     if (own)
-        return exec_self(rt, s, argv, envp, NULL);
+        return exec_self(rt, argv, envp, NULL);
     if (!loadable)
         return -ENOEXEC;
     if (interp[0] != '\0') {
@@ -289,5 +274,5 @@ int64_t sys_execve(Runtime *rt, CpuState *s, const uint64_t *a)
     char abs[PATH_MAX];
     if (realpath(path, abs) == NULL)
         return -errno;
-    return exec_self(rt, s, argv, envp, abs);
+    return exec_self(rt, argv, envp, abs);
 }

@@ -152,6 +152,9 @@ static void stats_finish(void)
 
 void rt_exit_reports(void)
 {
+    const Thread *t = sig_current();
+    if (t != NULL && t->vfork_child)
+        return;   /* its memory is the parent's, and so are the reports (printed once, by it) */
     profile_finish();
     stats_finish();
 }

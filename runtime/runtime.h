@@ -218,10 +218,10 @@ int objects_in_library(const DbtMeta *m, uint64_t pc); /* in an embedded library
 /* [lo, hi) was mapped (AT_BASE: an embedded library at its base) or
  * unmapped (0): which libraries' translations are in use. */
 void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base);
-/* A MAP_FIXED guest mapping with PROT (guest bits) of FD (-1: anonymous):
- * executable pages of another file, or anonymous ones, over a live
- * library take its translation out of use. */
-void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd, uint64_t prot);
+/* An executable MAP_FIXED guest mapping of FD (-1: anonymous): pages of
+ * another file, or anonymous ones, over a live library take its
+ * translation out of use. */
+void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd);
 int objects_pc_live(uint64_t pc); /* may the table's code for PC run? (some library is not live) */
 extern uint64_t objects_ndead __attribute__((visibility("hidden")));
 /* The dispatcher's check, one load while every library is live. */
@@ -271,7 +271,8 @@ static inline void rt_stat(enum RtStat k, uint64_t n)
     if (__builtin_expect(rt_stats_on, 0))
         __atomic_fetch_add(&rt_stats[k], n, __ATOMIC_RELAXED);
 }
-/* At exit: the profile file and the DBT_STATS lines. */
+/* At exit: the profile file and the DBT_STATS lines (none in a vfork
+ * child: they are the parent's). */
 void rt_exit_reports(void);
 
 /* dispatch.c: the threads' indirect-branch caches (cpu_state.h). */
@@ -318,6 +319,7 @@ int exec_interp_file(const char *interp, const uint8_t **image, uint64_t *size);
 void sig_init(Runtime *rt);                  /* start-up: dispositions, mask, trampoline */
 void sig_thread_start(Thread *t);            /* on the thread, before guest code runs */
 void sig_set_current(Thread *t);             /* the host thread now runs T (vfork child) */
+Thread *sig_current(void);                   /* the guest thread this host thread runs, or NULL */
 void sig_thread_end(Thread *t);              /* on the thread, after its guest code ran */
 void sig_block_all(Thread *t);               /* host and guest: nothing is delivered */
 void sig_host_fault(CpuState *s);            /* after a fault in guest code reached loop_env */

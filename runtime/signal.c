@@ -390,6 +390,8 @@ void sig_thread_start(Thread *t)
 
 void sig_set_current(Thread *t) { cur_thread = t; }
 
+Thread *sig_current(void) { return cur_thread; }
+
 void sig_thread_end(Thread *t)
 {
     host_sigmask(SIG_SETMASK, ~0ull, NULL);

@@ -284,12 +284,12 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
                (unsigned long long)base, (long long)r);
     }
     int64_t r = host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
-    if (r >= 0 && (a[3] & A64_MAP_FIXED)) {
+    if (r >= 0 && (a[3] & A64_MAP_FIXED) && (a[2] & A64_PROT_EXEC)) {
         /* New code over old: the JIT's translations of the range go, and
-         * an embedded library's if it is no longer its own file there. */
-        if (a[2] & A64_PROT_EXEC)
-            jit_invalidate(rt, (uint64_t)r, (uint64_t)r + a[1]);
-        objects_fixed_map(rt, (uint64_t)r, (uint64_t)r + a[1], (a[3] & A64_MAP_ANONYMOUS) ? -1 : (int)a[4], a[2]);
+         * an embedded library's if it is no longer its own file there
+         * (ld.so's .bss and RELRO pages are not executable). */
+        jit_invalidate(rt, (uint64_t)r, (uint64_t)r + a[1]);
+        objects_fixed_map(rt, (uint64_t)r, (uint64_t)r + a[1], (a[3] & A64_MAP_ANONYMOUS) ? -1 : (int)a[4]);
     }
     return r;
 }

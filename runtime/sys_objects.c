@@ -180,10 +180,8 @@ void objects_mapped(Runtime *rt, uint64_t lo, uint64_t hi, int at_base)
     }
 }
 
-void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd, uint64_t prot)
+void objects_fixed_map(Runtime *rt, uint64_t lo, uint64_t hi, int fd)
 {
-    if (!(prot & A64_PROT_EXEC))
-        return;   /* ld.so's .bss and RELRO pages, data: the code stays */
     struct stat st;
     uint64_t ino = fd >= 0 && fstat(fd, &st) == 0 ? (uint64_t)st.st_ino : 0;
     for (uint64_t i = 1; i < nranges; i++) {

@@ -184,8 +184,7 @@ int64_t sys_exit(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_exit_group(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     rt_log(rt, LOG_SYSCALL, "syscall exit_group(%d)", (int)a[0]);
-    if (!((Thread *)s->thread)->vfork_child)   /* its memory is the parent's, and so are the reports */
-        rt_exit_reports();
+    rt_exit_reports();
     _exit((int)a[0]);
 }
 
@@ -293,10 +292,6 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
 static int64_t process_fork(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
-    if ((flags & ~(uint64_t)FORK_FLAGS) != 0) {
-        rt_log(rt, LOG_SYSCALL, "clone: process flags 0x%llx not supported", (unsigned long long)flags);
-        return -EINVAL;
-    }
     int exit_signal = (int)(flags & 0xff);
     /* No other thread may hold a runtime lock in the child. */
     pthread_mutex_lock(&process_lock);
@@ -366,10 +361,6 @@ static int vfork_child_main(void *arg)
 static int64_t process_vfork(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
-    if ((flags & ~(uint64_t)FORK_FLAGS) != 0) {
-        rt_log(rt, LOG_SYSCALL, "clone: process flags 0x%llx not supported", (unsigned long long)flags);
-        return -EINVAL;
-    }
     size_t state = page_up(sizeof(CpuState) + 16 + sizeof(Thread));
     uint8_t *mem = mmap(NULL, VFORK_HOST_STACK + state, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -419,9 +410,11 @@ int64_t sys_clone(Runtime *rt, CpuState *s, const uint64_t *a)
         rt_log(rt, LOG_SYSCALL, "clone: CLONE_VM without CLONE_THREAD or CLONE_VFORK not supported");
         return -ENOSYS;
     }
-    if (flags & A64_CLONE_VFORK)
-        return (flags & A64_CLONE_VM) ? process_vfork(rt, s, a) : process_fork(rt, s, a);
-    return process_fork(rt, s, a);
+    if ((flags & ~(uint64_t)FORK_FLAGS) != 0) {
+        rt_log(rt, LOG_SYSCALL, "clone: process flags 0x%llx not supported", (unsigned long long)flags);
+        return -EINVAL;
+    }
+    return (flags & A64_CLONE_VM) ? process_vfork(rt, s, a) : process_fork(rt, s, a);
 }
 
 /* ---- tid words, robust lists, futex ---------------------------------------- */

@@ -190,14 +190,21 @@ static void put_fde_lsda(Buf *x, size_t cie, uint64_t base, uint64_t begin, uint
 }
 
 /* Replaces the fixture's .eh_frame (in FX's image) with X followed by
- * zeros - the terminator - and reads its first SIZE bytes. */
-static RangeVec ranges_of_prefix(Fixture *fx, const Buf *x, uint64_t size)
+ * zeros - the terminator. */
+static void install_eh_frame(Fixture *fx, const Buf *x)
 {
     assert_true(fx->sec.has_eh_frame);
-    assert_true(x->n <= fx->sec.eh_frame_size && size <= fx->sec.eh_frame_size);
+    assert_true(x->n <= fx->sec.eh_frame_size);
     uint8_t *eh = fx->img.data + fx->sec.eh_frame_offset;
     memset(eh, 0, (size_t)fx->sec.eh_frame_size);
     memcpy(eh, x->b, x->n);
+}
+
+/* install_eh_frame, then the ranges of its first SIZE bytes. */
+static RangeVec ranges_of_prefix(Fixture *fx, const Buf *x, uint64_t size)
+{
+    assert_true(size <= fx->sec.eh_frame_size);
+    install_eh_frame(fx, x);
     uint64_t all = fx->sec.eh_frame_size;
     fx->sec.eh_frame_size = size;
     RangeVec r = ranges_of(fx);
@@ -569,10 +576,7 @@ static void handmade_lsda(void **state)
         const uint8_t sites[16] = {0, 4, 8, 0,  4, 4, 0, 0,  8, 4, 12, 1,  12, 4, 8, 0};
         for (size_t i = 0; i < sizeof sites; i++)
             put8(&x, sites[i]);
-        assert_true(x.n <= fx.sec.eh_frame_size);
-        uint8_t *eh = fx.img.data + fx.sec.eh_frame_offset;
-        memset(eh, 0, (size_t)fx.sec.eh_frame_size);
-        memcpy(eh, x.b, x.n);
+        install_eh_frame(&fx, &x);
         uint64_t all = fx.sec.eh_frame_size;
         if (truncated)
             fx.sec.eh_frame_size = x.n;  /* the image ends the section here */
