@@ -31,6 +31,10 @@ static inline int64_t host_syscall6(long nr, uint64_t a0, uint64_t a1, uint64_t 
     return ret;
 }
 
+/* One past the highest user address of the host (47-bit x86-64); AArch64
+ * guests with 48-bit addresses above it cannot be mapped. */
+#define HOST_USER_TOP (1ull << 47)
+
 /* Forward a guest call whose arguments mean the same on the host. */
 static inline int64_t host_pass(long host_nr, const uint64_t *a)
 {

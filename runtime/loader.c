@@ -43,10 +43,6 @@
 
 #include "runtime.h"
 
-/* Highest user address on x86-64 (47-bit); AArch64 guests with 48-bit
- * addresses above it cannot be mapped. */
-#define HOST_USER_TOP 0x800000000000ull
-
 typedef struct Seg {
     uint64_t lo, hi;        /* guest addresses [lo, hi) of the segment (memsz) */
     uint64_t file_off;      /* p_offset */
@@ -173,6 +169,7 @@ static void map_range(Runtime *rt, const Obj *m, uint64_t lo, uint64_t hi)
         rt_fatal("%s: cannot map guest segment at 0x%llx-0x%llx: %s", m->name,
                  (unsigned long long)lo, (unsigned long long)hi, strerror(err));
     }
+    guest_mem_add(lo, hi);
     rt_log(rt, LOG_LOAD, "mapped 0x%llx-0x%llx", (unsigned long long)lo, (unsigned long long)hi);
 }
 

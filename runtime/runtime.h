@@ -298,9 +298,22 @@ _Noreturn void rt_die_by_signal(int sig);
 void mem_host_init(Runtime *rt);
 int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi);
 int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len);
+int mem_touches_host_locked(const Runtime *rt, uint64_t addr, uint64_t len);
+/* FN(lo, hi, ARG) for each mapping in /proc/self/maps; -errno without /proc. */
+int proc_maps_each(void (*fn)(uint64_t lo, uint64_t hi, void *arg), void *arg);
 void mem_brk_init(Runtime *rt, uint64_t start);
 void mem_lock(void);     /* the break and the host ranges; held across fork */
 void mem_unlock(void);
+
+/* guest_mem.c: the guest's own memory, and the check of the pointers it
+ * passes to system calls (0, or -EFAULT for memory that is the runtime's). */
+void guest_mem_add(uint64_t lo, uint64_t hi);      /* mapped for the guest */
+void guest_mem_remove(uint64_t lo, uint64_t hi);   /* unmapped */
+void guest_mem_add_locked(uint64_t lo, uint64_t hi);    /* with mem_lock held */
+void guest_mem_remove_locked(uint64_t lo, uint64_t hi);
+int guest_mem_check(const Runtime *rt, uint64_t addr, uint64_t len);
+/* SPEC: the pointer column of syscall_table.h for a call with arguments A. */
+int guest_mem_check_args(const Runtime *rt, const char *spec, const uint64_t *a);
 
 /* thread.c */
 void thread_init_main(Thread *t);
@@ -367,10 +380,10 @@ static inline int sig_pending_work(const CpuState *s)
 /* Every handler: arguments a[0..5] are the guest's x0-x5. */
 typedef int64_t (*SysHandler)(Runtime *rt, CpuState *s, const uint64_t *a);
 
-#define SYS_PROTO_(nr, name, nargs, r, handler) \
+#define SYS_PROTO_(nr, name, nargs, r, mem, handler) \
     int64_t handler(Runtime *rt, CpuState *s, const uint64_t *a);
 #define SYS_NONE_(nr, name)
-#define SYS_PASS_(nr, name, nargs, r)
+#define SYS_PASS_(nr, name, nargs, r, mem)
 SYSCALL_TABLE(SYS_PROTO_, SYS_NONE_, SYS_PASS_)
 #undef SYS_PROTO_
 #undef SYS_NONE_

@@ -95,6 +95,7 @@ static uint64_t map_stack(Runtime *rt)
     mprotect(base, GUARD_SIZE, PROT_NONE);
     rt->stack_lo = (uint64_t)base + GUARD_SIZE;
     rt->stack_hi = rt->stack_lo + size;
+    guest_mem_add(rt->stack_lo, rt->stack_hi);
     rt_log(rt, LOG_LOAD, "guest stack: %llu KiB (RLIMIT_STACK)", (unsigned long long)(size >> 10));
     return rt->stack_hi;
 }

@@ -148,6 +148,13 @@ int64_t sys_fcntl(Runtime *rt, CpuState *s, const uint64_t *a)
     }
     if (cmd == A64_F_SETFL)
         return host_syscall6(SYS_fcntl, a[0], F_SETFL, guest_to_host_open_flags(rt, a[2]), 0, 0, 0);
+    /* struct flock: 32 bytes on both; f_owner_ex: 8. */
+    uint64_t size = cmd == A64_F_GETLK || cmd == A64_F_SETLK || cmd == A64_F_SETLKW ||
+                            cmd == A64_F_OFD_GETLK || cmd == A64_F_OFD_SETLK || cmd == A64_F_OFD_SETLKW
+                        ? 32
+                    : cmd == A64_F_GETOWN_EX || cmd == A64_F_SETOWN_EX ? 8 : 0;
+    if (size && guest_mem_check(rt, a[2], size) != 0)
+        return -EFAULT;
     for (unsigned i = 0; i < ARRAY_LEN(fcntl_same); i++)
         if (fcntl_same[i] == cmd)
             return host_pass(SYS_fcntl, a);
@@ -156,11 +163,15 @@ int64_t sys_fcntl(Runtime *rt, CpuState *s, const uint64_t *a)
 }
 
 /* The ioctl requests forwarded unchanged (asm-generic numbers on both;
- * termios, winsize and int arguments with the same layout). */
-static const uint32_t ioctl_same[] = {
-    A64_TCGETS, A64_TCSETS, A64_TCSETSW, A64_TCSETSF, A64_TCFLSH, A64_TIOCGPGRP,
-    A64_TIOCSPGRP, A64_TIOCGWINSZ, A64_TIOCSWINSZ, A64_FIONREAD, A64_FIONBIO,
-    A64_FIONCLEX, A64_FIOCLEX,
+ * termios, winsize and int arguments with the same layout), with the size
+ * of what their argument points to (0: not a pointer). */
+static const struct {
+    uint32_t req, size;
+} ioctl_same[] = {
+    {A64_TCGETS, 36}, {A64_TCSETS, 36}, {A64_TCSETSW, 36}, {A64_TCSETSF, 36}, /* struct termios */
+    {A64_TCFLSH, 0}, {A64_TIOCGPGRP, 4}, {A64_TIOCSPGRP, 4},
+    {A64_TIOCGWINSZ, 8}, {A64_TIOCSWINSZ, 8}, {A64_FIONREAD, 4}, {A64_FIONBIO, 4},
+    {A64_FIONCLEX, 0}, {A64_FIOCLEX, 0},
 };
 
 /* ioctl(fd, request, arg) */
@@ -168,8 +179,11 @@ int64_t sys_ioctl(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint32_t req = (uint32_t)a[1];
     for (unsigned i = 0; i < ARRAY_LEN(ioctl_same); i++)
-        if (ioctl_same[i] == req)
+        if (ioctl_same[i].req == req) {
+            if (ioctl_same[i].size && guest_mem_check(rt, a[2], ioctl_same[i].size) != 0)
+                return -EFAULT;
             return host_pass(SYS_ioctl, a);
+        }
     rt_log(rt, LOG_SYSCALL, "ioctl request 0x%x not supported", req);
     return -ENOTTY;
 }

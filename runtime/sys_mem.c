@@ -137,9 +137,10 @@ int mem_host_add(Runtime *rt, uint64_t lo, uint64_t hi)
     return 0;
 }
 
-/* Adds each "lo-hi ..." line of /proc/self/maps.  Returns -errno if the
- * file cannot be read (no /proc): the image bounds still protect us. */
-static int add_proc_maps(Runtime *rt)
+/* Calls FN(lo, hi, ARG) for each "lo-hi ..." line of /proc/self/maps, with
+ * raw system calls and no allocation.  Returns -errno if the file cannot
+ * be read (no /proc). */
+int proc_maps_each(void (*fn)(uint64_t lo, uint64_t hi, void *arg), void *arg)
 {
     int fd = (int)host_syscall6(SYS_openat, (uint64_t)AT_FDCWD, (uint64_t)"/proc/self/maps",
                                 O_RDONLY | O_CLOEXEC, 0, 0, 0);
@@ -147,6 +148,7 @@ static int add_proc_maps(Runtime *rt)
         return fd;
     char buf[8192];
     size_t have = 0;
+    int skip = 0;   /* in the rest of a line longer than buf (a long path) */
     for (;;) {
         int64_t n = host_syscall6(SYS_read, (uint64_t)fd, (uint64_t)(buf + have),
                                   sizeof buf - have - 1, 0, 0, 0);
@@ -158,15 +160,29 @@ static int add_proc_maps(Runtime *rt)
         while ((nl = strchr(line, '\n')) != NULL) {
             char *end;
             uint64_t lo = strtoull(line, &end, 16);
-            if (*end == '-')
-                mem_host_add(rt, lo, strtoull(end + 1, NULL, 16));
+            if (!skip && *end == '-')
+                fn(lo, strtoull(end + 1, NULL, 16), arg);
+            skip = 0;
             line = nl + 1;
         }
         have = (size_t)(buf + have - line);
+        if (have == sizeof buf - 1) {   /* no newline in a full buffer */
+            char *end;
+            uint64_t lo = strtoull(buf, &end, 16);
+            if (!skip && *end == '-')
+                fn(lo, strtoull(end + 1, NULL, 16), arg);
+            skip = 1;
+            have = 0;
+        }
         memmove(buf, line, have);
     }
     host_syscall6(SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
     return 0;
+}
+
+static void add_host_line(uint64_t lo, uint64_t hi, void *rt)
+{
+    mem_host_add(rt, lo, hi);
 }
 
 void mem_host_init(Runtime *rt)
@@ -175,7 +191,7 @@ void mem_host_init(Runtime *rt)
     uint64_t lo = (uint64_t)__executable_start, hi = (uint64_t)_end;
     if (lo && hi > lo)
         mem_host_add(rt, lo, hi + HOST_HEAP_WINDOW);
-    if (add_proc_maps(rt) < 0 && !(lo && hi > lo))
+    if (proc_maps_each(add_host_line, rt) < 0 && !(lo && hi > lo))
         rt_fatal("cannot find this program's own memory (no /proc/self/maps and no "
                  "__executable_start/_end symbols)");
     for (int i = 0; i < rt->nhost; i++)
@@ -183,7 +199,7 @@ void mem_host_init(Runtime *rt)
                (unsigned long long)rt->host[i].hi);
 }
 
-static int touches_host_locked(const Runtime *rt, uint64_t addr, uint64_t len)
+int mem_touches_host_locked(const Runtime *rt, uint64_t addr, uint64_t len)
 {
     if (len == 0)
         return 0;
@@ -199,7 +215,7 @@ static int touches_host_locked(const Runtime *rt, uint64_t addr, uint64_t len)
 int mem_touches_host(const Runtime *rt, uint64_t addr, uint64_t len)
 {
     mem_lock();
-    int hit = touches_host_locked(rt, addr, len);
+    int hit = mem_touches_host_locked(rt, addr, len);
     mem_unlock();
     return hit;
 }
@@ -229,7 +245,7 @@ static int64_t brk_locked(Runtime *rt, const uint64_t *a)
         return (int64_t)old;
     if (new_end > old_end) {
         uint64_t len = new_end - old_end;
-        if (touches_host_locked(rt, old_end, len))
+        if (mem_touches_host_locked(rt, old_end, len))
             return (int64_t)old;
         void *p = mmap((void *)old_end, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -239,8 +255,10 @@ static int64_t brk_locked(Runtime *rt, const uint64_t *a)
             munmap(p, len);
             return (int64_t)old;
         }
+        guest_mem_add_locked(old_end, new_end);
     } else if (new_end < old_end) {
         munmap((void *)new_end, old_end - new_end);
+        guest_mem_remove_locked(new_end, old_end);
     }
     rt->brk_cur = want;
     return (int64_t)want;
@@ -276,6 +294,7 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
         int64_t r = host_syscall6(SYS_mmap, base, a[1], prot, flags | MAP_FIXED_NOREPLACE, a[4], a[5]);
         if (r == (int64_t)base) {
             objects_mapped(rt, base, base + a[1], 1);
+            guest_mem_add(base, base + a[1]);
             return r;
         }
         if (r >= 0)
@@ -284,6 +303,8 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
                (unsigned long long)base, (long long)r);
     }
     int64_t r = host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
+    if (r >= 0)
+        guest_mem_add((uint64_t)r, (uint64_t)r + a[1]);
     if (r >= 0 && (a[3] & A64_MAP_FIXED) && (a[2] & A64_PROT_EXEC)) {
         /* New code over old: the JIT's translations of the range go, and
          * an embedded library's if it is no longer its own file there
@@ -302,6 +323,7 @@ int64_t sys_munmap(Runtime *rt, CpuState *s, const uint64_t *a)
     /* Code there is gone (dlclose): so are the JIT's translations of it,
      * before something else is mapped at the same addresses. */
     if (r == 0) {
+        guest_mem_remove(a[0], a[0] + a[1]);
         jit_invalidate(rt, a[0], a[0] + a[1]);
         objects_mapped(rt, a[0], a[0] + a[1], 0);
     }
@@ -327,7 +349,15 @@ int64_t sys_mremap(Runtime *rt, CpuState *s, const uint64_t *a)
         return refuse(rt, "mremap", a[0], a[1]);
     if ((a[3] & A64_MREMAP_FIXED) && mem_touches_host(rt, a[4], a[2]))
         return refuse(rt, "mremap MREMAP_FIXED", a[4], a[2]);
-    return host_pass(SYS_mremap, a);
+    int64_t r = host_pass(SYS_mremap, a);
+    if (r >= 0) {
+        mem_lock();
+        if (!(a[3] & A64_MREMAP_DONTUNMAP) && a[1] != 0)   /* old_size 0: a second mapping */
+            guest_mem_remove_locked(a[0], a[0] + a[1]);
+        guest_mem_add_locked((uint64_t)r, (uint64_t)r + a[2]);
+        mem_unlock();
+    }
+    return r;
 }
 
 /* MADV_* values are the same on both ABIs (asm-generic/mman-common.h);

@@ -43,8 +43,12 @@ int64_t sys_uname(Runtime *rt, CpuState *s, const uint64_t *a)
 /* prctl(option, arg2, ...): the thread name (a 16-byte buffer) only. */
 int64_t sys_prctl(Runtime *rt, CpuState *s, const uint64_t *a)
 {
-    if (a[0] == A64_PR_SET_NAME || a[0] == A64_PR_GET_NAME)
+    if (a[0] == A64_PR_SET_NAME || a[0] == A64_PR_GET_NAME) {
+        /* a 16-byte name, read or written */
+        if (guest_mem_check(rt, a[1], a[0] == A64_PR_GET_NAME ? 16 : 1) != 0)
+            return -EFAULT;
         return host_syscall6(SYS_prctl, a[0], a[1], 0, 0, 0, 0);
+    }
     rt_log(rt, LOG_SYSCALL, "prctl option %llu not supported", (unsigned long long)a[0]);
     return -EINVAL;
 }

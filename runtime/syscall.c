@@ -38,14 +38,15 @@ typedef struct SyscallDef {
     SysHandler handler;    /* NULL: passed through (host_nr), or not implemented */
     int host_nr;           /* the host call a P row passes to; -1: none */
     uint8_t restarts;      /* the table's column r: R = 1, E = 0 */
+    const char *mem;       /* the table's column mem: guest pointers to check */
 } SyscallDef;
 
 #define SYS_RESTARTS_R 1
 #define SYS_RESTARTS_E 0
 static const SyscallDef syscalls[A64_NR_SYSCALLS] = {
-#define SYS_ROW_(nr, name, nargs, r, handler) [nr] = {#name, nargs, handler, -1, SYS_RESTARTS_##r},
-#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL, -1, 0},
-#define SYS_PASS_ROW_(nr, name, nargs, r) [nr] = {#name, nargs, NULL, SYS_##name, SYS_RESTARTS_##r},
+#define SYS_ROW_(nr, name, nargs, r, mem, handler) [nr] = {#name, nargs, handler, -1, SYS_RESTARTS_##r, mem},
+#define SYS_NONE_ROW_(nr, name) [nr] = {#name, 0, NULL, -1, 0, ""},
+#define SYS_PASS_ROW_(nr, name, nargs, r, mem) [nr] = {#name, nargs, NULL, SYS_##name, SYS_RESTARTS_##r, mem},
     SYSCALL_TABLE(SYS_ROW_, SYS_NONE_ROW_, SYS_PASS_ROW_)
 #undef SYS_ROW_
 #undef SYS_NONE_ROW_
@@ -96,30 +97,32 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
     uint64_t nr = s->x[8];
     const uint64_t a[6] = {s->x[0], s->x[1], s->x[2], s->x[3], s->x[4], s->x[5]};
     const SyscallDef *def = nr < A64_NR_SYSCALLS ? &syscalls[nr] : NULL;
-    if (def && !def->handler && def->host_nr >= 0) {
-        int64_t ret = host_pass(def->host_nr, a);
-        if (rt_log_on(rt, LOG_SYSCALL))
-            log_call(rt, def, a, ret);
-        return ret;
-    }
-    if (!def || !def->handler) {
+    int pass = def && !def->handler && def->host_nr >= 0;
+    if (!pass && (!def || !def->handler)) {
         report_unimplemented(rt, def, nr);
         return -ENOSYS;
     }
-    /* A bad guest pointer the handler dereferences faults on the host:
-     * the call fails with EFAULT (signal.c, host_fault). */
-    Thread *t = s->thread;
-    sigjmp_buf env;
     int64_t ret;
-    if (sigsetjmp(env, 0) == 0) {
-        t->fault_env = &env;
-        ret = def->handler(rt, s, a);
-        t->fault_env = NULL;
+    if (pass && def->mem[0] == '\0') {
+        ret = host_pass(def->host_nr, a);
     } else {
-        sig_fault_returned(t);
-        rt_log(rt, LOG_SYSCALL, "syscall %s: bad guest address 0x%llx", def->name,
-               (unsigned long long)t->fault_addr);
-        ret = -EFAULT;
+        /* The guest pointers are checked first (guest_mem.c); a bad one
+         * that the check or the handler dereferences faults on the host:
+         * the call fails with EFAULT (signal.c, host_fault). */
+        Thread *t = s->thread;
+        sigjmp_buf env;
+        if (sigsetjmp(env, 0) == 0) {
+            t->fault_env = &env;
+            ret = guest_mem_check_args(rt, def->mem, a);
+            if (ret == 0)
+                ret = pass ? host_pass(def->host_nr, a) : def->handler(rt, s, a);
+            t->fault_env = NULL;
+        } else {
+            sig_fault_returned(t);
+            rt_log(rt, LOG_SYSCALL, "syscall %s: bad guest address 0x%llx", def->name,
+                   (unsigned long long)t->fault_addr);
+            ret = -EFAULT;
+        }
     }
     if (rt_log_on(rt, LOG_SYSCALL))
         log_call(rt, def, a, ret);

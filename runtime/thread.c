@@ -111,6 +111,8 @@ struct a64_robust_list_head {
 /* One futex the exiting thread may still hold. */
 static void robust_release_one(const Thread *t, uint64_t addr)
 {
+    if (guest_mem_check(t->rt, addr, 4) != 0)
+        return;
     uint32_t *word = (uint32_t *)addr;
     uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
     while ((v & FUTEX_TID_MASK) == (uint32_t)t->tid) {
@@ -131,12 +133,14 @@ static void robust_release_one(const Thread *t, uint64_t addr)
  * the exit. */
 static void robust_list_release(const Thread *t)
 {
-    if (t->robust_head == 0)
+    if (t->robust_head == 0 || guest_mem_check(t->rt, t->robust_head, sizeof(struct a64_robust_list_head)) != 0)
         return;
     const struct a64_robust_list_head *head = (const void *)t->robust_head;
     uint64_t entry = head->next & ~(uint64_t)1, pending = head->list_op_pending & ~(uint64_t)1;
     int64_t off = head->futex_offset;
     for (unsigned n = 0; entry != t->robust_head && entry != 0 && n < ROBUST_LIST_LIMIT; n++) {
+        if (guest_mem_check(t->rt, entry, 8) != 0)
+            break;
         uint64_t next = *(const uint64_t *)entry & ~(uint64_t)1;
         if (entry != pending)
             robust_release_one(t, entry + (uint64_t)off);
@@ -146,14 +150,23 @@ static void robust_list_release(const Thread *t)
         robust_release_one(t, pending + (uint64_t)off);
 }
 
-/* The guest thread is done with its stack and its TLS: tell its joiner. */
+/* The guest thread is done with its stack and its TLS: tell its joiner.
+ * As in the kernel, a bad address in the robust list or the tid word
+ * ends the walk or skips the store; the guard turns a fault into that. */
 static void thread_release(Thread *t)
 {
-    robust_list_release(t);
-    if (t->clear_tid != 0) {
-        store_tid(t->clear_tid, 0);
-        futex_wake(t->clear_tid, 1);
+    sigjmp_buf env;
+    if (sigsetjmp(env, 0) == 0) {
+        t->fault_env = &env;
+        robust_list_release(t);
+        if (t->clear_tid != 0 && guest_mem_check(t->rt, t->clear_tid, 4) == 0)
+            store_tid(t->clear_tid, 0);
+    } else {
+        sig_fault_returned(t);
     }
+    t->fault_env = NULL;
+    if (t->clear_tid != 0)
+        futex_wake(t->clear_tid, 1);
 }
 
 /* exit(status): only this thread, unless it is the last one. */
@@ -404,6 +417,10 @@ static int64_t process_vfork(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_clone(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t flags = a[0];
+    /* clone(flags, newsp, ptid, tls, ctid): the tid words must be the guest's. */
+    if (((flags & A64_CLONE_PARENT_SETTID) && guest_mem_check(rt, a[2], 4) != 0) ||
+        ((flags & (A64_CLONE_CHILD_SETTID | A64_CLONE_CHILD_CLEARTID)) && guest_mem_check(rt, a[4], 4) != 0))
+        return -EFAULT;
     if (flags & A64_CLONE_THREAD)
         return (flags & A64_CLONE_VM) ? thread_create(rt, s, a) : -EINVAL;
     if ((flags & A64_CLONE_VM) && !(flags & A64_CLONE_VFORK)) {
@@ -422,7 +439,8 @@ int64_t sys_clone(Runtime *rt, CpuState *s, const uint64_t *a)
 int64_t sys_set_tid_address(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     Thread *t = s->thread;
-    t->clear_tid = a[0];
+    /* Not the guest's memory: never written (the kernel's store would fail). */
+    t->clear_tid = guest_mem_check(rt, a[0], 4) == 0 ? a[0] : 0;
     return t->tid;
 }
 

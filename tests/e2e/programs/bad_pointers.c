@@ -1,6 +1,12 @@
 /* System calls given bad guest pointers return EFAULT, whether the kernel
  * or the runtime's own handler touches the memory: an unmapped address and
- * a read-only page (the program's own code) for calls that write.  (Not
+ * a read-only page (the program's own code) for calls that write.
+ *
+ * Then the same calls aimed at 0x200000000000, where a translated program
+ * has the runtime, the translated code and its data
+ * (linker-scripts/x86_64-output.ld) and a real Arm machine (or qemu) has
+ * nothing: every one must fail with EFAULT, and none may write there (the
+ * program would crash or print garbage afterwards).  (Not
  * here, because qemu-aarch64 7.2 is no oracle for them: nanosleep, where
  * qemu answers EINVAL, and get_robust_list, which qemu does not have.) */
 #define _GNU_SOURCE
@@ -9,6 +15,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -52,6 +63,45 @@ int main(void)
     show("epoll_pwait", syscall(SYS_epoll_pwait, ep, ro, 4, 0, NULL, 8));
     show("sigaltstack", syscall(SYS_sigaltstack, BAD, NULL));
     show("getrlimit", syscall(SYS_getrlimit, 0, ro));
+
+    /* The translated program's own memory, 64 MiB of it, every 64 KiB. */
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    unsigned tried = 0, not_efault = 0;
+    for (unsigned long k = 0; k < 1024; k++) {
+        char *rt = (char *)0x200000000000ul + k * 0x10000;
+        struct iovec iov = {rt, 4};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        write(p[1], "data", 4);
+        send(sv[1], "data", 4, 0);
+#define PROBE(call)                                   \
+    do {                                              \
+        long r_ = (call);                             \
+        tried++;                                      \
+        not_efault += !(r_ == -1 && errno == EFAULT); \
+    } while (0)
+        PROBE(syscall(SYS_read, p[0], rt, 4));
+        PROBE(syscall(SYS_write, p[1], rt, 4));
+        PROBE(syscall(SYS_readv, p[0], &iov, 1));
+        PROBE(syscall(SYS_uname, rt));
+        PROBE(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, rt));
+        PROBE(syscall(SYS_fstat, 0, rt));
+        PROBE(syscall(SYS_getcwd, rt, 64));
+        PROBE(syscall(SYS_pipe2, rt, 0));
+        PROBE(syscall(SYS_recvmsg, sv[0], &msg, 0));
+        PROBE(syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, rt, 8));
+        PROBE(syscall(SYS_newfstatat, AT_FDCWD, ".", rt, 0));
+        PROBE(syscall(SYS_getrusage, 0, rt));
+        /* drain what the calls above did not read */
+        char junk[64];
+        while (recv(sv[0], junk, sizeof junk, MSG_DONTWAIT) > 0)
+            ;
+        fcntl(p[0], F_SETFL, O_NONBLOCK);
+        while (read(p[0], junk, sizeof junk) > 0)
+            ;
+        fcntl(p[0], F_SETFL, 0);
+    }
+    printf("runtime memory: %u calls, %u not EFAULT\n", tried, not_efault);
     puts("still alive");
     return 0;
 }
