@@ -219,8 +219,8 @@ int guest_mem_check(const Runtime *rt, uint64_t addr, uint64_t len)
  *
  *     123        a fixed size in bytes (the AArch64 structure's)
  *     aJ         the value of argument J;  aJ*N  that times N
- *     s          a NUL-terminated string: its first byte (a string that
- *                runs on into runtime memory is only read)
+ *     s          a NUL-terminated string, up to its NUL (at most
+ *                STRING_MAX bytes, where the kernel gives up anyway)
  *     pJ         the 32-bit value argument J points to (socklen_t *)
  *     fJ         an fd_set for argument J descriptors
  *     vJ         an array of argument J iovecs, and each buffer
@@ -283,6 +283,27 @@ static int check_futex(const Runtime *rt, const uint64_t *a)
     return r;
 }
 
+/* A string: the guest range it starts in is scanned for the NUL outside
+ * the lock (the scan may fault: EFAULT through the guard); a string that
+ * runs past the range's end is checked on from there. */
+enum { STRING_MAX = 4096 + 1 };   /* PATH_MAX and its NUL */
+
+static int check_string(const Runtime *rt, uint64_t p)
+{
+    if (p < LOW_UNMAPPED)
+        return 0;
+    mem_lock();
+    size_t i = first_above(p);
+    uint64_t hi = i < ngranges && granges[i].lo <= p ? granges[i].hi : p;
+    mem_unlock();
+    if (hi == p)
+        return guest_mem_check(rt, p, 1);
+    uint64_t n = hi - p < STRING_MAX ? hi - p : STRING_MAX;
+    if (strnlen((const char *)p, n) < n || n == STRING_MAX)
+        return 0;
+    return guest_mem_check(rt, hi, 1);
+}
+
 static uint64_t parse_num(const char **p)
 {
     char *end;
@@ -320,7 +341,7 @@ int guest_mem_check_args(const Runtime *rt, const char *spec, const uint64_t *a)
                 r = guest_mem_check(rt, ptr, len);
                 break;
             case 's':
-                r = guest_mem_check(rt, ptr, 1);
+                r = check_string(rt, ptr);
                 break;
             case 'p':
                 len = a[j] >= LOW_UNMAPPED && guest_mem_check(rt, a[j], 4) == 0 ? *(const uint32_t *)a[j] : 1;

@@ -14,7 +14,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -63,6 +65,14 @@ int main(void)
     show("epoll_pwait", syscall(SYS_epoll_pwait, ep, ro, 4, 0, NULL, 8));
     show("sigaltstack", syscall(SYS_sigaltstack, BAD, NULL));
     show("getrlimit", syscall(SYS_getrlimit, 0, ro));
+
+    /* A path without its NUL before an unmapped page, then with it. */
+    char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(m + 4096, 4096);
+    memset(m, 'a', 4096);
+    show("openat unterminated", syscall(SYS_openat, AT_FDCWD, m + 4000, O_RDONLY));
+    m[4095] = '\0';
+    show("openat terminated", syscall(SYS_openat, AT_FDCWD, m + 4000, O_RDONLY));
 
     /* The translated program's own memory, 64 MiB of it, every 64 KiB. */
     int sv[2];
