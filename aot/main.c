@@ -47,6 +47,11 @@ static void usage(FILE *f)
             "                     'off': none); a library translated before with the\n"
             "                     same options is not translated again\n"
             "  --cache-info       list the cache's entries and exit\n"
+            "  --shared-libs=DIR  put each translated library in a shared object of its\n"
+            "                     own in DIR (named by content, options and translator,\n"
+            "                     reused by every program translated with the same DIR)\n"
+            "                     instead of embedding it: small outputs that need DIR\n"
+            "                     at the same absolute path when they run\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -68,7 +73,7 @@ int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
     enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
-           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED };
+           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -79,6 +84,7 @@ int main(int argc, char **argv)
         {"cache", required_argument, NULL, OPT_CACHE},
         {"cache-info", no_argument, NULL, OPT_CACHE_INFO},
         {"recorded", required_argument, NULL, OPT_RECORDED},
+        {"shared-libs", required_argument, NULL, OPT_SHARED_LIBS},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -113,6 +119,7 @@ int main(int argc, char **argv)
         case OPT_CACHE: o.cache_dir = optarg; break;
         case OPT_CACHE_INFO: cache_info = true; break;
         case OPT_RECORDED: o.recorded = optarg; break;
+        case OPT_SHARED_LIBS: o.shared_dir = optarg; break;
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

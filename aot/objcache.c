@@ -52,9 +52,34 @@ static int mkdirs(const char *path)
     return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* The translator's identity: a hash of its own bytes (lifter, pipeline,
+ * runtime contract); false if unreadable. */
+static bool hash_tool(ObjCache *c)
+{
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    Hash h;
+    hash_init(&h);
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        hash_bytes(&h, buf, (size_t)n);
+    close(fd);
+    if (n < 0)
+        return false;
+    c->tool[0] = h.h[0];
+    c->tool[1] = h.h[1];
+    return true;
+}
+
 void objcache_init(ObjCache *c, const char *dir)
 {
     memset(c, 0, sizeof *c);
+    /* Keys are made with the cache off too (dbt-aot --shared-libs names
+     * shared objects by them). */
+    if (!hash_tool(c))
+        return;
     const char *env = dir ? dir : getenv("DBT_AOT_CACHE"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     if (env != NULL && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0))
         return;
@@ -68,21 +93,6 @@ void objcache_init(ObjCache *c, const char *dir)
         return;
     if (mkdirs(c->dir) != 0)
         return;
-    /* The translator: its own bytes (lifter, pipeline, runtime contract). */
-    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    Hash h;
-    hash_init(&h);
-    char buf[1 << 16];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-        hash_bytes(&h, buf, (size_t)n);
-    close(fd);
-    if (n < 0)
-        return;
-    c->tool[0] = h.h[0];
-    c->tool[1] = h.h[1];
     c->on = true;
 }
 

@@ -268,6 +268,7 @@ static struct {
     char out[PATH_MAX + 32];      /* the output's temporary, or "" */
     char dir[PATH_MAX];           /* the temporary directory, or "" */
     _Atomic size_t nunits;        /* unit<k>.o that may exist in it */
+    char lib[PATH_MAX + 64];      /* a library's shared object being linked */
 } cleanup;
 
 static void remove_in_dir(const char *name)
@@ -287,7 +288,11 @@ static void on_interrupt(int sig)
 {
     if (cleanup.out[0])
         unlink(cleanup.out);
+    if (cleanup.lib[0])
+        unlink(cleanup.lib);
     if (cleanup.dir[0]) {
+        remove_in_dir("libmeta.o");
+        remove_in_dir("lib.ver");
         for (size_t k = 0; k < cleanup.nunits; k++) {
             char name[32] = "unit", digits[24];
             size_t nd = 0, v = k, at = 4;
@@ -311,6 +316,75 @@ static void catch_interrupts(void)
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], on_interrupt);
+}
+
+/* --shared-libs: library K (its functions are those with fobj == K, its
+ * units those with object == K) as the host shared object SO, written
+ * atomically: a file that exists is always whole. */
+static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, const Cfg *cfg, const size_t *fobj,
+                           const Unit *units, size_t nunits, size_t k, const char *so, const char *runtime_dir,
+                           const char *tmpdir, Diag *d)
+{
+    int rc = -1;
+    char meta_obj[PATH_MAX + 16], ver[PATH_MAX + 16], tmp[PATH_MAX + 64];
+    snprintf(meta_obj, sizeof meta_obj, "%s/libmeta.o", tmpdir);
+    snprintf(ver, sizeof ver, "%s/lib.ver", tmpdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", so, (long)getpid());
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("dbt-lib-meta", ctx);
+    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false};
+    Lifter *l = lift_new(mod, &env);
+    uint64_t *entries = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *entries);
+    LLVMValueRef *fns = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *fns);
+    const char **objs = malloc((nunits + 2) * sizeof *objs);
+    if (!entries || !fns || !objs) {
+        diag_error(d, "out of memory");
+        goto out;
+    }
+    size_t n = 0, nobj = 0;
+    for (size_t i = 0; i < cfg->nfuncs; i++)
+        if (fobj[i] == k) {
+            entries[n] = cfg->funcs[i].entry;
+            fns[n++] = declare_guest_fn(l, cfg->funcs[i].entry);
+        }
+    LibMetaInput li = {&gobj->imgs[k], gobj->paths[k], entries, fns, n, codegen_level_number(o->cpu_level)};
+    lib_meta_emit(mod, &li);
+    CodegenOptions co = {0, 0, o->cpu_level, NULL};
+    if (codegen_emit_object(mod, &co, meta_obj, NULL, d) != 0)
+        goto out;
+    FILE *f = fopen(ver, "w");
+    if (f == NULL || fprintf(f, "{ global: %s; local: *; };\n", DBT_LIB_META_SYMBOL) < 0 || fclose(f) != 0) {
+        diag_error(d, "cannot write %s: %s", ver, strerror(errno));
+        goto out;
+    }
+    objs[nobj++] = meta_obj;
+    for (size_t i = 0; i < nunits; i++)
+        if (units[i].object == k)
+            objs[nobj++] = units[i].obj;
+    objs[nobj] = NULL;
+    snprintf(cleanup.lib, sizeof cleanup.lib, "%s", tmp);
+    LinkInput lin = {objs, runtime_dir, tmp, o->verbose, false};
+    if (link_library(&lin, ver, d) != 0)
+        goto out;
+    if (rename(tmp, so) != 0) {
+        diag_error(d, "cannot write %s: %s", so, strerror(errno));
+        goto out;
+    }
+    if (o->verbose)
+        fprintf(stderr, "dbt-aot: %s: wrote %s (%zu functions)\n", gobj->paths[k], so, n);
+    rc = 0;
+out:
+    unlink(tmp);
+    cleanup.lib[0] = '\0';
+    unlink(meta_obj);
+    unlink(ver);
+    free(objs);
+    free(fns);
+    free(entries);
+    lift_free(l);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return rc;
 }
 
 /* Work order: each object's functions together (a unit never mixes
@@ -353,6 +427,9 @@ int translate(const TranslateOptions *o, Diag *d)
     LLVMValueRef *fns = NULL;
     size_t *order = NULL, *schedule = NULL, *func_ir = NULL, *fobj = NULL;
     char (*keys)[33] = NULL;
+    char (*sopath)[PATH_MAX + 64] = NULL;   /* --shared-libs: each library's shared object */
+    const char **shared = NULL;             /* ... as MetaInput.shared wants it */
+    bool *so_ready = NULL;                  /* ... there already */
     ObjCache cache;
     unsigned *func_unit = NULL;
     int *tier = NULL;
@@ -499,6 +576,38 @@ int translate(const TranslateOptions *o, Diag *d)
         if (o->verbose)
             fprintf(stderr, "dbt-aot: %s: %zu units from the cache %s/%s\n", gobj.paths[k], n, cache.dir, keys[k]);
     }
+    /* --shared-libs: each library is a shared object of its own in that
+     * directory, named by the same key as the cache's; one that is there
+     * already is neither compiled nor linked again. */
+    bool shared_libs = o->shared_dir != NULL && gobj.n > 1;
+    if (shared_libs) {
+        char dir[PATH_MAX];
+        sopath = calloc(gobj.n, sizeof *sopath);
+        shared = calloc(gobj.n, sizeof *shared);
+        so_ready = calloc(gobj.n, sizeof *so_ready);
+        if (!sopath || !shared || !so_ready) {
+            diag_error(d, "out of memory");
+            goto out;
+        }
+        if ((mkdir(o->shared_dir, 0755) != 0 && errno != EEXIST) || realpath(o->shared_dir, dir) == NULL) {
+            diag_error(d, "--shared-libs=%s: %s", o->shared_dir, strerror(errno));
+            goto out;
+        }
+        for (size_t k = 1; k < gobj.n; k++) {
+            if (!cache.on)   /* no cache: the key is still the file, options and tool */
+                objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
+            snprintf(sopath[k], sizeof sopath[k], "%s/%s-%s.so", dir, base_name(gobj.paths[k]), keys[k]);
+            shared[k] = sopath[k];
+            if (access(sopath[k], R_OK) != 0)
+                continue;   /* linked after the compile, from its units (compiled or cached) */
+            so_ready[k] = true;
+            for (size_t i = 0; i < nunits; i++)
+                if (units[i].object == k)
+                    units[i].cached = true;
+            if (o->verbose)
+                fprintf(stderr, "dbt-aot: %s: translated before, %s\n", gobj.paths[k], sopath[k]);
+        }
+    }
     schedule = malloc((nunits ? nunits : 1) * sizeof *schedule);
     ureps = calloc(nunits ? nunits : 1, sizeof *ureps);
     if (!schedule || !ureps) {
@@ -558,8 +667,8 @@ int translate(const TranslateOptions *o, Diag *d)
         rep.ir_after += units[k].rep.ir_after;
     }
     if (o->verbose)
-        fprintf(stderr, "dbt-aot: %zu units compiled (%.2fs), %zu from the cache; %zu instructions untranslated (SIGILL if reached)\n",
-                nsched, now_s() - t0, nunits - nsched, rep.untranslated);
+        fprintf(stderr, "dbt-aot: %zu units compiled (%.2fs), %zu from the cache%s; %zu instructions untranslated (SIGILL if reached)\n",
+                nsched, now_s() - t0, nunits - nsched, shared_libs ? " or --shared-libs" : "", rep.untranslated);
     /* Libraries compiled now go into the cache for the next program. */
     for (size_t k = 1; cache.on && k < gobj.n; k++) {
         const char *paths[nunits ? nunits : 1];
@@ -576,6 +685,12 @@ int translate(const TranslateOptions *o, Diag *d)
             objcache_store(&cache, keys[k], name, paths, n);
     }
 
+    /* --shared-libs: the libraries compiled now become their shared objects. */
+    for (size_t k = 1; shared_libs && k < gobj.n; k++) {
+        if (!so_ready[k] && link_library_so(o, &gobj, &cfg, fobj, units, nunits, k, sopath[k], runtime_dir, tmpdir, d) != 0)
+            goto out;
+    }
+
     /* The metadata module: function table, guest image, DbtMeta. */
     t = now_s();
     mctx = LLVMContextCreate();
@@ -590,13 +705,16 @@ int translate(const TranslateOptions *o, Diag *d)
         diag_error(d, "out of memory");
         goto out;
     }
-    size_t ntable = cfg.nfuncs;
+    size_t ntable = 0;
     for (size_t i = 0; i < cfg.nfuncs; i++) {
-        entries[i] = cfg.funcs[i].entry;
-        fns[i] = declare_guest_fn(mlift, cfg.funcs[i].entry);
+        if (shared_libs && fobj[i] != 0)
+            continue;   /* in its library's shared object */
+        entries[ntable] = cfg.funcs[i].entry;
+        fns[ntable++] = declare_guest_fn(mlift, cfg.funcs[i].entry);
     }
     jit_lib = link_jit_lib_path();
-    MetaInput mi = {&gobj, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib};
+    MetaInput mi = {&gobj, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib,
+                    shared};
     meta_emit(mmod, &mi);
     snprintf(meta_obj, sizeof meta_obj, "%s/meta.o", tmpdir);
     CodegenOptions co = {0, 0, o->cpu_level, NULL};
@@ -611,10 +729,12 @@ int translate(const TranslateOptions *o, Diag *d)
         goto out;
     }
     objs[0] = meta_obj;
+    size_t nlink = 1;
     for (size_t k = 0; k < nunits; k++)
-        objs[k + 1] = units[k].obj;
-    objs[nunits + 1] = NULL;
-    LinkInput li = {objs, runtime_dir, tmpout, o->verbose};
+        if (!shared_libs || units[k].object == 0)
+            objs[nlink++] = units[k].obj;
+    objs[nlink] = NULL;
+    LinkInput li = {objs, runtime_dir, tmpout, o->verbose, shared_libs};
     if (link_output(&li, d) != 0)
         goto out;
     struct stat sb;
@@ -673,6 +793,9 @@ out:
     free(order);
     free(fobj);
     free(keys);
+    free(sopath);
+    free(shared);
+    free(so_ready);
     free(entries);
     free(fns);
     cfg_free(&cfg);

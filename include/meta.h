@@ -19,7 +19,7 @@
  * brackets it with __dbt_code_start and __dbt_code_end). */
 #define DBT_CODE_SECTION ".dbt.text"
 #define DBT_META_MAGIC 0x4154414d54424400ull /* "\0DBTMATA" */
-#define DBT_META_VERSION 3
+#define DBT_META_VERSION 4
 
 /* One translated guest function. */
 typedef struct DbtFnEntry {
@@ -65,10 +65,29 @@ typedef struct DbtFnEntry {
  * of a dynamically linked one (its interpreter first). */
 typedef struct DbtObject {
     const char *path;            /* the path the guest opens it by (ld.so's search) */
-    const uint8_t *image;        /* the ELF file, whole */
+    const uint8_t *image;        /* the ELF file, whole; NULL until loaded when shared */
     uint64_t size;
     uint64_t bias;               /* added to its vaddrs: where it was translated for */
+    const char *shared;          /* NULL: embedded in this output; else the host
+                                    shared object holding the file and its
+                                    translation (dbt-aot --shared-libs) */
 } DbtObject;
+
+/* A library translated into a host shared object of its own (dbt-aot
+ * --shared-libs DIR): outputs name it in DbtObject.shared, the runtime
+ * dlopens it and looks this symbol up. */
+#define DBT_LIB_META_SYMBOL "dbt_lib_meta"
+typedef struct DbtLibMeta {
+    uint64_t magic;              /* DBT_META_MAGIC */
+    uint32_t version;            /* DBT_META_VERSION */
+    uint32_t host_level;         /* x86-64 level its code needs (1-4) */
+    DbtObject object;            /* path, image, size, bias; shared = NULL */
+    const DbtFnEntry *fns;       /* its translated functions, sorted by guest_pc */
+    uint64_t nfns;
+    const char *code_start, *code_end;     /* NULL: its executable segment, where
+                                              the runtime finds it (shared_libs.c) */
+    const char *pcmap_start, *pcmap_end;   /* its DBT_PCMAP_SECTION */
+} DbtLibMeta;
 
 typedef struct DbtMeta {
     uint64_t magic;              /* DBT_META_MAGIC */
@@ -90,6 +109,7 @@ typedef struct DbtMeta {
 
 _Static_assert(sizeof(DbtFnEntry) == 16, "DbtFnEntry layout");
 _Static_assert(sizeof(DbtMeta) == 88, "DbtMeta layout");
-_Static_assert(sizeof(DbtObject) == 32, "DbtObject layout");
+_Static_assert(sizeof(DbtObject) == 40, "DbtObject layout");
+_Static_assert(sizeof(DbtLibMeta) == 104, "DbtLibMeta layout");
 
 #endif

@@ -20,9 +20,22 @@ typedef struct MetaInput {
     size_t n;
     int host_level;              /* x86-64 level the code needs (1-4) */
     const char *jit_lib;         /* path of libdbt_jit.so to record, or NULL */
+    const char *const *shared;   /* per object: its host shared object (not
+                                    embedded), or NULL; NULL: all embedded */
 } MetaInput;
+
+typedef struct LibMetaInput {
+    const GuestImage *img;       /* the library's file */
+    const char *path;            /* the path the guest opens it by */
+    const uint64_t *entries;     /* its functions' guest entries, sorted */
+    LLVMValueRef *fns;           /* their translated functions */
+    size_t n;
+    int host_level;
+} LibMetaInput;
 
 /* Emit dbt_meta, the function table and the guest image into MOD. */
 void meta_emit(LLVMModuleRef mod, const MetaInput *in);
+/* Emit dbt_lib_meta, a library's table and file, for its shared object. */
+void lib_meta_emit(LLVMModuleRef mod, const LibMetaInput *in);
 
 #endif

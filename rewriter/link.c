@@ -79,50 +79,23 @@ char *link_find_runtime_dir(Diag *d)
     return NULL;
 }
 
-int link_output(const LinkInput *in, Diag *d)
+/* Runs ARGV (lld), NULL-terminated; 0 or -1 with D set. */
+static int run_lld(const char *const *argv, bool verbose, Diag *d)
 {
-    char archive[PATH_MAX], script[PATH_MAX], libdir[PATH_MAX + 8];
-    snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, RUNTIME_ARCHIVE);
-    snprintf(script, sizeof script, "%s/%s", in->runtime_dir, LINKER_SCRIPT);
-    snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
-    const char *head[] = {
-        DBT_LLD, "-o", in->output, "--image-base=" DBT_IMAGE_BASE,
-        "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2", "--hash-style=gnu", "-z", "noexecstack",
-        "-z", "relro", "-z", "now", "-T", script,
-        DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN,
-    };
-    /* libm and libgcc: below x86-64-v3 the code calls fma() and the
-     * half-precision conversion helpers (--as-needed: no dependency when
-     * unused). */
-    const char *tail[] = {archive, libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC,
-                          DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
-    size_t nobj = 0;
-    while (in->objects[nobj])
-        nobj++;
-    size_t nh = sizeof head / sizeof *head, nt = sizeof tail / sizeof *tail;
-    const char **argv = malloc((nh + nobj + nt) * sizeof *argv);
-    if (argv == NULL)
-        return diag_error(d, "out of memory");
-    memcpy(argv, head, sizeof head);
-    memcpy(argv + nh, in->objects, nobj * sizeof *argv);
-    memcpy(argv + nh + nobj, tail, sizeof tail);
-    if (in->verbose) {
+    if (verbose) {
         fprintf(stderr, "dbt-aot: link:");
-        for (const char **a = argv; *a; a++)
+        for (const char *const *a = argv; *a; a++)
             fprintf(stderr, " %s", *a);
         fputc('\n', stderr);
     }
     pid_t pid = fork();
-    if (pid < 0) {
-        free(argv);
+    if (pid < 0)
         return diag_error(d, "cannot run the linker: %s", strerror(errno));
-    }
     if (pid == 0) {
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "dbt-aot: error: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    free(argv);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
@@ -131,4 +104,62 @@ int link_output(const LinkInput *in, Diag *d)
         return diag_error(d, "linking failed (%s exited with status %d; lld's messages are above)", DBT_LLD,
                           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     return 0;
+}
+
+/* HEAD, then OBJECTS (NULL-terminated), then TAIL (NULL-terminated), run. */
+static int link_with(const char *const *head, size_t nh, const char *const *objects, const char *const *tail,
+                     bool verbose, Diag *d)
+{
+    size_t nobj = 0, nt = 0;
+    while (objects[nobj])
+        nobj++;
+    while (tail[nt++])
+        ;
+    const char **argv = malloc((nh + nobj + nt) * sizeof *argv);
+    if (argv == NULL)
+        return diag_error(d, "out of memory");
+    memcpy(argv, head, nh * sizeof *argv);
+    memcpy(argv + nh, objects, nobj * sizeof *argv);
+    memcpy(argv + nh + nobj, tail, nt * sizeof *argv);
+    int rc = run_lld(argv, verbose, d);
+    free(argv);
+    return rc;
+}
+
+int link_output(const LinkInput *in, Diag *d)
+{
+    char archive[PATH_MAX], script[PATH_MAX], libdir[PATH_MAX + 8];
+    snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, RUNTIME_ARCHIVE);
+    snprintf(script, sizeof script, "%s/%s", in->runtime_dir, LINKER_SCRIPT);
+    snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
+    /* With libraries in shared objects of their own, their code calls the
+     * runtime's hooks in this executable. */
+    const char *head[] = {
+        DBT_LLD, "-o", in->output, "--image-base=" DBT_IMAGE_BASE,
+        "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2", "--hash-style=gnu", "-z", "noexecstack",
+        "-z", "relro", "-z", "now", "-T", script,
+        DBT_HOST_SCRT1, DBT_HOST_CRTI, DBT_HOST_CRTBEGIN,
+        in->export_hooks ? "--export-dynamic-symbol=dbt_rt_*" : "--no-export-dynamic",
+    };
+    /* libm and libgcc: below x86-64-v3 the code calls fma() and the
+     * half-precision conversion helpers (--as-needed: no dependency when
+     * unused). */
+    const char *tail[] = {archive, libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC,
+                          DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
+    return link_with(head, sizeof head / sizeof *head, in->objects, tail, in->verbose, d);
+}
+
+int link_library(const LinkInput *in, const char *version_script, Diag *d)
+{
+    /* lld's own layout: the only executable code is the translation (and
+     * the PLT), the runtime takes the executable segment for its bounds. */
+    char vs[PATH_MAX + 32], libdir[PATH_MAX + 8];
+    snprintf(vs, sizeof vs, "--version-script=%s", version_script);
+    snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
+    const char *head[] = {
+        DBT_LLD, "-shared", "-o", in->output, "--hash-style=gnu", "-z", "noexecstack",
+        "-z", "relro", "-z", "now", vs,
+    };
+    const char *tail[] = {libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC, NULL};
+    return link_with(head, sizeof head / sizeof *head, in->objects, tail, in->verbose, d);
 }

@@ -14,6 +14,8 @@ typedef struct LinkInput {
     const char *runtime_dir; /* holds libdbt_runtime.a and x86_64-output.ld */
     const char *output;      /* the path to write (written by lld directly) */
     bool verbose;            /* print the lld command line */
+    bool export_hooks;       /* export the runtime's dbt_rt_* hooks (for
+                                libraries linked by link_library) */
 } LinkInput;
 
 /* The directory of the runtime files: $DBT_RUNTIME_DIR, else next to the
@@ -21,6 +23,11 @@ typedef struct LinkInput {
  * malloc'ed path or NULL with D set. */
 char *link_find_runtime_dir(Diag *d);
 int link_output(const LinkInput *in, Diag *d);
+/* A library's translation as a host shared object (dbt-aot --shared-libs):
+ * its units and lib_meta_emit's object, every symbol local but those the
+ * VERSION_SCRIPT exports; the runtime's hooks stay undefined (the
+ * executable exports them). */
+int link_library(const LinkInput *in, const char *version_script, Diag *d);
 /* Where outputs will look for the JIT fallback (runtime/jit_host.c): the
  * absolute path of libdbt_jit.so in the directory of the running dbt-aot
  * executable (whether or not it is there).  Malloc'ed, NULL if the

@@ -15,6 +15,10 @@
  * the section dbt_pcmap (include/meta.h: DBT_PCMAP_SECTION, unordered); the
  * map keeps them sorted by host pc too (codemap_access_pc).
  *
+ * Libraries translated into shared objects of their own (dbt-aot
+ * --shared-libs, shared_libs.c) add their code and access maps with
+ * codemap_add_code at start-up.
+ *
  * A lookup is a binary search with no allocation and no lock, so it may
  * run inside a signal handler once the map is built.
  */
@@ -35,6 +39,45 @@ static int cmp_host(const void *a, const void *b)
     return x->host < y->host ? -1 : x->host > y->host;
 }
 
+/* Translated code besides the output's: [lo, hi) and its access map. */
+static struct {
+    uint64_t lo, hi;
+    const char *pcmap, *pcmap_end;
+} extra[RT_MAX_OBJECTS];
+static unsigned nextra;
+
+void codemap_add_code(const char *lo, const char *hi, const char *pcmap, const char *pcmap_end)
+{
+    if (nextra < RT_MAX_OBJECTS)
+        extra[nextra++] = (typeof(extra[0])){(uint64_t)lo, (uint64_t)hi, pcmap, pcmap_end};
+}
+
+/* Words: negative offsets to host pcs, then DBT_PCMAP_MARK and the guest
+ * pc they belong to (meta.h), appended to M->pcs. */
+static void read_pcmap(CodeMap *m, const char *start, const char *end)
+{
+    size_t pending = 0;
+    for (const char *p = start; p + 4 <= end;) {
+        int32_t word;
+        memcpy(&word, p, sizeof word);   /* unaligned */
+        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= end) {
+            uint64_t guest;
+            memcpy(&guest, p + 4, sizeof guest);
+            for (size_t k = m->npcs - pending; k < m->npcs; k++)
+                m->pcs[k].guest = guest;
+            pending = 0;
+            p += 12;
+        } else if (word < 0) {
+            m->pcs[m->npcs++] = (CodeMapFn){(uint64_t)(uintptr_t)p + (uint64_t)(int64_t)word, 0};
+            pending++;
+            p += 4;
+        } else {
+            break;   /* not the layout meta.h describes: keep what was read */
+        }
+    }
+    m->npcs -= pending;
+}
+
 int codemap_build(CodeMap *m, const DbtMeta *meta)
 {
     m->n = 0;
@@ -46,39 +89,29 @@ int codemap_build(CodeMap *m, const DbtMeta *meta)
     m->n = meta->nfns;
     qsort(m->fns, m->n, sizeof *m->fns, cmp_host);
 
-    /* Words: negative offsets to host pcs, then DBT_PCMAP_MARK and the
-     * guest pc they belong to (meta.h).  At most one entry per 4 bytes. */
-    size_t words = (size_t)(__dbt_pcmap_end - __dbt_pcmap_start) / 4, npcs = 0, pending = 0;
+    /* At most one entry per 4 bytes of each map. */
+    size_t words = (size_t)(__dbt_pcmap_end - __dbt_pcmap_start) / 4;
+    for (unsigned i = 0; i < nextra; i++)
+        words += (size_t)(extra[i].pcmap_end - extra[i].pcmap) / 4;
     m->npcs = 0;
     m->pcs = calloc(words ? words : 1, sizeof *m->pcs);
     if (m->pcs == NULL)
         return -1;
-    for (const char *p = __dbt_pcmap_start; p + 4 <= __dbt_pcmap_end;) {
-        int32_t word;
-        memcpy(&word, p, sizeof word);   /* unaligned */
-        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= __dbt_pcmap_end) {
-            uint64_t guest;
-            memcpy(&guest, p + 4, sizeof guest);
-            for (size_t k = npcs - pending; k < npcs; k++)
-                m->pcs[k].guest = guest;
-            pending = 0;
-            p += 12;
-        } else if (word < 0) {
-            m->pcs[npcs++] = (CodeMapFn){(uint64_t)(uintptr_t)p + (uint64_t)(int64_t)word, 0};
-            pending++;
-            p += 4;
-        } else {
-            break;   /* not the layout meta.h describes: keep what was read */
-        }
-    }
-    m->npcs = npcs - pending;
+    read_pcmap(m, __dbt_pcmap_start, __dbt_pcmap_end);
+    for (unsigned i = 0; i < nextra; i++)
+        read_pcmap(m, extra[i].pcmap, extra[i].pcmap_end);
     qsort(m->pcs, m->npcs, sizeof *m->pcs, cmp_host);
     return 0;
 }
 
 int codemap_in_code(uint64_t host_pc)
 {
-    return host_pc >= (uint64_t)__dbt_code_start && host_pc < (uint64_t)__dbt_code_end;
+    if (host_pc >= (uint64_t)__dbt_code_start && host_pc < (uint64_t)__dbt_code_end)
+        return 1;
+    for (unsigned i = 0; i < nextra; i++)
+        if (host_pc >= extra[i].lo && host_pc < extra[i].hi)
+            return 1;
+    return 0;
 }
 
 /* The number of entries of V[0..N) (sorted by host) at or below HOST_PC. */

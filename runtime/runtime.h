@@ -244,6 +244,13 @@ typedef struct CodeMap {
 } CodeMap;
 int codemap_build(CodeMap *m, const DbtMeta *meta);   /* -1: out of memory */
 int codemap_in_code(uint64_t host_pc);                /* in the output's translated code? */
+/* More translated code: a library's shared object (shared_libs.c). */
+void codemap_add_code(const char *lo, const char *hi, const char *pcmap, const char *pcmap_end);
+
+/* shared_libs.c: at start-up, the libraries translated into shared objects
+ * of their own (dbt-aot --shared-libs) are loaded and rt->meta becomes a
+ * copy with their files and functions merged in; fatal if one is missing. */
+void shared_libs_load(Runtime *rt);
 long codemap_find(const CodeMap *m, uint64_t host_pc); /* index in m->fns, or -1 */
 uint64_t codemap_access_pc(const CodeMap *m, uint64_t host_pc); /* guest pc of the access, or 0 */
 

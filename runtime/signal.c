@@ -542,7 +542,8 @@ void sig_trap(CpuState *s, int sig, int code)
 /* Translated code by host address, built at the first guest fault. */
 static CodeMap fault_map;
 static pthread_once_t fault_map_once = PTHREAD_ONCE_INIT;
-static void build_fault_map(void) { codemap_build(&fault_map, &dbt_meta); }
+static const DbtMeta *fault_meta;
+static void build_fault_map(void) { codemap_build(&fault_map, fault_meta); }
 
 /* The guest pc a fault at HOST_PC is reported at: the guest instruction
  * whose access faulted, from the output's map of guest memory accesses
@@ -555,6 +556,7 @@ static uint64_t fault_guest_pc(Runtime *rt, uint64_t host_pc, int *precise)
 {
     *precise = 0;
     if (codemap_in_code(host_pc)) {
+        fault_meta = rt->meta;
         pthread_once(&fault_map_once, build_fault_map);
         uint64_t pc = codemap_access_pc(&fault_map, host_pc);
         if (pc != 0) {

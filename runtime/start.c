@@ -63,6 +63,7 @@ int main(int argc, char **argv, char **envp)
     rt_log_init(&rt, getenv("DBT_LOG"));
     check_meta(rt.meta);
     check_cpu(rt.meta);
+    shared_libs_load(&rt);   /* before mem_host_init: their mappings are the host's */
     mem_host_init(&rt);
     exec_setup(&rt, envp);   /* DBT_EXEC_GUEST: another program, through the JIT */
     loader_load(&rt);

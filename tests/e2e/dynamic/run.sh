@@ -13,8 +13,10 @@
 # Translated libraries are cached (WORKDIR/cache, emptied first): the first
 # program translates ld.so and libc (~300,000 guest instructions), the
 # others take them from the cache - checked with -v once more at the end.
-# Then the cache is deleted and a translated program run again: the output
-# is self-contained.
+# Then --shared-libs: C++ and threads with their libraries in shared
+# objects of their own, reused by the next translation.  Then the cache is
+# deleted and a translated program run again: the output is
+# self-contained.
 # Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts;
 # LEVELS; SYSROOT to use another AArch64 root instead of fetching one.
 set -uo pipefail
@@ -125,6 +127,41 @@ check "dlclose, new code at the same address: not the old translation" cmp -s "$
 "$DBT_AOT" -O0 --sysroot "$dl/root" --recorded "$dl/recorded" "$dl/fixed_over" -o "$dl/x86/fixed" 2> "$dl/aot4.err"
 "$dl/x86/fixed" > "$dl/fixed.got" 2>&1
 check "MAP_FIXED new code over a live library: not the old translation" cmp -s "$dl/fixed.want" "$dl/fixed.got"
+
+# --shared-libs: the libraries in shared objects of their own, shared by
+# every output translated with the same directory; the outputs are small
+# and run as the embedding ones do (the libraries' units come from the
+# cache filled above, so this links more than it compiles).
+sl=$work/shared
+rm -rf "$sl" && mkdir -p "$sl/x86"
+first=${LEVELS%% *}
+for name in dyn_cxx dyn_threads; do
+  if DBT_AOT_FLAGS="$first --sysroot $sysroot --shared-libs $sl/libs" "$compare" -o "$sl/x86/$name" \
+       "$work/guest/$name" arg; then
+    pass=$((pass + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name --shared-libs")
+  fi
+done
+"$DBT_AOT" "$first" -v --sysroot "$sysroot" --shared-libs "$sl/libs" "$work/guest/dyn_libm" -o "$sl/x86/dyn_libm" \
+  2> "$sl/again.err"
+check "--shared-libs: libc not translated again" grep -q "libc.so.6: translated before" "$sl/again.err"
+check "--shared-libs: the output is less than a quarter of the embedding one" \
+  bash -c '(( $(stat -c %s "$0") * 4 < $(stat -c %s "$1") ))' "$sl/x86/dyn_cxx" "$work/x86/$first/dyn_cxx"
+"$QEMU" -L "$sysroot" "$work/guest/dyn_libm" 2.5 > "$sl/libm.want" 2>&1
+DBT_LOG=jit "$sl/x86/dyn_libm" 2.5 > "$sl/libm.got" 2> "$sl/libm.jit"
+DBT_LOG=jit "$work/x86/$first/dyn_libm" 2.5 > /dev/null 2> "$sl/libm.embedded.jit"
+check "--shared-libs: output as under qemu, and no more JIT compiles than when embedded" \
+  bash -c 'cmp -s "$0" "$1" && (( $(grep -c "jit: 0x" "$2") <= $(grep -c "jit: 0x" "$3") ))' \
+  "$sl/libm.got" "$sl/libm.want" "$sl/libm.jit" "$sl/libm.embedded.jit"
+mv "$sl/libs" "$sl/moved"
+"$sl/x86/dyn_libm" 2.5 > /dev/null 2> "$sl/missing.err"
+rc=$?
+check "--shared-libs: a missing library translation is an error naming it (status 127)" \
+  bash -c '(( $0 == 127 )) && grep -q "cannot load the translation of /lib/.*: $1/libs/.*\.so: cannot open" "$2"' \
+  "$rc" "$sl" "$sl/missing.err"
+mv "$sl/moved" "$sl/libs"
 
 # Self-contained: no cache, no sysroot needed at run time.
 rm -rf "$DBT_AOT_CACHE"
