@@ -707,6 +707,12 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
         vec_push(&c.roots, img->dt_init);
     if (img->dt_fini != 0 && is_code(&c, img->dt_fini))
         vec_push(&c.roots, img->dt_fini);
+    /* PLT0: lazy binding enters it from every PLT entry's first call.  The
+     * scan of stored code pointers below did not make it an entry in
+     * Debian's libm (its PLT0 was JIT-compiled at every start; why the
+     * scan missed it is not known). */
+    if (img->plt0 != 0 && is_code(&c, img->plt0))
+        vec_push(&c.roots, img->plt0);
     if (all_symbols)
         for (size_t i = 0; i < img->nsyms; i++)
             if (is_code(&c, img->syms[i].addr))

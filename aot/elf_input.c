@@ -145,6 +145,7 @@ static void apply_rela_table(GuestImage *img, uint64_t off, uint64_t size)
             if (v == 0)
                 continue;
             v += img->bias;
+            img->plt0 = v;
         }
         memcpy(img->data + at, &v, sizeof v);
     }

@@ -48,6 +48,8 @@ typedef struct GuestImage {
     char *runpath;       /* DT_RUNPATH, else DT_RPATH, or NULL (owned) */
     char *soname;        /* DT_SONAME or NULL (owned) */
     uint64_t dt_init, dt_fini; /* DT_INIT, DT_FINI + bias, or 0: code the loader calls */
+    uint64_t plt0;             /* + bias: what JUMP_SLOTs hold until bound (PLT0, the
+                                  lazy-binding stub every first call goes through), or 0 */
     GuestSegment *segs;  /* PT_LOAD segments, in file order */
     size_t nsegs;
     GuestSymbol *syms;   /* STT_FUNC symbols, sorted by addr, unique addrs */

@@ -155,6 +155,9 @@ DBT_LOG=jit "$work/x86/$first/dyn_libm" 2.5 > /dev/null 2> "$sl/libm.embedded.ji
 check "--shared-libs: output as under qemu, and no more JIT compiles than when embedded" \
   bash -c 'cmp -s "$0" "$1" && (( $(grep -c "jit: 0x" "$2") <= $(grep -c "jit: 0x" "$3") ))' \
   "$sl/libm.got" "$sl/libm.want" "$sl/libm.jit" "$sl/libm.embedded.jit"
+check "libm's lazy-binding stub (PLT0) translated ahead of time: runs with no JIT" \
+  bash -c 'DBT_JIT_LIB=/nonexistent "$0" 2.5 > "$1" 2>&1 && cmp -s "$1" "$2"' \
+  "$work/x86/$first/dyn_libm" "$sl/libm.nojit" "$sl/libm.want"
 mv "$sl/libs" "$sl/moved"
 "$sl/x86/dyn_libm" 2.5 > /dev/null 2> "$sl/missing.err"
 rc=$?
