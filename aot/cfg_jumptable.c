@@ -355,30 +355,21 @@ bool cfg_br_may_share_table(const GuestImage *img, const CfgFunc *f, uint64_t br
     return true;
 }
 
-size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, uint64_t **targets)
+/* The straight-line window [start, br_pc) before a BR, from the
+ * function's summary G/REG (and, where it knows nothing, AT_START's
+ * constants, if given); false if the code cannot be read. */
+static bool run_window(const GuestImage *img, uint64_t start, uint64_t br_pc, const Sim *g, const Summary *reg,
+                       const Val *at_start, Sim *out)
 {
-    *targets = NULL;
-    uint64_t lo = f->hi > f->lo ? f->lo : f->entry, hi = f->hi > f->lo ? f->hi : br_pc;
-    /* The summary of the function, kept for its other BRs. */
-    static __thread struct {
-        const GuestImage *img;
-        uint64_t lo, hi;
-        Sim g;
-        Summary reg[32];
-    } sum;
-    if (sum.img != img || sum.lo != lo || sum.hi != hi) {
-        summarize(img, lo, hi, &sum.g, sum.reg);
-        sum.img = img, sum.lo = lo, sum.hi = hi;
-    }
     Sim m;
     sim_init(&m, V_UNK);
-    m.g = &sum.g;
-    for (unsigned i = 0; i < 31; i++)
-        if (sum.reg[i].s == G_CONST)
-            m.r[i] = m.start[i] = (Val){.k = V_CONST, .c = sum.reg[i].c};
-    uint64_t start = br_pc >= WINDOW * 4 ? br_pc - WINDOW * 4 : 0;
-    if (start < lo)
-        start = lo;
+    m.g = g;
+    for (unsigned i = 0; i < 31; i++) {
+        if (reg[i].s == G_CONST)
+            m.r[i] = m.start[i] = (Val){.k = V_CONST, .c = reg[i].c};
+        else if (at_start != NULL && at_start[i].k == V_CONST)
+            m.r[i] = m.start[i] = at_start[i];
+    }
     /* The window is straight-line code in address order, but the BR's
      * block may be reached by a forward conditional branch from above an
      * unconditional jump (GCC puts a switch's dispatch out of line, after
@@ -395,7 +386,7 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
     for (uint64_t a = start; a < br_pc; a += 4) {
         uint32_t w;
         if (!elf_read(img, a, &w, 4))
-            return 0;
+            return false;
         for (size_t k = 0; dead && k < nsaved; k++)
             if (saved[k].target == a) {
                 m = saved[k].m;
@@ -405,7 +396,7 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
         /* A register the summary knows keeps its constant: the window may
          * begin between its ADRP and its ADD. */
         for (unsigned i = 0; i < 31; i++)
-            if (sum.reg[i].s == G_CONST)
+            if (reg[i].s == G_CONST)
                 m.r[i] = m.start[i];
         uint64_t t;
         enum A64Flow flow = a64_classify(w, a, &t);
@@ -413,9 +404,57 @@ size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, ui
             saved[nsaved++] = (struct Saved){t, m};
         dead = flow == FLOW_JUMP || flow == FLOW_RET || flow == FLOW_IJUMP || flow == FLOW_STOP;
     }
+    *out = m;
+    return true;
+}
+
+size_t cfg_jumptable(const GuestImage *img, const CfgFunc *f, uint64_t br_pc, uint64_t **targets)
+{
+    *targets = NULL;
+    uint64_t lo = f->hi > f->lo ? f->lo : f->entry, hi = f->hi > f->lo ? f->hi : br_pc;
+    /* The summary of the function, kept for its other BRs. */
+    static __thread struct {
+        const GuestImage *img;
+        uint64_t lo, hi;
+        Sim g;
+        Summary reg[32];
+    } sum;
+    if (sum.img != img || sum.lo != lo || sum.hi != hi) {
+        summarize(img, lo, hi, &sum.g, sum.reg);
+        sum.img = img, sum.lo = lo, sum.hi = hi;
+    }
+    Sim m;
+    uint64_t start = br_pc >= WINDOW * 4 ? br_pc - WINDOW * 4 : 0;
+    if (start < lo)
+        start = lo;
+    if (!run_window(img, start, br_pc, &sum.g, sum.reg, NULL, &m))
+        return 0;
     uint32_t brw;
     if (!elf_read(img, br_pc, &brw, 4))
         return 0;
+    if (m.r[brw >> 5 & 31].k != V_SUM) {
+        /* Not found with what the whole function says.  A register written
+         * more than once (main's x26 holds the table, then later something
+         * else) may still hold, at the window, the value of its last write
+         * before it in address order: try that.  A wrong guess only adds
+         * block starts (every entry is checked to be code of the
+         * function), and a BR that goes elsewhere at run time still goes
+         * through the dispatcher. */
+        Sim sweep;
+        sim_init(&sweep, V_UNK);
+        for (uint64_t a = lo; a < start; a += 4) {
+            uint32_t w;
+            if (!elf_read(img, a, &w, 4))
+                return 0;
+            Val before[32];
+            memcpy(before, sweep.r, sizeof before);
+            step(&sweep, w, a);
+            if (reloads_callee_saved(w))
+                memcpy(sweep.r, before, sizeof before);
+        }
+        if (!run_window(img, start, br_pc, &sum.g, sum.reg, sweep.r, &m))
+            return 0;
+    }
     const Val *v = &m.r[brw >> 5 & 31];
     const int64_t *cmp = m.cmp;
     if (v->k != V_SUM)
