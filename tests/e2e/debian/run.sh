@@ -136,6 +136,16 @@ for l in "${lines[@]}"; do
     echo "    status qemu $(<"$r.qemu.rc"), translated $(<"$r.x86.rc")"
   fi
 done
+# same WANT GOT WHAT: one more counted check, the two files equal.
+same() {
+  if cmp -s "$1" "$2"; then
+    pass=$((pass + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $3"
+    diff "$1" "$2" | head -5 | sed 's/^/    /'
+  fi
+}
 # Self-contained: the translated lua5.4 runs the script with the
 # translation cache moved away and the sysroot hidden (a tmpfs mounted
 # over it in a mount namespace of its own - root only; skipped otherwise).
@@ -145,13 +155,8 @@ if [[ -n ${prog[lua5.4]:-} ]] && unshare -m bash -c 'mount -t tmpfs none "$0"' "
   (cd "$fx" && unshare -m bash -c 'mount -t tmpfs none "$0" && "$1" script.lua' "$sysroot" "$work/x86/lua5.4" \
      > "$work/runs/alone.got" 2>&1)
   mv "$DBT_AOT_CACHE.away" "$DBT_AOT_CACHE"
-  if cmp -s "$work/runs/alone.want" "$work/runs/alone.got"; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: lua5.4 with the sysroot hidden and no translation cache (self-contained)"
-    diff "$work/runs/alone.want" "$work/runs/alone.got" | head -5 | sed 's/^/    /'
-  fi
+  same "$work/runs/alone.want" "$work/runs/alone.got" \
+    "lua5.4 with the sysroot hidden and no translation cache (self-contained)"
 fi
 # Start-up without the JIT: ls's getopt switch (its table base in a
 # callee-saved register that main reuses later) and the libraries' lazy-
@@ -160,13 +165,7 @@ fi
 if [[ -n ${prog[ls]:-} ]]; then
   (cd "$fx" && "$work/qemu/ls" -la > "$work/runs/nojit.want" 2>&1)
   (cd "$fx" && DBT_JIT_LIB=/nonexistent "$work/x86/ls" -la > "$work/runs/nojit.got" 2>&1)
-  if cmp -s "$work/runs/nojit.want" "$work/runs/nojit.got"; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: ls -la with the JIT absent"
-    diff "$work/runs/nojit.want" "$work/runs/nojit.got" | head -5 | sed 's/^/    /'
-  fi
+  same "$work/runs/nojit.want" "$work/runs/nojit.got" "ls -la with the JIT absent"
 fi
 echo "$pass passed, $failed failed (${#prog[@]} programs, $LEVEL)"
 ((failed == 0))
