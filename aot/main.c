@@ -102,7 +102,13 @@ int main(int argc, char **argv)
             break;
         case 'v': o.verbose = true; break;
         case 'h': usage(stdout); return 0;
-        case OPT_VERSION: printf("dbt-aot %s (AArch64 -> x86-64, LLVM 16)\n", DBT_VERSION); return 0;
+        case OPT_VERSION: {
+            unsigned major, minor, patch;
+            LLVMGetVersion(&major, &minor, &patch);
+            printf("dbt-aot %s (AArch64 -> x86-64), LLVM %u.%u.%u, default --march=%s\n", DBT_VERSION, major, minor,
+                   patch, DBT_HOST_LEVEL);
+            return 0;
+        }
         case OPT_MARCH:
             if (codegen_level_number(optarg) == 0) {
                 fprintf(stderr, "dbt-aot: error: unknown --march=%s (use x86-64, x86-64-v2, x86-64-v3 or x86-64-v4)\n",

@@ -38,7 +38,7 @@ head -c 100 ok.elf >trunc.elf
 : >empty.elf
 
 "$tool" --help | grep -q '^Usage: dbt-aot' && echo "PASS: help text" && pass=$((pass + 1)) || { echo "FAIL: help text"; fail=$((fail + 1)); }
-"$tool" --version | grep -Eq '^dbt-aot [0-9]' && echo "PASS: version" && pass=$((pass + 1)) || { echo "FAIL: version"; fail=$((fail + 1)); }
+"$tool" --version | grep -Eq '^dbt-aot [0-9].*LLVM [0-9]+\.[0-9]+\.[0-9]+, default --march=x86-64' && echo "PASS: version" && pass=$((pass + 1)) || { echo "FAIL: version"; fail=$((fail + 1)); }
 check no-input 2 '^dbt-aot: error: no input file' --
 check no-output 2 '^dbt-aot: error: no output file' -- ok.elf
 check bad-option 2 "^dbt-aot: error: unknown option '--bogus'" -- --bogus ok.elf -o out.elf
