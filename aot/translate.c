@@ -31,6 +31,7 @@
 #include "emit_meta.h"
 #include "lifter.h"
 #include "link.h"
+#include "pcmap.h"
 #include "meta.h"
 #include "profile.h"
 #include "progress.h"
@@ -364,7 +365,7 @@ static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, 
     objs[nobj] = NULL;
     snprintf(cleanup.lib, sizeof cleanup.lib, "%s", tmp);
     LinkInput lin = {objs, runtime_dir, tmp, o->verbose, false};
-    if (link_library(&lin, ver, d) != 0)
+    if (link_library(&lin, ver, d) != 0 || pcmap_canonicalize(tmp, d) != 0)
         goto out;
     if (rename(tmp, so) != 0) {
         diag_error(d, "cannot write %s: %s", so, strerror(errno));
@@ -735,7 +736,7 @@ int translate(const TranslateOptions *o, Diag *d)
             objs[nlink++] = units[k].obj;
     objs[nlink] = NULL;
     LinkInput li = {objs, runtime_dir, tmpout, o->verbose, shared_libs};
-    if (link_output(&li, d) != 0)
+    if (link_output(&li, d) != 0 || pcmap_canonicalize(tmpout, d) != 0)
         goto out;
     struct stat sb;
     if (stat(tmpout, &sb) == 0)

@@ -103,7 +103,10 @@ void meta_emit(LLVMModuleRef mod, const MetaInput *in)
         LLVMValueRef g = shared ? NULL : image_const(mod, img, i == 0 ? "dbt_guest_image" : "dbt_guest_object");
         if (i == 0)
             image = g;
-        orows[i] = object_row(mod, in->objs->paths[i], g, img, shared);
+        /* The program by its file name only: the path it was given by
+         * does not belong in the output (the same input from another
+         * directory gives the same bytes). */
+        orows[i] = object_row(mod, i == 0 ? in->guest_name : in->objs->paths[i], g, img, shared);
     }
     LLVMValueRef objects = private_const(mod, LLVMConstArray(object_type(ctx), orows, (unsigned)nobj), "dbt_objects");
     free(orows);
