@@ -556,12 +556,15 @@ int translate(const TranslateOptions *o, Diag *d)
     /* Libraries translated before with the same options: their units are
      * linked from the cache (objcache.h). */
     /* Only libraries are cached: a static program leaves the cache alone. */
+    /* Each library's key names its cache entry and its --shared-libs
+     * object; made with the cache off too. */
     if (gobj.n > 1)
         objcache_init(&cache, o->cache_dir);
     else
         memset(&cache, 0, sizeof cache);
-    for (size_t k = 1; cache.on && k < gobj.n; k++) {
+    for (size_t k = 1; k < gobj.n; k++)
         objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
+    for (size_t k = 1; cache.on && k < gobj.n; k++) {
         size_t first = nunits, n = 0;
         for (size_t i = 0; i < nunits; i++)
             if (units[i].object == k) {
@@ -595,8 +598,6 @@ int translate(const TranslateOptions *o, Diag *d)
             goto out;
         }
         for (size_t k = 1; k < gobj.n; k++) {
-            if (!cache.on)   /* no cache: the key is still the file, options and tool */
-                objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
             snprintf(sopath[k], sizeof sopath[k], "%s/%s-%s.so", dir, base_name(gobj.paths[k]), keys[k]);
             shared[k] = sopath[k];
             if (access(sopath[k], R_OK) != 0)
