@@ -12,6 +12,7 @@
 #define DBT_META_H
 
 #include <stdint.h>
+#include <string.h>
 #include "cpu_state.h"
 
 #define DBT_META_SYMBOL "dbt_meta"
@@ -42,6 +43,37 @@ typedef struct DbtFnEntry {
  * (runtime/codemap.c reads it). */
 #define DBT_PCMAP_SECTION "dbt_pcmap"
 #define DBT_PCMAP_MARK 0x50434d41u /* "AMCP": positive, never an offset */
+
+/* Reads a DBT_PCMAP_SECTION: its SIZE bytes at SECTION, which lie at
+ * address BASE (the offsets count from there), calling PAIR(host pc, guest
+ * pc, ARG) for every access listed.  Stops at the first word that is
+ * neither an offset nor the mark (zeros after the last group); offsets
+ * not followed by a mark are not reported.  The runtime (codemap.c) and
+ * the tool (rewriter/pcmap.c) both read the section with it. */
+static inline void dbt_pcmap_walk(const uint8_t *section, uint64_t size, uint64_t base,
+                                  void (*pair)(uint64_t host, uint64_t guest, void *arg), void *arg)
+{
+    uint64_t group = 0; /* where the current group's offsets begin */
+    for (uint64_t p = 0; p + 4 <= size;) {
+        int32_t word;
+        memcpy(&word, section + p, sizeof word); /* unaligned */
+        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= size) {
+            uint64_t guest;
+            memcpy(&guest, section + p + 4, sizeof guest);
+            for (uint64_t q = group; q < p; q += 4) {
+                int32_t off;
+                memcpy(&off, section + q, sizeof off);
+                pair(base + q + (uint64_t)(int64_t)off, guest, arg);
+            }
+            p += 12;
+            group = p;
+        } else if (word < 0) {
+            p += 4;
+        } else {
+            break;
+        }
+    }
+}
 
 /* Where a position-independent guest executable (ET_DYN) is loaded: the
  * offline tool translates it for this base (DbtMeta.load_bias) and the

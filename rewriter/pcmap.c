@@ -30,6 +30,17 @@ typedef struct Pair {
     uint64_t guest, host;
 } Pair;
 
+typedef struct PairList {
+    Pair *v;
+    size_t n;
+} PairList;
+
+static void add_pair(uint64_t host, uint64_t guest, void *arg)
+{
+    PairList *l = arg;
+    l->v[l->n++] = (Pair){guest, host};
+}
+
 static int by_guest_then_host(const void *a, const void *b)
 {
     const Pair *x = a, *y = b;
@@ -97,31 +108,12 @@ int pcmap_canonicalize(const char *path, Diag *d)
         diag_error(d, "%s: cannot read %s", path, DBT_PCMAP_SECTION);
         goto out;
     }
-    /* Read: the same walk as runtime/codemap.c. */
-    size_t n = 0, pending = 0, p = 0;
-    while (p + 4 <= size) {
-        int32_t word;
-        memcpy(&word, buf + p, 4);
-        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= size) {
-            uint64_t guest;
-            memcpy(&guest, buf + p + 4, 8);
-            for (size_t k = n - pending; k < n; k++)
-                pairs[k].guest = guest;
-            pending = 0;
-            p += 12;
-        } else if (word < 0) {
-            pairs[n++] = (Pair){0, sh.sh_addr + p + (uint64_t)(int64_t)word};
-            pending++;
-            p += 4;
-        } else {
-            break;
-        }
-    }
-    n -= pending;
+    PairList pl = {pairs, 0};
+    dbt_pcmap_walk(buf, size, sh.sh_addr, add_pair, &pl);
+    size_t n = pl.n, p = 0;
     qsort(pairs, n, sizeof *pairs, by_guest_then_host);
     /* Write back, one group per guest pc. */
     memset(buf, 0, size);
-    p = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         for (; j < n && pairs[j].guest == pairs[i].guest; j++) {

@@ -52,30 +52,16 @@ void codemap_add_code(const char *lo, const char *hi, const char *pcmap, const c
         extra[nextra++] = (typeof(extra[0])){(uint64_t)lo, (uint64_t)hi, pcmap, pcmap_end};
 }
 
-/* Words: negative offsets to host pcs, then DBT_PCMAP_MARK and the guest
- * pc they belong to (meta.h), appended to M->pcs. */
+/* One access of the map (meta.h: dbt_pcmap_walk), appended to M->pcs. */
+static void add_pc(uint64_t host, uint64_t guest, void *arg)
+{
+    CodeMap *m = arg;
+    m->pcs[m->npcs++] = (CodeMapFn){host, guest};
+}
+
 static void read_pcmap(CodeMap *m, const char *start, const char *end)
 {
-    size_t pending = 0;
-    for (const char *p = start; p + 4 <= end;) {
-        int32_t word;
-        memcpy(&word, p, sizeof word);   /* unaligned */
-        if ((uint32_t)word == DBT_PCMAP_MARK && p + 12 <= end) {
-            uint64_t guest;
-            memcpy(&guest, p + 4, sizeof guest);
-            for (size_t k = m->npcs - pending; k < m->npcs; k++)
-                m->pcs[k].guest = guest;
-            pending = 0;
-            p += 12;
-        } else if (word < 0) {
-            m->pcs[m->npcs++] = (CodeMapFn){(uint64_t)(uintptr_t)p + (uint64_t)(int64_t)word, 0};
-            pending++;
-            p += 4;
-        } else {
-            break;   /* not the layout meta.h describes: keep what was read */
-        }
-    }
-    m->npcs -= pending;
+    dbt_pcmap_walk((const uint8_t *)start, (uint64_t)(end - start), (uint64_t)(uintptr_t)start, add_pc, m);
 }
 
 int codemap_build(CodeMap *m, const DbtMeta *meta)
