@@ -59,6 +59,11 @@ static void usage(FILE *f)
             "  --time-report=FILE write where the translation's time and memory went\n"
             "                     (stages, IR sizes, largest functions) as JSON to FILE\n"
             "                     ('-' for stdout); -v prints a summary\n"
+            "  -g                 debug information for the translated code from the\n"
+            "                     guest's DWARF line tables (compile the guest with -g):\n"
+            "                     gdb breaks at guest source lines, perf and addr2line\n"
+            "                     show them; with -O0 the guest registers in memory are\n"
+            "                     exact at every line (docs/debugging.md)\n"
             "  -v, --verbose      report progress and statistics on stderr\n"
             "  -h, --help         show this help and exit\n"
             "  --version          show the version and exit\n"
@@ -90,7 +95,7 @@ int main(int argc, char **argv)
     int c;
     bool cache_info = false;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:O:vh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:O:vhg", longs, NULL)) != -1) {
         switch (c) {
         case 'o': o.output = optarg; break;
         case 'O':
@@ -101,6 +106,7 @@ int main(int argc, char **argv)
             o.opt_level = optarg[0] - '0';
             break;
         case 'v': o.verbose = true; break;
+        case 'g': o.debug_info = true; break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: {
             unsigned major, minor, patch;

@@ -61,7 +61,7 @@ void objcache_init(ObjCache *c, const char *dir);
 int objcache_info(const ObjCache *c, FILE *f);
 /* The key of IMG translated with these options, as 32 hex digits. */
 void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const char *cpu_level,
-                  const Profile *prof, char key[33]);
+                  const Profile *prof, bool debug_info, char key[33]);
 /* The number of unit objects stored under KEY, or 0 if there is no entry. */
 size_t objcache_units(const ObjCache *c, const char *key);
 /* The path of unit K of KEY's entry. */

@@ -28,10 +28,12 @@
 #include "codegen.h"
 #include "decode.h"
 #include "elf_input.h"
+#include "guest_lines.h"
 #include "emit_meta.h"
 #include "lifter.h"
 #include "link.h"
 #include "pcmap.h"
+#include "symnames.h"
 #include "meta.h"
 #include "profile.h"
 #include "progress.h"
@@ -112,6 +114,7 @@ typedef struct Work {
     size_t *func_ir;            /* IR instructions lifted, per function */
     unsigned *func_unit;        /* unit, per function */
     Progress *progress;
+    const GuestLines *lines;    /* -g: each object's line table, else NULL */
 } Work;
 
 /* The LiftEnv context of one unit. */
@@ -137,6 +140,13 @@ static bool env_read_data(void *ctx, uint64_t addr, void *buf, size_t n)
     const UnitEnv *u = ctx;
     const GuestImage *img = objects_at(u->w->objs, addr);
     return img != NULL && elf_read(img, addr, buf, n);
+}
+
+static bool env_line_at(void *ctx, uint64_t pc, LiftLine *out)
+{
+    const UnitEnv *u = ctx;
+    const GuestImage *img = objects_at(u->w->objs, pc);
+    return img != NULL && guest_lines_at(&u->w->lines[img - u->w->objs->imgs], pc, out);
 }
 
 static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
@@ -187,7 +197,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
     LLVMSetSourceFileName(mod, name, strlen(name));
     UnitEnv env = {w, NULL, dec};
-    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true};
+    LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true,
+                    w->lines ? env_line_at : NULL};
     env.lifter = lift_new(mod, &lenv);
     for (size_t k = 0; k < u->nfuncs; k++) {
         size_t fi = u->funcs[k];
@@ -203,7 +214,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .nlandings = f->nlandings,
                        .safepoints = f->safepoints,
                        .nsafepoints = f->nsafepoints,
-                       .regs = u->tier->regs};
+                       .regs = u->tier->regs,
+                       .name = f->name};
         LiftStats st;
         lift_function(env.lifter, &lf, &st);
         LLVMSetSection(fn, DBT_CODE_SECTION);
@@ -219,6 +231,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                     f->name ? " in " : "", f->name ? f->name : "");
         }
     }
+    lift_finish(env.lifter);
     u->rep.lift_s = codegen_thread_cpu_s() - t0;
     char ir[PATH_MAX + 16];
     if (o->dump_ir)
@@ -319,6 +332,27 @@ static void catch_interrupts(void)
         signal(sigs[i], on_interrupt);
 }
 
+/* After lld: the access map in canonical order, and the guest's names on
+ * the translated functions (symnames.h) of object K, or with K ==
+ * SIZE_MAX of the objects the output holds itself. */
+static int finish_linked(const char *path, const Cfg *cfg, const size_t *fobj, size_t k, bool shared_libs, Diag *d)
+{
+    if (pcmap_canonicalize(path, d) != 0)
+        return -1;
+    SymName *names = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *names);
+    if (names == NULL)
+        return diag_error(d, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->nfuncs; i++) {
+        bool here = k == SIZE_MAX ? !shared_libs || fobj[i] == 0 : fobj[i] == k;
+        if (here && cfg->funcs[i].name != NULL)
+            names[n++] = (SymName){cfg->funcs[i].entry, cfg->funcs[i].name};
+    }
+    int rc = symnames_apply(path, names, n, d);
+    free(names);
+    return rc;
+}
+
 /* --shared-libs: library K (its functions are those with fobj == K, its
  * units those with object == K) as the host shared object SO, written
  * atomically: a file that exists is always whole. */
@@ -333,7 +367,7 @@ static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", so, (long)getpid());
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("dbt-lib-meta", ctx);
-    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false};
+    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false, NULL};
     Lifter *l = lift_new(mod, &env);
     uint64_t *entries = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *entries);
     LLVMValueRef *fns = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *fns);
@@ -365,7 +399,7 @@ static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, 
     objs[nobj] = NULL;
     snprintf(cleanup.lib, sizeof cleanup.lib, "%s", tmp);
     LinkInput lin = {objs, runtime_dir, tmp, o->verbose, false};
-    if (link_library(&lin, ver, d) != 0 || pcmap_canonicalize(tmp, d) != 0)
+    if (link_library(&lin, ver, d) != 0 || finish_linked(tmp, cfg, fobj, k, true, d) != 0)
         goto out;
     if (rename(tmp, so) != 0) {
         diag_error(d, "cannot write %s: %s", so, strerror(errno));
@@ -444,6 +478,7 @@ int translate(const TranslateOptions *o, Diag *d)
     LLVMModuleRef mmod = NULL;
     Lifter *mlift = NULL;
     Profile prof = {0};
+    GuestLines *lines = NULL;
     Report rep = {.input = base_name(o->input), .opt_level = o->opt_level};
     double t0 = now_s(), t;
 
@@ -485,6 +520,25 @@ int translate(const TranslateOptions *o, Diag *d)
         }
     }
     rep.cfg_s = now_s() - t;
+    if (o->debug_info) {
+        size_t with = 0;
+        lines = calloc(gobj.n, sizeof *lines);
+        if (lines == NULL) {
+            diag_error(d, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < gobj.n; i++) {
+            if (guest_lines_read(&lines[i], gobj.files[i], gobj.imgs[i].bias, d) != 0)
+                goto out;
+            with += lines[i].nrows > 0;
+        }
+        if (with == 0)
+            fprintf(stderr, "dbt-aot: warning: -g: %s has no DWARF line table (compile it with -g); no debug "
+                            "information\n", o->input);
+        else if (o->verbose)
+            fprintf(stderr, "dbt-aot: -g: line tables of %zu of %zu objects, %zu rows in the program's\n", with,
+                    gobj.n, lines[0].nrows);
+    }
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, now_s() - t0);
@@ -563,7 +617,8 @@ int translate(const TranslateOptions *o, Diag *d)
     else
         memset(&cache, 0, sizeof cache);
     for (size_t k = 1; k < gobj.n; k++)
-        objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, keys[k]);
+        objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, o->debug_info,
+                     keys[k]);
     for (size_t k = 1; cache.on && k < gobj.n; k++) {
         size_t first = nunits, n = 0;
         for (size_t i = 0; i < nunits; i++)
@@ -636,7 +691,7 @@ int translate(const TranslateOptions *o, Diag *d)
     Progress progress;
     progress_init(&progress, base_name(o->input), cfg.ninsns - cached_insns, nf - cached_funcs, !o->verbose);
     Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nsched, .schedule = schedule,
-              .func_ir = func_ir, .func_unit = func_unit, .progress = &progress};
+              .func_ir = func_ir, .func_unit = func_unit, .progress = &progress, .lines = lines};
     for (unsigned k = 0; k < nworkers; k++) {
         workers[k].w = &w;
         if (dec_open(&workers[k].dec) != 0) {
@@ -698,7 +753,7 @@ int translate(const TranslateOptions *o, Diag *d)
     mctx = LLVMContextCreate();
     mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
-    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false};
+    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false, NULL};
     mlift = lift_new(mmod, &menv);
     /* The dispatcher's table: the function entries (cfg.funcs is sorted). */
     entries = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *entries);
@@ -737,7 +792,7 @@ int translate(const TranslateOptions *o, Diag *d)
             objs[nlink++] = units[k].obj;
     objs[nlink] = NULL;
     LinkInput li = {objs, runtime_dir, tmpout, o->verbose, shared_libs};
-    if (link_output(&li, d) != 0 || pcmap_canonicalize(tmpout, d) != 0)
+    if (link_output(&li, d) != 0 || finish_linked(tmpout, &cfg, fobj, SIZE_MAX, shared_libs, d) != 0)
         goto out;
     struct stat sb;
     if (stat(tmpout, &sb) == 0)
@@ -798,6 +853,9 @@ out:
     free(sopath);
     free(shared);
     free(so_ready);
+    for (size_t i = 0; lines && i < gobj.n; i++)
+        guest_lines_free(&lines[i]);
+    free(lines);
     free(entries);
     free(fns);
     cfg_free(&cfg);

@@ -18,6 +18,7 @@ typedef struct TranslateOptions {
     const char *cpu_level;   /* x86-64 level, e.g. "x86-64-v3" */
     bool verbose;            /* progress and statistics on stderr */
     bool all_functions;      /* translate every function symbol, reachable or not */
+    bool debug_info;         /* -g: host debug information from the guest's line tables */
     const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
     const char *time_report; /* write the cost report (JSON, aot/report.h) there, or NULL */
     const char *profile;     /* a run's profile (DBT_PROFILE): its functions are the hot tier */

@@ -28,7 +28,7 @@
 
 #include "cpu_state.h"
 
-#define DBT_JIT_ABI_VERSION 3   /* 3: CpuState.icache, probed by the lifted code */
+#define DBT_JIT_ABI_VERSION 4   /* 4: DbtJitRegion.host, host_size */
 /* The lifted code bakes in CpuState's layout: a change is an ABI change. */
 _Static_assert(CPU_STATE_SIZE == 848, "CpuState changed: bump DBT_JIT_ABI_VERSION, then this size");
 #define DBT_JIT_OPEN_SYMBOL "dbt_jit_open"
@@ -62,6 +62,8 @@ typedef struct DbtJitRange {
 /* The result of one compilation: a translated region. */
 typedef struct DbtJitRegion {
     GuestFn fn;              /* the translation; enter with cpu->pc = a key */
+    const void *host;        /* its host code [host, host + host_size), for */
+    size_t host_size;        /* profilers (DBT_PERF_MAP) */
     uint64_t *keys;          /* guest PCs fn can be entered at: today only
                                 the entry (regions have one entry; malloc'ed) */
     size_t nkeys;

@@ -46,7 +46,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dbt_jit.h"
 #include "lifter.h"
@@ -67,6 +69,8 @@ typedef struct Memo {
     struct Memo *next;       /* same bucket */
     Region region;           /* its code */
     GuestFn fn;
+    const void *host;        /* its host code, for profilers */
+    size_t host_size;
 } Memo;
 
 typedef struct Jit {
@@ -112,7 +116,7 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
     char name[40];
     snprintf(name, sizeof name, "dbt-jit-%llx", (unsigned long long)g->entry);
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
-    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false}; /* JIT regions: faults reported at the region entry */
+    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false, NULL}; /* JIT regions: faults reported at the region entry */
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
         set_err(err, errlen, "out of memory%s", "");
@@ -154,14 +158,91 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
     return mod;
 }
 
-/* Machine code for MOD in memory; the engine (and the code) live forever. */
-static GuestFn emit_region(Jit *j, LLVMModuleRef mod, uint64_t entry, char *err, size_t errlen)
+/* ---- code memory ----------------------------------------------------------- */
+
+/* MCJIT's sections for one region, each in pages of its own (regions are
+ * few and never freed).  Ours rather than LLVM's default manager so that
+ * the runtime learns where the region's host code is (perf map). */
+typedef struct CodeMem {
+    struct Mapping {
+        uint8_t *p;
+        size_t n;
+        bool code;
+    } *maps;
+    size_t nmaps;
+    const void *text;        /* the largest code section: the function */
+    size_t text_size;
+} CodeMem;
+
+static uint8_t *mem_alloc(CodeMem *m, uintptr_t size, bool code)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (size + page - 1) / page * page;
+    struct Mapping *nm = realloc(m->maps, (m->nmaps + 1) * sizeof *nm);
+    if (nm == NULL)
+        return NULL;
+    m->maps = nm;
+    void *p = mmap(NULL, n ? n : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    m->maps[m->nmaps++] = (struct Mapping){p, n ? n : page, code};
+    if (code && size > m->text_size) {
+        m->text = p;
+        m->text_size = size;
+    }
+    return p;
+}
+
+static uint8_t *mem_code(void *opaque, uintptr_t size, unsigned align, unsigned id, const char *name)
+{
+    (void)align, (void)id, (void)name;   /* page alignment is enough for any */
+    return mem_alloc(opaque, size, true);
+}
+
+static uint8_t *mem_data(void *opaque, uintptr_t size, unsigned align, unsigned id, const char *name, LLVMBool ro)
+{
+    (void)align, (void)id, (void)name, (void)ro;
+    return mem_alloc(opaque, size, false);
+}
+
+/* Code becomes read-only and executable once MCJIT has relocated it. */
+static LLVMBool mem_finalize(void *opaque, char **msg)
+{
+    CodeMem *m = opaque;
+    for (size_t k = 0; k < m->nmaps; k++)
+        if (m->maps[k].code && mprotect(m->maps[k].p, m->maps[k].n, PROT_READ | PROT_EXEC) != 0) {
+            *msg = strdup("cannot make JIT code executable");
+            return 1;
+        }
+    return 0;
+}
+
+/* Never called while the code may run: engines are not disposed. */
+static void mem_destroy(void *opaque)
+{
+    CodeMem *m = opaque;
+    for (size_t k = 0; k < m->nmaps; k++)
+        munmap(m->maps[k].p, m->maps[k].n);
+    free(m->maps);
+    free(m);
+}
+
+/* Machine code for MOD in memory; the engine (and the code) live forever.
+ * *HOST, *HOST_SIZE: where the region's function is. */
+static GuestFn emit_region(Jit *j, LLVMModuleRef mod, uint64_t entry, const void **host, size_t *host_size,
+                           char *err, size_t errlen)
 {
     struct LLVMMCJITCompilerOptions o;
     LLVMInitializeMCJITCompilerOptions(&o, sizeof o);
     o.OptLevel = j->opt_level < 1 ? 0 : j->opt_level > 2 ? 3 : (unsigned)j->opt_level;
     /* CodeModel JITDefault: large on x86-64, so the calls to the runtime
      * (linked at 0x200000000000) and to other code reach anywhere. */
+    CodeMem *cm = calloc(1, sizeof *cm);
+    if (cm == NULL) {
+        set_err(err, errlen, "%s", "out of memory");
+        LLVMDisposeModule(mod);
+        return NULL;
+    }
+    o.MCJMM = LLVMCreateSimpleMCJITMemoryManager(cm, mem_code, mem_data, mem_finalize, mem_destroy);
     LLVMExecutionEngineRef ee;
     char *msg = NULL;
     if (LLVMCreateMCJITCompilerForModule(&ee, mod, &o, sizeof o, &msg)) {
@@ -182,16 +263,20 @@ static GuestFn emit_region(Jit *j, LLVMModuleRef mod, uint64_t entry, char *err,
         set_err(err, errlen, "LLVM produced no code for %s", name);
         return NULL; /* the engine is leaked with whatever it made */
     }
+    *host = cm->text;
+    *host_size = cm->text_size;
     return (GuestFn)(uintptr_t)addr;
 }
 
 static Memo **memo_bucket(Jit *j, uint64_t pc) { return &j->memo[(pc >> 2) % MEMO_BUCKETS]; }
 
 /* The region's keys and code ranges, for the runtime. */
-static int fill_result(const Region *g, GuestFn fn, DbtJitRegion *out)
+static int fill_result(const Region *g, const Memo *m, DbtJitRegion *out)
 {
     memset(out, 0, sizeof *out);
-    out->fn = fn;
+    out->fn = m->fn;
+    out->host = m->host;
+    out->host_size = m->host_size;
     out->keys = malloc(sizeof *out->keys);
     out->code = malloc((g->nleaders ? g->nleaders : 1) * sizeof *out->code);
     if (out->keys == NULL || out->code == NULL) {
@@ -241,7 +326,7 @@ static int jit_compile(DbtJit *pub, uint64_t pc, DbtJitRegion *out, char *err, s
     /* The same code as a translation we made before? */
     for (Memo *m = *memo_bucket(j, pc); m != NULL; m = m->next)
         if (region_same(&m->region, &g)) {
-            if (fill_result(&g, m->fn, out) != 0) {
+            if (fill_result(&g, m, out) != 0) {
                 rc = -ENOMEM;
                 snprintf(err, errlen, "out of memory");
             }
@@ -252,13 +337,17 @@ static int jit_compile(DbtJit *pub, uint64_t pc, DbtJitRegion *out, char *err, s
     LLVMContextRef ctx = LLVMContextCreate();
     LiftStats st;
     LLVMModuleRef mod = lift_region(j, ctx, &rd, &g, &st, err, errlen);
-    GuestFn fn = mod ? emit_region(j, mod, pc, err, errlen) : NULL;
+    const void *host = NULL;
+    size_t host_size = 0;
+    GuestFn fn = mod ? emit_region(j, mod, pc, &host, &host_size, err, errlen) : NULL;
     if (fn == NULL) {
         rc = -EIO;
         goto out_region;
     }
     Memo *m = calloc(1, sizeof *m);
-    if (m == NULL || fill_result(&g, fn, out) != 0) {
+    if (m != NULL)
+        *m = (Memo){NULL, {0}, fn, host, host_size};
+    if (m == NULL || fill_result(&g, m, out) != 0) {
         free(m);
         snprintf(err, errlen, "out of memory");
         rc = -ENOMEM;
@@ -267,7 +356,6 @@ static int jit_compile(DbtJit *pub, uint64_t pc, DbtJitRegion *out, char *err, s
     out->untranslated = st.untranslated;
     m->region = g;           /* the memo owns the region now */
     memset(&g, 0, sizeof g);
-    m->fn = fn;
     m->next = *memo_bucket(j, pc);
     *memo_bucket(j, pc) = m;
 out_region:

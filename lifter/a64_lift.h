@@ -58,6 +58,8 @@ const A64Form *a64_find_form(uint32_t insn);
 
 enum { NUM_GPR = 31, NUM_VREG = 32 };
 
+typedef struct LiftDebug LiftDebug;
+
 struct Lifter {
     LLVMContextRef ctx;          /* the module's context */
     LLVMModuleRef mod;           /* where functions are emitted */
@@ -112,9 +114,16 @@ struct Lifter {
     LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
     unsigned pcs_kind;           /* metadata kind "pcsections" (mem_mark), 0 = not looked up */
+    LiftDebug *dbg;              /* debug information (-g, debuginfo.c), or NULL */
 };
 
 enum Flag { FLAG_N, FLAG_Z, FLAG_C, FLAG_V };
+
+/* --- debug information (debuginfo.c; nothing without LiftEnv.line_at) ---- */
+void dbg_begin_function(Lifter *l, const LiftFunc *f); /* after its entry block exists */
+void dbg_at(Lifter *l, uint64_t pc);                    /* before each guest instruction */
+void dbg_end_function(Lifter *l);
+void dbg_free(Lifter *l);
 
 /* --- guest registers ---------------------------------------------------- */
 /* Rn as a 64- or 32-bit value; register 31 reads as zero (XZR/WZR). */

@@ -88,6 +88,7 @@ void lift_free(Lifter *l)
     if (l == NULL)
         return;
     LLVMDisposeBuilder(l->b);
+    dbg_free(l);
     u64map_free(&l->sync_regs);
     free(l->syncs);
     free(l->sync_out);
@@ -771,6 +772,7 @@ static void lift_one(Lifter *l)
     }
     l->insn = w;
     l->stats->insns++;
+    dbg_at(l, l->pc);
     const A64Form *form = a64_find_form(w);
     if (form != NULL && form->handler(l, w))
         return;
@@ -826,6 +828,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     memset(l->gep_bb, 0, sizeof l->gep_bb);
     l->gep_cache = true;
     LLVMBasicBlockRef entry = lift_new_block(l, "entry");
+    dbg_begin_function(l, f);
     /* Registers in SSA: an alloca each, which SROA promotes.  In memory:
      * the accessors load and store the CpuState, and the sync points have
      * nothing to move (sync_materialize drops them). */
@@ -901,6 +904,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
             }
         }
     l->gep_cache = false; /* materialization inserts before instructions */
+    dbg_end_function(l);
     sync_materialize(l);
     free(l->blocks);
     free(l->landing_bb);

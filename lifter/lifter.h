@@ -47,6 +47,12 @@
 
 typedef struct Lifter Lifter;
 
+/* A guest source position (the guest's DWARF line table). */
+typedef struct LiftLine {
+    const char *file;   /* the source file's path; one pointer per file */
+    unsigned line;
+} LiftLine;
+
 /* What the lifter needs from its user (the offline tool or the JIT). */
 typedef struct LiftEnv {
     void *ctx;   /* passed back to the callbacks */
@@ -66,6 +72,11 @@ typedef struct LiftEnv {
      * dbt_pcmap, which the runtime reads to report a fault at the guest
      * instruction that made it; include/meta.h: DBT_PCMAP_SECTION). */
     bool fault_pcs;
+    /* With -g: the guest source position of the instruction at PC, false
+     * if none.  Set, the lifter attaches LLVM debug information (a
+     * subprogram per function, a location per instruction: debuginfo.c),
+     * so that the output's DWARF maps host code to the guest's lines. */
+    bool (*line_at)(void *ctx, uint64_t pc, LiftLine *out);
 } LiftEnv;
 
 /* Possible targets of one BR (a recovered jump table). */
@@ -102,6 +113,8 @@ typedef struct LiftFunc {
                                     poll for signals */
     size_t nsafepoints;
     enum LiftRegs regs;          /* where the registers live */
+    const char *name;            /* the guest's name for it, or NULL (debug
+                                    information only) */
 } LiftFunc;
 
 /* Counters, for -v and the tests. */
@@ -118,6 +131,9 @@ void lift_free(Lifter *l);
 LLVMValueRef lift_declare(Lifter *l, uint64_t entry);
 /* Lift F into the function declared for F->entry.  Returns 0; fills ST. */
 int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st);
+/* After the last lift_function of the module, before it is optimized:
+ * completes its debug information (nothing to do without line_at). */
+void lift_finish(Lifter *l);
 /* Name of the LLVM function for ENTRY into BUF ("g_%016llx"). */
 void lift_function_name(uint64_t entry, char *buf, size_t n);
 

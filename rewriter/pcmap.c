@@ -18,12 +18,12 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_out.h"
 #include "meta.h"
 
 typedef struct Pair {
@@ -49,54 +49,20 @@ static int by_guest_then_host(const void *a, const void *b)
     return x->host < y->host ? -1 : x->host > y->host;
 }
 
-/* The section's header, or sh_size 0 when there is none. */
-static int find_section(int fd, Elf64_Shdr *out)
-{
-    Elf64_Ehdr eh;
-    memset(out, 0, sizeof *out);
-    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum)
-        return -1;
-    Elf64_Shdr *sh = calloc(eh.e_shnum ? eh.e_shnum : 1, sizeof *sh);
-    if (sh == NULL)
-        return -1;
-    int rc = -1;
-    char *names = NULL;
-    if (pread(fd, sh, eh.e_shnum * sizeof *sh, (off_t)eh.e_shoff) != (ssize_t)(eh.e_shnum * sizeof *sh))
-        goto out;
-    const Elf64_Shdr *str = &sh[eh.e_shstrndx];
-    names = malloc(str->sh_size + 1);
-    if (names == NULL || pread(fd, names, str->sh_size, (off_t)str->sh_offset) != (ssize_t)str->sh_size)
-        goto out;
-    names[str->sh_size] = '\0';
-    for (unsigned i = 0; i < eh.e_shnum; i++)
-        if (sh[i].sh_name < str->sh_size && strcmp(names + sh[i].sh_name, DBT_PCMAP_SECTION) == 0 &&
-            sh[i].sh_type == SHT_PROGBITS)
-            *out = sh[i];
-    rc = 0;
-out:
-    free(names);
-    free(sh);
-    return rc;
-}
-
 int pcmap_canonicalize(const char *path, Diag *d)
 {
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
+    ElfOut e;
+    if (elf_out_open(&e, path) != 0)
         return diag_error(d, "cannot reopen %s: %s", path, strerror(errno));
-    int rc = -1;
+    int fd = e.fd, rc = -1;
     uint8_t *buf = NULL;
     Pair *pairs = NULL;
-    Elf64_Shdr sh;
-    if (find_section(fd, &sh) != 0) {
-        diag_error(d, "%s: cannot read the linked output's section headers", path);
-        goto out;
-    }
-    if (sh.sh_size == 0) {
+    const Elf64_Shdr *found = elf_out_section(&e, DBT_PCMAP_SECTION, SHT_PROGBITS);
+    if (found == NULL || found->sh_size == 0) {
         rc = 0;
         goto out;
     }
+    Elf64_Shdr sh = *found;
     size_t size = sh.sh_size;
     buf = malloc(size);
     pairs = malloc((size / 4 + 1) * sizeof *pairs);
@@ -145,6 +111,6 @@ bad:
 out:
     free(pairs);
     free(buf);
-    close(fd);
+    elf_out_close(&e);
     return rc;
 }

@@ -50,6 +50,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "dbt_jit.h"
 #include "fp16.h"
@@ -79,6 +81,8 @@ struct JitHost {
     size_t nregions, capregions;
     uint64_t lo, hi;         /* hull of all live regions' code */
     unsigned long compiles;  /* for the log */
+    int perf_fd;             /* DBT_PERF_MAP: the map file, -1 none */
+    pid_t perf_pid;          /* whose map it is (fork: a new file) */
 };
 
 /* ---- the cache ---------------------------------------------------------- */
@@ -256,6 +260,37 @@ static int load(Runtime *rt, JitHost *h)
 
 /* ---- translating ------------------------------------------------------- */
 
+/* DBT_PERF_MAP=1: every translation made here is announced to perf in
+ * /tmp/perf-PID.map ("START SIZE NAME", hexadecimal), the file perf reads
+ * for code that has no ELF behind it.  Off by default: the files stay. */
+static void perf_map_note(JitHost *h, const DbtJitRegion *res, uint64_t pc)
+{
+    if (res->host == NULL || res->host_size == 0)
+        return;
+    pid_t pid = getpid();
+    if (h->perf_pid != pid) {
+        const char *on = getenv("DBT_PERF_MAP");
+        if (h->perf_pid != 0 && h->perf_fd >= 0)
+            close(h->perf_fd);   /* the parent's, inherited by fork */
+        h->perf_fd = -1;
+        h->perf_pid = pid;
+        if (on != NULL && strcmp(on, "1") == 0) {
+            char path[64];
+            snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)pid);
+            int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+            /* Far above the guest's own descriptors, which it may close. */
+            h->perf_fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 900) : -1;
+            if (fd >= 0 && h->perf_fd != fd)
+                close(fd);
+            if (h->perf_fd < 0)
+                rt_msg("DBT_PERF_MAP: cannot write %s", path);
+        }
+    }
+    if (h->perf_fd >= 0)
+        dprintf(h->perf_fd, "%llx %zx dbt-jit:0x%llx\n", (unsigned long long)(uintptr_t)res->host, res->host_size,
+                (unsigned long long)pc);
+}
+
 static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
 {
     Runtime *rt = rt_of(s);
@@ -293,6 +328,7 @@ static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
         return NULL;
     }
     h->compiles++;
+    perf_map_note(h, &res, pc);
     rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions (%zu code ranges), %.2f ms%s",
            (unsigned long long)pc, res.ninsns, res.ncode, res.seconds * 1e3,
            res.reused ? ", same code as an earlier translation: reused" : "");

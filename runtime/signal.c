@@ -144,6 +144,10 @@
 
 static _Thread_local Thread *cur_thread __attribute__((tls_model("initial-exec")));
 
+/* The registers of the guest thread this host thread runs, or NULL: for
+ * the debugger (scripts/dbt-gdb.py calls it in the stopped program). */
+__attribute__((used, noinline)) CpuState *dbt_gdb_cpu(void) { return cur_thread ? cur_thread->cpu : NULL; }
+
 static const struct {
     const char *name;
     enum A64SigDefault dfl;

@@ -13,6 +13,7 @@ PACKAGES=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
   qemu-user                           # the oracle (qemu-aarch64)
   busybox-static                      # native busybox: the oracle where qemu cannot exec (tests/e2e/busybox)
+  gdb linux-perf                      # the user's tools on translated code (tests/e2e/tools)
   xz-utils file bc python3 perl tcl  # test scripts (torture fetch and directives, ieee .x files, benchmarks, lifter oracle)
 )
 

@@ -1,0 +1,241 @@
+/*
+ * guest_lines.c - the guest's DWARF line table (guest_lines.h).
+ *
+ * Every compilation unit's line program is expanded by libdwarf into rows
+ * (address, file, line, end of sequence); they are collected from all
+ * units, file names interned, sorted by address, and where several rows
+ * share an address (GCC's location views) the last one is kept, as
+ * addr2line does.
+ */
+#define _GNU_SOURCE
+#include "guest_lines.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libdwarf/dwarf.h>
+#include <libdwarf/libdwarf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct Builder {
+    GuestLines *gl;
+    size_t caprows, capfiles;
+    /* Interning: open addressing over file indices + 1 (0 = empty). */
+    uint32_t *slots;
+    size_t nslots;
+} Builder;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static bool grow_slots(Builder *b)
+{
+    size_t n = b->nslots ? 2 * b->nslots : 64;
+    uint32_t *s = calloc(n, sizeof *s);
+    if (s == NULL)
+        return false;
+    for (size_t i = 0; i < b->gl->nfiles; i++) {
+        size_t k = hash_str(b->gl->files[i]) & (n - 1);
+        while (s[k] != 0)
+            k = (k + 1) & (n - 1);
+        s[k] = (uint32_t)i + 1;
+    }
+    free(b->slots);
+    b->slots = s;
+    b->nslots = n;
+    return true;
+}
+
+/* The index of file NAME, added if new; -1 when out of memory. */
+static long intern(Builder *b, const char *name)
+{
+    GuestLines *gl = b->gl;
+    if (2 * (gl->nfiles + 1) > b->nslots && !grow_slots(b))
+        return -1;
+    size_t k = hash_str(name) & (b->nslots - 1);
+    for (; b->slots[k] != 0; k = (k + 1) & (b->nslots - 1))
+        if (strcmp(gl->files[b->slots[k] - 1], name) == 0)
+            return b->slots[k] - 1;
+    if (gl->nfiles == b->capfiles) {
+        size_t n = b->capfiles ? 2 * b->capfiles : 16;
+        char **f = realloc(gl->files, n * sizeof *f);
+        if (f == NULL)
+            return -1;
+        gl->files = f;
+        b->capfiles = n;
+    }
+    char *copy = strdup(name);
+    if (copy == NULL)
+        return -1;
+    gl->files[gl->nfiles] = copy;
+    b->slots[k] = (uint32_t)++gl->nfiles;
+    return (long)gl->nfiles - 1;
+}
+
+static bool add_row(Builder *b, uint64_t addr, long file, uint32_t line)
+{
+    GuestLines *gl = b->gl;
+    if (gl->nrows == b->caprows) {
+        size_t n = b->caprows ? 2 * b->caprows : 1024;
+        GuestLineRow *r = realloc(gl->rows, n * sizeof *r);
+        if (r == NULL)
+            return false;
+        gl->rows = r;
+        b->caprows = n;
+    }
+    gl->rows[gl->nrows++] = (GuestLineRow){addr, (uint32_t)file, line};
+    return true;
+}
+
+/* The rows of one compilation unit's line program.  False: out of memory
+ * (a unit whose program libdwarf cannot read is skipped). */
+static bool unit_rows(Builder *b, Dwarf_Die cu, uint64_t bias)
+{
+    Dwarf_Unsigned version;
+    Dwarf_Small tables;
+    Dwarf_Line_Context lc;
+    Dwarf_Error err = NULL;
+    if (dwarf_srclines_b(cu, &version, &tables, &lc, &err) != DW_DLV_OK)
+        return true;
+    Dwarf_Line *lines;
+    Dwarf_Signed n = 0;
+    bool ok = true;
+    if (dwarf_srclines_from_linecontext(lc, &lines, &n, &err) == DW_DLV_OK) {
+        for (Dwarf_Signed i = 0; i < n && ok; i++) {
+            Dwarf_Addr addr;
+            Dwarf_Unsigned lineno;
+            Dwarf_Bool end = 0;
+            char *src = NULL;
+            if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK || dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK)
+                continue;
+            dwarf_lineendsequence(lines[i], &end, &err);
+            if (end) {
+                ok = add_row(b, addr + bias, 0, 0);
+                continue;
+            }
+            if (dwarf_linesrc(lines[i], &src, &err) != DW_DLV_OK)
+                continue;
+            long f = intern(b, src);
+            ok = f >= 0 && add_row(b, addr + bias, f, lineno > UINT32_MAX ? 0 : (uint32_t)lineno);
+        }
+    }
+    dwarf_srclines_dealloc_b(lc);
+    return ok;
+}
+
+/* Row indices by address, then by position: the rows of one address stay
+ * in the order the line programs wrote them, so the last one wins. */
+static const GuestLineRow *sort_rows;
+
+static int by_addr_then_index(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    uint64_t x = sort_rows[i].addr, y = sort_rows[j].addr;
+    if (x != y)
+        return x < y ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* Sorts GL's rows by address, one row per address. */
+static bool sort_unique(GuestLines *gl)
+{
+    size_t n = gl->nrows, m = 0;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    GuestLineRow *out = malloc((n ? n : 1) * sizeof *out);
+    if (idx == NULL || out == NULL) {
+        free(idx);
+        free(out);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    sort_rows = gl->rows;   /* the tool reads line tables on one thread */
+    qsort(idx, n, sizeof *idx, by_addr_then_index);
+    for (size_t k = 0; k < n; k++) {
+        const GuestLineRow *r = &gl->rows[idx[k]];
+        if (m > 0 && out[m - 1].addr == r->addr)
+            out[m - 1] = *r;
+        else
+            out[m++] = *r;
+    }
+    free(idx);
+    free(gl->rows);
+    gl->rows = out;
+    gl->nrows = m;
+    return true;
+}
+
+int guest_lines_read(GuestLines *gl, const char *path, uint64_t bias, Diag *d)
+{
+    memset(gl, 0, sizeof *gl);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return diag_error(d, "cannot open %s: %s", path, strerror(errno));
+    Dwarf_Debug dbg;
+    Dwarf_Error err = NULL;
+    int res = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err);
+    if (res != DW_DLV_OK) {
+        close(fd);
+        return 0;   /* no DWARF (or none libdwarf understands): no lines */
+    }
+    Builder b = {gl, 0, 0, NULL, 0};
+    bool ok = true;
+    for (;;) {
+        Dwarf_Unsigned next;
+        Dwarf_Half type;
+        if (dwarf_next_cu_header_d(dbg, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &next, &type, &err) !=
+            DW_DLV_OK)
+            break;
+        Dwarf_Die cu = NULL;
+        if (dwarf_siblingof_b(dbg, NULL, true, &cu, &err) != DW_DLV_OK)
+            continue;
+        ok = unit_rows(&b, cu, bias);
+        dwarf_dealloc(dbg, cu, DW_DLA_DIE);
+        if (!ok)
+            break;
+    }
+    dwarf_finish(dbg, &err);
+    close(fd);
+    free(b.slots);
+    if (!ok) {
+        guest_lines_free(gl);
+        return diag_error(d, "%s: out of memory reading the line table", path);
+    }
+    if (!sort_unique(gl)) {
+        guest_lines_free(gl);
+        return diag_error(d, "out of memory");
+    }
+    return 0;
+}
+
+bool guest_lines_at(const GuestLines *gl, uint64_t pc, LiftLine *out)
+{
+    size_t lo = 0, hi = gl->nrows;
+    while (lo < hi) {   /* the first row above pc */
+        size_t mid = lo + (hi - lo) / 2;
+        if (gl->rows[mid].addr <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || gl->rows[lo - 1].line == 0)
+        return false;
+    out->file = gl->files[gl->rows[lo - 1].file];
+    out->line = gl->rows[lo - 1].line;
+    return true;
+}
+
+void guest_lines_free(GuestLines *gl)
+{
+    for (size_t i = 0; i < gl->nfiles; i++)
+        free(gl->files[i]);
+    free(gl->files);
+    free(gl->rows);
+    memset(gl, 0, sizeof *gl);
+}
