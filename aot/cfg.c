@@ -96,8 +96,10 @@ typedef struct Ctx {
     size_t nstarts;
     U64Vec roots;         /* the entry point and the address-taken functions
                              known before exploring */
+    U64Vec root_src;      /* enum CfgSource of each root */
     AddrSet funcs;        /* known function entries (this pass) */
     U64Vec todo;          /* function entries not explored yet */
+    U64Vec todo_src;      /* enum CfgSource of each */
     RangeVec loose;       /* the extents of kind 3 of this pass */
 } Ctx;
 
@@ -121,12 +123,39 @@ static bool read_word(const Ctx *c, uint64_t pc, uint32_t *w)
     return true;
 }
 
-static void add_function(Ctx *c, uint64_t pc)
+static void add_function(Ctx *c, uint64_t pc, enum CfgSource src)
 {
     if (pc == 0 || (pc & 3) || !is_code(c, pc))
         return;
-    if (addrset_add(&c->funcs, pc))
+    if (addrset_add(&c->funcs, pc)) {
         vec_push(&c->todo, pc);
+        vec_push(&c->todo_src, src);
+    }
+}
+
+static void add_root(Ctx *c, uint64_t pc, enum CfgSource src)
+{
+    vec_push(&c->roots, pc);
+    vec_push(&c->root_src, src);
+}
+
+const char *cfg_source_name(enum CfgSource s)
+{
+    static const char *const names[CFG_NSOURCES] = {"entry", "loader", "symbol", "pointer",
+                                                    "call", "jump", "address", "fallthrough"};
+    return s < CFG_NSOURCES ? names[s] : "?";
+}
+
+static void note_unresolved(Cfg *cfg, uint64_t br)
+{
+    size_t n = cfg->nunresolved;
+    if ((n & (n - 1)) == 0) {   /* 0, 1, 2, 4, ...: grow to the next power of two */
+        uint64_t *v = realloc(cfg->unresolved, (n ? 2 * n : 1) * sizeof *v);
+        if (v == NULL)
+            diag_out_of_memory();
+        cfg->unresolved = v;
+    }
+    cfg->unresolved[cfg->nunresolved++] = br;
 }
 
 static bool in_extent(const CfgFunc *f, uint64_t a)
@@ -245,7 +274,7 @@ static void note_address(Ctx *c, const CfgFunc *f, uint32_t w, uint64_t pc, uint
         return;
     bool named = elf_symbol_at(c->img, v) != NULL || elf_is_label(c->img, v) || fde_starts_at(c, v);
     if (named || (!in_extent(f, v) && is_entry_candidate(c, v)))
-        add_function(c, v);
+        add_function(c, v, CFG_FROM_ADDRESS);
     else
         code[rd] = v;
 }
@@ -258,7 +287,7 @@ static void note_call(Ctx *c, const uint64_t *code)
 {
     for (unsigned r = 0; r < 8; r++)
         if (code[r] != 0 && elf_symbol_containing(c->img, code[r]) == NULL && plausible_entry(c, code[r]))
-            add_function(c, code[r]);
+            add_function(c, code[r], CFG_FROM_ADDRESS);
 }
 
 /* The code sections and the .eh_frame extents (sections.h, ehframe.h). */
@@ -429,14 +458,14 @@ static uint64_t *known_targets(const CfgFunc *f, size_t *n)
  * set in another block, which the analysis does not follow).  A target
  * outside the set still goes through the dispatcher at run time; too many
  * only cost block splits.  Empties UNRES; new blocks go to WORK. */
-static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *njt, size_t *nunres)
+static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *njt, Cfg *cfg)
 {
     size_t nall = 0;
     uint64_t *all = known_targets(f, &nall);
     while (unres->n > 0) {
         uint64_t br = unres->v[--unres->n];
         if (nall == 0) {
-            (*nunres)++;
+            note_unresolved(cfg, br);
             continue;
         }
         uint64_t *copy = malloc(nall * sizeof *copy);
@@ -455,7 +484,7 @@ typedef struct PageCarry {
     uint64_t page[10];     /* page[19..28] */
 } PageCarry;
 
-static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
+static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, Cfg *cfg)
 {
     AddrSet leaders, landings;
     U64Vec work = {0}, jts = {0}, unres = {0};
@@ -468,7 +497,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
         add_landing_pads(c, f, &work, &landings);
     while (work.n > 0 || unres.n > 0) {
         if (work.n == 0) {
-            guess_unresolved(f, &unres, &work, njt, nunres);
+            guess_unresolved(f, &unres, &work, njt, cfg);
             continue;
         }
         uint64_t pc = work.v[--work.n];
@@ -494,7 +523,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                 /* The return site of a call or system call starts a
                  * block of its own. */
                 if (flow == FLOW_CALL)
-                    add_function(c, t);
+                    add_function(c, t, CFG_FROM_CALL);
                 if (flow != FLOW_NONE)
                     note_call(c, code);
                 if (in_extent(f, a + 4) && read_word(c, a + 4, &w)) {
@@ -520,13 +549,13 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                 if (internal_target(c, f, exact, t) && is_code(c, t))
                     vec_push(&work, t);
                 else
-                    add_function(c, t);
+                    add_function(c, t, CFG_FROM_JUMP);
                 /* A conditional branch that ends the extent falls through
                  * into the next function. */
                 if (flow == FLOW_COND && in_extent(f, a + 4))
                     vec_push(&work, a + 4);
                 else if (flow == FLOW_COND)
-                    add_function(c, a + 4);
+                    add_function(c, a + 4, CFG_FROM_FALLTHROUGH);
             } else if (flow == FLOW_IJUMP) {
                 vec_push(&jts, a);
             }
@@ -554,7 +583,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
                 if (cfg_br_may_share_table(c->img, f, br))
                     vec_push(&unres, br);
                 else
-                    (*nunres)++;
+                    note_unresolved(cfg, br);
                 free(targets);
                 continue;
             }
@@ -597,7 +626,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, size_t *nunres)
          * falls into another (or a start the BL sweep read from data): the
          * next one becomes a function, found without the JIT at run time. */
         if (!ended && !after_call && !exact && a == f->hi)
-            add_function(c, a);
+            add_function(c, a, CFG_FROM_FALLTHROUGH);
     }
     addrset_free(&leaders);
     free(work.v);
@@ -625,11 +654,13 @@ static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
     addrset_init(&c->funcs);
     c->todo.n = 0;
     c->loose.n = 0;
+    c->todo_src.n = 0;
     for (size_t i = 0; i < c->roots.n; i++)
-        add_function(c, c->roots.v[i]);
+        add_function(c, c->roots.v[i], (enum CfgSource)c->root_src.v[i]);
     size_t cap = 0;
     while (c->todo.n > 0) {
         uint64_t entry = c->todo.v[--c->todo.n];
+        enum CfgSource src = (enum CfgSource)c->todo_src.v[--c->todo_src.n];
         if (cfg->nfuncs == cap) {
             cap = cap ? cap * 2 : 256;
             cfg->funcs = realloc(cfg->funcs, cap * sizeof *cfg->funcs);
@@ -639,6 +670,7 @@ static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
         CfgFunc *f = &cfg->funcs[cfg->nfuncs++];
         memset(f, 0, sizeof *f);
         f->entry = entry;
+        f->source = src;
         const GuestSymbol *s = elf_symbol_containing(img, entry);
         const AddrRange *fde = ranges_find(&c->fdes, entry);
         bool exact = true;
@@ -657,7 +689,7 @@ static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
         }
         s = elf_symbol_at(img, entry);
         f->name = s ? s->name : NULL;
-        if (explore(c, f, exact, &cfg->njumptables, &cfg->nunresolved) != 0) {
+        if (explore(c, f, exact, &cfg->njumptables, cfg) != 0) {
             addrset_free(&c->funcs);
             return diag_error_at(d, entry, "out of memory while recovering the function here");
         }
@@ -700,23 +732,23 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     Ctx c = {.img = img};
     read_sections(&c);
     if (is_code(&c, img->entry))
-        vec_push(&c.roots, img->entry);
+        add_root(&c, img->entry, CFG_FROM_ENTRY);
     /* _init and _fini, which the loader calls (DT_INIT, DT_FINI): in a
      * stripped shared object they have no symbol and no FDE. */
     if (img->dt_init != 0 && is_code(&c, img->dt_init))
-        vec_push(&c.roots, img->dt_init);
+        add_root(&c, img->dt_init, CFG_FROM_LOADER);
     if (img->dt_fini != 0 && is_code(&c, img->dt_fini))
-        vec_push(&c.roots, img->dt_fini);
+        add_root(&c, img->dt_fini, CFG_FROM_LOADER);
     /* PLT0: lazy binding enters it from every PLT entry's first call.  The
      * scan of stored code pointers below did not make it an entry in
      * Debian's libm (its PLT0 was JIT-compiled at every start; why the
      * scan missed it is not known). */
     if (img->plt0 != 0 && is_code(&c, img->plt0))
-        vec_push(&c.roots, img->plt0);
+        add_root(&c, img->plt0, CFG_FROM_LOADER);
     if (all_symbols)
         for (size_t i = 0; i < img->nsyms; i++)
             if (is_code(&c, img->syms[i].addr))
-                vec_push(&c.roots, img->syms[i].addr);
+                add_root(&c, img->syms[i].addr, CFG_FROM_SYMBOL);
     /* Scan the image for stored code pointers.  Those that are entry
      * candidates (GOT entries, init_array, IRELATIVE resolvers, tables of
      * function pointers) are address-taken functions; all of them are
@@ -730,7 +762,7 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
             if (!elf_read(img, a, &v, 8) || v == 0 || (v & 3) || !is_code(&c, v))
                 continue;
             if (addrset_add(&ptrs, v) && is_entry_candidate(&c, v))
-                vec_push(&c.roots, v);
+                add_root(&c, v, CFG_FROM_POINTER);
         }
     }
     c.codeptrs = addrset_sorted(&ptrs, &c.ncodeptrs);
@@ -753,7 +785,9 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     }
     addrset_free(&starts);
     free(c.roots.v);
+    free(c.root_src.v);
     free(c.todo.v);
+    free(c.todo_src.v);
     free(c.loose.v);
     free(c.codeptrs);
     sections_free(&c.sec);
@@ -778,6 +812,7 @@ void cfg_free(Cfg *cfg)
         free(f->indirect);
     }
     free(cfg->funcs);
+    free(cfg->unresolved);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -797,7 +832,13 @@ int cfg_merge(Cfg *into, Cfg *from)
     into->nfuncs += from->nfuncs;
     into->ninsns += from->ninsns;
     into->njumptables += from->njumptables;
+    uint64_t *unres = realloc(into->unresolved, (into->nunresolved + from->nunresolved + 1) * sizeof *unres);
+    if (unres == NULL)
+        return -1;
+    memcpy(unres + into->nunresolved, from->unresolved, from->nunresolved * sizeof *unres);
+    into->unresolved = unres;
     into->nunresolved += from->nunresolved;
+    free(from->unresolved);
     qsort(into->funcs, into->nfuncs, sizeof *into->funcs, cmp_func_entry);
     free(from->funcs);
     memset(from, 0, sizeof *from);

@@ -28,6 +28,20 @@
 #include "elf_input.h"
 #include "lifter.h"
 
+/* How a function was first found (--report: functions by source). */
+enum CfgSource {
+    CFG_FROM_ENTRY,        /* the ELF entry point */
+    CFG_FROM_LOADER,       /* DT_INIT, DT_FINI, PLT0: code the loader enters */
+    CFG_FROM_SYMBOL,       /* a function symbol (--all-functions, libraries) */
+    CFG_FROM_POINTER,      /* a code pointer stored in the image (GOT, tables) */
+    CFG_FROM_CALL,         /* the target of a BL */
+    CFG_FROM_JUMP,         /* the target of a branch out of a function (tail call) */
+    CFG_FROM_ADDRESS,      /* an address computed in code (ADR, ADRP+ADD) */
+    CFG_FROM_FALLTHROUGH,  /* code running on past the end of an extent */
+    CFG_NSOURCES
+};
+const char *cfg_source_name(enum CfgSource s);
+
 typedef struct CfgFunc {
     uint64_t entry;        /* guest entry address */
     uint64_t lo, hi;       /* extent [lo, hi): symbol, FDE or up to the next
@@ -47,6 +61,7 @@ typedef struct CfgFunc {
     size_t nindirect;
     size_t ninsns;         /* instructions in its blocks */
     const char *name;      /* symbol name or NULL */
+    enum CfgSource source; /* how it was first found */
 } CfgFunc;
 
 typedef struct Cfg {
@@ -54,7 +69,8 @@ typedef struct Cfg {
     size_t nfuncs;
     size_t ninsns;         /* total instructions in all blocks */
     size_t njumptables;    /* BRs whose targets were recognized */
-    size_t nunresolved;    /* BRs left to the runtime lookup */
+    uint64_t *unresolved;  /* BRs left to the runtime lookup (addresses) */
+    size_t nunresolved;
 } Cfg;
 
 int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d);

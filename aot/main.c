@@ -56,9 +56,12 @@ static void usage(FILE *f)
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
             "                     (one file per unit of translation)\n"
-            "  --time-report=FILE write where the translation's time and memory went\n"
-            "                     (stages, IR sizes, largest functions) as JSON to FILE\n"
-            "                     ('-' for stdout); -v prints a summary\n"
+            "  --report=FILE      write what the translation found and where its time\n"
+            "                     and memory went as JSON to FILE ('-' for stdout):\n"
+            "                     functions by source, jump tables, branches left to\n"
+            "                     run time, untranslated instructions, time per stage,\n"
+            "                     IR sizes (--time-report=FILE: the same); -v prints\n"
+            "                     a summary\n"
             "  -g                 debug information for the translated code from the\n"
             "                     guest's DWARF line tables (compile the guest with -g):\n"
             "                     gdb breaks at guest source lines, perf and addr2line\n"
@@ -84,6 +87,7 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
         {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS},
         {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
+        {"report", required_argument, NULL, OPT_TIME_REPORT},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"sysroot", required_argument, NULL, OPT_SYSROOT},
         {"cache", required_argument, NULL, OPT_CACHE},

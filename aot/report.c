@@ -1,4 +1,4 @@
-/* report.c - the translation's cost report (see report.h). */
+/* report.c - the translation's report (see report.h). */
 #include "report.h"
 
 #include <errno.h>
@@ -60,6 +60,37 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+static void count_sources(const Cfg *cfg, size_t by[CFG_NSOURCES])
+{
+    memset(by, 0, CFG_NSOURCES * sizeof *by);
+    for (size_t i = 0; i < cfg->nfuncs; i++)
+        if (cfg->funcs[i].source < CFG_NSOURCES)
+            by[cfg->funcs[i].source]++;
+}
+
+/* The function one of whose blocks holds the instruction at PC, or NULL. */
+static const CfgFunc *function_containing(const Cfg *cfg, uint64_t pc)
+{
+    for (size_t i = 0; i < cfg->nfuncs; i++) {
+        const CfgFunc *fn = &cfg->funcs[i];
+        for (size_t k = 0; k < fn->nleaders; k++)
+            if (pc >= fn->leaders[k] && pc < fn->ends[k])
+                return fn;
+    }
+    return NULL;
+}
+
+/* "function": "0x...", "name": "..." of FN (empty when NULL). */
+static void json_function(FILE *f, const CfgFunc *fn)
+{
+    if (fn == NULL) {
+        fprintf(f, "\"function\": \"\", \"name\": \"\"");
+        return;
+    }
+    fprintf(f, "\"function\": \"0x%llx\", \"name\": ", (unsigned long long)fn->entry);
+    json_string(f, fn->name ? fn->name : "");
+}
+
 static void write_json(const Report *r, FILE *f)
 {
     fprintf(f, "{\n  \"input\": ");
@@ -108,6 +139,41 @@ static void write_json(const Report *r, FILE *f)
                 k ? "," : "", u->index, u->nfuncs, u->ninsns, u->tier, u->lift_s, u->opt_s, u->emit_s,
                 u->ir_lifted, u->ir_after);
     }
+    fprintf(f, "\n  ],\n  \"functions_by_source\": {");
+    size_t by[CFG_NSOURCES];
+    count_sources(r->cfg, by);
+    for (int k = 0; k < CFG_NSOURCES; k++)
+        fprintf(f, "%s\"%s\": %zu", k ? ", " : "", cfg_source_name((enum CfgSource)k), by[k]);
+    fprintf(f, "},\n  \"jump_table_list\": [");
+    size_t m = 0;
+    for (size_t i = 0; i < r->cfg->nfuncs; i++) {
+        const CfgFunc *fn = &r->cfg->funcs[i];
+        for (size_t k = 0; k < fn->nindirect; k++) {
+            fprintf(f, "%s\n    {\"br\": \"0x%llx\", ", m++ ? "," : "", (unsigned long long)fn->indirect[k].br_pc);
+            json_function(f, fn);
+            fprintf(f, ", \"targets\": %zu}", fn->indirect[k].ntargets);
+        }
+    }
+    fprintf(f, "\n  ],\n  \"unresolved_branches\": [");
+    for (size_t k = 0; k < r->cfg->nunresolved; k++) {
+        uint64_t br = r->cfg->unresolved[k];
+        fprintf(f, "%s\n    {\"br\": \"0x%llx\", ", k ? "," : "", (unsigned long long)br);
+        json_function(f, function_containing(r->cfg, br));
+        fputc('}', f);
+    }
+    fprintf(f, "\n  ],\n  \"untranslated_instructions\": [");
+    m = 0;
+    for (size_t i = 0; r->func_untr && i < r->cfg->nfuncs; i++) {
+        const FuncUntranslated *u = &r->func_untr[i];
+        if (u->count == 0)
+            continue;
+        fprintf(f, "%s\n    {", m++ ? "," : "");
+        json_function(f, &r->cfg->funcs[i]);
+        fprintf(f, ", \"count\": %zu, \"first\": \"0x%llx\", \"word\": \"0x%08x\", \"text\": ", u->count,
+                (unsigned long long)u->first, u->word);
+        json_string(f, u->text);
+        fputc('}', f);
+    }
     fprintf(f, "\n  ]\n}\n");
 }
 
@@ -120,10 +186,10 @@ int report_write_json(const Report *r, const char *path, Diag *d)
     }
     FILE *f = fopen(path, "w");
     if (f == NULL)
-        return diag_error(d, "cannot write the time report %s: %s", path, strerror(errno));
+        return diag_error(d, "cannot write the report %s: %s", path, strerror(errno));
     write_json(r, f);
     if (fclose(f) != 0)
-        return diag_error(d, "cannot write the time report %s: %s", path, strerror(errno));
+        return diag_error(d, "cannot write the report %s: %s", path, strerror(errno));
     return 0;
 }
 
@@ -151,4 +217,21 @@ void report_print(const Report *r, FILE *f)
         fprintf(f, "dbt-aot:   largest: 0x%llx %s: %zu instructions, %zu IR\n", (unsigned long long)fn->entry,
                 fn->name ? fn->name : "?", fn->ninsns, r->func_ir[idx[k]]);
     }
+    size_t by[CFG_NSOURCES];
+    count_sources(r->cfg, by);
+    fprintf(f, "dbt-aot: functions by source:");
+    for (int k = 0; k < CFG_NSOURCES; k++)
+        fprintf(f, " %s %zu%s", cfg_source_name((enum CfgSource)k), by[k], k + 1 < CFG_NSOURCES ? "," : "\n");
+    fprintf(f, "dbt-aot: %zu jump tables, %zu BR left to the run-time lookup", r->njumptables, r->cfg->nunresolved);
+    for (size_t k = 0; k < r->cfg->nunresolved && k < 5; k++) {
+        const CfgFunc *fn = function_containing(r->cfg, r->cfg->unresolved[k]);
+        fprintf(f, "%s0x%llx%s%s", k ? ", " : ": ", (unsigned long long)r->cfg->unresolved[k],
+                fn && fn->name ? " in " : "", fn && fn->name ? fn->name : "");
+    }
+    fprintf(f, "%s\n", r->cfg->nunresolved > 5 ? ", ..." : "");
+    size_t nf = 0;
+    for (size_t i = 0; r->func_untr && i < r->cfg->nfuncs; i++)
+        nf += r->func_untr[i].count > 0;
+    fprintf(f, "dbt-aot: %zu instructions untranslated (SIGILL if reached) in %zu functions%s\n", r->untranslated, nf,
+            nf ? " (--report lists them)" : "");
 }

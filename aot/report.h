@@ -1,6 +1,6 @@
 /*
- * report.h - where a translation's time and memory went: the -v summary
- * and the --time-report=FILE JSON document.
+ * report.h - what a translation found and where its time and memory
+ * went: the -v summary and the --report=FILE JSON document.
  *
  * Times are of two kinds: wall seconds for the stages that run on the
  * main thread (load, recovery, metadata, link) and CPU seconds summed over
@@ -21,8 +21,19 @@
  *     "largest_functions": [{"entry": "0x...", "name": "...", "guest_instructions": ..,
  *                            "ir_lifted": .., "unit": ..}, ...],
  *     "slowest_units": [{"unit": .., "functions": .., "guest_instructions": .., "tier": "hot",
- *                        "lift": .., "optimize": .., "codegen": ..}, ...]
+ *                        "lift": .., "optimize": .., "codegen": ..}, ...],
+ *     "functions_by_source": {"entry": 1, "loader": 0, "symbol": 0, "pointer": 120, "call": 500,
+ *                             "jump": 40, "address": 12, "fallthrough": 3},
+ *     "jump_table_list": [{"br": "0x...", "function": "0x...", "name": "...", "targets": 12}, ...],
+ *     "unresolved_branches": [{"br": "0x...", "function": "0x...", "name": "..."}, ...],
+ *     "untranslated_instructions": [{"function": "0x...", "name": "...", "count": 3,
+ *                                    "first": "0x...", "word": "0x...", "text": "..."}, ...]
  *   }
+ *
+ * functions_by_source counts each function once, by how recovery first
+ * found it (cfg.h: enum CfgSource).  untranslated_instructions has one row
+ * per function with instructions the lifter does not support (they become
+ * SIGILL traps if reached): how many, and the first with its disassembly.
  */
 #ifndef DBT_REPORT_H
 #define DBT_REPORT_H
@@ -43,6 +54,14 @@ typedef struct UnitReport {
     size_t ir_lifted, ir_after;   /* IR instructions before and after the passes */
 } UnitReport;
 
+/* A function's instructions the lifter does not support. */
+typedef struct FuncUntranslated {
+    size_t count;
+    uint64_t first;            /* address of the first */
+    uint32_t word;             /* its encoding */
+    char text[64];             /* its disassembly */
+} FuncUntranslated;
+
 typedef struct Report {
     const char *input;
     int opt_level;             /* the -O level asked for */
@@ -60,13 +79,15 @@ typedef struct Report {
     const Cfg *cfg;
     const size_t *func_ir;     /* IR instructions lifted per cfg->funcs[i] */
     const unsigned *func_unit; /* unit of cfg->funcs[i] */
+    const FuncUntranslated *func_untr; /* per cfg->funcs[i] */
 } Report;
 
 /* Fill the process-wide figures (CPU seconds, peak RSS) of R now. */
 void report_sample_process(Report *r);
 /* Write R as JSON to PATH ("-": stdout).  0, or -1 with D set. */
 int report_write_json(const Report *r, const char *path, Diag *d);
-/* The -v summary: stages, IR sizes, the largest functions. */
+/* The -v summary: stages, IR sizes, the largest functions, functions by
+ * source, unresolved branches, untranslated instructions. */
 void report_print(const Report *r, FILE *f);
 
 #endif

@@ -115,6 +115,7 @@ typedef struct Work {
     unsigned *func_unit;        /* unit, per function */
     Progress *progress;
     const GuestLines *lines;    /* -g: each object's line table, else NULL */
+    FuncUntranslated *func_untr; /* untranslated instructions, per function */
 } Work;
 
 /* The LiftEnv context of one unit. */
@@ -223,12 +224,12 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
         w->func_ir[fi] = codegen_count_function_ir(fn);
         w->func_unit[fi] = index;
         u->rep.ir_lifted += w->func_ir[fi];
-        if (o->verbose && st.untranslated) {
-            char text[96];
-            env_describe(&env, st.first_untranslated, st.first_untranslated_word, text, sizeof text);
-            fprintf(stderr, "dbt-aot: %s: 0x%llx: untranslated instruction (SIGILL if reached): %08x %s%s%s\n",
-                    o->input, (unsigned long long)st.first_untranslated, st.first_untranslated_word, text,
-                    f->name ? " in " : "", f->name ? f->name : "");
+        if (st.untranslated) {
+            FuncUntranslated *fu = &w->func_untr[fi];
+            fu->count = st.untranslated;
+            fu->first = st.first_untranslated;
+            fu->word = st.first_untranslated_word;
+            env_describe(&env, st.first_untranslated, st.first_untranslated_word, fu->text, sizeof fu->text);
         }
     }
     lift_finish(env.lifter);
@@ -467,6 +468,7 @@ int translate(const TranslateOptions *o, Diag *d)
     bool *so_ready = NULL;                  /* ... there already */
     ObjCache cache;
     unsigned *func_unit = NULL;
+    FuncUntranslated *func_untr = NULL;
     int *tier = NULL;
     Unit *units = NULL;
     size_t nunits = 0;
@@ -559,10 +561,11 @@ int translate(const TranslateOptions *o, Diag *d)
     tier = malloc((nf ? nf : 1) * sizeof *tier);
     func_ir = calloc(nf ? nf : 1, sizeof *func_ir);
     func_unit = calloc(nf ? nf : 1, sizeof *func_unit);
+    func_untr = calloc(nf ? nf : 1, sizeof *func_untr);
     units = calloc(nf ? nf : 1, sizeof *units);
     fobj = calloc(nf ? nf : 1, sizeof *fobj);
     keys = calloc(gobj.n, sizeof *keys);
-    if (!order || !tier || !func_ir || !func_unit || !units || !fobj || !keys) {
+    if (!order || !tier || !func_ir || !func_unit || !func_untr || !units || !fobj || !keys) {
         diag_error(d, "out of memory");
         goto out;
     }
@@ -691,7 +694,8 @@ int translate(const TranslateOptions *o, Diag *d)
     Progress progress;
     progress_init(&progress, base_name(o->input), cfg.ninsns - cached_insns, nf - cached_funcs, !o->verbose);
     Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nsched, .schedule = schedule,
-              .func_ir = func_ir, .func_unit = func_unit, .progress = &progress, .lines = lines};
+              .func_ir = func_ir, .func_unit = func_unit, .progress = &progress, .lines = lines,
+              .func_untr = func_untr};
     for (unsigned k = 0; k < nworkers; k++) {
         workers[k].w = &w;
         if (dec_open(&workers[k].dec) != 0) {
@@ -813,6 +817,7 @@ int translate(const TranslateOptions *o, Diag *d)
     rep.cfg = &cfg;
     rep.func_ir = func_ir;
     rep.func_unit = func_unit;
+    rep.func_untr = func_untr;
     report_sample_process(&rep);
     if (o->verbose) {
         fprintf(stderr, "dbt-aot: wrote %s (%.2fs)\n", o->output, now_s() - t0);
@@ -845,6 +850,7 @@ out:
     free(schedule);
     free(units);
     free(func_unit);
+    free(func_untr);
     free(func_ir);
     free(tier);
     free(order);

@@ -85,6 +85,32 @@ assert set(r["stages"]) == {"load", "cfg", "lift", "optimize", "codegen", "meta"
 assert r["ir"]["lifted"] > 0 and r["largest_functions"] and r["slowest_units"]'
 rm -f out.elf
 
+# --report: what recovery found.  The addresses it names are checked
+# against binutils' disassembly of the guest: every jump table and
+# unresolved branch is a BR there, every untranslated instruction has the
+# word the report gives.
+"$tool" -O0 --report=found.json ok.elf -o out.elf
+"${cc%gcc}objdump" -d ok.elf >ok.dis
+ok_or_fail report-findings python3 -c '
+import json, re
+r = json.load(open("found.json"))
+dis = {}
+for line in open("ok.dis"):
+    m = re.match(r"\s+([0-9a-f]+):\s+([0-9a-f]{8})\s+(\S+)", line)
+    if m:
+        dis[int(m.group(1), 16)] = (m.group(2), m.group(3))
+assert sum(r["functions_by_source"].values()) == r["functions"], r["functions_by_source"]
+assert r["functions_by_source"]["entry"] == 1
+assert len(r["unresolved_branches"]) == r["unresolved_br"]
+assert len(r["jump_table_list"]) == r["jump_tables"]
+for b in r["unresolved_branches"] + r["jump_table_list"]:
+    assert dis[int(b["br"], 16)][1] == "br", b
+u = r["untranslated_instructions"]
+assert sum(x["count"] for x in u) == r["untranslated"] and u, u
+for x in u:
+    assert dis[int(x["first"], 16)][0] == x["word"][2:], x'
+rm -f out.elf
+
 # A profiled run, and a translation that uses it: the functions the profile
 # names are the hot tier, the others cold, and the output still runs.
 cat >spin.c <<'EOF2'
