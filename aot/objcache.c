@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "objcache.h"
 
+#include "cachedir.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,58 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Two FNV-1a streams with different starting points: a 128-bit key that
- * needs no crypto library.  It guards against accidents (another file,
- * other options), not against someone forging a colliding library. */
-typedef struct Hash {
-    uint64_t h[2];
-} Hash;
-
-static void hash_init(Hash *s)
-{
-    s->h[0] = OBJCACHE_FNV_START;
-    s->h[1] = 0x84222325cbf29ce4ull;
-}
-
-static void hash_bytes(Hash *s, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    s->h[0] = objcache_fnv1a(s->h[0], p, n);
-    for (size_t i = 0; i < n; i++)
-        s->h[1] = (s->h[1] ^ b[i] ^ (uint8_t)(i * 131)) * 0x100000001b3ull;
-}
-
-static void hash_u64(Hash *s, uint64_t v) { hash_bytes(s, &v, sizeof v); }
-
-static int mkdirs(const char *path)
-{
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* The translator's identity: a hash of its own bytes (lifter, pipeline,
  * runtime contract); false if unreadable. */
 static bool hash_tool(ObjCache *c)
 {
-    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
     Hash h;
     hash_init(&h);
-    char buf[1 << 16];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-        hash_bytes(&h, buf, (size_t)n);
-    close(fd);
-    if (n < 0)
+    if (hash_file(&h, "/proc/self/exe") != 0)
         return false;
     c->tool[0] = h.h[0];
     c->tool[1] = h.h[1];
@@ -80,20 +37,7 @@ void objcache_init(ObjCache *c, const char *dir)
      * shared objects by them). */
     if (!hash_tool(c))
         return;
-    const char *env = dir ? dir : getenv("DBT_AOT_CACHE"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (env != NULL && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0))
-        return;
-    if (env != NULL && *env)
-        snprintf(c->dir, sizeof c->dir, "%s", env);
-    else if (xdg != NULL && *xdg == '/')
-        snprintf(c->dir, sizeof c->dir, "%s/dbt-aot", xdg);
-    else if (home != NULL && *home == '/')
-        snprintf(c->dir, sizeof c->dir, "%s/.cache/dbt-aot", home);
-    else
-        return;
-    if (mkdirs(c->dir) != 0)
-        return;
-    c->on = true;
+    c->on = cachedir_find(dir, c->dir, sizeof c->dir);
 }
 
 void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const char *cpu_level,
@@ -112,7 +56,7 @@ void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const
     hash_u64(&h, prof ? prof->n : 0);
     if (prof != NULL && prof->n)
         hash_bytes(&h, prof->entries, prof->n * sizeof *prof->entries);
-    snprintf(key, 33, "%016llx%016llx", (unsigned long long)h.h[0], (unsigned long long)h.h[1]);
+    hash_hex(&h, key);
 }
 
 size_t objcache_units(const ObjCache *c, const char *key)
@@ -194,7 +138,14 @@ static uint64_t entry_bytes(const char *dir)
     return total;
 }
 
-/* The complete entries (temporary directories start with a dot). */
+/* Is NAME an entry's key (32 hex digits)?  Temporary directories start
+ * with a dot, and dbt-run's programs/ shares the directory. */
+static bool is_key(const char *name)
+{
+    return strlen(name) == 32 && strspn(name, "0123456789abcdef") == 32;
+}
+
+/* The complete entries. */
 static Entry *list_entries(const ObjCache *c, size_t *n)
 {
     *n = 0;
@@ -205,7 +156,7 @@ static Entry *list_entries(const ObjCache *c, size_t *n)
     size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof v->key)
+        if (!is_key(e->d_name))
             continue;
         char p[PATH_MAX + 128];
         struct stat st;

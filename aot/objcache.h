@@ -11,8 +11,8 @@
  * unit objects are stored under a key hashed from all of these and linked
  * again as they are:
  *
- *     --cache=DIR, else $DBT_AOT_CACHE, else $XDG_CACHE_HOME/dbt-aot,
- *     else ~/.cache/dbt-aot
+ *     the cache directory (cachedir.h: --cache=DIR, else $DBT_AOT_CACHE,
+ *     else $XDG_CACHE_HOME/dbt-aot, else ~/.cache/dbt-aot)
  *       <key>/units         the number of unit objects
  *       <key>/unit<k>.o     its units, in unit order
  *       <key>/name          what it is: the guest path and the file it was read from
@@ -22,7 +22,9 @@
  * two translators racing for the same key both succeed, one rename wins.
  * Using an entry touches its directory; after a store, the least recently
  * used entries go until the cache is under $DBT_AOT_CACHE_MAX_MB (default
- * 4096) megabytes.  `dbt-aot --cache-info` lists the entries.
+ * 4096) megabytes.  `dbt-aot --cache-info` lists the entries.  The
+ * launcher's whole programs (programs/, dbt_run.c) are not entries: they
+ * are neither listed nor evicted.
  */
 #ifndef DBT_OBJCACHE_H
 #define DBT_OBJCACHE_H
@@ -34,19 +36,8 @@
 #include <stdint.h>
 
 #include "elf_input.h"
+#include "hash.h"
 #include "profile.h"
-
-/* FNV-1a, 64 bits: H continued over N bytes at P (start from
- * OBJCACHE_FNV_START).  One stream of the cache key; the library bases of
- * objects.c use it alone. */
-#define OBJCACHE_FNV_START 0xcbf29ce484222325ull
-static inline uint64_t objcache_fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
-}
 
 typedef struct ObjCache {
     bool on;

@@ -33,7 +33,7 @@ static const char *const default_dirs[] = {
  * next free slot if another object of this program has that one. */
 static uint64_t object_base(const GuestObjects *o, const uint8_t *data, size_t size)
 {
-    uint64_t slot = objcache_fnv1a(OBJCACHE_FNV_START, data, size) % DBT_LIB_SLOTS;
+    uint64_t slot = hash_fnv1a(HASH_FNV_START, data, size) % DBT_LIB_SLOTS;
     for (;;) {
         uint64_t base = DBT_LIB_BASE + slot * DBT_LIB_STRIDE;
         bool taken = false;

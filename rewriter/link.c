@@ -16,66 +16,36 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tooldir.h"
+
 #define DBT_IMAGE_BASE "0x200000000000"
-#define RUNTIME_ARCHIVE "libdbt_runtime.a"
-#define LINKER_SCRIPT "x86_64-output.ld"
-
 #define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of include/dbt_jit.h */
-
-/* The directory of the running executable into DIR; false if unknown. */
-static bool exe_dir(char *dir, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
-    if (n <= 0)
-        return false;
-    dir[n] = '\0';
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    return true;
-}
 
 char *link_jit_lib_path(void)
 {
     char dir[PATH_MAX], p[PATH_MAX + 32];
-    if (!exe_dir(dir, sizeof dir))
+    if (!tooldir_self(dir, sizeof dir))
         return NULL;
     snprintf(p, sizeof p, "%s/%s", dir, JIT_LIB);
     return strdup(p);
 }
 
-static bool has_runtime(const char *dir)
-{
-    char p[PATH_MAX];
-    struct stat st;
-    snprintf(p, sizeof p, "%s/%s", dir, RUNTIME_ARCHIVE);
-    if (stat(p, &st) != 0)
-        return false;
-    snprintf(p, sizeof p, "%s/%s", dir, LINKER_SCRIPT);
-    return stat(p, &st) == 0;
-}
-
 char *link_find_runtime_dir(Diag *d)
 {
-    const char *env = getenv("DBT_RUNTIME_DIR");
-    if (env && *env) {
-        if (has_runtime(env))
-            return strdup(env);
-        diag_error(d, "DBT_RUNTIME_DIR=%s does not hold %s and %s", env, RUNTIME_ARCHIVE, LINKER_SCRIPT);
-        return NULL;
-    }
-    char exe[PATH_MAX];
-    if (!exe_dir(exe, sizeof exe)) {
+    char exe[PATH_MAX], dir[PATH_MAX + 32];
+    if (!tooldir_self(exe, sizeof exe)) {
         diag_error(d, "cannot find my own executable: %s", strerror(errno));
         return NULL;
     }
-    if (has_runtime(exe))
-        return strdup(exe);
-    char share[PATH_MAX + 32];
-    snprintf(share, sizeof share, "%s/../share/dbt-aot", exe);
-    if (has_runtime(share))
-        return strdup(share);
-    diag_error(d, "cannot find the runtime (%s, %s) next to %s or in %s", RUNTIME_ARCHIVE, LINKER_SCRIPT, exe, share);
+    if (tooldir_runtime(exe, dir, sizeof dir))
+        return strdup(dir);
+    const char *env = getenv("DBT_RUNTIME_DIR");
+    if (env && *env)
+        diag_error(d, "DBT_RUNTIME_DIR=%s does not hold %s and %s", env, TOOLDIR_RUNTIME_ARCHIVE,
+                   TOOLDIR_LINKER_SCRIPT);
+    else
+        diag_error(d, "cannot find the runtime (%s, %s) next to %s or in %s", TOOLDIR_RUNTIME_ARCHIVE,
+                   TOOLDIR_LINKER_SCRIPT, exe, dir);
     return NULL;
 }
 
@@ -129,8 +99,8 @@ static int link_with(const char *const *head, size_t nh, const char *const *obje
 int link_output(const LinkInput *in, Diag *d)
 {
     char archive[PATH_MAX], script[PATH_MAX], libdir[PATH_MAX + 8];
-    snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, RUNTIME_ARCHIVE);
-    snprintf(script, sizeof script, "%s/%s", in->runtime_dir, LINKER_SCRIPT);
+    snprintf(archive, sizeof archive, "%s/%s", in->runtime_dir, TOOLDIR_RUNTIME_ARCHIVE);
+    snprintf(script, sizeof script, "%s/%s", in->runtime_dir, TOOLDIR_LINKER_SCRIPT);
     snprintf(libdir, sizeof libdir, "-L%s", DBT_HOST_LIBC_DIR);
     /* With libraries in shared objects of their own, their code calls the
      * runtime's hooks in this executable. */
