@@ -22,6 +22,16 @@
 
 #define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of include/dbt_jit.h */
 
+/*
+ * Where the files dbt-aot needs live.  The build tree keeps them all next
+ * to dbt-aot; an installed tree (cmake --install, the Debian package) in
+ * directories relative to its bin/, DBT_INSTALL_JIT_DIR and
+ * DBT_INSTALL_RUNTIME_DIR, which cmake/install.cmake derives from the same
+ * layout its install rules use.  Both are looked up relative to the
+ * running executable, so any prefix works and nothing of the build tree is
+ * compiled in.
+ */
+
 /* The directory of the running executable into DIR; false if unknown. */
 static bool exe_dir(char *dir, size_t size)
 {
@@ -37,11 +47,19 @@ static bool exe_dir(char *dir, size_t size)
 
 char *link_jit_lib_path(void)
 {
-    char dir[PATH_MAX], p[PATH_MAX + 32];
+    char dir[PATH_MAX], p[PATH_MAX + 64];
     if (!exe_dir(dir, sizeof dir))
         return NULL;
-    snprintf(p, sizeof p, "%s/%s", dir, JIT_LIB);
-    return strdup(p);
+    /* Resolved ("prefix/lib/...", not "prefix/bin/../lib/..."): the output
+     * dlopens it by this path from wherever it runs. */
+    const char *const subdirs[] = {".", DBT_INSTALL_JIT_DIR};
+    for (size_t i = 0; i < sizeof subdirs / sizeof *subdirs; i++) {
+        snprintf(p, sizeof p, "%s/%s/%s", dir, subdirs[i], JIT_LIB);
+        char *real = realpath(p, NULL);
+        if (real != NULL)
+            return real;
+    }
+    return NULL;
 }
 
 static bool has_runtime(const char *dir)
@@ -71,8 +89,8 @@ char *link_find_runtime_dir(Diag *d)
     }
     if (has_runtime(exe))
         return strdup(exe);
-    char share[PATH_MAX + 32];
-    snprintf(share, sizeof share, "%s/../share/dbt-aot", exe);
+    char share[PATH_MAX + 64];
+    snprintf(share, sizeof share, "%s/%s", exe, DBT_INSTALL_RUNTIME_DIR);
     if (has_runtime(share))
         return strdup(share);
     diag_error(d, "cannot find the runtime (%s, %s) next to %s or in %s", RUNTIME_ARCHIVE, LINKER_SCRIPT, exe, share);
