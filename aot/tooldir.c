@@ -41,6 +41,6 @@ bool tooldir_runtime(const char *exe_dir, char *out, size_t size)
     else if (has_runtime(exe_dir))
         snprintf(out, size, "%s", exe_dir);
     else
-        snprintf(out, size, "%s/../share/dbt-aot", exe_dir);
+        snprintf(out, size, "%s/%s", exe_dir, DBT_INSTALL_RUNTIME_DIR);
     return has_runtime(out);
 }

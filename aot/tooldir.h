@@ -4,7 +4,8 @@
  * (libdbt_runtime.a and x86_64-output.ld):
  *
  *     $DBT_RUNTIME_DIR, else next to the executable (build tree), else
- *     ../share/dbt-aot relative to it (installed)
+ *     DBT_INSTALL_RUNTIME_DIR ("../share/dbt-aot", cmake/install.cmake)
+ *     relative to it (installed)
  *
  * dbt-aot links with what it finds there; dbt-run, installed next to
  * dbt-aot, hashes the same files into its programs' keys.

@@ -774,6 +774,9 @@ int translate(const TranslateOptions *o, Diag *d)
         fns[ntable++] = declare_guest_fn(mlift, cfg.funcs[i].entry);
     }
     jit_lib = link_jit_lib_path();
+    if (jit_lib == NULL)
+        diag_warn(o->input, "no libdbt_jit.so next to dbt-aot or in its %s: code found only at run time will "
+                  "stop the output (unless DBT_JIT_LIB names a JIT library)", DBT_INSTALL_JIT_DIR);
     MetaInput mi = {&gobj, base_name(o->input), entries, fns, ntable, codegen_level_number(o->cpu_level), jit_lib,
                     shared};
     meta_emit(mmod, &mi);

@@ -131,7 +131,7 @@ typedef struct DbtMeta {
     const DbtFnEntry *fns;       /* translated functions, sorted by guest_pc */
     uint64_t nfns;               /* number of entries in fns */
     const char *guest_name;      /* input file name, for messages */
-    const char *jit_lib;         /* libdbt_jit.so next to the dbt-aot that made
+    const char *jit_lib;         /* the libdbt_jit.so of the dbt-aot that made
                                     this output (absolute), or NULL; $DBT_JIT_LIB
                                     overrides it */
     const DbtObject *objects;    /* [0] the program (= image, load_bias), then

@@ -21,13 +21,31 @@
 #define DBT_IMAGE_BASE "0x200000000000"
 #define JIT_LIB "libdbt_jit.so" /* DBT_JIT_LIB_NAME of include/dbt_jit.h */
 
+/*
+ * Where the files dbt-aot needs live.  The build tree keeps them all next
+ * to dbt-aot; an installed tree (cmake --install, the Debian package) in
+ * directories relative to its bin/, DBT_INSTALL_JIT_DIR and
+ * DBT_INSTALL_RUNTIME_DIR, which cmake/install.cmake derives from the same
+ * layout its install rules use.  Both are looked up relative to the
+ * running executable, so any prefix works and nothing of the build tree is
+ * compiled in.
+ */
+
 char *link_jit_lib_path(void)
 {
-    char dir[PATH_MAX], p[PATH_MAX + 32];
+    char dir[PATH_MAX], p[PATH_MAX + 64];
     if (!tooldir_self(dir, sizeof dir))
         return NULL;
-    snprintf(p, sizeof p, "%s/%s", dir, JIT_LIB);
-    return strdup(p);
+    /* Resolved ("prefix/lib/...", not "prefix/bin/../lib/..."): the output
+     * dlopens it by this path from wherever it runs. */
+    const char *const subdirs[] = {".", DBT_INSTALL_JIT_DIR};
+    for (size_t i = 0; i < sizeof subdirs / sizeof *subdirs; i++) {
+        snprintf(p, sizeof p, "%s/%s/%s", dir, subdirs[i], JIT_LIB);
+        char *real = realpath(p, NULL);
+        if (real != NULL)
+            return real;
+    }
+    return NULL;
 }
 
 char *link_find_runtime_dir(Diag *d)

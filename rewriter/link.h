@@ -19,7 +19,8 @@ typedef struct LinkInput {
 } LinkInput;
 
 /* The directory of the runtime files: $DBT_RUNTIME_DIR, else next to the
- * dbt-aot executable, else ../share/dbt-aot relative to it.  Returns a
+ * dbt-aot executable (build tree), else DBT_INSTALL_RUNTIME_DIR relative to
+ * it (installed: ../share/dbt-aot).  Returns a
  * malloc'ed path or NULL with D set. */
 char *link_find_runtime_dir(Diag *d);
 int link_output(const LinkInput *in, Diag *d);
@@ -29,9 +30,10 @@ int link_output(const LinkInput *in, Diag *d);
  * executable exports them). */
 int link_library(const LinkInput *in, const char *version_script, Diag *d);
 /* Where outputs will look for the JIT fallback (runtime/jit_host.c): the
- * absolute path of libdbt_jit.so in the directory of the running dbt-aot
- * executable (whether or not it is there).  Malloc'ed, NULL if the
- * executable cannot be found. */
+ * absolute, resolved path of the libdbt_jit.so that exists next to the
+ * running dbt-aot executable (build tree), else in DBT_INSTALL_JIT_DIR
+ * relative to it (installed: ../lib/dbt-aot).  Malloc'ed, NULL if there is
+ * none. */
 char *link_jit_lib_path(void);
 
 #endif

@@ -8,7 +8,7 @@
  *
  *   1. loads the compiler on the first miss only: dlopen of
  *      $DBT_JIT_LIB, else of the path the tool recorded in DbtMeta.jit_lib
- *      (libdbt_jit.so next to the dbt-aot that made this output).  A
+ *      (the libdbt_jit.so of the dbt-aot that made this output).  A
  *      program that never misses never loads LLVM.  If the library cannot
  *      be loaded, the reason is remembered and every miss stays fatal, as
  *      it was before the JIT existed;

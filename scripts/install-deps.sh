@@ -10,6 +10,7 @@ PACKAGES=(
   llvm-16-dev lld-16                  # LLVM C API, the linker the tool drives
   libcapstone-dev libelf-dev libdwarf-dev
   libcmocka-dev                       # unit tests
+  dpkg-dev                            # the Debian package (cpack runs dpkg-shlibdeps)
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross   # guest toolchain for tests
   qemu-user                           # the oracle (qemu-aarch64)
   busybox-static                      # native busybox: the oracle where qemu cannot exec (tests/e2e/busybox)
