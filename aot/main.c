@@ -67,6 +67,8 @@ static void usage(FILE *f)
             "                     gdb breaks at guest source lines, perf and addr2line\n"
             "                     show them; with -O0 the guest registers in memory are\n"
             "                     exact at every line (docs/debugging.md)\n"
+            "  -j, --jobs=N       compile on N threads (default: one per CPU this process\n"
+            "                     may use); the output is the same whatever N\n"
             "  -v, --verbose      report progress and statistics on stderr\n"
             "  -h, --help         show this help and exit\n"
             "  --version          show the version and exit\n"
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
         {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM}, {"all-functions", no_argument, NULL, OPT_ALL_FUNCTIONS},
         {"output", required_argument, NULL, 'o'},  {"time-report", required_argument, NULL, OPT_TIME_REPORT},
         {"report", required_argument, NULL, OPT_TIME_REPORT},
+        {"jobs", required_argument, NULL, 'j'},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"sysroot", required_argument, NULL, OPT_SYSROOT},
         {"cache", required_argument, NULL, OPT_CACHE},
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
     int c;
     bool cache_info = false;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:O:vhg", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:O:vhgj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o': o.output = optarg; break;
         case 'O':
@@ -111,6 +114,16 @@ int main(int argc, char **argv)
             break;
         case 'v': o.verbose = true; break;
         case 'g': o.debug_info = true; break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1024) {
+                fprintf(stderr, "dbt-aot: error: invalid -j %s (use a number of threads from 1 to 1024)\n", optarg);
+                return 2;
+            }
+            o.jobs = (int)n;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: {
             unsigned major, minor, patch;

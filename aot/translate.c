@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <llvm-c/Core.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -683,8 +684,13 @@ int translate(const TranslateOptions *o, Diag *d)
     }
     qsort_r(schedule, nsched, sizeof *schedule, cmp_unit_size, units);
 
-    /* Lift and compile the units on as many threads as there are CPUs. */
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    /* Lift and compile the units on -j threads, by default as many as
+     * there are CPUs this process may run on (taskset, cgroups' cpusets).
+     * The output does not depend on it. */
+    long ncpu = o->jobs;
+    cpu_set_t set;
+    if (ncpu <= 0)
+        ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
     nworkers = ncpu < 1 ? 1 : (size_t)ncpu > nsched ? (unsigned)(nsched ? nsched : 1) : (unsigned)ncpu;
     workers = calloc(nworkers, sizeof *workers);
     if (workers == NULL) {

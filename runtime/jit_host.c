@@ -262,11 +262,12 @@ static int load(Runtime *rt, JitHost *h)
 
 /* DBT_PERF_MAP=1: every translation made here is announced to perf in
  * /tmp/perf-PID.map ("START SIZE NAME", hexadecimal), the file perf reads
- * for code that has no ELF behind it.  Off by default: the files stay. */
+ * for code that has no ELF behind it.  Off by default: the files stay.
+ * NAME is the lifter's name of the region's function (lifter.h:
+ * lift_function_name), the name gdb shows for it: LLVM's MCJIT registers
+ * every object it loads through GDB's JIT interface. */
 static void perf_map_note(JitHost *h, const DbtJitRegion *res, uint64_t pc)
 {
-    if (res->host == NULL || res->host_size == 0)
-        return;
     pid_t pid = getpid();
     if (h->perf_pid != pid) {
         const char *on = getenv("DBT_PERF_MAP");
@@ -287,7 +288,7 @@ static void perf_map_note(JitHost *h, const DbtJitRegion *res, uint64_t pc)
         }
     }
     if (h->perf_fd >= 0)
-        dprintf(h->perf_fd, "%llx %zx dbt-jit:0x%llx\n", (unsigned long long)(uintptr_t)res->host, res->host_size,
+        dprintf(h->perf_fd, "%llx %zx g_%016llx\n", (unsigned long long)(uintptr_t)res->host, res->host_size,
                 (unsigned long long)pc);
 }
 
@@ -328,7 +329,8 @@ static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
         return NULL;
     }
     h->compiles++;
-    perf_map_note(h, &res, pc);
+    if (!res.reused && res.host != NULL)   /* reused: that code was announced already */
+        perf_map_note(h, &res, pc);
     rt_log(rt, LOG_JIT, "jit: 0x%llx: %zu instructions (%zu code ranges), %.2f ms%s",
            (unsigned long long)pc, res.ninsns, res.ncode, res.seconds * 1e3,
            res.reused ? ", same code as an earlier translation: reused" : "");

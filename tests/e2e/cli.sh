@@ -221,10 +221,11 @@ ok_or_fail killed-leaves-nothing bash -c '! ls killed.elf* >/dev/null 2>&1'
 
 # The same input and options give the same bytes, from another directory
 # with another TMPDIR too (LLVM writes the access map in an order of its
-# own; rewriter/pcmap.c sorts it).
+# own; rewriter/pcmap.c sorts it), and on one thread or on three.
 mkdir -p again tmp2
-"$tool" ok.elf -o same1.elf 2>/dev/null && (cd again && TMPDIR="$work/tmp2" "$tool" ../ok.elf -o same2.elf 2>/dev/null)
+"$tool" -j1 ok.elf -o same1.elf 2>/dev/null && (cd again && TMPDIR="$work/tmp2" "$tool" -j3 ../ok.elf -o same2.elf 2>/dev/null)
 ok_or_fail reproducible-output cmp -s same1.elf again/same2.elf
+check bad-jobs 2 '^dbt-aot: error: invalid -j 0' -- -j0 ok.elf -o out.elf
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

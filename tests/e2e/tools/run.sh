@@ -3,7 +3,7 @@
 # function names in the output's symbol table (addr2line, perf report),
 # guest source lines with -g (gdb breaks at one, bt shows the guest's
 # functions, scripts/dbt-gdb.py prints the guest registers), and JIT
-# regions in perf's map (DBT_PERF_MAP=1).  What each check expects comes
+# regions in perf's map (DBT_PERF_MAP=1) and in gdb (its JIT interface).  What each check expects comes
 # from the guest's own source and from binutils' view of the guest binary,
 # never from our output.
 #
@@ -64,7 +64,7 @@ if [[ -s $map ]]; then
   # Every guest pc the JIT compiled (its log) is in the map, each with a
   # host range of nonzero size.
   logged=$(grep -Eo 'jit: 0x[0-9a-f]+: [0-9]+ instructions' tramp.log | awk '{print $2}' | tr -d : | sort -u)
-  mapped=$(awk '$3 ~ /^dbt-jit:0x/ && $2 !~ /^0+$/ {sub("dbt-jit:", "", $3); print $3}' "$map" | sort -u)
+  mapped=$(awk '$3 ~ /^g_[0-9a-f]+$/ && $2 !~ /^0+$/ {sub("g_0*", "0x", $3); print $3}' "$map" | sort -u)
   if [[ -n $logged && $logged == "$mapped" ]]; then
     ok "perf map: $(wc -l <<<"$logged") JIT regions in $map"
   else
@@ -74,6 +74,30 @@ else
   bad "perf map: $map missing or empty"
 fi
 rm -f "$map"
+
+# GDB's JIT interface (LLVM's MCJIT registers each object it loads): with
+# the program stopped after a JIT compile, gdb names the host code of the
+# region - the range the perf map gives - as the perf map does.
+cat >jit.gdb <<'EOF2'
+break jit_translate
+run
+finish
+python
+import os
+path = "/tmp/perf-%d.map" % gdb.selected_inferior().pid
+start, size, name = open(path).readline().split()
+os.remove(path)
+sym = gdb.execute("info symbol 0x%x" % (int(start, 16) + int(size, 16) // 2), to_string=True).split()[0]
+print("JIT-SYMBOL %s %s" % (name, sym))
+end
+kill
+EOF2
+DBT_PERF_MAP=1 gdb -batch -nx -x jit.gdb ./tramp.x86 >gdb-jit.txt 2>&1
+if grep -Eq '^JIT-SYMBOL (g_[0-9a-f]{16}) \1$' gdb-jit.txt; then
+  ok "gdb: JIT region named $(grep -Eo 'g_[0-9a-f]{16}' gdb-jit.txt | head -1) through the JIT interface"
+else
+  bad "gdb: JIT region unnamed"; cat gdb-jit.txt
+fi
 
 # --- gdb: guest source lines, names in bt, guest registers (-g -O0) -------
 "$cc" -g -O0 -static "$here/guest.c" -o guest-g.arm || exit 2
