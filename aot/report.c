@@ -139,7 +139,21 @@ static void write_json(const Report *r, FILE *f)
                 k ? "," : "", u->index, u->nfuncs, u->ninsns, u->tier, u->lift_s, u->opt_s, u->emit_s,
                 u->ir_lifted, u->ir_after);
     }
-    fprintf(f, "\n  ],\n  \"functions_by_source\": {");
+    fprintf(f, "\n  ],\n  \"tier_costs\": {");
+    const char *const tiers[] = {"cold", "warm", "hot", "huge"};
+    for (size_t t = 0; t < sizeof tiers / sizeof *tiers; t++) {
+        size_t nu = 0, ni = 0;
+        double cpu = 0;
+        for (size_t k = 0; k < r->nunits; k++)
+            if (r->units[k].tier && strcmp(r->units[k].tier, tiers[t]) == 0) {
+                nu++;
+                ni += r->units[k].ninsns;
+                cpu += unit_cost(r, k);
+            }
+        fprintf(f, "%s\"%s\": {\"units\": %zu, \"guest_instructions\": %zu, \"cpu_seconds\": %.3f}", t ? ", " : "",
+                tiers[t], nu, ni, cpu);
+    }
+    fprintf(f, "},\n  \"functions_by_source\": {");
     size_t by[CFG_NSOURCES];
     count_sources(r->cfg, by);
     for (int k = 0; k < CFG_NSOURCES; k++)

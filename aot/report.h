@@ -22,6 +22,9 @@
  *                            "ir_lifted": .., "unit": ..}, ...],
  *     "slowest_units": [{"unit": .., "functions": .., "guest_instructions": .., "tier": "hot",
  *                        "lift": .., "optimize": .., "codegen": ..}, ...],
+ *     "tier_costs": {"cold": {"units": 3, "guest_instructions": 9000, "cpu_seconds": 0.4},
+ *                    "warm": ..., "hot": ..., "huge": ...},   (lift + passes + codegen;
+ *                    units taken from the cache count nothing)
  *     "functions_by_source": {"entry": 1, "loader": 0, "symbol": 0, "pointer": 120, "call": 500,
  *                             "jump": 40, "address": 12, "fallthrough": 3},
  *     "jump_table_list": [{"br": "0x...", "function": "0x...", "name": "...", "targets": 12}, ...],
