@@ -699,7 +699,11 @@ static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
         if (verbose && cfg->nfuncs % 1000 == 0)
             fprintf(stderr, "dbt-aot: cfg: %zu functions, %zu instructions so far\n", cfg->nfuncs, cfg->ninsns);
     }
-    qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
+    /* No function at all (an entry point that is no instruction address,
+     * say) leaves funcs NULL, which qsort must not be given (found by
+     * fuzz_elf; regression test cfg_misaligned_entry_no_functions). */
+    if (cfg->nfuncs > 1)
+        qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
     addrset_free(&c->funcs);
     return 0;
 }
