@@ -90,12 +90,43 @@ static void cfg_huge_code_section(void **state)
     cfg_free(&cfg);
 }
 
+/* An empty executable segment at address 0 and no section headers: the
+ * end of that segment, 0, went into the set of function starts, which
+ * cannot hold 0 - "out of memory" and exit(1). */
+static void cfg_empty_segment_at_zero(void **state)
+{
+    size_t size;
+    uint8_t *file = elf_skeleton(nop_ret, sizeof nop_ret, 0, &size);
+    assert_non_null(file);
+    Elf64_Ehdr eh;
+    memcpy(&eh, file, sizeof eh);
+    Elf64_Phdr empty = {.p_type = PT_LOAD, .p_flags = PF_X, .p_align = 0x1000};
+    assert_true(eh.e_phoff + 2 * sizeof empty <= SKEL_TEXT);
+    memcpy(file + eh.e_phoff + sizeof empty, &empty, sizeof empty);
+    eh.e_phnum = 2;
+    eh.e_shoff = 0;
+    eh.e_shnum = 0;
+    eh.e_shstrndx = 0;
+    memcpy(file, &eh, sizeof eh);
+    GuestImage img;
+    Diag d = {0};
+    if (elf_load_mem(&img, file, size, &d) != 0)
+        fail_msg("elf_load_mem: %s", d.msg);
+    free(file);
+    Cfg cfg;
+    assert_int_equal(cfg_recover(&cfg, &img, false, false, &d), 0);
+    assert_int_equal(cfg.nfuncs, 1);
+    cfg_free(&cfg);
+    elf_free(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(skeleton_recovers_entry),
         cmocka_unit_test(cfg_misaligned_entry_no_functions),
         cmocka_unit_test(cfg_huge_code_section),
+        cmocka_unit_test(cfg_empty_segment_at_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
