@@ -9,7 +9,8 @@
  *
  * One PT_LOAD (R+X) maps the whole file, so the code bytes are also the
  * data that jump tables, literal pools and pointer scans read.  The entry
- * point is .text + ENTRY_OFF.
+ * point is .text + ENTRY_OFF; .symtab has one function symbol "f" at the
+ * start of .text, FUNC_SIZE bytes long (0: all of .text).
  */
 #ifndef DBT_TEST_ELF_SKELETON_H
 #define DBT_TEST_ELF_SKELETON_H
@@ -23,12 +24,16 @@
 #define SKEL_TEXT 0x100u     /* file offset of .text */
 
 /* The executable in a malloc'ed buffer (NULL if out of memory); *SIZE its length. */
-static inline uint8_t *elf_skeleton(const uint8_t *text, size_t len, uint64_t entry_off, size_t *size)
+static inline uint8_t *elf_skeleton(const uint8_t *text, size_t len, uint64_t entry_off, uint64_t func_size,
+                                    size_t *size)
 {
-    static const char shstrtab[] = "\0.text\0.shstrtab";
+    static const char shstrtab[] = "\0.text\0.shstrtab\0.symtab\0.strtab";
+    static const char strtab[] = "\0f";
     size_t str_off = SKEL_TEXT + len;
-    size_t sh_off = (str_off + sizeof shstrtab + 7) & ~(size_t)7;
-    size_t total = sh_off + 3 * sizeof(Elf64_Shdr);
+    size_t strtab_off = str_off + sizeof shstrtab;
+    size_t sym_off = (strtab_off + sizeof strtab + 7) & ~(size_t)7;
+    size_t sh_off = sym_off + 2 * sizeof(Elf64_Sym);
+    size_t total = sh_off + 5 * sizeof(Elf64_Shdr);
     uint8_t *f = calloc(1, total);
     if (f == NULL)
         return NULL;
@@ -44,7 +49,7 @@ static inline uint8_t *elf_skeleton(const uint8_t *text, size_t len, uint64_t en
         .e_phentsize = sizeof(Elf64_Phdr),
         .e_phnum = 1,
         .e_shentsize = sizeof(Elf64_Shdr),
-        .e_shnum = 3,
+        .e_shnum = 5,
         .e_shstrndx = 2,
     };
     Elf64_Phdr ph = {
@@ -57,17 +62,28 @@ static inline uint8_t *elf_skeleton(const uint8_t *text, size_t len, uint64_t en
         .p_memsz = total,
         .p_align = 0x10000,
     };
-    Elf64_Shdr sh[3] = {
+    Elf64_Sym sym[2] = {
+        {0},
+        {.st_name = 1, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC), .st_shndx = 1,
+         .st_value = SKEL_BASE + SKEL_TEXT, .st_size = func_size ? func_size : len},
+    };
+    Elf64_Shdr sh[5] = {
         {0},
         {.sh_name = 1, .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
          .sh_addr = SKEL_BASE + SKEL_TEXT, .sh_offset = SKEL_TEXT, .sh_size = len, .sh_addralign = 4},
         {.sh_name = 7, .sh_type = SHT_STRTAB, .sh_offset = str_off, .sh_size = sizeof shstrtab,
+         .sh_addralign = 1},
+        {.sh_name = 17, .sh_type = SHT_SYMTAB, .sh_offset = sym_off, .sh_size = sizeof sym, .sh_link = 4,
+         .sh_info = 1, .sh_addralign = 8, .sh_entsize = sizeof(Elf64_Sym)},
+        {.sh_name = 25, .sh_type = SHT_STRTAB, .sh_offset = strtab_off, .sh_size = sizeof strtab,
          .sh_addralign = 1},
     };
     memcpy(f, &eh, sizeof eh);
     memcpy(f + eh.e_phoff, &ph, sizeof ph);
     memcpy(f + SKEL_TEXT, text, len);
     memcpy(f + str_off, shstrtab, sizeof shstrtab);
+    memcpy(f + strtab_off, strtab, sizeof strtab);
+    memcpy(f + sym_off, sym, sizeof sym);
     memcpy(f + sh_off, sh, sizeof sh);
     *size = total;
     return f;

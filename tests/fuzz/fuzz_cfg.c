@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (len == 0 || len > SKEL_MAX_TEXT)
         return 0;
     size_t fsize;
-    uint8_t *file = elf_skeleton(data, len, 0, &fsize);
+    uint8_t *file = elf_skeleton(data, len, 0, 0, &fsize);
     if (file == NULL)
         return 0;
     GuestImage img;
