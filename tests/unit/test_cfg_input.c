@@ -1,7 +1,7 @@
 /*
- * test_cfg_input.c - control-flow recovery (aot/cfg.c) on hand-made
- * inputs that the fuzz targets found wrong (tests/fuzz/), each test named
- * for its bug.
+ * test_cfg_input.c - the guest ELF reader and control-flow recovery
+ * (aot/elf_input.c, aot/cfg.c) on hand-made inputs that the fuzz targets
+ * found wrong (tests/fuzz/), each test named for its bug.
  *
  * The executables are made in memory around a few instruction words
  * (tests/fuzz/elf_skeleton.h).  Most of these bugs are undefined behaviour
@@ -159,6 +159,29 @@ static void cfg_huge_function_extent(void **state)
     elf_free(&img);
 }
 
+/* Two PT_INTERP program headers: the first path was leaked. */
+static void elf_two_interp_no_leak(void **state)
+{
+    size_t size;
+    uint8_t *file = elf_skeleton(nop_ret, sizeof nop_ret, 0, 0, &size);
+    assert_non_null(file);
+    Elf64_Ehdr eh;
+    memcpy(&eh, file, sizeof eh);
+    Elf64_Phdr interp = {.p_type = PT_INTERP, .p_flags = PF_R, .p_offset = SKEL_TEXT, .p_filesz = 4};
+    assert_true(eh.e_phoff + 3 * sizeof interp <= SKEL_TEXT);
+    memcpy(file + eh.e_phoff + sizeof interp, &interp, sizeof interp);
+    memcpy(file + eh.e_phoff + 2 * sizeof interp, &interp, sizeof interp);
+    eh.e_phnum = 3;
+    memcpy(file, &eh, sizeof eh);
+    GuestImage img;
+    Diag d = {0};
+    if (elf_load_mem(&img, file, size, &d) != 0)
+        fail_msg("elf_load_mem: %s", d.msg);
+    free(file);
+    assert_true(img.has_interp);
+    elf_free(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +190,7 @@ int main(void)
         cmocka_unit_test(cfg_huge_code_section),
         cmocka_unit_test(cfg_empty_segment_at_zero),
         cmocka_unit_test(cfg_huge_function_extent),
+        cmocka_unit_test(elf_two_interp_no_leak),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
