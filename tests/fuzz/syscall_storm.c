@@ -292,7 +292,7 @@ static int sanitize(long nr, uint64_t *a)
         if (a[0] == SIGALRM)
             return 0;
         P->act.handler = below(2) ? (uint64_t)on_alarm : SIG_IGN;
-        P->act.flags = SA_RESTORER | (rnd() & 0x58000004ull);   /* SA_RESTART, SA_NODEFER, SA_SIGINFO at random */
+        P->act.flags = SA_RESTORER | (rnd() & 0x50000004ull);   /* SA_RESTART, SA_NODEFER, SA_SIGINFO at random; never SA_ONSTACK (a random sigaltstack) */
         P->act.restorer = (uint64_t)storm_restorer;
         P->act.mask = rnd();
         a[1] = below(2) ? (uint64_t)&P->act : below(2) ? 0 : bad_pointer();
