@@ -323,6 +323,17 @@ static void add_landing_pads(const Ctx *c, const CfgFunc *f, U64Vec *work, AddrS
         }
 }
 
+/* Adds A to the starts unless it is 0: an end of a range that wraps, or
+ * of an empty executable segment at address 0, which the set cannot hold
+ * (its key 0 means empty; addrset_add then reported "out of memory" and
+ * exited - found by fuzz_elf, regression test cfg_empty_segment_at_zero).
+ * Nothing runs at 0 (vm.mmap_min_addr). */
+static void add_start(AddrSet *s, uint64_t a)
+{
+    if (a != 0)
+        addrset_add(s, a);
+}
+
 /* ---- starts: where an extent of kind 3 ends ----------------------------
  *
  * Every address where another function is known or likely to begin: the
@@ -337,16 +348,16 @@ static void add_static_starts(const Ctx *c, AddrSet *s)
     const GuestImage *img = c->img;
     for (size_t i = 0; i < img->nsyms; i++)
         if (is_code(c, img->syms[i].addr))
-            addrset_add(s, img->syms[i].addr);
+            add_start(s, img->syms[i].addr);
     for (size_t i = 0; i < img->nlabels; i++)
         if (is_code(c, img->labels[i]))
-            addrset_add(s, img->labels[i]);
+            add_start(s, img->labels[i]);
     for (size_t i = 0; i < c->fdes.n; i++) {
-        addrset_add(s, c->fdes.v[i].lo);
-        addrset_add(s, c->fdes.v[i].hi);
+        add_start(s, c->fdes.v[i].lo);
+        add_start(s, c->fdes.v[i].hi);
     }
     for (size_t i = 0; i < c->roots.n; i++)
-        addrset_add(s, c->roots.v[i]);
+        add_start(s, c->roots.v[i]);
     RangeVec code = {0};
     if (c->sec.code.n > 0)
         code = c->sec.code;
@@ -355,12 +366,12 @@ static void add_static_starts(const Ctx *c, AddrSet *s)
             if (img->segs[i].flags & PF_X)
                 range_push(&code, img->segs[i].vaddr, img->segs[i].vaddr + img->segs[i].filesz);
     for (size_t i = 0; i < code.n; i++) {
-        addrset_add(s, code.v[i].hi);
+        add_start(s, code.v[i].hi);
         for (uint64_t a = (code.v[i].lo + 3) & ~3ull; a + 4 <= code.v[i].hi; a += 4) {
             uint32_t w;
             uint64_t t;
             if (read_word(c, a, &w) && a64_classify(w, a, &t) == FLOW_CALL && is_code(c, t) && (t & 3) == 0)
-                addrset_add(s, t);
+                add_start(s, t);
         }
     }
     if (code.v != c->sec.code.v)
@@ -699,7 +710,11 @@ static int recover_pass(Ctx *c, Cfg *cfg, bool verbose, Diag *d)
         if (verbose && cfg->nfuncs % 1000 == 0)
             fprintf(stderr, "dbt-aot: cfg: %zu functions, %zu instructions so far\n", cfg->nfuncs, cfg->ninsns);
     }
-    qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
+    /* No function at all (an entry point that is no instruction address,
+     * say) leaves funcs NULL, which qsort must not be given (found by
+     * fuzz_elf; regression test cfg_misaligned_entry_no_functions). */
+    if (cfg->nfuncs > 1)
+        qsort(cfg->funcs, cfg->nfuncs, sizeof *cfg->funcs, cmp_func);
     addrset_free(&c->funcs);
     return 0;
 }

@@ -297,7 +297,10 @@ static void summarize(const GuestImage *img, uint64_t lo, uint64_t hi, Sim *g, S
     memset(last_adrp, 0, sizeof last_adrp);
     for (uint64_t a = lo; a < hi; a += 4) {
         uint32_t w;
-        if (!elf_read(img, a, &w, 4))
+        /* Code only: elf_read reads zeros up to p_memsz, and a symbol's
+         * size can claim terabytes of them (fuzz_elf: a 33 s summary;
+         * regression test cfg_huge_function_extent). */
+        if (!elf_is_code(img, a) || !elf_read(img, a, &w, 4))
             break;
         Val before[32];
         memcpy(before, m.r, sizeof before);

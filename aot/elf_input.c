@@ -316,8 +316,12 @@ static int parse(GuestImage *img, uint64_t dyn_base, Diag *d)
         }
         if (ph.p_type == PT_INTERP) {
             img->has_interp = true;
-            if (ph.p_offset < img->size && ph.p_filesz <= img->size - ph.p_offset && ph.p_filesz > 1)
+            /* the last of several PT_INTERP wins, the others freed (a leak
+             * found by fuzz_elf; regression test elf_two_interp_no_leak) */
+            if (ph.p_offset < img->size && ph.p_filesz <= img->size - ph.p_offset && ph.p_filesz > 1) {
+                free(img->interp);
                 img->interp = strndup((const char *)img->data + ph.p_offset, ph.p_filesz - 1);
+            }
         }
         if (ph.p_type != PT_LOAD)
             continue;

@@ -181,6 +181,12 @@ int guest_lines_read(GuestLines *gl, const char *path, uint64_t bias, Diag *d)
     Dwarf_Error err = NULL;
     int res = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err);
     if (res != DW_DLV_OK) {
+        /* A file libdwarf rejects (bad section headers, say) comes with an
+         * error record allocated without a Dwarf_Debug: dwarf_finish never
+         * sees it, so it is freed here (found by fuzz_elf: a leak per bad
+         * file, regression test guest_lines_bad_elf_no_leak). */
+        if (res == DW_DLV_ERROR)
+            dwarf_dealloc_error(NULL, err);
         close(fd);
         return 0;   /* no DWARF (or none libdwarf understands): no lines */
     }

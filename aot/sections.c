@@ -4,7 +4,28 @@
 
 #include <gelf.h>
 #include <libelf.h>
+#include <stdint.h>
 #include <string.h>
+
+/* Adds the part of the code section [LO, LO + SIZE) that the executable
+ * segments map from the file.  What a broken header claims beyond that
+ * is no code, and would cost a scan of up to 2^64 bytes: cfg.c walks the
+ * code sections word by word (found by fuzz_elf, a .text of 2^62 bytes;
+ * regression test cfg_huge_code_section). */
+static bool push_code(GuestSections *s, const GuestImage *img, uint64_t lo, uint64_t size)
+{
+    uint64_t hi = size > UINT64_MAX - lo ? UINT64_MAX : lo + size;
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const GuestSegment *g = &img->segs[i];
+        if (!(g->flags & PF_X))
+            continue;
+        uint64_t ghi = g->filesz > UINT64_MAX - g->vaddr ? UINT64_MAX : g->vaddr + g->filesz;
+        uint64_t a = lo > g->vaddr ? lo : g->vaddr, b = hi < ghi ? hi : ghi;
+        if (a < b && !ranges_push(&s->code, a, b))
+            return false;
+    }
+    return true;
+}
 
 /* The executable sections and .eh_frame, from the section headers; the
  * last .eh_frame wins.  False if out of memory. */
@@ -18,7 +39,7 @@ static bool read_section_headers(GuestSections *s, const GuestImage *img, Elf *e
         if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC) ||
             sh.sh_size == 0)
             continue;
-        if ((sh.sh_flags & SHF_EXECINSTR) && !ranges_push(&s->code, sh.sh_addr + img->bias, sh.sh_addr + img->bias + sh.sh_size))
+        if ((sh.sh_flags & SHF_EXECINSTR) && !push_code(s, img, sh.sh_addr + img->bias, sh.sh_size))
             return false;
         const char *name = elf_strptr(e, shstrndx, sh.sh_name);
         if (name != NULL && strcmp(name, ".eh_frame") == 0 && sh.sh_offset <= img->size &&
