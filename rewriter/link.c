@@ -154,6 +154,9 @@ static int run_lld(const char *const *argv, const char *output, bool verbose, Di
     }
     if (pid == 0) {
         dup2(pfd[1], STDERR_FILENO);
+        /* lld dying by a signal would run llvm-symbolizer on its stack
+         * dump, which leaves an input file of its own in TMPDIR. */
+        setenv("LLVM_DISABLE_SYMBOLIZATION", "1", 1);
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "dbt-aot: error: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
