@@ -462,6 +462,12 @@ static uint64_t *known_targets(const CfgFunc *f, size_t *n)
     return v;
 }
 
+/* Each guess below copies the function's whole target set: bound what one
+ * function may take in all (a crafted input with thousands of such BRs
+ * and a table of 65,536 targets would otherwise need gigabytes); BRs past
+ * it are left to the run-time lookup. */
+#define GUESS_MAX_TARGETS (1u << 20)
+
 /* A BR whose table was not found, in a function where others were: its
  * targets are taken to be all theirs.  Several BRs sharing one set of
  * labels is how GCC compiles a computed goto over several label tables
@@ -471,15 +477,18 @@ static uint64_t *known_targets(const CfgFunc *f, size_t *n)
  * only cost block splits.  Empties UNRES; new blocks go to WORK. */
 static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *njt, Cfg *cfg)
 {
-    size_t nall = 0;
+    size_t nall = 0, budget = GUESS_MAX_TARGETS;
     uint64_t *all = known_targets(f, &nall);
     while (unres->n > 0) {
         uint64_t br = unres->v[--unres->n];
-        if (nall == 0) {
+        if (nall == 0 || nall > budget) {
             note_unresolved(cfg, br);
             continue;
         }
+        budget -= nall;
         uint64_t *copy = malloc(nall * sizeof *copy);
+        if (copy == NULL)
+            diag_out_of_memory();
         memcpy(copy, all, nall * sizeof *copy);
         (*njt)++;
         add_indirect(f, br, copy, nall, work);

@@ -15,10 +15,13 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int codegen_level_number(const char *cpu_level)
 {
@@ -68,6 +71,33 @@ size_t codegen_count_function_ir(LLVMValueRef f)
         for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i))
             n++;
     return n;
+}
+
+/* DATA as the file PATH; 0, or -1 with D set and PATH removed.  LLVM's
+ * own file writer aborts the whole process on a failed write (a full disk,
+ * the file size limit), so the object is written here. */
+static int write_object(const char *path, const char *data, size_t size, Diag *d)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return diag_error(d, "cannot write %s: %s", path, strerror(errno));
+    size_t done = 0;
+    int err = 0;
+    while (done < size && err == 0) {
+        ssize_t n = write(fd, data + done, size - done);
+        if (n > 0)
+            done += (size_t)n;
+        else if (n == 0)
+            err = ENOSPC;   /* no progress and no error: nothing more fits */
+        else if (errno != EINTR)
+            err = errno;
+    }
+    if (close(fd) != 0 && err == 0)
+        err = errno;
+    if (err == 0)
+        return 0;
+    unlink(path);
+    return diag_error(d, "cannot write %s: %s", path, strerror(err));
 }
 
 size_t codegen_count_ir(LLVMModuleRef mod)
@@ -131,10 +161,15 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         diag_error(d, "cannot write %s: %s", opt->dump_ir, err);
         goto out;
     }
-    if (LLVMTargetMachineEmitToFile(tm, mod, (char *)obj_path, LLVMObjectFile, &err)) {
+    LLVMMemoryBufferRef obj;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &err, &obj)) {
         diag_error(d, "code generation failed: %s", err);
         goto out;
     }
+    int wrc = write_object(obj_path, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj), d);
+    LLVMDisposeMemoryBuffer(obj);
+    if (wrc != 0)
+        goto out;
     rc = 0;
     if (st != NULL) {
         st->opt_s = t1 - t0;

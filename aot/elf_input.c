@@ -18,6 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* The end of user address space on x86-64 with 4-level page tables. */
+#define HOST_USER_TOP 0x800000000000ull
 
 static int cmp_sym(const void *a, const void *b)
 {
@@ -334,6 +338,13 @@ static int parse(GuestImage *img, uint64_t dyn_base, Diag *d)
             diag_error(d, "segment %zu has p_filesz > p_memsz", i);
             goto out;
         }
+        /* Identity mapping: the segment must fit where the x86-64 kernel
+         * maps user memory (the runtime would refuse it at start). */
+        if (ph.p_memsz > HOST_USER_TOP || ph.p_vaddr + img->bias > HOST_USER_TOP - ph.p_memsz) {
+            diag_error(d, "segment %zu (vaddr 0x%llx, 0x%llx bytes) does not fit below 0x%llx, the top of x86-64 user "
+                       "memory", i, (unsigned long long)ph.p_vaddr, (unsigned long long)ph.p_memsz, HOST_USER_TOP);
+            goto out;
+        }
         GuestSegment *s = &img->segs[img->nsegs++];
         s->vaddr = ph.p_vaddr + img->bias;
         s->memsz = ph.p_memsz;
@@ -416,7 +427,17 @@ int elf_read_file(const char *path, uint8_t **data, size_t *size, Diag *d)
     int rc = -1;
     uint8_t *buf = NULL;
     size_t cap = 0, len = 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > ELF_MAX_INPUT_BYTES) {
+        diag_error(d, "too large: %llu MiB, more than the %llu MiB dbt-aot accepts",
+                   (unsigned long long)st.st_size >> 20, ELF_MAX_INPUT_BYTES >> 20);
+        goto out;
+    }
     for (;;) {
+        if (len > ELF_MAX_INPUT_BYTES) {   /* a pipe or a device: no size to check first */
+            diag_error(d, "too large: more than the %llu MiB dbt-aot accepts", ELF_MAX_INPUT_BYTES >> 20);
+            goto out;
+        }
         if (len == cap) {
             cap = cap ? cap * 2 : 1 << 16;
             uint8_t *nb = realloc(buf, cap);

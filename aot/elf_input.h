@@ -67,8 +67,13 @@ int elf_load_at(GuestImage *img, const char *path, uint64_t dyn_base, Diag *d);
 /* Same, from memory (the bytes are copied). */
 int elf_load_mem(GuestImage *img, const void *buf, size_t size, Diag *d);
 int elf_load_mem_at(GuestImage *img, const void *buf, size_t size, uint64_t dyn_base, Diag *d);
+/* The largest input file dbt-aot reads (a program or a library).  Real
+ * programs are far smaller (clang, static: ~100 MiB); the tool holds an
+ * input several times over (the file, the analysed image, the copy the
+ * output embeds), and a sparse file or a device could claim any size. */
+#define ELF_MAX_INPUT_BYTES (1ull << 30)
 /* The whole file at PATH in a malloc'ed *DATA of *SIZE bytes.  0, or -1
- * with D set ("cannot open: ...", "cannot read: ..."). */
+ * with D set ("cannot open: ...", "cannot read: ...", "too large: ..."). */
 int elf_read_file(const char *path, uint8_t **data, size_t *size, Diag *d);
 void elf_free(GuestImage *img);
 

@@ -6,6 +6,7 @@
  * Exit status: 0 success, 1 error (one "dbt-aot: error: ..." line), 2 usage.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "dbt-aot: error: no output file (use -o OUTPUT)\n");
         return 2;
     }
+    /* Past the file size limit (ulimit -f) a write fails with EFBIG once
+     * SIGXFSZ is ignored, instead of the signal killing the tool before it
+     * can remove its temporaries and say what happened.  (lld installs a
+     * handler of its own and fails with EFBIG too; link.c reports it.) */
+    signal(SIGXFSZ, SIG_IGN);
     Diag d = {0};
     int rc = translate(&o, &d);
     /* Flushes what LLVM reports at shutdown (DBT_LLVM_ARGS=-time-passes). */

@@ -5,10 +5,14 @@
  * host's glibc, whose start files the build found; see CMakeLists.txt) at
  * image base 0x200000000000, laid out by linker-scripts/x86_64-output.ld.
  */
+#define _GNU_SOURCE /* pipe2, sigabbrev_np */
 #include "link.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +71,71 @@ char *link_find_runtime_dir(Diag *d)
     return NULL;
 }
 
-/* Runs ARGV (lld), NULL-terminated; 0 or -1 with D set. */
-static int run_lld(const char *const *argv, bool verbose, Diag *d)
+/* What lld wrote on stderr.  The tool's error is one line, so a failure is
+ * reported by lld's first "error:" line; the rest (more errors, and the
+ * stack dump LLVM prints when lld dies by a signal or a write raises
+ * SIGXFSZ) is shown only with -v. */
+typedef struct LldOutput {
+    char text[16384];   /* the first bytes, NUL-terminated */
+    size_t len;         /* bytes in text */
+    size_t lines;       /* lines in all of it, those past text too */
+} LldOutput;
+
+static void read_lld_output(int fd, LldOutput *o)
+{
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (ssize_t i = 0; i < n; i++)
+            o->lines += buf[i] == '\n';
+        size_t keep = sizeof o->text - 1 - o->len;
+        keep = (size_t)n < keep ? (size_t)n : keep;
+        memcpy(o->text + o->len, buf, keep);
+        o->len += keep;
+    }
+    o->text[o->len] = '\0';
+}
+
+/* The text after "error: " on lld's first error line, or "". */
+static const char *first_error(LldOutput *o)
+{
+    char *e = strstr(o->text, "error: ");
+    if (e == NULL)
+        return "";
+    e += strlen("error: ");
+    e[strcspn(e, "\n")] = '\0';
+    return e;
+}
+
+/* lld writes OUTPUT through a temporary of its own, "OUTPUT.tmpXXXXXXX" in
+ * the same directory, which it removes when it fails - but not always when
+ * it dies by a signal (SIGBUS on a full file system).  OUTPUT is this
+ * run's own temporary (translate.c: "NAME.tmp.PID"), so whatever starts
+ * with its name is ours to remove. */
+static void remove_lld_temporaries(const char *output)
+{
+    const char *slash = strrchr(output, '/'), *base = slash ? slash + 1 : output;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - output + 1) : 1, slash ? output : ".");
+    DIR *dp = opendir(dir);
+    if (dp == NULL)
+        return;
+    size_t n = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL)
+        if (strncmp(e->d_name, base, n) == 0 && strncmp(e->d_name + n, ".tmp", 4) == 0)
+            unlinkat(dirfd(dp), e->d_name, 0);
+    closedir(dp);
+}
+
+/* Runs ARGV (lld), NULL-terminated, which writes OUTPUT; 0 or -1 with D
+ * set. */
+static int run_lld(const char *const *argv, const char *output, bool verbose, Diag *d)
 {
     if (verbose) {
         fprintf(stderr, "dbt-aot: link:");
@@ -76,29 +143,64 @@ static int run_lld(const char *const *argv, bool verbose, Diag *d)
             fprintf(stderr, " %s", *a);
         fputc('\n', stderr);
     }
-    pid_t pid = fork();
-    if (pid < 0)
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0)
         return diag_error(d, "cannot run the linker: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return diag_error(d, "cannot run the linker: %s", strerror(errno));
+    }
     if (pid == 0) {
+        dup2(pfd[1], STDERR_FILENO);
+        /* lld dying by a signal would run llvm-symbolizer on its stack
+         * dump, which leaves an input file of its own in TMPDIR. */
+        setenv("LLVM_DISABLE_SYMBOLIZATION", "1", 1);
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "dbt-aot: error: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    close(pfd[1]);
+    LldOutput *out = calloc(1, sizeof *out);
+    if (out != NULL)
+        read_lld_output(pfd[0], out);
+    close(pfd[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            free(out);
             return diag_error(d, "waiting for the linker: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return diag_error(d, "linking failed (%s exited with status %d; lld's messages are above)", DBT_LLD,
-                          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    return 0;
+        }
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    /* lld's warnings, or everything with -v. */
+    if (out != NULL && (ok || verbose))
+        fwrite(out->text, 1, out->len, stderr);
+    if (ok) {
+        free(out);
+        return 0;
+    }
+    remove_lld_temporaries(output);
+    const char *what = out != NULL ? first_error(out) : "";
+    const char *more = verbose ? "its messages are above" : out != NULL && out->lines > 1 ? "-v shows all it said" : "";
+    char why[256];
+    if (WIFSIGNALED(status))
+        /* lld writes its output through a shared mapping of the file: on a
+         * full file system a store to it raises SIGBUS. */
+        snprintf(why, sizeof why, "%s was killed by SIG%s%s", DBT_LLD, sigabbrev_np(WTERMSIG(status)),
+                 WTERMSIG(status) == SIGBUS ? ": is the file system full?" : "");
+    else
+        snprintf(why, sizeof why, "%s exited with status %d", DBT_LLD, WEXITSTATUS(status));
+    diag_error(d, "linking failed%s%s (%s%s%s)", *what ? ": " : "", what, why, *more ? "; " : "", more);
+    free(out);
+    return -1;
 }
 
 /* HEAD, then OBJECTS (NULL-terminated), then TAIL (NULL-terminated), run. */
-static int link_with(const char *const *head, size_t nh, const char *const *objects, const char *const *tail,
-                     bool verbose, Diag *d)
+static int link_with(const char *const *head, size_t nh, const LinkInput *in, const char *const *tail, Diag *d)
 {
     size_t nobj = 0, nt = 0;
+    const char *const *objects = in->objects;
     while (objects[nobj])
         nobj++;
     while (tail[nt++])
@@ -109,7 +211,7 @@ static int link_with(const char *const *head, size_t nh, const char *const *obje
     memcpy(argv, head, nh * sizeof *argv);
     memcpy(argv + nh, objects, nobj * sizeof *argv);
     memcpy(argv + nh + nobj, tail, nt * sizeof *argv);
-    int rc = run_lld(argv, verbose, d);
+    int rc = run_lld(argv, in->output, in->verbose, d);
     free(argv);
     return rc;
 }
@@ -134,7 +236,7 @@ int link_output(const LinkInput *in, Diag *d)
      * unused). */
     const char *tail[] = {archive, libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC,
                           DBT_HOST_CRTEND, DBT_HOST_CRTN, NULL};
-    return link_with(head, sizeof head / sizeof *head, in->objects, tail, in->verbose, d);
+    return link_with(head, sizeof head / sizeof *head, in, tail, d);
 }
 
 int link_library(const LinkInput *in, const char *version_script, Diag *d)
@@ -149,5 +251,5 @@ int link_library(const LinkInput *in, const char *version_script, Diag *d)
         "-z", "relro", "-z", "now", vs,
     };
     const char *tail[] = {libdir, "--as-needed", "-lm", "-lc", "--no-as-needed", DBT_HOST_LIBGCC, NULL};
-    return link_with(head, sizeof head / sizeof *head, in->objects, tail, in->verbose, d);
+    return link_with(head, sizeof head / sizeof *head, in, tail, d);
 }

@@ -320,6 +320,10 @@ static GuestFn translate_locked(CpuState *s, uint64_t pc, char *why, size_t n)
         return NULL;
     }
 
+    if (jit_limit_reached(why, n)) {
+        rt_fpenv_enter(s);
+        return NULL;
+    }
     DbtJitRegion res;
     char err[256] = "";
     int rc = h->jit->compile(h->jit, pc, &res, err, sizeof err);

@@ -6,6 +6,7 @@
 #ifndef DBT_JIT_HOST_H
 #define DBT_JIT_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ void jit_invalidate(Runtime *rt, uint64_t lo, uint64_t hi);
  * HOST_PC (MCJIT does not tell where a region's code ends: an
  * approximation, for a fault's frame and the log), or 0. */
 uint64_t jit_guest_at(Runtime *rt, uint64_t host_pc);
+
+/* Whether the JIT holds more memory than DBT_JIT_MAX_MB allows
+ * (jit_limit.c); if so the reason is in WHY and nothing more is compiled. */
+bool jit_limit_reached(char *why, size_t n);
 
 /* Held across fork, so the child never inherits it locked mid-compile. */
 void jit_lock(void);

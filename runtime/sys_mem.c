@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -274,6 +275,32 @@ int64_t sys_brk(Runtime *rt, CpuState *s, const uint64_t *a)
 
 /* ---- mmap family ------------------------------------------------------- */
 
+/* The kernel puts a mapping without MAP_FIXED in any free range, and the
+ * host heap's window after this program's image is free until the heap
+ * grows there.  Once the guest has filled the address space above it (a
+ * mapping loop; top-down placement reaches the window before the space
+ * below the image), a guest mapping there would stop the runtime's malloc
+ * and be one the guest cannot munmap (it touches a host range).  So the
+ * mapping R of A goes: a hint is retried without it, and otherwise the
+ * guest sees ENOMEM - earlier than on Arm, where the whole address space
+ * is the guest's, but with the runtime still able to allocate
+ * (docs/threat-model.md, "limits"). */
+static int64_t outside_host(Runtime *rt, int64_t r, const uint64_t *a, uint64_t prot, uint64_t flags)
+{
+    if (!mem_touches_host(rt, (uint64_t)r, a[1]))
+        return r;
+    host_syscall6(SYS_munmap, (uint64_t)r, a[1], 0, 0, 0, 0);
+    if (a[0] != 0) {
+        r = host_syscall6(SYS_mmap, 0, a[1], prot, flags, a[4], a[5]);
+        if (r < 0 || !mem_touches_host(rt, (uint64_t)r, a[1]))
+            return r;
+        host_syscall6(SYS_munmap, (uint64_t)r, a[1], 0, 0, 0, 0);
+    }
+    rt_log(rt, LOG_SYSCALL, "mmap of 0x%llx bytes: only the runtime's heap window is left: ENOMEM",
+           (unsigned long long)a[1]);
+    return -ENOMEM;
+}
+
 int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t bad_prot, bad_flags;
@@ -283,7 +310,8 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
         return -EINVAL;
     if (bad_flags && (a[3] & A64_MAP_SHARED_VALIDATE) == A64_MAP_SHARED_VALIDATE)
         return -EOPNOTSUPP;
-    if ((a[3] & A64_MAP_FIXED) && mem_touches_host(rt, a[0], a[1]))
+    bool exact = (a[3] & (A64_MAP_FIXED | A64_MAP_FIXED_NOREPLACE)) != 0;
+    if (exact && mem_touches_host(rt, a[0], a[1]))
         return refuse(rt, "mmap MAP_FIXED", a[0], a[1]);
     /* ld.so's first mapping of an embedded library: where its translation
      * expects it (sys_objects.c). */
@@ -303,6 +331,8 @@ int64_t sys_mmap(Runtime *rt, CpuState *s, const uint64_t *a)
                (unsigned long long)base, (long long)r);
     }
     int64_t r = host_syscall6(SYS_mmap, a[0], a[1], prot, flags, a[4], a[5]);
+    if (r >= 0 && !exact)
+        r = outside_host(rt, r, a, prot, flags);
     if (r >= 0)
         guest_mem_add((uint64_t)r, (uint64_t)r + a[1]);
     if (r >= 0 && (a[3] & A64_MAP_FIXED) && (a[2] & A64_PROT_EXEC)) {
