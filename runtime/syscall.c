@@ -127,7 +127,7 @@ static int64_t do_syscall(Runtime *rt, CpuState *s)
             t->fault_env = &env;
             ret = guest_mem_check_args(rt, def->mem, a);
             if (ret == 0)
-                ret = pass ? host_pass(def->host_nr, a) : def->handler(rt, s, a);
+                ret = def->handler ? def->handler(rt, s, a) : host_pass(def->host_nr, a);
             t->fault_env = NULL;
         } else {
             sig_fault_returned(t);
