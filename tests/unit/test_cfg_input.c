@@ -28,6 +28,27 @@ static const uint8_t nop_ret[] = {
     0xc0, 0x03, 0x5f, 0xd6,   /* ret */
 };
 
+/* FILE (SIZE bytes, freed here) loaded into IMG; a load error fails the test. */
+static void load_file(uint8_t *file, size_t size, GuestImage *img)
+{
+    Diag d = {0};
+    if (elf_load_mem(img, file, size, &d) != 0)
+        fail_msg("elf_load_mem: %s", d.msg);
+    free(file);
+}
+
+/* FILE (freed here) loaded and recovered: cfg_recover's result, CFG
+ * filled when 0. */
+static int recover_file(uint8_t *file, size_t size, Cfg *cfg)
+{
+    GuestImage img;
+    Diag d = {0};
+    load_file(file, size, &img);
+    int rc = cfg_recover(cfg, &img, false, false, &d);
+    elf_free(&img);
+    return rc;
+}
+
 /* Load the skeleton around CODE entered at ENTRY_OFF with .text claiming
  * TEXT_SIZE bytes (0: LEN), without its symbol table if NO_SYMBOLS,
  * recover; returns cfg_recover's result, CFG filled when 0. */
@@ -51,14 +72,7 @@ static int recover_sized(const uint8_t *code, size_t len, uint64_t entry_off, ui
         eh.e_shnum -= 2;
         memcpy(file, &eh, sizeof eh);
     }
-    GuestImage img;
-    Diag d = {0};
-    if (elf_load_mem(&img, file, size, &d) != 0)
-        fail_msg("elf_load_mem: %s", d.msg);
-    free(file);
-    int rc = cfg_recover(cfg, &img, false, false, &d);
-    elf_free(&img);
-    return rc;
+    return recover_file(file, size, cfg);
 }
 
 static int recover(const uint8_t *code, size_t len, uint64_t entry_off, Cfg *cfg)
@@ -116,16 +130,10 @@ static void cfg_empty_segment_at_zero(void **state)
     eh.e_shnum = 0;
     eh.e_shstrndx = 0;
     memcpy(file, &eh, sizeof eh);
-    GuestImage img;
-    Diag d = {0};
-    if (elf_load_mem(&img, file, size, &d) != 0)
-        fail_msg("elf_load_mem: %s", d.msg);
-    free(file);
     Cfg cfg;
-    assert_int_equal(cfg_recover(&cfg, &img, false, false, &d), 0);
+    assert_int_equal(recover_file(file, size, &cfg), 0);
     assert_int_equal(cfg.nfuncs, 1);
     cfg_free(&cfg);
-    elf_free(&img);
 }
 
 /* An executable segment whose p_memsz claims 2^44 bytes beyond its few
@@ -147,16 +155,10 @@ static void cfg_huge_function_extent(void **state)
     memcpy(&ph, file + eh.e_phoff, sizeof ph);
     ph.p_memsz = 1ull << 44;
     memcpy(file + eh.e_phoff, &ph, sizeof ph);
-    GuestImage img;
-    Diag d = {0};
-    if (elf_load_mem(&img, file, size, &d) != 0)
-        fail_msg("elf_load_mem: %s", d.msg);
-    free(file);
     Cfg cfg;
-    assert_int_equal(cfg_recover(&cfg, &img, false, false, &d), 0);
+    assert_int_equal(recover_file(file, size, &cfg), 0);
     assert_int_equal(cfg.nfuncs, 1);
     cfg_free(&cfg);
-    elf_free(&img);
 }
 
 /* Two PT_INTERP program headers: the first path was leaked. */
@@ -174,10 +176,7 @@ static void elf_two_interp_no_leak(void **state)
     eh.e_phnum = 3;
     memcpy(file, &eh, sizeof eh);
     GuestImage img;
-    Diag d = {0};
-    if (elf_load_mem(&img, file, size, &d) != 0)
-        fail_msg("elf_load_mem: %s", d.msg);
-    free(file);
+    load_file(file, size, &img);
     assert_true(img.has_interp);
     elf_free(&img);
 }
