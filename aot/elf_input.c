@@ -9,6 +9,7 @@
  */
 #include "elf_input.h"
 
+#include "bind_table.h"
 #include "meta.h"   /* DBT_PIE_BASE */
 
 #include <errno.h>
@@ -40,7 +41,54 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int read_symbols(GuestImage *img, Elf *e, Diag *d)
+static int cmp_bind(const void *a, const void *b)
+{
+    const GuestBind *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Collect the bindings of STT_FUNC symbol NAME at ADDR into IMG->binds
+ * (unsorted); an IFUNC symbol names its resolver, never bound. */
+static int note_binding(GuestImage *img, const char *name, uint64_t addr)
+{
+    unsigned id = bind_by_symbol(name);
+    if (id == BIND_NONE)
+        return 0;
+    GuestBind *nb = realloc(img->binds, (img->nbinds + 1) * sizeof *nb);
+    if (nb == NULL)
+        return -1;
+    img->binds = nb;
+    img->binds[img->nbinds++] = (GuestBind){addr, id};
+    return 0;
+}
+
+/* The libc bindings hold for glibc only (another libc's functions may
+ * return other values): kept when the image is glibc's libc.so.6 or a
+ * static program linked with glibc.  Then sorted and made unique. */
+static void settle_bindings(GuestImage *img, bool static_glibc)
+{
+    bool glibc = static_glibc || (img->soname && strcmp(img->soname, "libc.so.6") == 0);
+    size_t k = 0;
+    for (size_t i = 0; i < img->nbinds; i++)
+        if (glibc || bind_rows[img->binds[i].id].lib != BIND_LIB_LIBC)
+            img->binds[k++] = img->binds[i];
+    img->nbinds = k;
+    if (img->nbinds == 0) {
+        free(img->binds);
+        img->binds = NULL;
+        return;
+    }
+    qsort(img->binds, img->nbinds, sizeof *img->binds, cmp_bind);
+    size_t u = 0;
+    for (size_t i = 0; i < img->nbinds; i++)
+        if (u == 0 || img->binds[u - 1].addr != img->binds[i].addr)
+            img->binds[u++] = img->binds[i];
+    img->nbinds = u;
+}
+
+static int read_symbols(GuestImage *img, Elf *e, bool *static_glibc, Diag *d)
 {
     Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
     GElf_Shdr sh;
@@ -87,6 +135,14 @@ static int read_symbols(GuestImage *img, Elf *e, Diag *d)
         }
         if (type != STT_FUNC && type != STT_GNU_IFUNC)
             continue;
+        if (name && type == STT_FUNC) {
+            if (strcmp(name, "__libc_setup_tls") == 0)
+                *static_glibc = true;
+            if (note_binding(img, name, s.st_value) != 0) {
+                free(syms);
+                return diag_error(d, "out of memory");
+            }
+        }
         syms[k].addr = s.st_value;
         syms[k].size = s.st_size;
         syms[k].name = strdup(name ? name : "");
@@ -370,8 +426,10 @@ static int parse(GuestImage *img, uint64_t dyn_base, Diag *d)
         diag_error(d, "entry point 0x%llx is not in an executable segment", (unsigned long long)img->entry);
         goto out;
     }
-    if (read_symbols(img, e, d) != 0 || read_dynamic(img, e, d) != 0)
+    bool static_glibc = false;
+    if (read_symbols(img, e, &static_glibc, d) != 0 || read_dynamic(img, e, d) != 0)
         goto out;
+    settle_bindings(img, static_glibc && !img->has_interp);
     rc = 0;
 out:
     elf_end(e);
@@ -473,6 +531,7 @@ void elf_free(GuestImage *img)
         free(img->syms[i].name);
     free(img->syms);
     free(img->labels);
+    free(img->binds);
     free(img->segs);
     free(img->data);
     free(img->file);
@@ -536,6 +595,19 @@ const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr)
             hi = mid;
     }
     return lo < img->nsyms && img->syms[lo].addr == vaddr ? &img->syms[lo] : NULL;
+}
+
+static int cmp_bind_addr(const void *a, const void *b)
+{
+    uint64_t x = ((const GuestBind *)a)->addr, y = ((const GuestBind *)b)->addr;
+    return x < y ? -1 : x > y;
+}
+
+unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr)
+{
+    GuestBind key = {vaddr, 0};
+    const GuestBind *b = img->nbinds ? bsearch(&key, img->binds, img->nbinds, sizeof *b, cmp_bind_addr) : NULL;
+    return b ? b->id : 0;
 }
 
 const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr)

@@ -32,6 +32,12 @@ typedef struct GuestSymbol {
     char *name;          /* owned */
 } GuestSymbol;
 
+/* A guest function that may run as the host's own code (include/bind_table.h). */
+typedef struct GuestBind {
+    uint64_t addr;       /* its entry */
+    unsigned id;         /* enum BindId */
+} GuestBind;
+
 typedef struct GuestImage {
     uint8_t *data;       /* the whole file (owned), relocated for bias */
     uint8_t *file;       /* the file unchanged when that differs, else NULL (owned) */
@@ -58,6 +64,11 @@ typedef struct GuestImage {
                             points such as __wrap_main), sorted, unique;
                             mapping symbols ($x, $d) excluded */
     size_t nlabels;
+    GuestBind *binds;    /* functions of a guest glibc (libc.so.6, or a static
+                            program with glibc's __libc_setup_tls) whose
+                            STT_FUNC symbols name a binding; sorted by addr,
+                            unique addrs (the lowest id) */
+    size_t nbinds;
 } GuestImage;
 
 /* Read and validate PATH.  0 on success, -1 with D set on failure.  An
@@ -86,6 +97,8 @@ bool elf_is_code(const GuestImage *img, uint64_t vaddr);
 bool elf_is_label(const GuestImage *img, uint64_t vaddr);
 /* The function symbol starting at VADDR, or NULL. */
 const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr);
+/* The binding of the function at VADDR (enum BindId), or 0. */
+unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr);
 /* The function symbol whose [addr, addr+size) contains VADDR, or NULL. */
 const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr);
 

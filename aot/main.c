@@ -13,6 +13,7 @@
 
 #include <llvm-c/Core.h>
 
+#include "bind_table.h"
 #include "codegen.h"
 #include "objcache.h"
 #include "translate.h"
@@ -53,6 +54,11 @@ static void usage(FILE *f)
             "                     reused by every program translated with the same DIR)\n"
             "                     instead of embedding it: small outputs that need DIR\n"
             "                     at the same absolute path when they run\n"
+            "  --bind=SPEC        which guest library functions may run as the host's own\n"
+            "                     code (docs/bindings.md): comma-separated items applied\n"
+            "                     to 'all': all, none, libc, memcpy, ...; -ITEM turns\n"
+            "                     one off (--bind=-memcpy, --bind=none,strlen).  At run\n"
+            "                     time DBT_BIND=SPEC switches the bound ones off and on\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -84,7 +90,7 @@ int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
     enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
-           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS };
+           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS, OPT_BIND };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -98,6 +104,7 @@ int main(int argc, char **argv)
         {"cache-info", no_argument, NULL, OPT_CACHE_INFO},
         {"recorded", required_argument, NULL, OPT_RECORDED},
         {"shared-libs", required_argument, NULL, OPT_SHARED_LIBS},
+        {"bind", required_argument, NULL, OPT_BIND},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -150,6 +157,18 @@ int main(int argc, char **argv)
         case OPT_CACHE_INFO: cache_info = true; break;
         case OPT_RECORDED: o.recorded = optarg; break;
         case OPT_SHARED_LIBS: o.shared_dir = optarg; break;
+        case OPT_BIND: {
+            unsigned char on[BIND_COUNT];
+            size_t n;
+            const char *bad = bind_parse(optarg, on, &n);
+            if (bad != NULL) {
+                fprintf(stderr, "dbt-aot: error: --bind: unknown library or function '%.*s' (docs/bindings.md lists them)\n",
+                        (int)n, bad);
+                return 2;
+            }
+            o.bind = optarg;
+            break;
+        }
         default:
             if (optopt && optopt < 256)
                 fprintf(stderr, "dbt-aot: error: unknown or incomplete option '-%c' (see dbt-aot --help)\n", optopt);

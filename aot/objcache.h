@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bind_table.h"
 #include "elf_input.h"
 #include "hash.h"
 #include "profile.h"
@@ -52,7 +53,7 @@ void objcache_init(ObjCache *c, const char *dir);
 int objcache_info(const ObjCache *c, FILE *f);
 /* The key of IMG translated with these options, as 32 hex digits. */
 void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const char *cpu_level,
-                  const Profile *prof, bool debug_info, char key[33]);
+                  const Profile *prof, bool debug_info, const unsigned char bind_on[BIND_COUNT], char key[33]);
 /* The number of unit objects stored under KEY, or 0 if there is no entry. */
 size_t objcache_units(const ObjCache *c, const char *key);
 /* The path of unit K of KEY's entry. */

@@ -1,6 +1,8 @@
 /* report.c - the translation's report (see report.h). */
 #include "report.h"
 
+#include "bind_table.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,17 @@ static void write_json(const Report *r, FILE *f)
         json_string(f, u->text);
         fputc('}', f);
     }
+    fprintf(f, "\n  ],\n  \"bound_functions\": [");
+    m = 0;
+    for (size_t i = 0; r->func_bind && i < r->cfg->nfuncs; i++) {
+        if (r->func_bind[i] == BIND_NONE)
+            continue;
+        fprintf(f, "%s\n    {", m++ ? "," : "");
+        json_function(f, &r->cfg->funcs[i]);
+        fprintf(f, ", \"binding\": ");
+        json_string(f, bind_rows[r->func_bind[i]].name);
+        fputc('}', f);
+    }
     fprintf(f, "\n  ]\n}\n");
 }
 
@@ -248,4 +261,17 @@ void report_print(const Report *r, FILE *f)
         nf += r->func_untr[i].count > 0;
     fprintf(f, "dbt-aot: %zu instructions untranslated (SIGILL if reached) in %zu functions%s\n", r->untranslated, nf,
             nf ? " (--report lists them)" : "");
+    size_t nb = 0;
+    for (size_t i = 0; r->func_bind && i < r->cfg->nfuncs; i++)
+        nb += r->func_bind[i] != BIND_NONE;
+    fprintf(f, "dbt-aot: %zu functions bound to the host's libraries", nb);
+    for (size_t i = 0, k = 0; nb && i < r->cfg->nfuncs; i++) {
+        if (r->func_bind[i] == BIND_NONE)
+            continue;
+        const CfgFunc *fn = &r->cfg->funcs[i];
+        if (k++ < 8)
+            fprintf(f, "%s%s (%s 0x%llx)", k > 1 ? ", " : ": ", bind_rows[r->func_bind[i]].name,
+                    fn->name ? fn->name : "?", (unsigned long long)fn->entry);
+    }
+    fprintf(f, "%s\n", nb > 8 ? ", ... (--report lists them)" : "");
 }

@@ -30,13 +30,16 @@
  *     "jump_table_list": [{"br": "0x...", "function": "0x...", "name": "...", "targets": 12}, ...],
  *     "unresolved_branches": [{"br": "0x...", "function": "0x...", "name": "..."}, ...],
  *     "untranslated_instructions": [{"function": "0x...", "name": "...", "count": 3,
- *                                    "first": "0x...", "word": "0x...", "text": "..."}, ...]
+ *                                    "first": "0x...", "word": "0x...", "text": "..."}, ...],
+ *     "bound_functions": [{"function": "0x...", "name": "__memcpy_simd", "binding": "memcpy"}, ...]
  *   }
  *
  * functions_by_source counts each function once, by how recovery first
  * found it (cfg.h: enum CfgSource).  untranslated_instructions has one row
  * per function with instructions the lifter does not support (they become
  * SIGILL traps if reached): how many, and the first with its disassembly.
+ * bound_functions lists the guest functions that run as the host's own
+ * code when the runtime's switch is on (include/bind_table.h).
  */
 #ifndef DBT_REPORT_H
 #define DBT_REPORT_H
@@ -83,6 +86,7 @@ typedef struct Report {
     const size_t *func_ir;     /* IR instructions lifted per cfg->funcs[i] */
     const unsigned *func_unit; /* unit of cfg->funcs[i] */
     const FuncUntranslated *func_untr; /* per cfg->funcs[i] */
+    const unsigned *func_bind; /* per cfg->funcs[i]: enum BindId, 0 if not bound */
 } Report;
 
 /* Fill the process-wide figures (CPU seconds, peak RSS) of R now. */

@@ -117,6 +117,7 @@ typedef struct Work {
     Progress *progress;
     const GuestLines *lines;    /* -g: each object's line table, else NULL */
     FuncUntranslated *func_untr; /* untranslated instructions, per function */
+    const unsigned *func_bind;  /* the binding used (--bind allowing), per function */
 } Work;
 
 /* The LiftEnv context of one unit. */
@@ -149,6 +150,15 @@ static bool env_line_at(void *ctx, uint64_t pc, LiftLine *out)
     const UnitEnv *u = ctx;
     const GuestImage *img = objects_at(u->w->objs, pc);
     return img != NULL && guest_lines_at(&u->w->lines[img - u->w->objs->imgs], pc, out);
+}
+
+/* The binding (include/bind_table.h) the function at ENTRY runs as, if
+ * --bind lets it, else BIND_NONE. */
+static unsigned bound_as(const GuestObjects *objs, const unsigned char *bind_on, uint64_t entry)
+{
+    const GuestImage *img = objects_at(objs, entry);
+    unsigned id = img ? elf_binding_at(img, entry) : BIND_NONE;
+    return bind_on[id] ? id : BIND_NONE;
 }
 
 static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
@@ -217,7 +227,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .safepoints = f->safepoints,
                        .nsafepoints = f->nsafepoints,
                        .regs = u->tier->regs,
-                       .name = f->name};
+                       .name = f->name,
+                       .bind = w->func_bind[fi]};
         LiftStats st;
         lift_function(env.lifter, &lf, &st);
         LLVMSetSection(fn, DBT_CODE_SECTION);
@@ -470,6 +481,7 @@ int translate(const TranslateOptions *o, Diag *d)
     ObjCache cache;
     unsigned *func_unit = NULL;
     FuncUntranslated *func_untr = NULL;
+    unsigned *func_bind = NULL;
     int *tier = NULL;
     Unit *units = NULL;
     size_t nunits = 0;
@@ -484,6 +496,10 @@ int translate(const TranslateOptions *o, Diag *d)
     GuestLines *lines = NULL;
     Report rep = {.input = base_name(o->input), .opt_level = o->opt_level};
     double t0 = now_s(), t;
+    unsigned char bind_on[BIND_COUNT];
+    size_t bad_len;
+    if (bind_parse(o->bind, bind_on, &bad_len) != NULL)
+        return diag_error(d, "--bind: unknown library or function");
 
     if (o->profile != NULL && profile_load(&prof, o->profile, d) != 0)
         return -1;
@@ -563,10 +579,13 @@ int translate(const TranslateOptions *o, Diag *d)
     func_ir = calloc(nf ? nf : 1, sizeof *func_ir);
     func_unit = calloc(nf ? nf : 1, sizeof *func_unit);
     func_untr = calloc(nf ? nf : 1, sizeof *func_untr);
+    func_bind = calloc(nf ? nf : 1, sizeof *func_bind);
+    for (size_t i = 0; func_bind && i < nf; i++)
+        func_bind[i] = bound_as(&gobj, bind_on, cfg.funcs[i].entry);
     units = calloc(nf ? nf : 1, sizeof *units);
     fobj = calloc(nf ? nf : 1, sizeof *fobj);
     keys = calloc(gobj.n, sizeof *keys);
-    if (!order || !tier || !func_ir || !func_unit || !func_untr || !units || !fobj || !keys) {
+    if (!order || !tier || !func_ir || !func_unit || !func_untr || !func_bind || !units || !fobj || !keys) {
         diag_error(d, "out of memory");
         goto out;
     }
@@ -582,6 +601,10 @@ int translate(const TranslateOptions *o, Diag *d)
                                                                                           : TIER_COLD;
         if (tier[i] == TIER_HOT && cfg.funcs[i].ninsns > HUGE_INSNS)
             tier[i] = TIER_HUGE;
+        /* A bound function's body runs only with its binding switched
+         * off at run time (DBT_BIND): compiled the cheapest way. */
+        if (func_bind[i] != BIND_NONE)
+            tier[i] = TIER_COLD;
         rep.tier_funcs[tier[i]]++;
         rep.tier_insns[tier[i]] += cfg.funcs[i].ninsns;
     }
@@ -622,7 +645,7 @@ int translate(const TranslateOptions *o, Diag *d)
         memset(&cache, 0, sizeof cache);
     for (size_t k = 1; k < gobj.n; k++)
         objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, o->debug_info,
-                     keys[k]);
+                     bind_on, keys[k]);
     for (size_t k = 1; cache.on && k < gobj.n; k++) {
         size_t first = nunits, n = 0;
         for (size_t i = 0; i < nunits; i++)
@@ -701,7 +724,7 @@ int translate(const TranslateOptions *o, Diag *d)
     progress_init(&progress, base_name(o->input), cfg.ninsns - cached_insns, nf - cached_funcs, !o->verbose);
     Work w = {.objs = &gobj, .cfg = &cfg, .o = o, .units = units, .nunits = nsched, .schedule = schedule,
               .func_ir = func_ir, .func_unit = func_unit, .progress = &progress, .lines = lines,
-              .func_untr = func_untr};
+              .func_untr = func_untr, .func_bind = func_bind};
     for (unsigned k = 0; k < nworkers; k++) {
         workers[k].w = &w;
         if (dec_open(&workers[k].dec) != 0) {
@@ -827,6 +850,7 @@ int translate(const TranslateOptions *o, Diag *d)
     rep.func_ir = func_ir;
     rep.func_unit = func_unit;
     rep.func_untr = func_untr;
+    rep.func_bind = func_bind;
     report_sample_process(&rep);
     if (o->verbose) {
         fprintf(stderr, "dbt-aot: wrote %s (%.2fs)\n", o->output, now_s() - t0);
@@ -860,6 +884,7 @@ out:
     free(units);
     free(func_unit);
     free(func_untr);
+    free(func_bind);
     free(func_ir);
     free(tier);
     free(order);

@@ -26,6 +26,7 @@ typedef struct TranslateOptions {
     const char *sysroot;     /* where a dynamically linked guest's interpreter and libraries are */
     const char *recorded;    /* libraries a run recorded (DBT_RECORD) to translate too, or NULL */
     const char *cache_dir;   /* translated libraries (objcache.h); NULL: the default, "off": none */
+    const char *bind;        /* --bind=SPEC (include/bind_table.h: bind_parse), NULL: all */
     const char *shared_dir;  /* --shared-libs: libraries go into shared objects there, not the output */
 } TranslateOptions;
 

@@ -362,6 +362,23 @@ void fp_write_fpsr(Lifter *l, LLVMValueRef v)
     mxcsr_write(l, slot, LLVMBuildAnd(l->b, m, c32(l, ~(uint32_t)X86_MXCSR_FLAGS), ""));
 }
 
+LLVMValueRef fp_enter_host_env(Lifter *l)
+{
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef m = mxcsr_read(l, slot);
+    uint32_t keep = X86_MXCSR_FLAGS | 3u << X86_MXCSR_RC_SHIFT;
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, LLVMBuildAnd(l->b, m, c32(l, keep), ""), c32(l, X86_MXCSR_MASKS), ""));
+    return m;
+}
+
+void fp_leave_host_env(Lifter *l, LLVMValueRef saved)
+{
+    LLVMValueRef slot = mxcsr_slot(l);
+    LLVMValueRef now = mxcsr_read(l, slot);
+    mxcsr_write(l, slot, LLVMBuildOr(l->b, LLVMBuildAnd(l->b, saved, c32(l, ~(uint32_t)X86_MXCSR_FLAGS), ""),
+                                     LLVMBuildAnd(l->b, now, c32(l, X86_MXCSR_FLAGS), ""), ""));
+}
+
 void fp_write_fpcr(Lifter *l, LLVMValueRef v)
 {
     LLVMValueRef v32 = LLVMBuildAnd(l->b, LLVMBuildTrunc(l->b, v, l->i32, ""), c32(l, A64_FPCR_MASK), "");

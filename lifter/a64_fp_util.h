@@ -146,6 +146,14 @@ void fp_check_idc(Lifter *l, LLVMValueRef *ops, unsigned n);
 LLVMValueRef fp_read_fpsr(Lifter *l);
 void fp_write_fpsr(Lifter *l, LLVMValueRef v);
 void fp_write_fpcr(Lifter *l, LLVMValueRef v);
+/* Around a call of host code (lifter/bind.c): the host's default control
+ * bits (exceptions masked, no flush to zero or denormals-are-zero) but the
+ * guest's rounding mode, which the guest's own code would have run with;
+ * the flags kept.  Returns what to give fp_leave_host_env, which puts the
+ * guest's control bits back and keeps the flags the host code raised (they
+ * are the guest's FPSR's). */
+LLVMValueRef fp_enter_host_env(Lifter *l);
+void fp_leave_host_env(Lifter *l, LLVMValueRef saved);
 
 /* LLVM 16 folds a constrained operation on constants when the result is
  * exact, as if denormals were IEEE: under FPCR.FZ a denormal known at

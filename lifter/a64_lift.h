@@ -174,6 +174,9 @@ void mem_store(Lifter *l, LLVMValueRef addr, LLVMValueRef v);
 LLVMValueRef cpu_field(Lifter *l, unsigned off);
 /* branch_weights on the conditional branch BR: its true successor is cold. */
 void lift_set_cold_weights(Lifter *l, LLVMValueRef br);
+/* bind.c: end the entry block of a function bound as ID (bind_table.h) with
+ * the run-time choice between the host's function and BODY. */
+void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body);
 
 /* --- constants and small helpers ---------------------------------------- */
 LLVMValueRef c64(Lifter *l, uint64_t v);

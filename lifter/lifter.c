@@ -865,7 +865,10 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     long ei = lift_leader_index(f, f->entry);
     assert(ei >= 0 && "entry must be a leader");
     LLVMPositionBuilderAtEnd(l->b, entry);
-    LLVMBuildBr(l->b, l->blocks[ei]);
+    if (f->bind != 0)
+        lift_bound_entry(l, f->bind, l->blocks[ei]);
+    else
+        LLVMBuildBr(l->b, l->blocks[ei]);
 
     for (size_t i = 0; i < f->nleaders; i++) {
         bool header = sorted_has(f->safepoints, f->nsafepoints, f->leaders[i]);

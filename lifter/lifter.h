@@ -115,6 +115,9 @@ typedef struct LiftFunc {
     enum LiftRegs regs;          /* where the registers live */
     const char *name;            /* the guest's name for it, or NULL (debug
                                     information only) */
+    unsigned bind;               /* include/bind_table.h: the library function
+                                    it is, run as the host's own when the
+                                    runtime's switch is on; 0: none */
 } LiftFunc;
 
 /* Counters, for -v and the tests. */
@@ -134,6 +137,9 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st);
 /* After the last lift_function of the module, before it is optimized:
  * completes its debug information (nothing to do without line_at). */
 void lift_finish(Lifter *l);
+/* Whether SIG is a binding signature the lifter can call (bind_table.h);
+ * for the tests of the table. */
+bool lift_bind_signature_ok(const char *sig);
 /* Name of the LLVM function for ENTRY into BUF ("g_%016llx"). */
 void lift_function_name(uint64_t entry, char *buf, size_t n);
 

@@ -263,6 +263,47 @@ _Noreturn void dispatch_thread_loop(CpuState *s)
     }
 }
 
+/* ---- calling the guest from host code ------------------------------------ */
+
+/* The return address a guest function called by dispatch_call_guest
+ * returns to: no guest code is ever there (an address above the 48-bit
+ * user space), and the loop stops before looking it up. */
+#define CALL_GUEST_RETURN 0xfffffffffffff000ull
+
+_Noreturn void dispatch_resume(CpuState *s) { siglongjmp(*((Thread *)s->thread)->loop_env, 2); }
+
+uint64_t dispatch_call_guest(CpuState *s, uint64_t fn, const uint64_t *args, unsigned n, bool *left)
+{
+    /* The callee runs 16 bytes below the caller's SP, so that a longjmp
+     * back into the caller's own frame (whose SP the bound function did
+     * not move) shows as an SP above the call's. */
+    uint64_t lr = s->x[30], caller_sp = s->sp, pc = s->pc, sp = caller_sp - 16;
+    *left = false;
+    for (unsigned i = 0; i < n && i < 8; i++)
+        s->x[i] = args[i];
+    s->x[30] = CALL_GUEST_RETURN;
+    s->sp = sp;
+    s->pc = fn;
+    for (;;) {
+        deliver_caught(s);
+        if (s->pc == CALL_GUEST_RETURN && s->sp == sp)
+            break;
+        if (s->sp > sp || s->pc == CALL_GUEST_RETURN) { /* it left the frame of the call */
+            *left = true;
+            return 0;
+        }
+        rt_stat(ST_LOOP, 1);
+        const CpuIcacheEntry *e = &((const CpuIcacheEntry *)s->icache)[CPU_ICACHE_INDEX(s->pc)];
+        GuestFn f = __atomic_load_n(&e->pc, __ATOMIC_ACQUIRE) == s->pc ? __atomic_load_n(&e->fn, __ATOMIC_RELAXED)
+                                                                        : dbt_rt_lookup(s, s->pc);
+        f(s);
+    }
+    s->x[30] = lr;
+    s->sp = caller_sp;
+    s->pc = pc;
+    return s->x[0];
+}
+
 /* ---- nested signal handlers --------------------------------------------- */
 
 /* Handlers nested deeper than this are delivered the plain way (the

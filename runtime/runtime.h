@@ -41,6 +41,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "a64_abi.h"
@@ -65,7 +66,8 @@ extern const DbtMeta dbt_meta __attribute__((visibility("hidden")));
     X(LOG_SIGNAL, "signal")     /* guest signal dispositions */               \
     X(LOG_DISPATCH, "dispatch") /* every dispatcher lookup (very verbose) */ \
     X(LOG_JIT, "jit")           /* JIT compiles: guest pc, size, time */      \
-    X(LOG_UNIMPL, "unimpl")     /* unimplemented system calls, once each */
+    X(LOG_UNIMPL, "unimpl")     /* unimplemented system calls, once each */ \
+    X(LOG_BIND, "bind")         /* which host-library bindings are on */
 
 enum LogCategory {
 #define LOG_BIT_(flag, name) flag##_BIT,
@@ -167,6 +169,8 @@ static inline uint64_t page_up(uint64_t x) { return page_down(x + A64_PAGE_SIZE 
 
 /* log.c */
 void rt_log_init(Runtime *rt, const char *spec);
+/* bind.c: the host-library bindings DBT_BIND=SPEC leaves on. */
+void bind_init(const Runtime *rt, const char *spec);
 void rt_log(const Runtime *rt, unsigned category, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void rt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* always printed */
@@ -299,6 +303,17 @@ int dispatch_is_translated(uint64_t pc);   /* in the output's static table */
  * entered (s points at a handler): the caller's translated code must then
  * leave for the dispatcher. */
 int dispatch_signal_handlers(CpuState *s);
+/* Call the guest function at FN with the integer arguments ARGS[0..N-1]
+ * (N <= 8) on this thread and return its X0: X30 and PC are restored after,
+ * the callee keeps the callee-saved registers and SP by the AAPCS64, the
+ * caller-saved ones are clobbered as by any call.  Signals are delivered
+ * on the way.  A callee that leaves its frame another way (longjmp out of
+ * a qsort comparator) sets *LEFT and returns at once: the caller must then
+ * call dispatch_resume, abandoning the host frames between (bind.c's
+ * callbacks). */
+uint64_t dispatch_call_guest(CpuState *s, uint64_t fn, const uint64_t *args, unsigned n, bool *left);
+/* Go on at s->pc in the thread's innermost dispatcher loop. */
+_Noreturn void dispatch_resume(CpuState *s);
 _Noreturn void rt_die_by_signal(int sig);
 
 /* sys_mem.c: the host ranges and the guest program break. */

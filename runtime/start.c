@@ -61,6 +61,7 @@ int main(int argc, char **argv, char **envp)
     static Runtime rt;
     rt.meta = &dbt_meta;
     rt_log_init(&rt, getenv("DBT_LOG"));
+    bind_init(&rt, getenv("DBT_BIND"));
     check_meta(rt.meta);
     check_cpu(rt.meta);
     shared_libs_load(&rt);   /* before mem_host_init: their mappings are the host's */

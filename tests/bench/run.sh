@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh - speed of translated code, as ratios measured side by side.
 #
-#   tests/bench/run.sh [-r RUNS] [-O LEVEL] [--qemu] [--base TOOL] [KERNEL...]
+#   tests/bench/run.sh [-r RUNS] [-O LEVEL] [--qemu] [--base TOOL] [--base-opts OPTS] [KERNEL...]
 #
 # For each kernel (tests/bench/<kernel>.c, default: all) it builds
 #   guest:   aarch64-linux-gnu-gcc -O$LEVEL -static          (translated by dbt-aot)
@@ -12,12 +12,15 @@
 # arguments).  --base TOOL also translates with another dbt-aot (a frozen
 # copy of an older build, say) and runs its output in the same rotation:
 # the ratio base/native is then measured side by side with the other two.
+# --base-opts OPTS (split at spaces) are options for the base translation,
+# with the same translator when there is no --base: `--base-opts
+# --bind=none strings` measures the host-library bindings (issue 15).
 # Absolute times on a shared machine are noise; the ratio of runs taken
 # side by side is the figure.  Exit status 0; it measures, it
 # does not judge (see docs/benchmarks.md for the targets).
 set -euo pipefail
 cd "$(dirname "$0")"
-runs=5 level=3 qemu=0 base=
+runs=5 level=3 qemu=0 base= base_opts=
 kernels=()
 while (($#)); do
   case $1 in
@@ -25,19 +28,22 @@ while (($#)); do
     -O) level=$2; shift 2 ;;
     --qemu) qemu=1; shift ;;
     --base) base=$(realpath "$2"); shift 2 ;;
+    --base-opts) base_opts=$2; shift 2 ;;
     *) kernels+=("$1"); shift ;;
   esac
 done
-((${#kernels[@]})) || kernels=(dot histogram longjmp_loop signal_storm)
+((${#kernels[@]})) || kernels=(dot histogram longjmp_loop signal_storm strings)
 tool=$(realpath "${DBT_AOT:-../../build/dbt-aot}")
+[[ -n $base_opts && -z $base ]] && base=$tool
+read -r -a bopts <<<"$base_opts"
 out=${BENCH_DIR:-../../build/bench}
 mkdir -p "$out"
 
 # Arguments per kernel: sized for about a second natively.
 declare -A args=([dot]="4096 300000" [histogram]="65536 36000" [longjmp_loop]="20000000 3"
-                 [signal_storm]="100000 1000000000")
+                 [signal_storm]="100000 1000000000" [strings]="20000 150")
 declare -A qargs=([dot]="4096 3000" [histogram]="65536 360" [longjmp_loop]="200000 3"
-                  [signal_storm]="1000 10000000")
+                  [signal_storm]="1000 10000000" [strings]="20000 15")
 
 now() { date +%s.%N; }
 timeit() { # CMD... -> seconds on stdout, program output to $out/last.txt
@@ -57,7 +63,7 @@ for k in "${kernels[@]}"; do
   aarch64-linux-gnu-gcc -O"$level" -static "$k.c" -o "$out/$k.a64"
   gcc -O"$level" -march=x86-64-v3 "$k.c" -o "$out/$k.native"
   "$tool" "$out/$k.a64" -o "$out/$k.dbt"
-  if [[ -n $base ]]; then "$base" "$out/$k.a64" -o "$out/$k.base"; fi
+  if [[ -n $base ]]; then "$base" "${bopts[@]}" "$out/$k.a64" -o "$out/$k.base"; fi
   read -r -a a <<<"${args[$k]}"
   "$out/$k.native" "${a[@]}" >"$out/$k.native.out"
   "$out/$k.dbt" "${a[@]}" >"$out/$k.dbt.out"

@@ -1,0 +1,280 @@
+/*
+ * bind_table.h - the guest library functions that run as the host's own
+ * code (issue 15), one declarative row each.
+ *
+ * A bound guest function keeps its translation, but the translation starts
+ * with a test of one byte of the runtime (dbt_rt_bind_on[id]); when it is
+ * set, the function instead moves its arguments from the guest's AAPCS64
+ * registers to a SysV call of the host function, writes the result to X0
+ * and returns to X30 (lifter/lifter.c: lift_bound_thunk).  Nothing is
+ * written by hand per function: the lifter derives the call from the row's
+ * signature.  The offline tool decides which guest functions are bound
+ * (aot/elf_input.c finds them by symbol, only in a guest glibc; `dbt-aot
+ * --bind=SPEC`), the runtime which bindings are on (DBT_BIND=SPEC,
+ * runtime/bind.c).  docs/bindings.md lists what is bound and why it is
+ * safe, and what is not and why.
+ *
+ * BIND(id, guest name, library, host function, signature)
+ *
+ *   signature  "R:ARGS", one letter per value:
+ *                p  pointer            l  int64_t     z  uint64_t, size_t
+ *                i  int32_t            u  uint32_t
+ *                h  int16_t            H  uint16_t
+ *                b  int8_t             B  uint8_t
+ *                f  float              d  double
+ *                v  void (result only)
+ *                {R:ARGS}  a guest function pointer the host function
+ *                   calls back with that signature (one of BIND_CALLBACKS;
+ *                   at most one per function): the host gets a trampoline
+ *                   of the runtime's that runs the guest function
+ *                   (runtime/bind.c)
+ *              at most 24 arguments: integers and pointers from X0-X7,
+ *              floating point from V0-V7, the rest from the guest's stack
+ *              (lifter/bind.c); a narrower integer result is extended to
+ *              32 bits by its signedness and written as W0 (zeroing the
+ *              upper half of X0), a float or double to V0.  No struct by
+ *              value, no variadic function.
+ *
+ * BIND_IMPL(guest name, id): another guest symbol for the same function -
+ * glibc's aarch64 implementations behind an IFUNC (`memcpy` itself is the
+ * resolver in a static glibc, `__memcpy_simd` and its siblings the code).
+ *
+ * Only functions whose results are the same bytes on both sides by their
+ * definition are here (tests/bind/equiv.c checks every row against the
+ * guest's own code).  Not bound, and why (measured): memcmp, strcmp and
+ * strncmp return the sign the C standard asks for with other magnitudes
+ * (glibc's aarch64 memcmp gives the byte difference for one byte and 1 or
+ * -1 for longer ones, its strcmp -8 where x86-64's gives -1); wcscmp,
+ * wcsncmp and wmemcmp (wchar_t is unsigned on aarch64, signed on x86-64);
+ * strcasecmp and friends (the locale); anything that sets errno or takes a
+ * callback (not supported yet).  memcpy binds to the host's memmove: the
+ * same bytes for every valid call; an overlapping memcpy is undefined, and
+ * glibc's own aarch64 variants already disagree on its bytes (the one qemu
+ * picks and the one our HWCAPs pick), so no binding can be the answer.
+ */
+#ifndef DBT_BIND_TABLE_H
+#define DBT_BIND_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* X(id, name): "libc" binds only in glibc (aot/elf_input.c); "bindtest"
+ * is runtime/bind_selftest.c, the bindings' own test (tests/bind/). */
+#define BIND_LIBRARIES(X) X(BIND_LIB_LIBC, "libc") X(BIND_LIB_TEST, "bindtest")
+
+#define BIND_FUNCTIONS(X)                                  \
+    X(BIND_memcpy, "memcpy", BIND_LIB_LIBC, "memmove", "p:ppz")   \
+    X(BIND_memmove, "memmove", BIND_LIB_LIBC, "memmove", "p:ppz") \
+    X(BIND_mempcpy, "mempcpy", BIND_LIB_LIBC, "mempcpy", "p:ppz") \
+    X(BIND_memset, "memset", BIND_LIB_LIBC, "memset", "p:piz")    \
+    X(BIND_memchr, "memchr", BIND_LIB_LIBC, "memchr", "p:piz")    \
+    X(BIND_memrchr, "memrchr", BIND_LIB_LIBC, "memrchr", "p:piz") \
+    X(BIND_rawmemchr, "rawmemchr", BIND_LIB_LIBC, "rawmemchr", "p:pi") \
+    X(BIND_memmem, "memmem", BIND_LIB_LIBC, "memmem", "p:pzpz")   \
+    X(BIND_strlen, "strlen", BIND_LIB_LIBC, "strlen", "z:p")      \
+    X(BIND_strnlen, "strnlen", BIND_LIB_LIBC, "strnlen", "z:pz")  \
+    X(BIND_strchr, "strchr", BIND_LIB_LIBC, "strchr", "p:pi")     \
+    X(BIND_strrchr, "strrchr", BIND_LIB_LIBC, "strrchr", "p:pi")  \
+    X(BIND_strchrnul, "strchrnul", BIND_LIB_LIBC, "strchrnul", "p:pi") \
+    X(BIND_strcpy, "strcpy", BIND_LIB_LIBC, "strcpy", "p:pp")     \
+    X(BIND_stpcpy, "stpcpy", BIND_LIB_LIBC, "stpcpy", "p:pp")     \
+    X(BIND_strncpy, "strncpy", BIND_LIB_LIBC, "strncpy", "p:ppz") \
+    X(BIND_stpncpy, "stpncpy", BIND_LIB_LIBC, "stpncpy", "p:ppz") \
+    X(BIND_strcat, "strcat", BIND_LIB_LIBC, "strcat", "p:pp")     \
+    X(BIND_strncat, "strncat", BIND_LIB_LIBC, "strncat", "p:ppz") \
+    X(BIND_strstr, "strstr", BIND_LIB_LIBC, "strstr", "p:pp")     \
+    X(BIND_strspn, "strspn", BIND_LIB_LIBC, "strspn", "z:pp")     \
+    X(BIND_strcspn, "strcspn", BIND_LIB_LIBC, "strcspn", "z:pp")  \
+    X(BIND_strpbrk, "strpbrk", BIND_LIB_LIBC, "strpbrk", "p:pp")  \
+    X(BIND_wcslen, "wcslen", BIND_LIB_LIBC, "wcslen", "z:p")      \
+    X(BIND_wcsnlen, "wcsnlen", BIND_LIB_LIBC, "wcsnlen", "z:pz")  \
+    X(BIND_wmemchr, "wmemchr", BIND_LIB_LIBC, "wmemchr", "p:piz") \
+    X(BIND_wmemset, "wmemset", BIND_LIB_LIBC, "wmemset", "p:piz") \
+    X(BIND_wmemcpy, "wmemcpy", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
+    X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
+    X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \
+    X(BIND_bsearch, "bsearch", BIND_LIB_LIBC, "bsearch", "p:ppzz{i:pp}") \
+    BIND_TEST_FUNCTIONS(X)
+
+#define BIND_TEST_(X, name, sig) X(BIND_##name, #name, BIND_LIB_TEST, #name, sig)
+#define BIND_TEST_FUNCTIONS(X)                                           \
+    BIND_TEST_(X, dbt_bindtest_ints, "l:bBhHiulz")                        \
+    BIND_TEST_(X, dbt_bindtest_ret_b, "b:l")                              \
+    BIND_TEST_(X, dbt_bindtest_ret_B, "B:l")                              \
+    BIND_TEST_(X, dbt_bindtest_ret_h, "h:l")                              \
+    BIND_TEST_(X, dbt_bindtest_ret_H, "H:l")                              \
+    BIND_TEST_(X, dbt_bindtest_ret_i, "i:l")                              \
+    BIND_TEST_(X, dbt_bindtest_ret_u, "u:l")                              \
+    BIND_TEST_(X, dbt_bindtest_fp, "d:fdfdfdfd")                          \
+    BIND_TEST_(X, dbt_bindtest_fret, "f:ff")                              \
+    BIND_TEST_(X, dbt_bindtest_mixed, "d:ifpdlbfH")                       \
+    BIND_TEST_(X, dbt_bindtest_many, "l:llllllllllll")                    \
+    BIND_TEST_(X, dbt_bindtest_many_fp, "d:dddddddddd")                   \
+    BIND_TEST_(X, dbt_bindtest_many_mixed, "d:llllllllldddddddddf")       \
+    BIND_TEST_(X, dbt_bindtest_store, "v:pl")                             \
+    BIND_TEST_(X, dbt_bindtest_div, "d:dd")                               \
+    BIND_TEST_(X, dbt_bindtest_apply, "l:{l:ll}l")
+
+/* The signatures of the callbacks, one trampoline each in runtime/bind.c. */
+#define BIND_CALLBACKS(X) X(BIND_CB_i_pp, "i:pp") X(BIND_CB_l_ll, "l:ll")
+
+enum BindCallback {
+    BIND_CB_NONE = 0,
+#define BIND_CB_ENUM_(id, sig) id,
+    BIND_CALLBACKS(BIND_CB_ENUM_)
+#undef BIND_CB_ENUM_
+    BIND_NCALLBACKS
+};
+
+/* The callback kind whose signature is the N bytes at SIG, or BIND_CB_NONE. */
+static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
+{
+    static const char *const sigs[BIND_NCALLBACKS] = {
+#define BIND_CB_SIG_(id, sig) [id] = sig,
+        BIND_CALLBACKS(BIND_CB_SIG_)
+#undef BIND_CB_SIG_
+    };
+    for (unsigned k = 1; k < BIND_NCALLBACKS; k++)
+        if (strlen(sigs[k]) == n && memcmp(sigs[k], sig, n) == 0)
+            return (enum BindCallback)k;
+    return BIND_CB_NONE;
+}
+
+/* glibc 2.36's aarch64 names (bookworm) and its internal aliases. */
+#define BIND_IMPLS(X)                                                          \
+    X("__memcpy_generic", BIND_memcpy) X("__memcpy_simd", BIND_memcpy)         \
+    X("__memcpy_a64fx", BIND_memcpy) X("__memcpy_falkor", BIND_memcpy)         \
+    X("__memcpy_sve", BIND_memcpy) X("__memcpy_thunderx", BIND_memcpy)         \
+    X("__memcpy_thunderx2", BIND_memcpy) X("__memcpy_oryon1", BIND_memcpy)     \
+    X("__memmove_generic", BIND_memmove) X("__memmove_simd", BIND_memmove)     \
+    X("__memmove_a64fx", BIND_memmove) X("__memmove_falkor", BIND_memmove)     \
+    X("__memmove_sve", BIND_memmove) X("__memmove_thunderx", BIND_memmove)     \
+    X("__memmove_thunderx2", BIND_memmove) X("__memmove_oryon1", BIND_memmove) \
+    X("__mempcpy", BIND_mempcpy)                                               \
+    X("__memset_generic", BIND_memset) X("__memset_a64fx", BIND_memset)        \
+    X("__memset_emag", BIND_memset) X("__memset_falkor", BIND_memset)          \
+    X("__memset_kunpeng", BIND_memset) X("__memset_zva64", BIND_memset)        \
+    X("__memset_oryon1", BIND_memset)                                          \
+    X("__memchr_generic", BIND_memchr) X("__memchr_nosimd", BIND_memchr)       \
+    X("__memrchr", BIND_memrchr) X("__rawmemchr", BIND_rawmemchr)              \
+    X("__memmem", BIND_memmem)                                                 \
+    X("__strlen_asimd", BIND_strlen) X("__strlen_mte", BIND_strlen)            \
+    X("__strlen_generic", BIND_strlen)                                         \
+    X("__strnlen", BIND_strnlen) X("__strchrnul", BIND_strchrnul)              \
+    X("__stpcpy", BIND_stpcpy) X("__stpncpy", BIND_stpncpy)                    \
+    X("__wcslen", BIND_wcslen) X("__wcsnlen", BIND_wcsnlen)                    \
+    X("__wmemchr", BIND_wmemchr) X("__wmemset", BIND_wmemset)                  \
+    X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)
+
+enum BindLibrary {
+#define BIND_LIB_ENUM_(id, name) id,
+    BIND_LIBRARIES(BIND_LIB_ENUM_)
+#undef BIND_LIB_ENUM_
+    BIND_NLIBRARIES
+};
+
+/* Binding ids start at 1: 0 is "not bound". */
+enum BindId {
+    BIND_NONE = 0,
+#define BIND_ENUM_(id, name, lib, host, sig) id,
+    BIND_FUNCTIONS(BIND_ENUM_)
+#undef BIND_ENUM_
+    BIND_COUNT
+};
+
+typedef struct BindRow {
+    const char *name;   /* the guest's (and C's) name */
+    enum BindLibrary lib;
+    const char *host;   /* the host function called */
+    const char *sig;    /* "R:ARGS" */
+} BindRow;
+
+static const BindRow bind_rows[BIND_COUNT] = {
+    [BIND_NONE] = {"", 0, "", ""},
+#define BIND_ROW_(id, name, lib, host, sig) [id] = {name, lib, host, sig},
+    BIND_FUNCTIONS(BIND_ROW_)
+#undef BIND_ROW_
+};
+
+static const char *const bind_library_names[BIND_NLIBRARIES] = {
+#define BIND_LIB_NAME_(id, name) [id] = name,
+    BIND_LIBRARIES(BIND_LIB_NAME_)
+#undef BIND_LIB_NAME_
+};
+
+/* The binding a guest function symbol named NAME stands for, or BIND_NONE. */
+static inline enum BindId bind_by_symbol(const char *name)
+{
+    for (unsigned i = 1; i < BIND_COUNT; i++)
+        if (strcmp(bind_rows[i].name, name) == 0)
+            return (enum BindId)i;
+    static const struct {
+        const char *name;
+        enum BindId id;
+    } impls[] = {
+#define BIND_IMPL_ROW_(name, id) {name, id},
+        BIND_IMPLS(BIND_IMPL_ROW_)
+#undef BIND_IMPL_ROW_
+    };
+    for (size_t i = 0; i < sizeof impls / sizeof *impls; i++)
+        if (strcmp(impls[i].name, name) == 0)
+            return impls[i].id;
+    return BIND_NONE;
+}
+
+/*
+ * A selection of bindings, SPEC as `dbt-aot --bind=SPEC` and DBT_BIND=SPEC
+ * take it: comma-separated items applied left to right to "all on": `all`,
+ * `none`, a library (`libc`) or a function (`memcpy`) turns on, `-libc` or
+ * `-memcpy` off.  ON[1..BIND_COUNT-1] receives the result.  Returns NULL, or
+ * the first unknown item (ON is then filled from the items before it; *LEN
+ * is set to that item's length).
+ */
+static inline const char *bind_parse(const char *spec, unsigned char on[BIND_COUNT], size_t *len)
+{
+    for (unsigned i = 1; i < BIND_COUNT; i++)
+        on[i] = 1;
+    on[0] = 0;
+    while (spec != NULL && *spec) {
+        size_t n = strcspn(spec, ",");
+        const char *item = spec;
+        spec += n + (spec[n] == ',');
+        if (n == 0)
+            continue;
+        unsigned char v = 1;
+        if (*item == '-' || *item == '+') {
+            v = *item == '+';
+            item++, n--;
+        }
+        bool known = false;
+        if (n == 3 && memcmp(item, "all", 3) == 0) {
+            known = true;
+            for (unsigned i = 1; i < BIND_COUNT; i++)
+                on[i] = v;
+        } else if (n == 4 && memcmp(item, "none", 4) == 0) {
+            known = true;
+            for (unsigned i = 1; i < BIND_COUNT; i++)
+                on[i] = !v;
+        }
+        for (unsigned k = 0; !known && k < BIND_NLIBRARIES; k++)
+            if (strlen(bind_library_names[k]) == n && memcmp(bind_library_names[k], item, n) == 0) {
+                known = true;
+                for (unsigned i = 1; i < BIND_COUNT; i++)
+                    if (bind_rows[i].lib == (enum BindLibrary)k)
+                        on[i] = v;
+            }
+        for (unsigned i = 1; !known && i < BIND_COUNT; i++)
+            if (strlen(bind_rows[i].name) == n && memcmp(bind_rows[i].name, item, n) == 0) {
+                known = true;
+                on[i] = v;
+            }
+        if (!known) {
+            *len = n;
+            return item;
+        }
+    }
+    return NULL;
+}
+
+#endif

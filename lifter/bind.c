@@ -1,0 +1,205 @@
+/*
+ * bind.c - the entry of a bound guest function (include/bind_table.h).
+ *
+ * A function the offline tool found to be, say, glibc's memcpy is lifted as
+ * usual, and its entry block ends with
+ *
+ *     if (dbt_rt_bind_on[BIND_memcpy])            (runtime/bind.c: DBT_BIND)
+ *         X0 = memmove(X0, X1, X2); PC = X30; return;   (the host's own)
+ *     else
+ *         the lifted body
+ *
+ * The call is derived from the row's signature (bind_table.h's letters):
+ * integer and pointer arguments come from X0-X7, floating-point ones from
+ * V0-V7, the rest from the guest's stack (AAPCS64: 8 bytes each, in order);
+ * LLVM's call puts them where the SysV ABI wants them.  The CpuState holds
+ * the truth at the entry, so the thunk reads it there and writes only the
+ * result (X0, or V0 with its upper bits zero as a scalar write leaves them)
+ * and PC.  The registers the guest's own code would have clobbered (X1-X17,
+ * V0-V7, V16-V31, NZCV: AAPCS64's caller-saved ones) keep their values; no
+ * caller may read them.  With floating point in the signature the host code
+ * runs with MXCSR's default control bits but the guest's rounding mode, and
+ * the flags it raises go to the guest's FPSR (a64_fp_util.c:
+ * fp_enter_host_env).  A callback argument (a guest function pointer) is
+ * given to the runtime (dbt_rt_bind_callback, runtime/bind.c), which
+ * returns the host trampoline that calls it; after the call the runtime
+ * forgets it (dbt_rt_bind_callback_done).
+ */
+#include "a64_fp_util.h"
+#include "a64_lift.h"
+#include "bind_table.h"
+
+enum { MAX_ARGS = 24 };
+
+static bool is_fp(char c) { return c == 'f' || c == 'd'; }
+
+static LLVMTypeRef sig_type(Lifter *l, char c)
+{
+    switch (c) {
+    case 'p': case 'F': return l->ptr;
+    case 'l': case 'z': return l->i64;
+    case 'i': case 'u': return l->i32;
+    case 'h': case 'H': return l->i16;
+    case 'b': case 'B': return l->i8;
+    case 'f': return l->f32;
+    case 'd': return l->f64;
+    case 'v': return LLVMVoidTypeInContext(l->ctx);
+    default: return NULL;
+    }
+}
+
+/* The SysV convention for a narrow integer: the caller extends it to 32
+ * bits (clang's callees rely on it); 0 for the others. */
+static LLVMAttributeRef extension(Lifter *l, char c)
+{
+    const char *kind = c == 'b' || c == 'h' ? "signext" : c == 'B' || c == 'H' ? "zeroext" : NULL;
+    return kind ? LLVMCreateEnumAttribute(l->ctx, LLVMGetEnumAttributeKindForName(kind, strlen(kind)), 0) : NULL;
+}
+
+/* The argument at A of a signature: its letter ('F' for a callback, whose
+ * kind goes to *CB), and where the next one starts; NULL at the end or on
+ * a malformed one (*LETTER = 0). */
+static const char *next_arg(const char *a, char *letter, unsigned *cb)
+{
+    *letter = 0;
+    *cb = BIND_CB_NONE;
+    if (*a == '\0')
+        return NULL;
+    if (*a != '{') {
+        *letter = *a;
+        return a + 1;
+    }
+    const char *end = strchr(a, '}');
+    if (end == NULL || (*cb = bind_callback_kind(a + 1, (size_t)(end - a - 1))) == BIND_CB_NONE)
+        return NULL;
+    *letter = 'F';
+    return end + 1;
+}
+
+bool lift_bind_signature_ok(const char *sig)
+{
+    static const char results[] = "vpblhiuzBHfd", args[] = "pblhiuzBHfdF";
+    if (sig[0] == '\0' || strchr(results, sig[0]) == NULL || sig[1] != ':')
+        return false;
+    unsigned n = 0, callbacks = 0, cb;
+    char c;
+    for (const char *a = sig + 2; *a; n++) {
+        a = next_arg(a, &c, &cb);
+        if (a == NULL || c == 0 || strchr(args, c) == NULL)
+            return false;
+        callbacks += c == 'F';
+    }
+    return n <= MAX_ARGS && callbacks <= 1;
+}
+
+/* The host function of ROW, declared in the module. */
+static LLVMValueRef host_function(Lifter *l, const BindRow *row, LLVMTypeRef *fty)
+{
+    LLVMTypeRef params[MAX_ARGS];
+    char letters[MAX_ARGS];
+    unsigned n = 0, cb;
+    for (const char *a = row->sig + 2; n < MAX_ARGS && (a = next_arg(a, &letters[n], &cb)) != NULL; n++)
+        params[n] = sig_type(l, letters[n]);
+    *fty = LLVMFunctionType(sig_type(l, row->sig[0]), params, n, 0);
+    LLVMValueRef f = LLVMGetNamedFunction(l->mod, row->host);
+    if (f != NULL)
+        return f;
+    f = LLVMAddFunction(l->mod, row->host, *fty);
+    for (unsigned k = 0; k < n; k++)
+        if (extension(l, letters[k]))
+            LLVMAddAttributeAtIndex(f, k + 1, extension(l, letters[k]));
+    return f;
+}
+
+/* Argument K (of letter C) of the guest's call: the NGRN-th integer or
+ * NSRN-th FP register, or the next 8-byte slot of the guest's stack. */
+static LLVMValueRef guest_arg(Lifter *l, char c, unsigned *ngrn, unsigned *nsrn, unsigned *nslot, LLVMValueRef sp)
+{
+    LLVMValueRef raw; /* 64 bits: the register or the stack slot */
+    if (is_fp(c) && *nsrn < 8) {
+        LLVMValueRef v = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_vreg + 16 * (*nsrn)++), "");
+        raw = v;
+    } else if (!is_fp(c) && *ngrn < 8) {
+        raw = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * (*ngrn)++), "");
+    } else {
+        LLVMValueRef at = LLVMBuildAdd(l->b, sp, c64(l, 8 * (uint64_t)(*nslot)++), "");
+        raw = mem_load(l, l->i64, at);
+    }
+    switch (c) {
+    case 'F': return raw; /* the caller turns it into a trampoline */
+    case 'p': return LLVMBuildIntToPtr(l->b, raw, l->ptr, "");
+    case 'l': case 'z': return raw;
+    case 'f': return LLVMBuildBitCast(l->b, LLVMBuildTrunc(l->b, raw, l->i32, ""), l->f32, "");
+    case 'd': return LLVMBuildBitCast(l->b, raw, l->f64, "");
+    default: return LLVMBuildTrunc(l->b, raw, sig_type(l, c), "");
+    }
+}
+
+void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
+{
+    const BindRow *row = &bind_rows[id];
+    LLVMTypeRef arr = LLVMArrayType(l->i8, BIND_COUNT);
+    LLVMValueRef on_table = LLVMGetNamedGlobal(l->mod, "dbt_rt_bind_on");
+    if (on_table == NULL)
+        on_table = LLVMAddGlobal(l->mod, arr, "dbt_rt_bind_on");
+    LLVMValueRef idx[2] = {c64(l, 0), c64(l, id)};
+    LLVMValueRef on = LLVMBuildLoad2(l->b, l->i8, LLVMBuildInBoundsGEP2(l->b, arr, on_table, idx, 2, ""), "bound");
+    LLVMBasicBlockRef thunk = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_call");
+    LLVMValueRef off = LLVMBuildICmp(l->b, LLVMIntEQ, on, cint(l->i8, 0), "");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, off, body, thunk));
+
+    LLVMPositionBuilderAtEnd(l->b, thunk);
+    LLVMTypeRef fty;
+    LLVMValueRef host = host_function(l, row, &fty);
+    bool fp = is_fp(row->sig[0]), callback = false;
+    LLVMValueRef argv[MAX_ARGS];
+    char letters[MAX_ARGS];
+    unsigned n = 0, ngrn = 0, nsrn = 0, nslot = 0, cb;
+    LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "sp");
+    for (const char *a = row->sig + 2; n < MAX_ARGS && (a = next_arg(a, &letters[n], &cb)) != NULL; n++) {
+        fp |= is_fp(letters[n]);
+        argv[n] = guest_arg(l, letters[n], &ngrn, &nsrn, &nslot, sp);
+        if (letters[n] == 'F') {
+            LLVMTypeRef p[3] = {l->ptr, l->i64, l->i32};
+            LLVMTypeRef t = LLVMFunctionType(l->ptr, p, 3, 0);
+            LLVMValueRef enter = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_callback");
+            if (enter == NULL)
+                enter = LLVMAddFunction(l->mod, "dbt_rt_bind_callback", t);
+            LLVMValueRef ea[3] = {l->cpu, argv[n], c32(l, cb)};
+            argv[n] = LLVMBuildCall2(l->b, t, enter, ea, 3, "");
+            callback = true;
+        }
+    }
+    LLVMValueRef saved = fp ? fp_enter_host_env(l) : NULL;
+    LLVMValueRef r = LLVMBuildCall2(l->b, fty, host, argv, n, "");
+    for (unsigned k = 0; k < n; k++)
+        if (extension(l, letters[k]))
+            LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
+    if (saved != NULL)
+        fp_leave_host_env(l, saved);
+    if (callback) {
+        LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), &l->ptr, 1, 0);
+        LLVMValueRef done = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_callback_done");
+        if (done == NULL)
+            done = LLVMAddFunction(l->mod, "dbt_rt_bind_callback_done", t);
+        LLVMBuildCall2(l->b, t, done, &l->cpu, 1, "");
+    }
+    char res = row->sig[0];
+    if (res == 'f' || res == 'd') { /* V0 = the value, upper bits zero */
+        LLVMTypeRef it = res == 'f' ? l->i32 : l->i64;
+        LLVMValueRef bits = LLVMBuildZExt(l->b, LLVMBuildBitCast(l->b, r, it, ""), l->i128, "");
+        LLVMSetAlignment(LLVMBuildStore(l->b, LLVMBuildBitCast(l->b, bits, l->vty, ""), cpu_field(l, CPU_OFF_vreg)), 16);
+    } else if (res != 'v') {
+        LLVMValueRef x0;
+        switch (res) {
+        case 'p': x0 = LLVMBuildPtrToInt(l->b, r, l->i64, ""); break;
+        case 'l': case 'z': x0 = r; break;
+        case 'b': case 'h': x0 = LLVMBuildZExt(l->b, LLVMBuildSExt(l->b, r, l->i32, ""), l->i64, ""); break;
+        default: x0 = LLVMBuildZExt(l->b, r, l->i64, ""); break; /* as a write of W0 */
+        }
+        LLVMBuildStore(l->b, x0, cpu_field(l, CPU_OFF_x));
+    }
+    LLVMValueRef lr = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * 30), "");
+    LLVMBuildStore(l->b, lr, cpu_field(l, CPU_OFF_pc));
+    LLVMBuildRetVoid(l->b);
+}

@@ -1,0 +1,166 @@
+#!/bin/bash
+# run.sh - the host-library bindings (issue 15, docs/bindings.md).
+#
+#   DBT_AOT=build/dbt-aot AARCH64_CC=aarch64-linux-gnu-gcc tests/bind/run.sh WORKDIR
+#
+# 1. Equivalence: equiv.c calls every bound function CASES times per seed
+#    on random inputs and prints a hash of the results per function; the
+#    lines of qemu-aarch64 (the guest's glibc, the oracle), of the
+#    translation with its bindings and of the same translation with
+#    DBT_BIND=none must be identical.
+#    kinds.c does the same for every kind of argument and result (the
+#    functions of runtime/bind_selftest.c, built into it for the guest):
+#    integers of each width and signedness, float and double, mixed, more
+#    arguments than registers, void; the FP flags the host code raises and
+#    the guest's rounding mode; a bad pointer (SIGSEGV, as under qemu);
+#    callbacks: a guest function passed to a bound one (qsort, bsearch,
+#    dbt_bindtest_apply), one that calls bound functions again with a
+#    callback of its own, qsort in two threads at once, longjmp out of a
+#    comparator.
+# 2. Coverage: every binding the runtime knows (DBT_LOG=bind) is bound in
+#    equiv or kinds (--report's bound_functions): a table row whose guest
+#    names glibc does not use would be found here.
+# 3. The host's function really runs: gdb stops in the host's strspn with
+#    the bindings on, and not with DBT_BIND=none or a --bind=none translation.
+# 4. The switches: --bind=none binds nothing; a bad --bind is refused; a bad
+#    DBT_BIND is named in a warning.
+# 5. With E2E_SYSROOT (a Debian arm64 root, or "debian": tests/e2e/sysroot.sh)
+#    the same equivalence for equiv built dynamically linked: the bindings
+#    of the translated libc.so.6.
+#
+# Environment: CASES (default 20000), SEEDS (default "1 2"), KIND_CASES
+# (default 2000).
+set -uo pipefail
+tool=$(realpath "${DBT_AOT:?set DBT_AOT}")
+here=$(cd "$(dirname "$0")" && pwd)
+cc=${AARCH64_CC:-aarch64-linux-gnu-gcc}
+qemu=${QEMU:-qemu-aarch64}
+cases=${CASES:-20000}
+seeds=${SEEDS:-1 2}
+work=${1:?usage: run.sh WORKDIR}
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+pass=0 fail=0
+ok() { echo "PASS: $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
+
+# equivalence NAME PROG.arm PROG.x86 [QEMU OPTIONS...]
+equivalence() {
+  local name=$1 arm=$2 x86=$3
+  shift 3
+  for seed in $seeds; do
+    "$qemu" "$@" "./$arm" "$cases" "$seed" >"$name.$seed.qemu" || { bad "$name: qemu run failed"; continue; }
+    "./$x86" "$cases" "$seed" >"$name.$seed.bound" 2>"$name.$seed.bound.err" || { bad "$name: translated run failed"; continue; }
+    DBT_BIND=none "./$x86" "$cases" "$seed" >"$name.$seed.none" || { bad "$name: DBT_BIND=none run failed"; continue; }
+    local n
+    n=$(wc -l <"$name.$seed.qemu")
+    if cmp -s "$name.$seed.qemu" "$name.$seed.bound" && cmp -s "$name.$seed.qemu" "$name.$seed.none"; then
+      ok "$name: seed $seed: $n result lines of $cases cases each: bound, unbound and qemu agree"
+    else
+      bad "$name: seed $seed: results differ (qemu | bound | DBT_BIND=none)"
+      paste "$name.$seed.qemu" "$name.$seed.bound" "$name.$seed.none" | awk '$3 != $6 || $3 != $9'
+    fi
+  done
+}
+
+"$cc" -O2 -static -fno-builtin "$here/equiv.c" -o equiv.arm || exit 2
+"$tool" --report=equiv.json equiv.arm -o equiv.x86 || exit 2
+equivalence static equiv.arm equiv.x86
+
+# --- every kind of argument and result ---------------------------------------
+"$cc" -O2 -static -pthread -ffp-contract=off -I"$here/../../runtime" "$here/kinds.c" "$here/../../runtime/bind_selftest.c" -lm \
+  -o kinds.arm || exit 2
+"$tool" --report=kinds.json kinds.arm -o kinds.x86 || exit 2
+cases=${KIND_CASES:-2000} equivalence kinds kinds.arm kinds.x86
+# three_way MODE WHAT: kinds MODE under qemu, bound and DBT_BIND=none
+three_way() {
+  "$qemu" ./kinds.arm "$1" >"$1.qemu"
+  ./kinds.x86 "$1" >"$1.bound"
+  DBT_BIND=none ./kinds.x86 "$1" >"$1.none"
+  if [[ -s $1.qemu ]] && cmp -s "$1.qemu" "$1.bound" && cmp -s "$1.qemu" "$1.none"; then
+    ok "$1: $2: as qemu's"
+  else
+    bad "$1: $2: results differ (qemu | bound | none)"; paste "$1.qemu" "$1.bound" "$1.none" | head -5
+  fi
+}
+three_way fenv "FP flags and the 4 rounding modes"
+three_way callbacks "apply, nested bound calls, qsort/bsearch, two threads, 100 longjmps out of qsort"
+# The status through sh -c: bash would print "Segmentation fault" itself.
+status() { sh -c '"$0" "$@" >/dev/null 2>&1; echo $?' "$@"; }
+q=$(status "$qemu" ./kinds.arm null)
+b=$(status ./kinds.x86 null)
+[[ $q == "$b" && $b -ge 128 ]] && ok "kinds: a bad pointer to a bound function: status $b as under qemu" ||
+  bad "kinds: a bad pointer: status $b, qemu $q"
+
+# --- every binding is used by the static program ---------------------------
+known=$(DBT_LOG=bind ./equiv.x86 1 1 2>&1 >/dev/null | sed -n 's/^dbt: host bindings on[^:]*: *//p' | tr ' ' '\n' | grep . | sort -u)
+bound=$(python3 -c 'import json,sys; print("\n".join(sorted({b["binding"] for f in sys.argv[1:] for b in json.load(open(f))["bound_functions"]})))' equiv.json kinds.json)
+if [[ -z $known ]]; then
+  bad "coverage: DBT_LOG=bind printed no binding"
+elif [[ $known == "$bound" ]]; then
+  ok "coverage: all $(wc -l <<<"$known") bindings bound in the static programs"
+else
+  bad "coverage: bindings the static programs do not bind: $(comm -23 <(echo "$known") <(echo "$bound") | tr '\n' ' ')"
+fi
+
+# --- the host's code runs (and does not when switched off) -----------------
+"$tool" --bind=none --report=none.json equiv.arm -o equiv-none.x86 || exit 2
+nb=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["bound_functions"]))' none.json)
+[[ $nb == 0 ]] && ok "--bind=none: no function bound" || bad "--bind=none: $nb functions bound"
+cmp -s <(./equiv-none.x86 2000 3) <("$qemu" ./equiv.arm 2000 3) && ok "--bind=none: results as qemu's" ||
+  bad "--bind=none: results differ from qemu's"
+if command -v gdb >/dev/null; then
+  # gdb_run PROG ENV...: break at every strspn, the translated guest's (a
+  # local symbol of the output at 0x2000...) and the host libc's, and stop
+  # three times; prints "GUEST_STOPS HOST_STOPS".
+  gdb_run() {
+    local prog=$1
+    shift
+    env "$@" gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break strspn' -ex 'run 2000 1 >/dev/null' \
+      -ex continue -ex continue "./$prog" 2>&1 | grep -E '^Breakpoint 1\.[0-9]+, ' >"gdb.$prog.$#" || true
+    echo "$(grep -c ', 0x00002000' "gdb.$prog.$#") $(grep -vc ', 0x00002000' "gdb.$prog.$#")"
+  }
+  # The guest's strspn is entered in every case (gdb works); the host's
+  # only with the bindings on.
+  check_gdb() { # WHAT EXPECT_HOST PROG ENV...
+    local what=$1 expect=$2 g h
+    shift 2
+    read -r g h <<<"$(gdb_run "$@")"
+    if ((g == 0)); then bad "gdb: $what: never stopped in the translated strspn"
+    elif ((expect && h == 0)); then bad "gdb: $what: no stop in the host's strspn"
+    elif ((!expect && h > 0)); then bad "gdb: $what: stopped in the host's strspn"
+    else ok "gdb: $what: $g stops in the translated strspn, $h in the host's"
+    fi
+  }
+  check_gdb "bound" 1 equiv.x86
+  check_gdb "DBT_BIND=none" 0 equiv.x86 DBT_BIND=none
+  check_gdb "DBT_BIND=-strspn" 0 equiv.x86 DBT_BIND=-strspn
+  check_gdb "DBT_BIND=none,strspn" 1 equiv.x86 DBT_BIND=none,strspn
+  check_gdb "--bind=none" 0 equiv-none.x86
+else
+  echo "SKIP: gdb is missing (scripts/install-deps.sh installs it)"
+fi
+
+# --- the switches ------------------------------------------------------------
+"$tool" --bind=memcpy,bogus equiv.arm -o bogus.x86 2>bogus.err
+rc=$?
+[[ $rc == 2 ]] && grep -q "unknown library or function 'bogus'" bogus.err && [[ ! -e bogus.x86 ]] &&
+  ok "--bind=bogus refused" || bad "--bind=bogus: status $rc, $(cat bogus.err)"
+DBT_BIND=-strlen,nonsense ./equiv.x86 10 1 >/dev/null 2>warn.err
+grep -q "DBT_BIND: unknown library or function 'nonsense'" warn.err && ok "DBT_BIND=nonsense warned" ||
+  bad "DBT_BIND=nonsense: no warning ($(cat warn.err))"
+
+# --- dynamically linked: the bindings of the translated libc.so.6 ------------
+sysroot=${E2E_SYSROOT:-}
+[[ $sysroot == debian ]] && { sysroot=$("$here/../e2e/sysroot.sh") || exit 2; }
+if [[ -n $sysroot ]]; then
+  "$cc" -O2 -fno-builtin "$here/equiv.c" -o equivd.arm || exit 2
+  "$tool" --sysroot "$sysroot" --report=equivd.json equivd.arm -o equivd.x86 || exit 2
+  nd=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["bound_functions"]))' equivd.json)
+  ((nd > 0)) && ok "dynamic: $nd functions of libc.so.6 bound" || bad "dynamic: nothing bound in libc.so.6"
+  equivalence dynamic equivd.arm equivd.x86 -L "$sysroot"
+else
+  echo "SKIP: dynamic (set E2E_SYSROOT)"
+fi
+
+echo "bind: $pass passed, $fail failed"
+((fail == 0))
