@@ -64,16 +64,35 @@ static int note_binding(GuestImage *img, const char *name, uint64_t addr)
     return 0;
 }
 
-/* The libc bindings hold for glibc only (another libc's functions may
- * return other values): kept when the image is glibc's libc.so.6 or a
- * static program linked with glibc.  Then sorted and made unique. */
-static void settle_bindings(GuestImage *img, bool static_glibc)
+/* Which libraries an image holds, by their own marks (bind_table.h). */
+typedef struct LibraryMarks {
+    bool static_glibc; /* __libc_setup_tls: a static program linked with glibc */
+    bool zlib;         /* deflate_copyright or inflate_copyright: zlib's code */
+} LibraryMarks;
+
+static void note_marks(LibraryMarks *m, const char *name)
 {
-    bool glibc = static_glibc || (img->soname && strcmp(img->soname, "libc.so.6") == 0);
+    if (strcmp(name, "__libc_setup_tls") == 0)
+        m->static_glibc = true;
+    if (strcmp(name, "deflate_copyright") == 0 || strcmp(name, "inflate_copyright") == 0)
+        m->zlib = true;
+}
+
+/* The bindings of a library hold for its own implementation only
+ * (another libc's functions may return other values): libc's are kept
+ * when the image is glibc's libc.so.6 or a static program linked with
+ * glibc, zlib's when it is libz.so.1 or holds zlib's code.  Then sorted
+ * and made unique. */
+static void settle_bindings(GuestImage *img, const LibraryMarks *m)
+{
+    bool glibc = (m->static_glibc && !img->has_interp) || (img->soname && strcmp(img->soname, "libc.so.6") == 0);
+    bool zlib = m->zlib || (img->soname && strcmp(img->soname, "libz.so.1") == 0);
     size_t k = 0;
-    for (size_t i = 0; i < img->nbinds; i++)
-        if (glibc || bind_rows[img->binds[i].id].lib != BIND_LIB_LIBC)
+    for (size_t i = 0; i < img->nbinds; i++) {
+        enum BindLibrary lib = bind_rows[img->binds[i].id].lib;
+        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib))
             img->binds[k++] = img->binds[i];
+    }
     img->nbinds = k;
     if (img->nbinds == 0) {
         free(img->binds);
@@ -88,7 +107,7 @@ static void settle_bindings(GuestImage *img, bool static_glibc)
     img->nbinds = u;
 }
 
-static int read_symbols(GuestImage *img, Elf *e, bool *static_glibc, Diag *d)
+static int read_symbols(GuestImage *img, Elf *e, LibraryMarks *marks, Diag *d)
 {
     Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
     GElf_Shdr sh;
@@ -122,6 +141,8 @@ static int read_symbols(GuestImage *img, Elf *e, bool *static_glibc, Diag *d)
             continue;
         s.st_value += img->bias;
         const char *name = elf_strptr(e, sh.sh_link, s.st_name);
+        if (name != NULL)
+            note_marks(marks, name);
         if (type == STT_NOTYPE && name && name[0] && name[0] != '$' && elf_is_code(img, s.st_value) &&
             (s.st_value & 3) == 0) {
             uint64_t *nl = realloc(img->labels, (img->nlabels + 1) * sizeof *nl);
@@ -136,8 +157,6 @@ static int read_symbols(GuestImage *img, Elf *e, bool *static_glibc, Diag *d)
         if (type != STT_FUNC && type != STT_GNU_IFUNC)
             continue;
         if (name && type == STT_FUNC) {
-            if (strcmp(name, "__libc_setup_tls") == 0)
-                *static_glibc = true;
             if (note_binding(img, name, s.st_value) != 0) {
                 free(syms);
                 return diag_error(d, "out of memory");
@@ -426,10 +445,10 @@ static int parse(GuestImage *img, uint64_t dyn_base, Diag *d)
         diag_error(d, "entry point 0x%llx is not in an executable segment", (unsigned long long)img->entry);
         goto out;
     }
-    bool static_glibc = false;
-    if (read_symbols(img, e, &static_glibc, d) != 0 || read_dynamic(img, e, d) != 0)
+    LibraryMarks marks = {0};
+    if (read_symbols(img, e, &marks, d) != 0 || read_dynamic(img, e, d) != 0)
         goto out;
-    settle_bindings(img, static_glibc && !img->has_interp);
+    settle_bindings(img, &marks);
     rc = 0;
 out:
     elf_end(e);

@@ -59,9 +59,14 @@
 #include <stddef.h>
 #include <string.h>
 
-/* X(id, name): "libc" binds only in glibc (aot/elf_input.c); "bindtest"
- * is runtime/bind_selftest.c, the bindings' own test (tests/bind/). */
-#define BIND_LIBRARIES(X) X(BIND_LIB_LIBC, "libc") X(BIND_LIB_TEST, "bindtest")
+/* X(id, name, host soname): "libc" binds only in glibc (aot/elf_input.c),
+ * "zlib" only in zlib (its deflate_copyright symbol, or libz.so.1);
+ * "bindtest" is runtime/bind_selftest.c, the bindings' own test
+ * (tests/bind/).  A library with a host soname is opened by the runtime
+ * when first needed (dlopen); the output does not depend on it: without
+ * it, the guest's own code runs.  The others are linked into the output. */
+#define BIND_LIBRARIES(X)                                                             \
+    X(BIND_LIB_LIBC, "libc", NULL) X(BIND_LIB_TEST, "bindtest", NULL) X(BIND_LIB_ZLIB, "zlib", "libz.so.1")
 
 #define BIND_FUNCTIONS(X)                                  \
     X(BIND_memcpy, "memcpy", BIND_LIB_LIBC, "memmove", "p:ppz")   \
@@ -95,7 +100,39 @@
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \
     X(BIND_bsearch, "bsearch", BIND_LIB_LIBC, "bsearch", "p:ppzz{i:pp}") \
+    X(BIND_deflateInit_, "deflateInit_", BIND_LIB_ZLIB, "deflateInit_", "i:pipi") \
+    X(BIND_deflateInit2_, "deflateInit2_", BIND_LIB_ZLIB, "deflateInit2_", "i:piiiiipi") \
+    X(BIND_deflate, "deflate", BIND_LIB_ZLIB, "deflate", "i:pi")     \
+    X(BIND_deflateEnd, "deflateEnd", BIND_LIB_ZLIB, "deflateEnd", "i:p") \
+    X(BIND_deflateReset, "deflateReset", BIND_LIB_ZLIB, "deflateReset", "i:p") \
+    X(BIND_deflateBound, "deflateBound", BIND_LIB_ZLIB, "deflateBound", "z:pz") \
+    X(BIND_inflateInit_, "inflateInit_", BIND_LIB_ZLIB, "inflateInit_", "i:ppi") \
+    X(BIND_inflateInit2_, "inflateInit2_", BIND_LIB_ZLIB, "inflateInit2_", "i:pipi") \
+    X(BIND_inflate, "inflate", BIND_LIB_ZLIB, "inflate", "i:pi")     \
+    X(BIND_inflateEnd, "inflateEnd", BIND_LIB_ZLIB, "inflateEnd", "i:p") \
+    X(BIND_inflateReset, "inflateReset", BIND_LIB_ZLIB, "inflateReset", "i:p") \
+    BIND_ZSTREAM_FUNCTIONS(X)                                        \
+    X(BIND_adler32, "adler32", BIND_LIB_ZLIB, "adler32", "z:zpu")    \
+    X(BIND_adler32_z, "adler32_z", BIND_LIB_ZLIB, "adler32_z", "z:zpz") \
+    X(BIND_crc32, "crc32", BIND_LIB_ZLIB, "crc32", "z:zpu")          \
+    X(BIND_crc32_z, "crc32_z", BIND_LIB_ZLIB, "crc32_z", "z:zpz")    \
     BIND_TEST_FUNCTIONS(X)
+
+/* Every other zlib function of a z_stream: once the host's zlib made a
+ * stream, the guest's own code must never see its internal state.  (Not
+ * bound: inflateBackInit_ - its inflateBack takes two callbacks - so a
+ * back stream stays the guest's from start to end.) */
+#define BIND_Z_(X, name, sig) X(BIND_##name, #name, BIND_LIB_ZLIB, #name, sig)
+#define BIND_ZSTREAM_FUNCTIONS(X)                                                                  \
+    BIND_Z_(X, deflateSetDictionary, "i:ppu") BIND_Z_(X, deflateGetDictionary, "i:ppp")             \
+    BIND_Z_(X, deflateCopy, "i:pp") BIND_Z_(X, deflateParams, "i:pii") BIND_Z_(X, deflateTune, "i:piiii") \
+    BIND_Z_(X, deflatePending, "i:ppp") BIND_Z_(X, deflatePrime, "i:pii")                           \
+    BIND_Z_(X, deflateSetHeader, "i:pp") BIND_Z_(X, deflateResetKeep, "i:p")                        \
+    BIND_Z_(X, inflateSetDictionary, "i:ppu") BIND_Z_(X, inflateGetDictionary, "i:ppp")             \
+    BIND_Z_(X, inflateSync, "i:p") BIND_Z_(X, inflateCopy, "i:pp") BIND_Z_(X, inflateReset2, "i:pi") \
+    BIND_Z_(X, inflatePrime, "i:pii") BIND_Z_(X, inflateMark, "l:p") BIND_Z_(X, inflateGetHeader, "i:pp") \
+    BIND_Z_(X, inflateSyncPoint, "i:p") BIND_Z_(X, inflateUndermine, "i:pi")                        \
+    BIND_Z_(X, inflateValidate, "i:pi") BIND_Z_(X, inflateCodesUsed, "z:p") BIND_Z_(X, inflateResetKeep, "i:p")
 
 #define BIND_TEST_(X, name, sig) X(BIND_##name, #name, BIND_LIB_TEST, #name, sig)
 #define BIND_TEST_FUNCTIONS(X)                                           \
@@ -168,7 +205,7 @@ static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
     X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)
 
 enum BindLibrary {
-#define BIND_LIB_ENUM_(id, name) id,
+#define BIND_LIB_ENUM_(id, name, soname) id,
     BIND_LIBRARIES(BIND_LIB_ENUM_)
 #undef BIND_LIB_ENUM_
     BIND_NLIBRARIES
@@ -198,10 +235,63 @@ static const BindRow bind_rows[BIND_COUNT] = {
 };
 
 static const char *const bind_library_names[BIND_NLIBRARIES] = {
-#define BIND_LIB_NAME_(id, name) [id] = name,
+#define BIND_LIB_NAME_(id, name, soname) [id] = name,
     BIND_LIBRARIES(BIND_LIB_NAME_)
 #undef BIND_LIB_NAME_
 };
+
+static const char *const bind_library_sonames[BIND_NLIBRARIES] = {
+#define BIND_LIB_SONAME_(id, name, soname) [id] = soname,
+    BIND_LIBRARIES(BIND_LIB_SONAME_)
+#undef BIND_LIB_SONAME_
+};
+
+/*
+ * Gates: a bound function whose host library keeps state the guest's code
+ * could also create (a z_stream's internal state) runs the host's code only
+ * when the runtime says so (dbt_rt_bind_gate, runtime/bind.c), else the
+ * guest's own:
+ *   ZINIT  the stream is new, with the guest's default allocators (zalloc,
+ *          zfree NULL), and the version string the guest's zlib passes (its
+ *          argument VERSION_ARG) is the host zlib's: same version, same
+ *          compressed bytes.  On success the runtime remembers the stream.
+ *   ZUSE   the stream is one the host's zlib made.
+ *   ZEND   the same, and the runtime forgets it.
+ *   ZCOPY  the source (second argument) is the host's; on success the
+ *          destination (first) becomes the host's too.
+ * Functions of a library with a host soname and no gate (adler32, crc32)
+ * only need the library to be there.
+ */
+enum BindGate { BIND_GATE_NONE = 0, BIND_GATE_ZINIT, BIND_GATE_ZUSE, BIND_GATE_ZEND, BIND_GATE_ZCOPY };
+#define BIND_GATES(X)                                                                                  \
+    X(BIND_deflateInit_, BIND_GATE_ZINIT, 2) X(BIND_deflateInit2_, BIND_GATE_ZINIT, 6)                  \
+    X(BIND_inflateInit_, BIND_GATE_ZINIT, 1) X(BIND_inflateInit2_, BIND_GATE_ZINIT, 2)                  \
+    X(BIND_deflate, BIND_GATE_ZUSE, 0) X(BIND_deflateReset, BIND_GATE_ZUSE, 0)                          \
+    X(BIND_deflateBound, BIND_GATE_ZUSE, 0) X(BIND_inflate, BIND_GATE_ZUSE, 0)                          \
+    X(BIND_inflateReset, BIND_GATE_ZUSE, 0) X(BIND_deflateEnd, BIND_GATE_ZEND, 0)                       \
+    X(BIND_inflateEnd, BIND_GATE_ZEND, 0) X(BIND_deflateCopy, BIND_GATE_ZCOPY, 0)                       \
+    X(BIND_inflateCopy, BIND_GATE_ZCOPY, 0) X(BIND_deflateSetDictionary, BIND_GATE_ZUSE, 0)             \
+    X(BIND_deflateGetDictionary, BIND_GATE_ZUSE, 0) X(BIND_deflateParams, BIND_GATE_ZUSE, 0)            \
+    X(BIND_deflateTune, BIND_GATE_ZUSE, 0) X(BIND_deflatePending, BIND_GATE_ZUSE, 0)                    \
+    X(BIND_deflatePrime, BIND_GATE_ZUSE, 0) X(BIND_deflateSetHeader, BIND_GATE_ZUSE, 0)                 \
+    X(BIND_deflateResetKeep, BIND_GATE_ZUSE, 0) X(BIND_inflateSetDictionary, BIND_GATE_ZUSE, 0)         \
+    X(BIND_inflateGetDictionary, BIND_GATE_ZUSE, 0) X(BIND_inflateSync, BIND_GATE_ZUSE, 0)              \
+    X(BIND_inflateReset2, BIND_GATE_ZUSE, 0) X(BIND_inflatePrime, BIND_GATE_ZUSE, 0)                    \
+    X(BIND_inflateMark, BIND_GATE_ZUSE, 0) X(BIND_inflateGetHeader, BIND_GATE_ZUSE, 0)                  \
+    X(BIND_inflateSyncPoint, BIND_GATE_ZUSE, 0) X(BIND_inflateUndermine, BIND_GATE_ZUSE, 0)             \
+    X(BIND_inflateValidate, BIND_GATE_ZUSE, 0) X(BIND_inflateCodesUsed, BIND_GATE_ZUSE, 0)              \
+    X(BIND_inflateResetKeep, BIND_GATE_ZUSE, 0)
+
+static inline enum BindGate bind_gate(unsigned id, unsigned *version_arg)
+{
+    switch (id) {
+#define BIND_GATE_CASE_(row, gate, varg) \
+    case row: *version_arg = varg; return gate;
+        BIND_GATES(BIND_GATE_CASE_)
+#undef BIND_GATE_CASE_
+    default: *version_arg = 0; return BIND_GATE_NONE;
+    }
+}
 
 /* The binding a guest function symbol named NAME stands for, or BIND_NONE. */
 static inline enum BindId bind_by_symbol(const char *name)

@@ -92,15 +92,23 @@ bool lift_bind_signature_ok(const char *sig)
     return n <= MAX_ARGS && callbacks <= 1;
 }
 
-/* The host function of ROW, declared in the module. */
-static LLVMValueRef host_function(Lifter *l, const BindRow *row, LLVMTypeRef *fty)
+/* The LLVM type of ROW's host function into *FTY; its argument letters
+ * into LETTERS, their number returned. */
+static unsigned host_function_type(Lifter *l, const BindRow *row, LLVMTypeRef *fty, char letters[MAX_ARGS])
 {
     LLVMTypeRef params[MAX_ARGS];
-    char letters[MAX_ARGS];
     unsigned n = 0, cb;
     for (const char *a = row->sig + 2; n < MAX_ARGS && (a = next_arg(a, &letters[n], &cb)) != NULL; n++)
         params[n] = sig_type(l, letters[n]);
     *fty = LLVMFunctionType(sig_type(l, row->sig[0]), params, n, 0);
+    return n;
+}
+
+/* The host function of ROW, declared in the module. */
+static LLVMValueRef host_function(Lifter *l, const BindRow *row, LLVMTypeRef *fty)
+{
+    char letters[MAX_ARGS];
+    unsigned n = host_function_type(l, row, fty, letters);
     LLVMValueRef f = LLVMGetNamedFunction(l->mod, row->host);
     if (f != NULL)
         return f;
@@ -150,7 +158,28 @@ void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
 
     LLVMPositionBuilderAtEnd(l->b, thunk);
     LLVMTypeRef fty;
-    LLVMValueRef host = host_function(l, row, &fty);
+    LLVMValueRef host;
+    unsigned version_arg;
+    enum BindGate gate = bind_gate(id, &version_arg);
+    if (bind_library_sonames[row->lib] != NULL) {
+        /* A library the runtime opens itself: it gives the host function,
+         * or NULL when the guest's own code must run (the library is
+         * missing, the gate says no). */
+        char letters[MAX_ARGS];
+        host_function_type(l, row, &fty, letters);
+        LLVMTypeRef p[2] = {l->ptr, l->i32};
+        LLVMTypeRef t = LLVMFunctionType(l->ptr, p, 2, 0);
+        LLVMValueRef gf = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_gate");
+        if (gf == NULL)
+            gf = LLVMAddFunction(l->mod, "dbt_rt_bind_gate", t);
+        LLVMValueRef ga[2] = {l->cpu, c32(l, id)};
+        host = LLVMBuildCall2(l->b, t, gf, ga, 2, "host");
+        LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_go");
+        LLVMBuildCondBr(l->b, LLVMBuildIsNull(l->b, host, ""), body, go);
+        LLVMPositionBuilderAtEnd(l->b, go);
+    } else {
+        host = host_function(l, row, &fty);
+    }
     bool fp = is_fp(row->sig[0]), callback = false;
     LLVMValueRef argv[MAX_ARGS];
     char letters[MAX_ARGS];
@@ -177,6 +206,15 @@ void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
             LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
     if (saved != NULL)
         fp_leave_host_env(l, saved);
+    if (gate == BIND_GATE_ZINIT || gate == BIND_GATE_ZEND || gate == BIND_GATE_ZCOPY) { /* the runtime notes the stream */
+        LLVMTypeRef p[3] = {l->ptr, l->i32, l->i64};
+        LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), p, 3, 0);
+        LLVMValueRef af = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_after");
+        if (af == NULL)
+            af = LLVMAddFunction(l->mod, "dbt_rt_bind_after", t);
+        LLVMValueRef aa[3] = {l->cpu, c32(l, id), LLVMBuildSExt(l->b, r, l->i64, "")};
+        LLVMBuildCall2(l->b, t, af, aa, 3, "");
+    }
     if (callback) {
         LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), &l->ptr, 1, 0);
         LLVMValueRef done = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_callback_done");

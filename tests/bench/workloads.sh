@@ -2,7 +2,7 @@
 # workloads.sh - real-program workloads, translated against native and qemu,
 # measured side by side (issue 14).
 #
-#   tests/bench/workloads.sh [-r RUNS] [--base TOOL] [--no-qemu] [WORKLOAD...]
+#   tests/bench/workloads.sh [-r RUNS] [--base TOOL] [--base-opts OPTS] [--no-qemu] [WORKLOAD...]
 #
 # Each workload is one of our drivers over a real library from Debian
 # bookworm, built twice from the same source and the same library version:
@@ -42,6 +42,10 @@
 # runtime files beside it) is newer or the options differ
 # (NAME.dbt.opts).  Builds and translations run under nice -n 10; each
 # translation's CPU and wall seconds go to stderr.
+# --base-opts OPTS (split at spaces): options for the base translation
+# only, with the same translator when there is no --base: `--base-opts
+# --bind=none zlib` puts the translation without host-library bindings
+# beside the one with (issue 15).
 # It measures; it does not judge (docs/benchmarks.md has the targets).
 #
 # Environment:
@@ -61,18 +65,19 @@ all_workloads=(sqlite xz bzip2 zstd zlib lua python)
 run_timeout=600
 
 usage() {
-  echo "usage: tests/bench/workloads.sh [-r RUNS] [--base TOOL] [--no-qemu] [WORKLOAD...]" >&2
+  echo "usage: tests/bench/workloads.sh [-r RUNS] [--base TOOL] [--base-opts OPTS] [--no-qemu] [WORKLOAD...]" >&2
   echo "workloads: ${all_workloads[*]}" >&2
   exit 2
 }
 say() { echo "workloads.sh: $*" >&2; }
 
-runs=5 base='' qemu=1
+runs=5 base='' qemu=1 base_opts=
 workloads=()
 while (($#)); do
   case $1 in
     -r) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage; runs=$2; shift 2 ;;
     --base) (($# >= 2)) || usage; base=$(realpath "$2"); shift 2 ;;
+    --base-opts) (($# >= 2)) || usage; base_opts=$2; shift 2 ;;
     --no-qemu) qemu=0; shift ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) usage ;;
@@ -83,6 +88,9 @@ done
 ((${#workloads[@]})) || workloads=("${all_workloads[@]}")
 tool=$(realpath "${DBT_AOT:-$root/build/dbt-aot}")
 [[ -x $tool ]] || { say "no translator at $tool"; exit 2; }
+[[ -n $base_opts && -z $base ]] && base=$tool
+# shellcheck disable=SC2206 # options separated by spaces
+bopts=($base_opts)
 [[ -z $base || -x $base ]] || { say "no base translator at $base"; exit 2; }
 # shellcheck disable=SC2206 # options separated by spaces
 opts=(${DBT_AOT_OPTS:-})
@@ -171,22 +179,24 @@ translate() {
   for f in libdbt_runtime.a libdbt_jit.so x86_64-output.ld; do
     [[ -e $(dirname "$t")/$f ]] && deps+=("$(dirname "$t")/$f")
   done
-  local want="$t ${opts[*]}"
+  local -a o=("${opts[@]}")
+  [[ $s == base ]] && o+=("${bopts[@]}")
+  local want="$t ${o[*]}"
   if ! stale "$x" "${deps[@]}" && [[ -f $x.opts && $(<"$x.opts") == "$want" ]]; then
     return 0
   fi
   rm -f "$x" "$x.opts"
   local rc=0
-  nice -n 10 /usr/bin/time -f '%U %S %e' -o "$x.time" "$t" "${opts[@]}" "$out/$w.a64" -o "$x" \
+  nice -n 10 /usr/bin/time -f '%U %S %e' -o "$x.time" "$t" "${o[@]}" "$out/$w.a64" -o "$x" \
     >"$x.log" 2>&1 || rc=$?
   if ((rc != 0)); then
-    say "$w: translation by $t ${opts[*]} failed (exit status $rc):"
+    say "$w: translation by $t ${o[*]} failed (exit status $rc):"
     tail -n 20 "$x.log" >&2
     rm -f "$x"
     return 1
   fi
   echo "$want" >"$x.opts"
-  say "$w: $s translated by $t ${opts[*]} in $(awk '{printf "%.1f CPU s (%s s wall)", $1 + $2, $3}' "$x.time")"
+  say "$w: $s translated by $t ${o[*]} in $(awk '{printf "%.1f CPU s (%s s wall)", $1 + $2, $3}' "$x.time")"
 }
 
 # side NAME SIDE: the command line of one side (in array cmd).
@@ -204,7 +214,7 @@ cpu() { # CMD... -> user+sys seconds on stdout; the program's stdout in $out/las
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-say "translator: $tool ${opts[*]}${base:+, base: $base ${opts[*]}}"
+say "translator: $tool ${opts[*]}${base:+, base: $base ${opts[*]} ${bopts[*]}}"
 status=0
 printf '%-8s %9s %9s %8s' workload native_s dbt_s dbt/nat
 [[ -n $base ]] && printf ' %9s %9s' base_s base/nat

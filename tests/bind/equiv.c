@@ -22,26 +22,9 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "guest_rand.h"
+
 enum { BUF = 1024, MAXLEN = 300 };
-
-static uint64_t rng;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
-}
-static size_t below(size_t n) { return n ? next() % n : 0; }
-
-static uint64_t h;
-static void mix(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ull;
-}
-static void mix_u64(uint64_t v) { mix(&v, sizeof v); }
 
 static unsigned char src[BUF], dst[BUF], pat[64];
 static wchar_t wsrc[BUF / 4], wdst[BUF / 4];
@@ -103,7 +86,7 @@ static const char *str(const unsigned char *b) { return (const char *)b + off() 
 int main(int argc, char **argv)
 {
     long cases = argc > 1 ? atol(argv[1]) : 20000;
-    rng = argc > 2 ? strtoull(argv[2], NULL, 0) * 0x9e3779b97f4a7c15ull | 1 : 0x9e3779b97f4a7c15ull;
+    seed(argc > 2 ? strtoull(argv[2], NULL, 0) : 1);
 
     RUN("memcpy", { size_t n = len(), d = off(), s = off();
         mix_ptr(memcpy(dst + d, src + s, n), dst); mix(dst, BUF); });

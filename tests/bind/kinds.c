@@ -26,15 +26,8 @@
 #include <string.h>
 
 #include "bind_selftest.h"
+#include "guest_rand.h"
 
-static uint64_t rng;
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 /* Values that reach every bit: full 64-bit words, small ones, extremes. */
 static uint64_t any(void)
 {
@@ -232,6 +225,6 @@ int main(int argc, char **argv)
         return 0;
     }
     long cases = argc > 1 ? atol(argv[1]) : 2000;
-    rng = (argc > 2 ? strtoull(argv[2], NULL, 0) : 1) * 0x9e3779b97f4a7c15ull | 1;
+    seed(argc > 2 ? strtoull(argv[2], NULL, 0) : 1);
     return kinds(cases);
 }
