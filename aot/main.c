@@ -56,9 +56,11 @@ static void usage(FILE *f)
             "                     at the same absolute path when they run\n"
             "  --bind=SPEC        which guest library functions may run as the host's own\n"
             "                     code (docs/bindings.md): comma-separated items applied\n"
-            "                     to 'all': all, none, libc, memcpy, ...; -ITEM turns\n"
-            "                     one off (--bind=-memcpy, --bind=none,strlen).  At run\n"
-            "                     time DBT_BIND=SPEC switches the bound ones off and on\n"
+            "                     to the default (all but qsort and bsearch): all,\n"
+            "                     none, libc, zlib, memcpy, ...; -ITEM turns one off\n"
+            "                     (--bind=-memcpy, --bind=none,strlen, --bind=+qsort).\n"
+            "                     At run time DBT_BIND=SPEC switches the bound ones\n"
+            "                     off and on\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -160,7 +162,7 @@ int main(int argc, char **argv)
         case OPT_BIND: {
             unsigned char on[BIND_COUNT];
             size_t n;
-            const char *bad = bind_parse(optarg, on, &n);
+            const char *bad = bind_parse(optarg, true, on, &n);
             if (bad != NULL) {
                 fprintf(stderr, "dbt-aot: error: --bind: unknown library or function '%.*s' (docs/bindings.md lists them)\n",
                         (int)n, bad);

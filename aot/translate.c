@@ -498,7 +498,7 @@ int translate(const TranslateOptions *o, Diag *d)
     double t0 = now_s(), t;
     unsigned char bind_on[BIND_COUNT];
     size_t bad_len;
-    if (bind_parse(o->bind, bind_on, &bad_len) != NULL)
+    if (bind_parse(o->bind, true, bind_on, &bad_len) != NULL)
         return diag_error(d, "--bind: unknown library or function");
 
     if (o->profile != NULL && profile_load(&prof, o->profile, d) != 0)

@@ -313,18 +313,27 @@ static inline enum BindId bind_by_symbol(const char *name)
     return BIND_NONE;
 }
 
+/* Bound by the translator only when asked (`--bind=all` or `+qsort`):
+ * every comparison goes from the host's sort through a trampoline and the
+ * dispatcher into the translated comparator, which cost more than the
+ * translated sort itself (tests/bench/strings.c: 15% slower bound; see
+ * docs/bindings.md). */
+static inline bool bind_by_default(unsigned id) { return id != BIND_qsort && id != BIND_bsearch; }
+
 /*
  * A selection of bindings, SPEC as `dbt-aot --bind=SPEC` and DBT_BIND=SPEC
- * take it: comma-separated items applied left to right to "all on": `all`,
- * `none`, a library (`libc`) or a function (`memcpy`) turns on, `-libc` or
- * `-memcpy` off.  ON[1..BIND_COUNT-1] receives the result.  Returns NULL, or
- * the first unknown item (ON is then filled from the items before it; *LEN
- * is set to that item's length).
+ * take it: comma-separated items applied left to right to the defaults:
+ * `all`, `none`, a library (`libc`) or a function (`memcpy`) turns on,
+ * `-libc` or `-memcpy` off.  The defaults are the translator's
+ * (bind_by_default) with TRANSLATOR, else everything (at run time: every
+ * function the translation bound).  ON[1..BIND_COUNT-1] receives the
+ * result.  Returns NULL, or the first unknown item (ON is then filled from
+ * the items before it; *LEN is set to that item's length).
  */
-static inline const char *bind_parse(const char *spec, unsigned char on[BIND_COUNT], size_t *len)
+static inline const char *bind_parse(const char *spec, bool translator, unsigned char on[BIND_COUNT], size_t *len)
 {
     for (unsigned i = 1; i < BIND_COUNT; i++)
-        on[i] = 1;
+        on[i] = !translator || bind_by_default(i);
     on[0] = 0;
     while (spec != NULL && *spec) {
         size_t n = strcspn(spec, ",");

@@ -26,7 +26,7 @@ void bind_init(const Runtime *rt, const char *spec)
 {
     bind_rt = rt;
     size_t n;
-    const char *bad = bind_parse(spec, dbt_rt_bind_on, &n);
+    const char *bad = bind_parse(spec, false, dbt_rt_bind_on, &n);
     if (bad != NULL)
         rt_msg("warning: DBT_BIND: unknown library or function '%.*s' ignored with what follows it", (int)n, bad);
     if (!(rt->log_mask & LOG_BIND))

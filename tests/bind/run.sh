@@ -72,7 +72,8 @@ equivalence static equiv.arm equiv.x86
 # --- every kind of argument and result ---------------------------------------
 "$cc" -O2 -static -pthread -ffp-contract=off -I"$here/../../runtime" "$here/kinds.c" "$here/../../runtime/bind_selftest.c" -lm \
   -o kinds.arm || exit 2
-"$tool" --report=kinds.json kinds.arm -o kinds.x86 || exit 2
+# --bind=all: qsort and bsearch too (the translator leaves them out by default)
+"$tool" --bind=all --report=kinds.json kinds.arm -o kinds.x86 || exit 2
 reports=(equiv.json kinds.json)
 cases=${KIND_CASES:-2000} equivalence kinds kinds.arm kinds.x86
 # three_way MODE WHAT: kinds MODE under qemu, bound and DBT_BIND=none
@@ -99,6 +100,9 @@ b=$(status ./kinds.x86 null)
 "$tool" --bind=none --report=none.json equiv.arm -o equiv-none.x86 || exit 2
 nb=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["bound_functions"]))' none.json)
 [[ $nb == 0 ]] && ok "--bind=none: no function bound" || bad "--bind=none: $nb functions bound"
+"$tool" --report=default.json kinds.arm -o kinds-default.x86 || exit 2
+sorts=$(python3 -c 'import json,sys; print(sum(b["binding"] in ("qsort", "bsearch") for b in json.load(open(sys.argv[1]))["bound_functions"]))' default.json)
+[[ $sorts == 0 ]] && ok "default: qsort and bsearch not bound" || bad "default: $sorts of qsort/bsearch bound"
 cmp -s <(./equiv-none.x86 2000 3) <("$qemu" ./equiv.arm 2000 3) && ok "--bind=none: results as qemu's" ||
   bad "--bind=none: results differ from qemu's"
 if command -v gdb >/dev/null; then

@@ -98,34 +98,34 @@ static void selection_syntax(void **state)
     (void)state;
     unsigned char on[BIND_COUNT];
     size_t len = 0;
-    assert_null(bind_parse(NULL, on, &len));
+    assert_null(bind_parse(NULL, false, on, &len));
     assert_int_equal(count_on(on), BIND_COUNT - 1);
     assert_int_equal(on[BIND_NONE], 0);
-    assert_null(bind_parse("", on, &len));
+    assert_null(bind_parse("", false, on, &len));
     assert_int_equal(count_on(on), BIND_COUNT - 1);
-    assert_null(bind_parse("none", on, &len));
+    assert_null(bind_parse("none", false, on, &len));
     assert_int_equal(count_on(on), 0);
-    assert_null(bind_parse("-libc", on, &len));
+    assert_null(bind_parse("-libc", false, on, &len));
     assert_int_equal(count_on(on), BIND_COUNT - 1 - count_lib(BIND_LIB_LIBC));
     assert_int_equal(on[BIND_strlen], 0);
-    assert_null(bind_parse("none,strlen", on, &len));
+    assert_null(bind_parse("none,strlen", false, on, &len));
     assert_int_equal(count_on(on), 1);
     assert_int_equal(on[BIND_strlen], 1);
-    assert_null(bind_parse("-memcpy,,-strlen", on, &len));
+    assert_null(bind_parse("-memcpy,,-strlen", false, on, &len));
     assert_int_equal(count_on(on), BIND_COUNT - 3);
     assert_int_equal(on[BIND_memcpy], 0);
     assert_int_equal(on[BIND_strlen], 0);
-    assert_null(bind_parse("none,libc,-memmove", on, &len));
+    assert_null(bind_parse("none,libc,-memmove", false, on, &len));
     assert_int_equal(count_on(on), count_lib(BIND_LIB_LIBC) - 1);
     assert_int_equal(on[BIND_dbt_bindtest_ints], 0);
-    assert_null(bind_parse("-all,+memmove", on, &len));
+    assert_null(bind_parse("-all,+memmove", false, on, &len));
     assert_int_equal(count_on(on), 1);
     assert_int_equal(on[BIND_memmove], 1);
-    const char *bad = bind_parse("strlen,strcmp,memcpy", on, &len);
+    const char *bad = bind_parse("strlen,strcmp,memcpy", false, on, &len);
     assert_non_null(bad);
     assert_int_equal(len, 6);
     assert_memory_equal(bad, "strcmp", 6);
-    bad = bind_parse("-strle", on, &len); /* a prefix is not a name */
+    bad = bind_parse("-strle", false, on, &len); /* a prefix is not a name */
     assert_non_null(bad);
     assert_int_equal(len, 5);
 }
