@@ -76,6 +76,9 @@ static void usage(FILE *f)
             "                     gdb breaks at guest source lines, perf and addr2line\n"
             "                     show them; with -O0 the guest registers in memory are\n"
             "                     exact at every line (docs/debugging.md)\n"
+            "  --memory-limit=MB  refuse a translation estimated to need more memory than\n"
+            "                     MB (default: what the machine has available; 'none':\n"
+            "                     no check) instead of being killed halfway\n"
             "  -j, --jobs=N       compile on N threads (default: one per CPU this process\n"
             "                     may use); the output is the same whatever N\n"
             "  -v, --verbose      report progress and statistics on stderr\n"
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
     enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
-           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS, OPT_BIND };
+           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS, OPT_BIND, OPT_MEMORY_LIMIT };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -107,6 +110,7 @@ int main(int argc, char **argv)
         {"recorded", required_argument, NULL, OPT_RECORDED},
         {"shared-libs", required_argument, NULL, OPT_SHARED_LIBS},
         {"bind", required_argument, NULL, OPT_BIND},
+        {"memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -159,6 +163,19 @@ int main(int argc, char **argv)
         case OPT_CACHE_INFO: cache_info = true; break;
         case OPT_RECORDED: o.recorded = optarg; break;
         case OPT_SHARED_LIBS: o.shared_dir = optarg; break;
+        case OPT_MEMORY_LIMIT: {
+            char *end;
+            unsigned long long mb = strtoull(optarg, &end, 10);
+            if (strcmp(optarg, "none") == 0) {
+                o.memory_limit_mb = UINT64_MAX;
+            } else if (*optarg < '0' || *optarg > '9' || *end != '\0' || mb == 0 || mb >= UINT64_MAX) {
+                fprintf(stderr, "dbt-aot: error: invalid --memory-limit %s (use megabytes, or none)\n", optarg);
+                return 2;
+            } else {
+                o.memory_limit_mb = mb;
+            }
+            break;
+        }
         case OPT_BIND: {
             unsigned char on[BIND_COUNT];
             size_t n;

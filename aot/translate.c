@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <llvm-c/Core.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,6 +195,39 @@ static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
+}
+
+/* The memory a translation of NINSNS guest instructions on THREADS worker
+ * threads needs, in MB: 64 MB for the tool and LLVM, about 100 MB of LLVM
+ * per worker compiling a unit, and 800 bytes per guest instruction for
+ * the CFG, the guest images and the objects (measured peaks:
+ * docs/threat-model.md - 1,015,684 instructions at -O0 in 620 MB, the
+ * python driver's 861,397 at -O2 in 704 MB). */
+static uint64_t needed_mb(size_t ninsns, unsigned threads)
+{
+    return 64 + 100ull * threads + (uint64_t)ninsns * 800 / (1u << 20);
+}
+
+/* What this process may still take, in MB: the kernel's MemAvailable and
+ * free swap, or the address-space limit if lower; 0 if unknown. */
+static uint64_t available_mb(void)
+{
+    uint64_t avail = 0, swap = 0, kb;
+    char line[256];
+    FILE *f = fopen("/proc/meminfo", "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &kb) == 1)
+            avail = kb / 1024;
+        else if (sscanf(line, "SwapFree: %" SCNu64 " kB", &kb) == 1)
+            swap = kb / 1024;
+    }
+    if (f != NULL)
+        fclose(f);
+    uint64_t mb = avail ? avail + swap : 0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (mb == 0 || rl.rlim_cur / (1u << 20) < mb))
+        mb = rl.rlim_cur / (1u << 20);
+    return mb;
 }
 
 /* Lift unit U's functions into a fresh LLVM context, compile them to
@@ -561,6 +596,22 @@ int translate(const TranslateOptions *o, Diag *d)
     if (o->verbose)
         fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, now_s() - t0);
+
+    /* Refuse what would not fit rather than be killed by the OOM killer
+     * halfway (--memory-limit; an estimate, see needed_mb). */
+    {
+        long cpus = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned threads = cpus < 1 ? 1 : (unsigned)cpus;
+        uint64_t need = needed_mb(cfg.ninsns, threads);
+        uint64_t have = o->memory_limit_mb ? o->memory_limit_mb : available_mb();
+        if (o->memory_limit_mb != UINT64_MAX && have != 0 && need > have) {
+            diag_error(d, "translating %zu guest instructions on %u threads needs about %" PRIu64 " MB, %s %" PRIu64
+                          " MB (fewer threads with -j, or --memory-limit)",
+                       cfg.ninsns, threads, need, o->memory_limit_mb ? "--memory-limit allows" : "this machine has",
+                       have);
+            goto out;
+        }
+    }
 
     const char *td = getenv("TMPDIR");
     snprintf(tmpdir, sizeof tmpdir, "%s/dbt-aot.XXXXXX", td && *td ? td : "/tmp");

@@ -8,6 +8,7 @@
 #define DBT_TRANSLATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -26,6 +27,8 @@ typedef struct TranslateOptions {
     const char *sysroot;     /* where a dynamically linked guest's interpreter and libraries are */
     const char *recorded;    /* libraries a run recorded (DBT_RECORD) to translate too, or NULL */
     const char *cache_dir;   /* translated libraries (objcache.h); NULL: the default, "off": none */
+    uint64_t memory_limit_mb; /* --memory-limit: refuse a translation estimated to need
+                                 more; 0: the memory available; UINT64_MAX: no check */
     const char *bind;        /* --bind=SPEC (include/bind_table.h: bind_parse), NULL: all */
     const char *shared_dir;  /* --shared-libs: libraries go into shared objects there, not the output */
 } TranslateOptions;

@@ -5,7 +5,9 @@
 # and the old output byte for byte; an oversized input is refused with a
 # message; a guest that takes all the memory it can sees ENOMEM and goes
 # on, under `ulimit -v` (compared with qemu-aarch64 under the same limit)
-# and with the whole address space; the JIT stops at DBT_JIT_MAX_MB.
+# and with the whole address space; the JIT stops at DBT_JIT_MAX_MB; a
+# translation that would need more memory than allowed (--memory-limit,
+# ulimit -v) is refused before it starts.
 #
 #   DBT_AOT=build/dbt-aot AARCH64_CC=aarch64-linux-gnu-gcc tests/e2e/limits.sh WORKDIR
 set -uo pipefail
@@ -85,6 +87,14 @@ open('huge_segment.elf', 'wb').write(b)
 EOF2
 "$tool" huge_segment.elf -o old.elf 2>err.txt
 failed_cleanly segment-too-large $? '^dbt-aot: error: huge_segment.elf: segment 0 .* does not fit below 0x800000000000' old.elf
+
+# More memory than there is: refused by the estimate before any work, not
+# killed halfway - with --memory-limit, and under an address-space limit
+# (ulimit -v) that the estimate reads.
+"$tool" -O0 -j2 --memory-limit=100 ok.elf -o old.elf 2>err.txt
+failed_cleanly memory-limit $? '^dbt-aot: error: ok.elf: translating [0-9]+ guest instructions on 2 threads needs about [0-9]+ MB, --memory-limit allows 100 MB' old.elf
+(ulimit -v 262144 && exec "$tool" -O0 -j2 ok.elf -o old.elf) 2>err.txt
+failed_cleanly address-space-limit $? '^dbt-aot: error: ok.elf: translating [0-9]+ guest instructions on 2 threads needs about [0-9]+ MB, this machine has 256 MB' old.elf
 
 # A guest that takes all the memory it can get.
 "$cc" -O2 -static "$here/limits/memory_exhaustion.c" -o mem.elf
