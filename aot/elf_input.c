@@ -10,6 +10,7 @@
 #include "elf_input.h"
 
 #include "bind_table.h"
+#include "lifter.h" /* a64_decode_adr, a64_decode_add_imm12 */
 #include "meta.h"   /* DBT_PIE_BASE */
 
 #include <errno.h>
@@ -64,6 +65,55 @@ static int note_binding(GuestImage *img, const char *name, uint64_t addr)
     return 0;
 }
 
+/* An IFUNC symbol named like a binding (glibc's memcpy, strlen, ... in a
+ * stripped libc.so.6, whose implementations have no symbol): its resolver
+ * is read for the implementations it can return. */
+typedef struct IfuncBind {
+    uint64_t addr, size;
+    unsigned id;
+} IfuncBind;
+
+enum { RESOLVER_MAX_WORDS = 256 };
+
+/* Every address of code an ADRP+ADD (or ADR) of RESOLVER computes is one of
+ * the implementations it may choose: bound as the resolver's function.
+ * glibc's resolvers are a few compares and CSELs between such addresses. */
+static int bind_resolver(GuestImage *img, const IfuncBind *r)
+{
+    uint64_t page[32] = {0};
+    uint64_t words = r->size ? r->size / 4 : RESOLVER_MAX_WORDS;
+    if (words > RESOLVER_MAX_WORDS)
+        words = RESOLVER_MAX_WORDS;
+    for (uint64_t k = 0; k < words; k++) {
+        uint64_t pc = r->addr + 4 * k, a = 0;
+        uint8_t b[4];
+        if (!elf_is_code(img, pc) || !elf_read(img, pc, b, 4))
+            break;
+        uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        unsigned rd, rn;
+        uint32_t imm12;
+        bool is_page;
+        if (a64_decode_adr(w, pc, &rd, &a, &is_page)) {
+            if (is_page) {
+                page[rd] = a;
+                continue;
+            }
+        } else if (a64_decode_add_imm12(w, &rd, &rn, &imm12) && rn < 31 && page[rn]) {
+            a = page[rn] + imm12;
+        } else {
+            continue;
+        }
+        if (a != 0 && (a & 3) == 0 && elf_is_code(img, a)) {
+            GuestBind *nb = realloc(img->binds, (img->nbinds + 1) * sizeof *nb);
+            if (nb == NULL)
+                return -1;
+            img->binds = nb;
+            img->binds[img->nbinds++] = (GuestBind){a, r->id};
+        }
+    }
+    return 0;
+}
+
 /* Which libraries an image holds, by their own marks (bind_table.h). */
 typedef struct LibraryMarks {
     bool static_glibc; /* __libc_setup_tls: a static program linked with glibc */
@@ -107,7 +157,10 @@ static void settle_bindings(GuestImage *img, const LibraryMarks *m)
     img->nbinds = u;
 }
 
-static int read_symbols(GuestImage *img, Elf *e, LibraryMarks *marks, Diag *d)
+/* The function symbols, code labels and bindings of IMG; the IFUNCs named
+ * like a binding into *IFUNCS (malloc'ed, *NIFUNCS of them). */
+static int read_symbols_into(GuestImage *img, Elf *e, LibraryMarks *marks, IfuncBind **ifuncs, size_t *nifuncs,
+                             Diag *d)
 {
     Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
     GElf_Shdr sh;
@@ -161,6 +214,14 @@ static int read_symbols(GuestImage *img, Elf *e, LibraryMarks *marks, Diag *d)
                 free(syms);
                 return diag_error(d, "out of memory");
             }
+        } else if (name && type == STT_GNU_IFUNC && bind_by_symbol(name) != BIND_NONE) {
+            IfuncBind *ni = realloc(*ifuncs, (*nifuncs + 1) * sizeof *ni);
+            if (ni == NULL) {
+                free(syms);
+                return diag_error(d, "out of memory");
+            }
+            *ifuncs = ni;
+            (*ifuncs)[(*nifuncs)++] = (IfuncBind){s.st_value, s.st_size, bind_by_symbol(name)};
         }
         syms[k].addr = s.st_value;
         syms[k].size = s.st_size;
@@ -187,6 +248,18 @@ static int read_symbols(GuestImage *img, Elf *e, LibraryMarks *marks, Diag *d)
     img->syms = syms;
     img->nsyms = u;
     return 0;
+}
+
+static int read_symbols(GuestImage *img, Elf *e, LibraryMarks *marks, Diag *d)
+{
+    IfuncBind *ifuncs = NULL;
+    size_t nifuncs = 0;
+    int rc = read_symbols_into(img, e, marks, &ifuncs, &nifuncs, d);
+    for (size_t i = 0; rc == 0 && i < nifuncs; i++)
+        if (bind_resolver(img, &ifuncs[i]) != 0)
+            rc = diag_error(d, "out of memory");
+    free(ifuncs);
+    return rc;
 }
 
 /* The file offset of run-time address A with N bytes inside a segment's
