@@ -140,7 +140,8 @@ static void settle_bindings(GuestImage *img, const LibraryMarks *m)
     size_t k = 0;
     for (size_t i = 0; i < img->nbinds; i++) {
         enum BindLibrary lib = bind_rows[img->binds[i].id].lib;
-        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib))
+        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib) &&
+            (!bind_sets_errno(img->binds[i].id) || img->errno_location != 0))
             img->binds[k++] = img->binds[i];
     }
     img->nbinds = k;
@@ -210,6 +211,8 @@ static int read_symbols_into(GuestImage *img, Elf *e, LibraryMarks *marks, Ifunc
         if (type != STT_FUNC && type != STT_GNU_IFUNC)
             continue;
         if (name && type == STT_FUNC) {
+            if (strcmp(name, "__errno_location") == 0)
+                img->errno_location = s.st_value;
             if (note_binding(img, name, s.st_value) != 0) {
                 free(syms);
                 return diag_error(d, "out of memory");

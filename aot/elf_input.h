@@ -69,6 +69,8 @@ typedef struct GuestImage {
                             STT_FUNC symbols name a binding; sorted by addr,
                             unique addrs (the lowest id) */
     size_t nbinds;
+    uint64_t errno_location; /* the guest's __errno_location (bound functions that
+                                set errno store it through it), or 0 */
 } GuestImage;
 
 /* Read and validate PATH.  0 on success, -1 with D set on failure.  An

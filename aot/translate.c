@@ -163,6 +163,13 @@ static unsigned bound_as(const GuestObjects *objs, const unsigned char *bind_on,
     return bind_on[id] ? id : BIND_NONE;
 }
 
+/* The __errno_location of the image holding ENTRY, or 0. */
+static uint64_t guest_errno_location(const GuestObjects *objs, uint64_t entry)
+{
+    const GuestImage *img = objects_at(objs, entry);
+    return img ? img->errno_location : 0;
+}
+
 static LLVMValueRef declare_guest_fn(Lifter *l, uint64_t pc)
 {
     LLVMValueRef f = lift_declare(l, pc);
@@ -263,7 +270,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .nsafepoints = f->nsafepoints,
                        .regs = u->tier->regs,
                        .name = f->name,
-                       .bind = w->func_bind[fi]};
+                       .bind = w->func_bind[fi],
+                       .errno_location = guest_errno_location(w->objs, f->entry)};
         LiftStats st;
         lift_function(env.lifter, &lf, &st);
         LLVMSetSection(fn, DBT_CODE_SECTION);

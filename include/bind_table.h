@@ -98,6 +98,8 @@
     X(BIND_wmemset, "wmemset", BIND_LIB_LIBC, "wmemset", "p:piz") \
     X(BIND_wmemcpy, "wmemcpy", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
+    X(BIND_strtol, "strtol", BIND_LIB_LIBC, "strtol", "l:ppi")       \
+    X(BIND_strtoul, "strtoul", BIND_LIB_LIBC, "strtoul", "z:ppi")    \
     X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \
     X(BIND_bsearch, "bsearch", BIND_LIB_LIBC, "bsearch", "p:ppzz{i:pp}") \
     X(BIND_deflateInit_, "deflateInit_", BIND_LIB_ZLIB, "deflateInit_", "i:pipi") \
@@ -153,6 +155,7 @@
     BIND_TEST_(X, dbt_bindtest_div, "d:dd")                               \
     BIND_TEST_(X, dbt_bindtest_apply, "l:{l:ll}l")
 
+
 /* The signatures of the callbacks, one trampoline each in runtime/bind.c. */
 #define BIND_CALLBACKS(X) X(BIND_CB_i_pp, "i:pp") X(BIND_CB_l_ll, "l:ll")
 
@@ -202,7 +205,9 @@ static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
     X("__stpcpy", BIND_stpcpy) X("__stpncpy", BIND_stpncpy)                    \
     X("__wcslen", BIND_wcslen) X("__wcsnlen", BIND_wcsnlen)                    \
     X("__wmemchr", BIND_wmemchr) X("__wmemset", BIND_wmemset)                  \
-    X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)
+    X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)                  \
+    X("strtoll", BIND_strtol) X("strtoull", BIND_strtoul)                      \
+    X("__strtol", BIND_strtol) X("__strtoul", BIND_strtoul)
 
 enum BindLibrary {
 #define BIND_LIB_ENUM_(id, name, soname) id,
@@ -319,6 +324,14 @@ static inline enum BindId bind_by_symbol(const char *name)
  * translated sort itself (tests/bench/strings.c: 15% slower bound; see
  * docs/bindings.md). */
 static inline bool bind_by_default(unsigned id) { return id != BIND_qsort && id != BIND_bsearch; }
+
+/* Functions that set errno: the host's errno is cleared before the call,
+ * and a value the host function left there is stored where the guest's
+ * libc keeps errno for the calling thread - found by calling the guest's
+ * own __errno_location (runtime/bind.c; errno numbers are the same on
+ * arm64 and x86-64 Linux).  Bound only in an image with __errno_location,
+ * which every program that reads errno links. */
+static inline bool bind_sets_errno(unsigned id) { return id == BIND_strtol || id == BIND_strtoul; }
 
 /*
  * A selection of bindings, SPEC as `dbt-aot --bind=SPEC` and DBT_BIND=SPEC

@@ -92,6 +92,15 @@ bool lift_bind_signature_ok(const char *sig)
     return n <= MAX_ARGS && callbacks <= 1;
 }
 
+/* Declared once per module: ptr NAME(ARGS...) or void. */
+static LLVMValueRef runtime_fn(Lifter *l, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, unsigned n,
+                               LLVMTypeRef *fty)
+{
+    *fty = LLVMFunctionType(ret, params, n, 0);
+    LLVMValueRef f = LLVMGetNamedFunction(l->mod, name);
+    return f != NULL ? f : LLVMAddFunction(l->mod, name, *fty);
+}
+
 /* The LLVM type of ROW's host function into *FTY; its argument letters
  * into LETTERS, their number returned. */
 static unsigned host_function_type(Lifter *l, const BindRow *row, LLVMTypeRef *fty, char letters[MAX_ARGS])
@@ -143,7 +152,7 @@ static LLVMValueRef guest_arg(Lifter *l, char c, unsigned *ngrn, unsigned *nsrn,
     }
 }
 
-void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
+void lift_bound_entry(Lifter *l, unsigned id, uint64_t errno_location, LLVMBasicBlockRef body)
 {
     const BindRow *row = &bind_rows[id];
     LLVMTypeRef arr = LLVMArrayType(l->i8, BIND_COUNT);
@@ -167,11 +176,8 @@ void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
          * missing, the gate says no). */
         char letters[MAX_ARGS];
         host_function_type(l, row, &fty, letters);
-        LLVMTypeRef p[2] = {l->ptr, l->i32};
-        LLVMTypeRef t = LLVMFunctionType(l->ptr, p, 2, 0);
-        LLVMValueRef gf = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_gate");
-        if (gf == NULL)
-            gf = LLVMAddFunction(l->mod, "dbt_rt_bind_gate", t);
+        LLVMTypeRef p[2] = {l->ptr, l->i32}, t;
+        LLVMValueRef gf = runtime_fn(l, "dbt_rt_bind_gate", l->ptr, p, 2, &t);
         LLVMValueRef ga[2] = {l->cpu, c32(l, id)};
         host = LLVMBuildCall2(l->b, t, gf, ga, 2, "host");
         LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_go");
@@ -189,37 +195,49 @@ void lift_bound_entry(Lifter *l, unsigned id, LLVMBasicBlockRef body)
         fp |= is_fp(letters[n]);
         argv[n] = guest_arg(l, letters[n], &ngrn, &nsrn, &nslot, sp);
         if (letters[n] == 'F') {
-            LLVMTypeRef p[3] = {l->ptr, l->i64, l->i32};
-            LLVMTypeRef t = LLVMFunctionType(l->ptr, p, 3, 0);
-            LLVMValueRef enter = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_callback");
-            if (enter == NULL)
-                enter = LLVMAddFunction(l->mod, "dbt_rt_bind_callback", t);
+            LLVMTypeRef p[3] = {l->ptr, l->i64, l->i32}, t;
+            LLVMValueRef enter = runtime_fn(l, "dbt_rt_bind_callback", l->ptr, p, 3, &t);
             LLVMValueRef ea[3] = {l->cpu, argv[n], c32(l, cb)};
             argv[n] = LLVMBuildCall2(l->b, t, enter, ea, 3, "");
             callback = true;
         }
     }
     LLVMValueRef saved = fp ? fp_enter_host_env(l) : NULL;
+    LLVMValueRef host_errno = NULL;
+    LLVMTypeRef t_errno;
+    if (bind_sets_errno(id) && errno_location != 0) { /* the host's errno cleared */
+        LLVMValueRef loc = runtime_fn(l, "__errno_location", l->ptr, NULL, 0, &t_errno);
+        host_errno = LLVMBuildCall2(l->b, t_errno, loc, NULL, 0, "errno");
+        LLVMBuildStore(l->b, c32(l, 0), host_errno);
+    }
     LLVMValueRef r = LLVMBuildCall2(l->b, fty, host, argv, n, "");
     for (unsigned k = 0; k < n; k++)
         if (extension(l, letters[k]))
             LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
     if (saved != NULL)
         fp_leave_host_env(l, saved);
+    if (host_errno != NULL) { /* a value the host function set goes to the guest's errno */
+        LLVMValueRef e = LLVMBuildLoad2(l->b, l->i32, host_errno, "");
+        LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "set_errno");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "errno_done");
+        LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, e, c32(l, 0), ""), set, done);
+        LLVMPositionBuilderAtEnd(l->b, set);
+        LLVMTypeRef p[3] = {l->ptr, l->i32, l->i64}, t;
+        LLVMValueRef f = runtime_fn(l, "dbt_rt_bind_errno", LLVMVoidTypeInContext(l->ctx), p, 3, &t);
+        LLVMValueRef a[3] = {l->cpu, e, c64(l, errno_location)};
+        LLVMBuildCall2(l->b, t, f, a, 3, "");
+        LLVMBuildBr(l->b, done);
+        LLVMPositionBuilderAtEnd(l->b, done);
+    }
     if (gate == BIND_GATE_ZINIT || gate == BIND_GATE_ZEND || gate == BIND_GATE_ZCOPY) { /* the runtime notes the stream */
-        LLVMTypeRef p[3] = {l->ptr, l->i32, l->i64};
-        LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), p, 3, 0);
-        LLVMValueRef af = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_after");
-        if (af == NULL)
-            af = LLVMAddFunction(l->mod, "dbt_rt_bind_after", t);
+        LLVMTypeRef p[3] = {l->ptr, l->i32, l->i64}, t;
+        LLVMValueRef af = runtime_fn(l, "dbt_rt_bind_after", LLVMVoidTypeInContext(l->ctx), p, 3, &t);
         LLVMValueRef aa[3] = {l->cpu, c32(l, id), LLVMBuildSExt(l->b, r, l->i64, "")};
         LLVMBuildCall2(l->b, t, af, aa, 3, "");
     }
     if (callback) {
-        LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), &l->ptr, 1, 0);
-        LLVMValueRef done = LLVMGetNamedFunction(l->mod, "dbt_rt_bind_callback_done");
-        if (done == NULL)
-            done = LLVMAddFunction(l->mod, "dbt_rt_bind_callback_done", t);
+        LLVMTypeRef t;
+        LLVMValueRef done = runtime_fn(l, "dbt_rt_bind_callback_done", LLVMVoidTypeInContext(l->ctx), &l->ptr, 1, &t);
         LLVMBuildCall2(l->b, t, done, &l->cpu, 1, "");
     }
     char res = row->sig[0];

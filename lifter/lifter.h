@@ -118,6 +118,8 @@ typedef struct LiftFunc {
     unsigned bind;               /* include/bind_table.h: the library function
                                     it is, run as the host's own when the
                                     runtime's switch is on; 0: none */
+    uint64_t errno_location;     /* with a bind that sets errno: the guest's
+                                    __errno_location */
 } LiftFunc;
 
 /* Counters, for -v and the tests. */

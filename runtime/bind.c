@@ -50,6 +50,23 @@ void bind_init(const Runtime *rt, const char *spec)
     }
 }
 
+/* ---- errno ---------------------------------------------------------------- */
+
+/* A bound function left VALUE in the host's errno: store it in the guest's,
+ * at the address the guest's own __errno_location (at guest pc FN) gives
+ * for this thread. */
+__attribute__((visibility("default"))) void dbt_rt_bind_errno(CpuState *s, int32_t value, uint64_t fn)
+{
+    bool left;
+    uint64_t lr = s->x[30];
+    uint64_t where = dispatch_call_guest(s, fn, NULL, 0, &left);
+    if (left) /* __errno_location does not longjmp; never seen */
+        dispatch_resume(s);
+    s->x[30] = lr;
+    if (where != 0)
+        memcpy((void *)where, &value, sizeof value);
+}
+
 /* ---- callbacks ----------------------------------------------------------- */
 
 /* The guest functions the bound calls running on this thread were given

@@ -16,6 +16,7 @@
  *   equiv [CASES] [SEED]      (default 20000 1)
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,5 +144,26 @@ int main(int argc, char **argv)
         mix_ptr(wmemcpy(wdst + a, wsrc + b, n), wdst); mix(wdst, sizeof wdst); });
     RUN("wmemmove", { size_t a = below(64), b = below(64), n = below(BUF / 4 - 64);
         mix_ptr(wmemmove(wdst + a, wdst + b, n), wdst); mix(wdst, sizeof wdst); });
+    /* strtol and strtoul: random numerals in every base, with signs,
+     * spaces, prefixes and overflow; the result, where parsing stopped and
+     * errno (set to a marker first: unchanged when the call succeeds). */
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCXYZ";
+    char num[80];
+    RUN("strtol", {
+        size_t n = 0, len = below(40);
+        if (below(4) == 0) num[n++] = " \t\n"[below(3)];
+        if (below(3) == 0) num[n++] = "+-"[below(2)];
+        if (below(4) == 0) num[n++] = '0', num[n++] = "xXb"[below(3)];
+        for (size_t i = 0; i < len; i++) num[n++] = digits[below(sizeof digits - 1)];
+        num[n] = '\0';
+        int base = below(5) == 0 ? 0 : (int)(2 + below(35));
+        char *end;
+        errno = 4321;
+        long v = strtol(num, &end, base);
+        mix_u64((uint64_t)v), mix_u64((uint64_t)(end - num)), mix_u64((uint64_t)errno);
+        errno = 4321;
+        unsigned long u = strtoul(num, &end, base);
+        mix_u64(u), mix_u64((uint64_t)(end - num)), mix_u64((uint64_t)errno);
+    });
     return 0;
 }

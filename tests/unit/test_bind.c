@@ -60,6 +60,9 @@ static void symbols_map_to_rows(void **state)
     assert_int_equal(bind_by_symbol("__strlen_asimd"), BIND_strlen);
     assert_int_equal(bind_by_symbol("__memchr_generic"), BIND_memchr);
     assert_int_equal(bind_by_symbol("deflate"), BIND_deflate);
+    assert_int_equal(bind_by_symbol("strtoull"), BIND_strtoul);
+    assert_true(bind_sets_errno(BIND_strtol));
+    assert_false(bind_sets_errno(BIND_strlen));
     assert_int_equal(bind_by_symbol("inflateBackInit_"), BIND_NONE); /* its inflateBack takes callbacks */
     unsigned varg;
     assert_int_equal(bind_gate(BIND_deflateInit2_, &varg), BIND_GATE_ZINIT);
