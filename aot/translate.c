@@ -215,6 +215,17 @@ static uint64_t needed_mb(size_t ninsns, unsigned threads)
     return 64 + 100ull * threads + (uint64_t)ninsns * 800 / (1u << 20);
 }
 
+/* The worker threads -j asks for, by default one per CPU this process may
+ * run on (taskset, cgroups' cpusets); at least 1. */
+static unsigned job_threads(const TranslateOptions *o)
+{
+    long n = o->jobs;
+    cpu_set_t set;
+    if (n <= 0)
+        n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (unsigned)n;
+}
+
 /* What this process may still take, in MB: the kernel's MemAvailable and
  * free swap, or the address-space limit if lower; 0 if unknown. */
 static uint64_t available_mb(void)
@@ -608,8 +619,7 @@ int translate(const TranslateOptions *o, Diag *d)
     /* Refuse what would not fit rather than be killed by the OOM killer
      * halfway (--memory-limit; an estimate, see needed_mb). */
     {
-        long cpus = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-        unsigned threads = cpus < 1 ? 1 : (unsigned)cpus;
+        unsigned threads = job_threads(o);
         uint64_t need = needed_mb(cfg.ninsns, threads);
         uint64_t have = o->memory_limit_mb ? o->memory_limit_mb : available_mb();
         if (o->memory_limit_mb != UINT64_MAX && have != 0 && need > have) {
@@ -769,11 +779,8 @@ int translate(const TranslateOptions *o, Diag *d)
     /* Lift and compile the units on -j threads, by default as many as
      * there are CPUs this process may run on (taskset, cgroups' cpusets).
      * The output does not depend on it. */
-    long ncpu = o->jobs;
-    cpu_set_t set;
-    if (ncpu <= 0)
-        ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-    nworkers = ncpu < 1 ? 1 : (size_t)ncpu > nsched ? (unsigned)(nsched ? nsched : 1) : (unsigned)ncpu;
+    unsigned ncpu = job_threads(o);
+    nworkers = ncpu > nsched ? (unsigned)(nsched ? nsched : 1) : ncpu;
     workers = calloc(nworkers, sizeof *workers);
     if (workers == NULL) {
         diag_error(d, "out of memory");

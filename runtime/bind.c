@@ -58,11 +58,9 @@ void bind_init(const Runtime *rt, const char *spec)
 __attribute__((visibility("default"))) void dbt_rt_bind_errno(CpuState *s, int32_t value, uint64_t fn)
 {
     bool left;
-    uint64_t lr = s->x[30];
-    uint64_t where = dispatch_call_guest(s, fn, NULL, 0, &left);
+    uint64_t where = dispatch_call_guest(s, fn, NULL, 0, &left); /* (X30 and PC restored) */
     if (left) /* __errno_location does not longjmp; never seen */
         dispatch_resume(s);
-    s->x[30] = lr;
     if (where != 0)
         memcpy((void *)where, &value, sizeof value);
 }
