@@ -10,6 +10,7 @@
 #include "elf_input.h"
 
 #include "bind_table.h"
+#include "hash.h"
 #include "lifter.h" /* a64_decode_adr, a64_decode_add_imm12 */
 #include "meta.h"   /* DBT_PIE_BASE */
 
@@ -118,6 +119,7 @@ static int bind_resolver(GuestImage *img, const IfuncBind *r)
 typedef struct LibraryMarks {
     bool static_glibc; /* __libc_setup_tls: a static program linked with glibc */
     bool zlib;         /* deflate_copyright or inflate_copyright: zlib's code */
+    bool libcrypto;    /* _armv8_cpuid_probe: OpenSSL 3's libcrypto (arm64cpuid.S) */
 } LibraryMarks;
 
 static void note_marks(LibraryMarks *m, const char *name)
@@ -126,22 +128,42 @@ static void note_marks(LibraryMarks *m, const char *name)
         m->static_glibc = true;
     if (strcmp(name, "deflate_copyright") == 0 || strcmp(name, "inflate_copyright") == 0)
         m->zlib = true;
+    if (strcmp(name, "_armv8_cpuid_probe") == 0)
+        m->libcrypto = true;
+}
+
+/* A binding that imitates one implementation's results (BIND_CONTENT)
+ * holds where the guest's function is that code, byte for byte. */
+static bool content_ok(const GuestImage *img, const GuestBind *b)
+{
+    size_t size;
+    uint64_t want;
+    if (!bind_content(b->id, &size, &want))
+        return true;
+    uint8_t code[512];
+    return size <= sizeof code && elf_read(img, b->addr, code, size) &&
+           hash_fnv1a(HASH_FNV_START, code, size) == want;
 }
 
 /* The bindings of a library hold for its own implementation only
  * (another libc's functions may return other values): libc's are kept
  * when the image is glibc's libc.so.6 or a static program linked with
- * glibc, zlib's when it is libz.so.1 or holds zlib's code.  Then sorted
+ * glibc, zlib's when it is libz.so.1 or holds zlib's code, libcrypto's
+ * when it is libcrypto.so.3 or holds OpenSSL's code, libm's in glibc's
+ * libm.so.6 or a static glibc program.  Then sorted
  * and made unique. */
 static void settle_bindings(GuestImage *img, const LibraryMarks *m)
 {
     bool glibc = (m->static_glibc && !img->has_interp) || (img->soname && strcmp(img->soname, "libc.so.6") == 0);
     bool zlib = m->zlib || (img->soname && strcmp(img->soname, "libz.so.1") == 0);
+    bool libcrypto = m->libcrypto || (img->soname && strcmp(img->soname, "libcrypto.so.3") == 0);
     size_t k = 0;
     for (size_t i = 0; i < img->nbinds; i++) {
         enum BindLibrary lib = bind_rows[img->binds[i].id].lib;
-        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib) &&
-            (!bind_sets_errno(img->binds[i].id) || img->errno_location != 0))
+        bool libm = glibc || (img->soname && strcmp(img->soname, "libm.so.6") == 0);
+        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib) && (lib != BIND_LIB_CRYPTO || libcrypto) &&
+            (lib != BIND_LIB_LIBM || libm) &&
+            (!bind_sets_errno(img->binds[i].id) || img->errno_location != 0) && content_ok(img, &img->binds[i]))
             img->binds[k++] = img->binds[i];
     }
     img->nbinds = k;

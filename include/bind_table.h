@@ -41,10 +41,13 @@
  *
  * Only functions whose results are the same bytes on both sides by their
  * definition are here (tests/bind/equiv.c checks every row against the
- * guest's own code).  Not bound, and why (measured): memcmp, strcmp and
- * strncmp return the sign the C standard asks for with other magnitudes
- * (glibc's aarch64 memcmp gives the byte difference for one byte and 1 or
- * -1 for longer ones, its strcmp -8 where x86-64's gives -1); wcscmp,
+ * guest's own code).  memcmp and strcmp return the sign the C standard
+ * asks for with magnitudes of glibc's aarch64 code's own (its memcmp gives
+ * the byte difference for one byte and 1 or -1 for longer ones, its strcmp
+ * differences of bit windows): they bind to host functions that compute
+ * those (runtime/bind_a64.c), only where the guest's code is exactly that
+ * code (BIND_CONTENT).  Not bound, and why (measured): strncmp (its
+ * magnitudes not imitated yet); wcscmp,
  * wcsncmp and wmemcmp (wchar_t is unsigned on aarch64, signed on x86-64);
  * strcasecmp and friends (the locale); anything that sets errno or takes a
  * callback (not supported yet).  memcpy binds to the host's memmove: the
@@ -57,16 +60,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* X(id, name, host soname): "libc" binds only in glibc (aot/elf_input.c),
- * "zlib" only in zlib (its deflate_copyright symbol, or libz.so.1);
+ * "zlib" only in zlib (its deflate_copyright symbol, or libz.so.1),
+ * "libcrypto" only in OpenSSL 3's (its _armv8_cpuid_probe, or
+ * libcrypto.so.3), "libm" only in glibc (a static glibc program, or
+ * libm.so.6);
  * "bindtest" is runtime/bind_selftest.c, the bindings' own test
  * (tests/bind/).  A library with a host soname is opened by the runtime
  * when first needed (dlopen); the output does not depend on it: without
  * it, the guest's own code runs.  The others are linked into the output. */
 #define BIND_LIBRARIES(X)                                                             \
-    X(BIND_LIB_LIBC, "libc", NULL) X(BIND_LIB_TEST, "bindtest", NULL) X(BIND_LIB_ZLIB, "zlib", "libz.so.1")
+    X(BIND_LIB_LIBC, "libc", NULL) X(BIND_LIB_TEST, "bindtest", NULL) X(BIND_LIB_ZLIB, "zlib", "libz.so.1") \
+    X(BIND_LIB_CRYPTO, "libcrypto", "libcrypto.so.3") X(BIND_LIB_LIBM, "libm", "libm.so.6")
 
 #define BIND_FUNCTIONS(X)                                  \
     X(BIND_memcpy, "memcpy", BIND_LIB_LIBC, "memmove", "p:ppz")   \
@@ -98,6 +106,8 @@
     X(BIND_wmemset, "wmemset", BIND_LIB_LIBC, "wmemset", "p:piz") \
     X(BIND_wmemcpy, "wmemcpy", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
+    X(BIND_strcmp, "strcmp", BIND_LIB_LIBC, "dbt_a64_strcmp", "i:pp") \
+    X(BIND_memcmp, "memcmp", BIND_LIB_LIBC, "dbt_a64_memcmp", "i:ppz") \
     X(BIND_strtol, "strtol", BIND_LIB_LIBC, "strtol", "l:ppi")       \
     X(BIND_strtoul, "strtoul", BIND_LIB_LIBC, "strtoul", "z:ppi")    \
     X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \
@@ -118,7 +128,41 @@
     X(BIND_adler32_z, "adler32_z", BIND_LIB_ZLIB, "adler32_z", "z:zpz") \
     X(BIND_crc32, "crc32", BIND_LIB_ZLIB, "crc32", "z:zpu")          \
     X(BIND_crc32_z, "crc32_z", BIND_LIB_ZLIB, "crc32_z", "z:zpz")    \
+    BIND_CRYPTO_FUNCTIONS(X)                                         \
+    BIND_LIBM_FUNCTIONS(X)                                           \
     BIND_TEST_FUNCTIONS(X)
+
+/* libm: only what gave the same bits, FP flags and errno as the guest's
+ * glibc 2.36 on 200,000 random calls and every pair of special values per
+ * seed (tests/bind/libm.c).  Most libm functions do not (docs/bindings.md):
+ * the sign of a NaN made from non-NaN operands (x86's default NaN is
+ * negative), last bits, lround's inexact flag, ilogb(0).  log10f, exp2f
+ * and cbrtf agree in every rounding mode on any x86-64; the double
+ * functions below only where the host's glibc runs its FMA variants, as
+ * the guest's code is compiled with fused multiply-adds (gate FMA).  Both
+ * gates also ask for the guest's default FPCR (round to nearest, no
+ * flush-to-zero, no default NaN): exp, sinh and cosh differ in other
+ * rounding modes, and nothing was measured with FZ. */
+#define BIND_M_(X, name, sig) X(BIND_##name, #name, BIND_LIB_LIBM, #name, sig)
+#define BIND_LIBM_FUNCTIONS(X)                                                                   \
+    BIND_M_(X, log10f, "f:f") BIND_M_(X, exp2f, "f:f") BIND_M_(X, cbrtf, "f:f")                   \
+    BIND_M_(X, exp, "d:d") BIND_M_(X, expm1, "d:d") BIND_M_(X, log10, "d:d") BIND_M_(X, asin, "d:d") \
+    BIND_M_(X, acos, "d:d") BIND_M_(X, atan, "d:d") BIND_M_(X, sinh, "d:d") BIND_M_(X, cosh, "d:d")  \
+    BIND_M_(X, tanh, "d:d") BIND_M_(X, asinh, "d:d")
+
+/* OpenSSL's low-level digests: the contexts are plain arrays of 32- and
+ * 64-bit words with the same layout and meaning on both sides (checked
+ * field by field, and a context begun by one side finishes right on the
+ * other: tests/bind/crypto.c), so no gate.  The one-shot SHA256() and
+ * friends are not bound: OpenSSL 3 runs them through EVP and its provider
+ * set-up, which ends in these Updates anyway. */
+#define BIND_DIGEST_(X, alg)                                                          \
+    X(BIND_##alg##_Init, #alg "_Init", BIND_LIB_CRYPTO, #alg "_Init", "i:p")          \
+    X(BIND_##alg##_Update, #alg "_Update", BIND_LIB_CRYPTO, #alg "_Update", "i:ppz")  \
+    X(BIND_##alg##_Final, #alg "_Final", BIND_LIB_CRYPTO, #alg "_Final", "i:pp")
+#define BIND_CRYPTO_FUNCTIONS(X)                                                      \
+    BIND_DIGEST_(X, SHA1) BIND_DIGEST_(X, SHA224) BIND_DIGEST_(X, SHA256)             \
+    BIND_DIGEST_(X, SHA384) BIND_DIGEST_(X, SHA512) BIND_DIGEST_(X, MD5)
 
 /* Every other zlib function of a z_stream: once the host's zlib made a
  * stream, the guest's own code must never see its internal state.  (Not
@@ -153,7 +197,8 @@
     BIND_TEST_(X, dbt_bindtest_many_mixed, "d:llllllllldddddddddf")       \
     BIND_TEST_(X, dbt_bindtest_store, "v:pl")                             \
     BIND_TEST_(X, dbt_bindtest_div, "d:dd")                               \
-    BIND_TEST_(X, dbt_bindtest_apply, "l:{l:ll}l")
+    BIND_TEST_(X, dbt_bindtest_apply, "l:{l:ll}l")                        \
+    BIND_TEST_(X, dbt_bindtest_apply_thread, "l:{l:ll}l")
 
 
 /* The signatures of the callbacks, one trampoline each in runtime/bind.c. */
@@ -207,7 +252,8 @@ static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
     X("__wmemchr", BIND_wmemchr) X("__wmemset", BIND_wmemset)                  \
     X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)                  \
     X("strtoll", BIND_strtol) X("strtoull", BIND_strtoul)                      \
-    X("__strtol", BIND_strtol) X("__strtoul", BIND_strtoul)
+    X("__strtol", BIND_strtol) X("__strtoul", BIND_strtoul)                    \
+    X("bcmp", BIND_memcmp) X("__memcmpeq", BIND_memcmp)
 
 enum BindLibrary {
 #define BIND_LIB_ENUM_(id, name, soname) id,
@@ -264,10 +310,16 @@ static const char *const bind_library_sonames[BIND_NLIBRARIES] = {
  *   ZEND   the same, and the runtime forgets it.
  *   ZCOPY  the source (second argument) is the host's; on success the
  *          destination (first) becomes the host's too.
+ *   FPCR   the guest's FPCR is 0 (round to nearest, no flush-to-zero, no
+ *          default NaN): the mode libm's rows were proven in.
+ *   FMA    the same, and the host's glibc runs its FMA variants (the CPU
+ *          has FMA and AVX2, no GLIBC_TUNABLES hwcaps override).
  * Functions of a library with a host soname and no gate (adler32, crc32)
  * only need the library to be there.
  */
-enum BindGate { BIND_GATE_NONE = 0, BIND_GATE_ZINIT, BIND_GATE_ZUSE, BIND_GATE_ZEND, BIND_GATE_ZCOPY };
+enum BindGate {
+    BIND_GATE_NONE = 0, BIND_GATE_ZINIT, BIND_GATE_ZUSE, BIND_GATE_ZEND, BIND_GATE_ZCOPY, BIND_GATE_FPCR, BIND_GATE_FMA
+};
 #define BIND_GATES(X)                                                                                  \
     X(BIND_deflateInit_, BIND_GATE_ZINIT, 2) X(BIND_deflateInit2_, BIND_GATE_ZINIT, 6)                  \
     X(BIND_inflateInit_, BIND_GATE_ZINIT, 1) X(BIND_inflateInit2_, BIND_GATE_ZINIT, 2)                  \
@@ -285,7 +337,12 @@ enum BindGate { BIND_GATE_NONE = 0, BIND_GATE_ZINIT, BIND_GATE_ZUSE, BIND_GATE_Z
     X(BIND_inflateMark, BIND_GATE_ZUSE, 0) X(BIND_inflateGetHeader, BIND_GATE_ZUSE, 0)                  \
     X(BIND_inflateSyncPoint, BIND_GATE_ZUSE, 0) X(BIND_inflateUndermine, BIND_GATE_ZUSE, 0)             \
     X(BIND_inflateValidate, BIND_GATE_ZUSE, 0) X(BIND_inflateCodesUsed, BIND_GATE_ZUSE, 0)              \
-    X(BIND_inflateResetKeep, BIND_GATE_ZUSE, 0)
+    X(BIND_inflateResetKeep, BIND_GATE_ZUSE, 0)                                                       \
+    X(BIND_log10f, BIND_GATE_FPCR, 0) X(BIND_exp2f, BIND_GATE_FPCR, 0) X(BIND_cbrtf, BIND_GATE_FPCR, 0) \
+    X(BIND_exp, BIND_GATE_FMA, 0) X(BIND_expm1, BIND_GATE_FMA, 0) X(BIND_log10, BIND_GATE_FMA, 0)        \
+    X(BIND_asin, BIND_GATE_FMA, 0) X(BIND_acos, BIND_GATE_FMA, 0) X(BIND_atan, BIND_GATE_FMA, 0)         \
+    X(BIND_sinh, BIND_GATE_FMA, 0) X(BIND_cosh, BIND_GATE_FMA, 0) X(BIND_tanh, BIND_GATE_FMA, 0)         \
+    X(BIND_asinh, BIND_GATE_FMA, 0)
 
 static inline enum BindGate bind_gate(unsigned id, unsigned *version_arg)
 {
@@ -318,6 +375,28 @@ static inline enum BindId bind_by_symbol(const char *name)
     return BIND_NONE;
 }
 
+/*
+ * Bound only where the guest's function is exactly the code the host
+ * function imitates: SIZE bytes at its address whose FNV-1a hash
+ * (aot/hash.h) is HASH.  memcmp and strcmp return values of the right sign
+ * whose magnitudes depend on the implementation; runtime/bind_a64.c
+ * computes those of glibc 2.36's aarch64 code (bookworm's libc.a and
+ * libc.so.6 hold the same bytes), another glibc keeps its own code.
+ */
+#define BIND_CONTENT(X) X(BIND_strcmp, 308, 0xf4ed328805ddcb3cull) X(BIND_memcmp, 456, 0xdba90ade40e301cfull)
+
+/* Whether binding ID needs its content checked: then *SIZE and *HASH. */
+static inline bool bind_content(unsigned id, size_t *size, uint64_t *hash)
+{
+    switch (id) {
+#define BIND_CONTENT_CASE_(row, n, h) \
+    case row: *size = n; *hash = h; return true;
+        BIND_CONTENT(BIND_CONTENT_CASE_)
+#undef BIND_CONTENT_CASE_
+    default: return false;
+    }
+}
+
 /* Bound by the translator only when asked (`--bind=all` or `+qsort`):
  * every comparison goes from the host's sort through a trampoline and the
  * dispatcher into the translated comparator, which cost more than the
@@ -331,7 +410,10 @@ static inline bool bind_by_default(unsigned id) { return id != BIND_qsort && id 
  * own __errno_location (runtime/bind.c; errno numbers are the same on
  * arm64 and x86-64 Linux).  Bound only in an image with __errno_location,
  * which every program that reads errno links. */
-static inline bool bind_sets_errno(unsigned id) { return id == BIND_strtol || id == BIND_strtoul; }
+static inline bool bind_sets_errno(unsigned id)
+{
+    return id == BIND_strtol || id == BIND_strtoul || bind_rows[id].lib == BIND_LIB_LIBM;
+}
 
 /*
  * A selection of bindings, SPEC as `dbt-aot --bind=SPEC` and DBT_BIND=SPEC

@@ -31,6 +31,9 @@
  *   840     icache        this thread's indirect-branch cache (CpuIcacheEntry
  *                         [CPU_ICACHE_ENTRIES]): the lifted code probes it
  *                         before it asks the runtime (dbt_rt_lookup)
+ *   848     bound_pc      the guest pc of the bound function whose host
+ *                         code runs now (lifter/bind.c), else 0: a fault
+ *                         in that host code is the guest's fault there
  */
 #ifndef DBT_CPU_STATE_H
 #define DBT_CPU_STATE_H
@@ -56,7 +59,8 @@
     X(uint64_t, excl_size, 0, 8)   /* exclusive monitor size, 0 = clear    */  \
     X(uint8_t, vreg, 32 * 16, 16)  /* V0-V31, 16 bytes each, little endian */  \
     X(void *, thread, 0, 8)        /* runtime's per-thread data            */  \
-    X(void *, icache, 0, 8)        /* indirect-branch cache, see below     */
+    X(void *, icache, 0, 8)        /* indirect-branch cache, see below     */  \
+    X(uint64_t, bound_pc, 0, 8)    /* bound function in host code, or 0    */
 
 /* The struct is written out (arrays of one element for scalars would make
  * the C side clumsy); the table's offsets and the pinned values below check
@@ -77,6 +81,7 @@ typedef struct CpuState {
     _Alignas(16) uint8_t vreg[32 * 16]; /* V0-V31 */
     void *thread;            /* runtime per-thread data */
     void *icache;            /* CpuIcacheEntry[CPU_ICACHE_ENTRIES], never NULL */
+    uint64_t bound_pc;       /* a bound function's host code runs: its guest pc */
 } CpuState;
 
 /* The offsets the lifter uses, from the same table. */
@@ -103,6 +108,7 @@ _Static_assert(offsetof(CpuState, excl_size) == 312, "excl_size");
 _Static_assert(offsetof(CpuState, vreg) == 320, "vreg");
 _Static_assert(offsetof(CpuState, thread) == 832, "thread");
 _Static_assert(offsetof(CpuState, icache) == 840, "icache");
+_Static_assert(offsetof(CpuState, bound_pc) == 848, "bound_pc");
 
 /* Named accessors for the runtime's C. */
 static inline uint64_t cpu_get_x(const CpuState *s, unsigned r) { return r < 31 ? s->x[r] : 0; }

@@ -28,9 +28,9 @@
 
 #include "cpu_state.h"
 
-#define DBT_JIT_ABI_VERSION 4   /* 4: DbtJitRegion.host, host_size */
+#define DBT_JIT_ABI_VERSION 5   /* 4: DbtJitRegion.host, host_size; 5: CpuState.bound_pc */
 /* The lifted code bakes in CpuState's layout: a change is an ABI change. */
-_Static_assert(CPU_STATE_SIZE == 848, "CpuState changed: bump DBT_JIT_ABI_VERSION, then this size");
+_Static_assert(CPU_STATE_SIZE == 864, "CpuState changed: bump DBT_JIT_ABI_VERSION, then this size");
 #define DBT_JIT_OPEN_SYMBOL "dbt_jit_open"
 #define DBT_JIT_LIB_NAME "libdbt_jit.so"
 

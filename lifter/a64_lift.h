@@ -176,7 +176,7 @@ LLVMValueRef cpu_field(Lifter *l, unsigned off);
 void lift_set_cold_weights(Lifter *l, LLVMValueRef br);
 /* bind.c: end the entry block of a function bound as ID (bind_table.h) with
  * the run-time choice between the host's function and BODY. */
-void lift_bound_entry(Lifter *l, unsigned id, uint64_t errno_location, LLVMBasicBlockRef body);
+void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body);
 
 /* --- constants and small helpers ---------------------------------------- */
 LLVMValueRef c64(Lifter *l, uint64_t v);

@@ -20,10 +20,12 @@
  * caller may read them.  With floating point in the signature the host code
  * runs with MXCSR's default control bits but the guest's rounding mode, and
  * the flags it raises go to the guest's FPSR (a64_fp_util.c:
- * fp_enter_host_env).  A callback argument (a guest function pointer) is
- * given to the runtime (dbt_rt_bind_callback, runtime/bind.c), which
- * returns the host trampoline that calls it; after the call the runtime
- * forgets it (dbt_rt_bind_callback_done).
+ * fp_enter_host_env).  CpuState.bound_pc holds the function's guest pc
+ * during the host call: a fault there reaches the guest's handler as a
+ * fault at that pc (runtime/signal.c).  A callback argument (a guest
+ * function pointer) is given to the runtime (dbt_rt_bind_callback,
+ * runtime/bind.c), which returns the host trampoline that calls it; after
+ * the call the runtime forgets it (dbt_rt_bind_callback_done).
  */
 #include "a64_fp_util.h"
 #include "a64_lift.h"
@@ -152,7 +154,7 @@ static LLVMValueRef guest_arg(Lifter *l, char c, unsigned *ngrn, unsigned *nsrn,
     }
 }
 
-void lift_bound_entry(Lifter *l, unsigned id, uint64_t errno_location, LLVMBasicBlockRef body)
+void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body)
 {
     const BindRow *row = &bind_rows[id];
     LLVMTypeRef arr = LLVMArrayType(l->i8, BIND_COUNT);
@@ -210,10 +212,15 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t errno_location, LLVMBasic
         host_errno = LLVMBuildCall2(l->b, t_errno, loc, NULL, 0, "errno");
         LLVMBuildStore(l->b, c32(l, 0), host_errno);
     }
+    /* While the host code runs, CpuState.bound_pc names the guest function:
+     * a fault in it is the guest's fault there (runtime/signal.c).  It is 0
+     * whenever guest code runs (a callback clears it meanwhile). */
+    LLVMBuildStore(l->b, c64(l, entry), cpu_field(l, CPU_OFF_bound_pc));
     LLVMValueRef r = LLVMBuildCall2(l->b, fty, host, argv, n, "");
     for (unsigned k = 0; k < n; k++)
         if (extension(l, letters[k]))
             LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
+    LLVMBuildStore(l->b, c64(l, 0), cpu_field(l, CPU_OFF_bound_pc));
     if (saved != NULL)
         fp_leave_host_env(l, saved);
     if (host_errno != NULL) { /* a value the host function set goes to the guest's errno */

@@ -866,7 +866,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     assert(ei >= 0 && "entry must be a leader");
     LLVMPositionBuilderAtEnd(l->b, entry);
     if (f->bind != 0)
-        lift_bound_entry(l, f->bind, f->errno_location, l->blocks[ei]);
+        lift_bound_entry(l, f->bind, f->entry, f->errno_location, l->blocks[ei]);
     else
         LLVMBuildBr(l->b, l->blocks[ei]);
 

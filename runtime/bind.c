@@ -10,10 +10,14 @@
  * guest starts, so threads need no synchronization.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "bind_table.h"
+#include "fpenv.h"
 #include "runtime.h"
 #include "u64_map.h"
 
@@ -67,48 +71,108 @@ __attribute__((visibility("default"))) void dbt_rt_bind_errno(CpuState *s, int32
 
 /* ---- callbacks ----------------------------------------------------------- */
 
-/* The guest functions the bound calls running on this thread were given
- * (innermost last): a trampoline calls the innermost.  A callback that
- * calls a bound function with a callback again pushes another and pops it
- * before it returns.  A callback that leaves by longjmp abandons its bound
- * call: its entry and those above go, and the guest goes on in the
- * dispatcher loop (the host frames of the bound function are dropped, as
- * a longjmp out of qsort drops qsort's).  Only the thread of the bound call
- * may call back: a host library calling the callback from a thread of its
- * own has no guest thread. */
-enum { CALLBACK_DEPTH = 64 };
+/* The guest functions the bound calls running on this thread were given,
+ * one slot per nesting level (innermost last).  Each slot has a code stub
+ * per callback signature: the host function gets the stub, which calls the
+ * signature's trampoline with the slot as an extra argument - so a call
+ * from any thread finds its guest function.  A callback that calls a bound
+ * function with a callback again fills the next slot and frees it before
+ * it returns.  A callback that leaves by longjmp abandons its bound call:
+ * its slot and those above are freed, and the guest goes on in the
+ * dispatcher loop (the host frames of the bound function are dropped, as a
+ * longjmp out of qsort drops qsort's). */
+enum { CALLBACK_DEPTH = 64, STUB_SIZE = 32 };
+typedef struct CallbackSlot {
+    CpuState *cpu; /* the thread of the bound call */
+    uint64_t fn;   /* the guest function */
+} CallbackSlot;
 static _Thread_local struct {
-    CpuState *cpu;
     unsigned n;
-    uint64_t fn[CALLBACK_DEPTH];
+    CallbackSlot slot[CALLBACK_DEPTH];
+    uint8_t *stubs; /* [kind][depth], STUB_SIZE bytes each: executable, made once per thread */
 } callbacks;
 
-static uint64_t call_back(unsigned nargs, const uint64_t *args)
+/* A host thread the guest never created, calling a callback: the guest
+ * thread it runs as (thread_adopt), made at its first call, dropped when
+ * it ends (key destructor). */
+static _Thread_local CpuState *adopted;
+static pthread_key_t thread_end_key;
+static pthread_once_t thread_end_once = PTHREAD_ONCE_INIT;
+static void thread_ends(void *unused)
 {
-    if (callbacks.n == 0)
-        rt_fatal("a host library called a guest callback from a thread that is not the guest's "
-                 "(DBT_BIND=none runs the guest's own library code)");
-    unsigned depth = callbacks.n;
-    bool left;
-    uint64_t r = dispatch_call_guest(callbacks.cpu, callbacks.fn[depth - 1], args, nargs, &left);
-    if (left) {
-        callbacks.n = depth - 1;
-        dispatch_resume(callbacks.cpu);
+    (void)unused;
+    if (adopted != NULL) {
+        thread_unadopt(adopted);
+        adopted = NULL;
     }
+    if (callbacks.stubs != NULL) {
+        munmap(callbacks.stubs, BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE);
+        callbacks.stubs = NULL;
+    }
+}
+static void make_thread_end_key(void)
+{
+    if (pthread_key_create(&thread_end_key, thread_ends) != 0)
+        rt_fatal("cannot create a thread key for the bindings' callbacks");
+}
+/* Run thread_ends when this thread ends. */
+static void at_thread_end(void)
+{
+    pthread_once(&thread_end_once, make_thread_end_key);
+    pthread_setspecific(thread_end_key, (void *)1);
+}
+
+/* Run SLOT's guest function with ARGS (in X0-X7) and return X0: on this
+ * thread's own guest thread when it has one (the bound call's thread, or
+ * another guest thread a host library called back on), else on a guest
+ * thread made for this host thread. */
+static uint64_t call_back(CallbackSlot *slot, unsigned nargs, const uint64_t *args)
+{
+    bool left;
+    Thread *cur = sig_current();
+    if (cur == NULL) { /* a host library's own thread */
+        if (adopted == NULL) {
+            if ((adopted = thread_adopt(slot->cpu)) == NULL)
+                rt_fatal("out of memory making a guest thread for a host thread's callback");
+            at_thread_end();
+        }
+        CpuState *c = adopted;
+        c->fpcr = slot->cpu->fpcr;
+        uint32_t mxcsr = __builtin_ia32_stmxcsr();
+        rt_fpenv_enter(c);
+        uint64_t r = dispatch_call_guest(c, slot->fn, args, nargs, &left);
+        __builtin_ia32_ldmxcsr(mxcsr);
+        if (left)
+            rt_fatal("a guest callback that a host library called from a thread of its own left by longjmp "
+                     "(DBT_BIND=none runs the guest's own library code)");
+        return r;
+    }
+    CpuState *s = cur->cpu;
+    uint64_t bound_pc = s->bound_pc; /* guest code runs: no bound function's host code */
+    s->bound_pc = 0;
+    uint64_t r = dispatch_call_guest(s, slot->fn, args, nargs, &left);
+    if (left) {
+        if (slot >= callbacks.slot && slot < callbacks.slot + CALLBACK_DEPTH)
+            callbacks.n = (unsigned)(slot - callbacks.slot);
+        dispatch_resume(s);
+    }
+    s->bound_pc = bound_pc;
     return r;
 }
 
-/* One trampoline per callback signature of bind_table.h's BIND_CALLBACKS. */
-static int32_t trampoline_i_pp(void *a, void *b)
+/* One trampoline per callback signature of bind_table.h's BIND_CALLBACKS:
+ * the signature's arguments, then the slot (which the stub passes in the
+ * next integer argument register). */
+static int32_t trampoline_i_pp(void *a, void *b, CallbackSlot *slot)
 {
     uint64_t args[2] = {(uint64_t)a, (uint64_t)b};
-    return (int32_t)call_back(2, args);
+    return (int32_t)call_back(slot, 2, args);
 }
 
-static int64_t trampoline_l_ll(int64_t a, int64_t b)
+static int64_t trampoline_l_ll(int64_t a, int64_t b, CallbackSlot *slot)
 {
     uint64_t args[2] = {(uint64_t)a, (uint64_t)b};
-    return (int64_t)call_back(2, args);
+    return (int64_t)call_back(slot, 2, args);
 }
 
 static void *const trampolines[BIND_NCALLBACKS] = {
@@ -116,16 +180,65 @@ static void *const trampolines[BIND_NCALLBACKS] = {
     [BIND_CB_l_ll] = (void *)trampoline_l_ll,
 };
 
+/* The integer argument register after the signature's integer arguments,
+ * as the REX and opcode bytes of `movabs reg, imm64`. */
+static bool slot_register(enum BindCallback kind, uint8_t op[2])
+{
+    static const char *const sigs[BIND_NCALLBACKS] = {
+#define BIND_CB_SIG_(id, sig) [id] = sig,
+        BIND_CALLBACKS(BIND_CB_SIG_)
+#undef BIND_CB_SIG_
+    };
+    static const uint8_t movabs[6][2] = {{0x48, 0xbf}, {0x48, 0xbe}, {0x48, 0xba}, {0x48, 0xb9}, {0x49, 0xb8}, {0x49, 0xb9}};
+    unsigned ints = 0;
+    for (const char *a = strchr(sigs[kind], ':') + 1; *a; a++)
+        ints += *a != 'f' && *a != 'd';
+    if (ints >= 6)
+        return false;
+    memcpy(op, movabs[ints], 2);
+    return true;
+}
+
+/* This thread's stubs: for kind K and slot D, `movabs reg, &slot[D];
+ * movabs rax, trampoline; jmp rax`. */
+static void make_stubs(void)
+{
+    size_t size = BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE;
+    uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        rt_fatal("cannot map the bindings' callback stubs: %s", strerror(errno));
+    for (unsigned k = 1; k < BIND_NCALLBACKS; k++) {
+        uint8_t op[2];
+        if (!slot_register((enum BindCallback)k, op))
+            rt_fatal("callback signature %u has more integer arguments than registers", k);
+        for (unsigned d = 0; d < CALLBACK_DEPTH; d++) {
+            uint8_t *q = p + (k * CALLBACK_DEPTH + d) * STUB_SIZE;
+            uint64_t slot = (uint64_t)&callbacks.slot[d], fn = (uint64_t)trampolines[k];
+            q[0] = op[0], q[1] = op[1];
+            memcpy(q + 2, &slot, 8);
+            q[10] = 0x48, q[11] = 0xb8; /* movabs rax, imm64 */
+            memcpy(q + 12, &fn, 8);
+            q[20] = 0xff, q[21] = 0xe0; /* jmp rax */
+        }
+    }
+    if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0)
+        rt_fatal("cannot make the bindings' callback stubs executable: %s", strerror(errno));
+    callbacks.stubs = p;
+    at_thread_end();
+}
+
 /* Called by the lifted code before it calls the host function (lifter/bind.c). */
 __attribute__((visibility("default"))) void *dbt_rt_bind_callback(CpuState *s, uint64_t fn, uint32_t kind)
 {
     if (callbacks.n == CALLBACK_DEPTH)
         rt_fatal("bound library calls with guest callbacks nested more than %d deep", CALLBACK_DEPTH);
-    callbacks.cpu = s;
-    callbacks.fn[callbacks.n++] = fn; /* a NULL one too: dbt_rt_bind_callback_done pops it */
+    unsigned d = callbacks.n++; /* a NULL one too: dbt_rt_bind_callback_done frees it */
+    callbacks.slot[d] = (CallbackSlot){s, fn};
     if (fn == 0 || kind == BIND_CB_NONE || kind >= BIND_NCALLBACKS)
         return NULL; /* the host function gets NULL, as it would natively */
-    return trampolines[kind];
+    if (callbacks.stubs == NULL)
+        make_stubs();
+    return callbacks.stubs + (kind * CALLBACK_DEPTH + d) * STUB_SIZE;
 }
 
 __attribute__((visibility("default"))) void dbt_rt_bind_callback_done(CpuState *s)
@@ -207,6 +320,26 @@ static bool zinit_ok(const CpuState *s, unsigned id, unsigned version_arg)
     return no == NULL;
 }
 
+/* Whether the host's glibc runs the FMA variants of its libm functions: it
+ * picks them when the CPU has FMA and AVX2 (sysdeps/x86_64/fpu/multiarch),
+ * unless GLIBC_TUNABLES changes the hardware capabilities it sees. */
+static bool host_fma(void)
+{
+    static int known; /* 0 not yet, 1 no, 2 yes */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k == 0) {
+        const char *tun = getenv("GLIBC_TUNABLES");
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2") && (tun == NULL || !strstr(tun, "hwcaps"))
+                ? 2 : 1;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+        if (bind_rt != NULL)
+            rt_log(bind_rt, LOG_BIND, "host libm: %s", k == 2 ? "FMA variants: the libm bindings that need them are on"
+                                                              : "no FMA variants: the guest's own exp, sinh, ... run");
+    }
+    return k == 2;
+}
+
 __attribute__((visibility("default"))) void *dbt_rt_bind_gate(CpuState *s, uint32_t id)
 {
     void *fn = id < BIND_COUNT ? resolve(id) : NULL;
@@ -219,6 +352,8 @@ __attribute__((visibility("default"))) void *dbt_rt_bind_gate(CpuState *s, uint3
     case BIND_GATE_ZUSE:
     case BIND_GATE_ZEND: return host_stream(s->x[0]) ? fn : NULL;
     case BIND_GATE_ZCOPY: return host_stream(s->x[1]) ? fn : NULL;
+    case BIND_GATE_FPCR: return s->fpcr == 0 ? fn : NULL;
+    case BIND_GATE_FMA: return s->fpcr == 0 && host_fma() ? fn : NULL;
     }
     return NULL;
 }

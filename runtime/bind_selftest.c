@@ -13,6 +13,8 @@
  */
 #include "bind_selftest.h"
 
+#include <pthread.h>
+
 #define W(x) ((uint64_t)(x)) /* wrapping arithmetic, no signed overflow */
 
 int64_t dbt_bindtest_ints(int8_t a, uint8_t b, int16_t c, uint16_t d, int32_t e, uint32_t f, int64_t g, uint64_t h)
@@ -68,4 +70,32 @@ double dbt_bindtest_div(double a, double b) { return a / b; }
 int64_t dbt_bindtest_apply(int64_t (*cb)(int64_t, int64_t), int64_t x)
 {
     return (int64_t)(W(cb(x, 1)) + 3 * W(cb(x, 2)));
+}
+
+/* The same, each call made from a thread of its own - a host library that
+ * calls back from its worker threads - the two at once. */
+typedef struct ApplyJob {
+    int64_t (*cb)(int64_t, int64_t);
+    int64_t x, y, r;
+} ApplyJob;
+static void *apply_job(void *arg)
+{
+    ApplyJob *j = arg;
+    j->r = j->cb(j->x, j->y);
+    return NULL;
+}
+int64_t dbt_bindtest_apply_thread(int64_t (*cb)(int64_t, int64_t), int64_t x)
+{
+    ApplyJob j[2] = {{cb, x, 1, 0}, {cb, x, 2, 0}};
+    pthread_t t[2];
+    int started[2];
+    for (int k = 0; k < 2; k++)
+        started[k] = pthread_create(&t[k], NULL, apply_job, &j[k]) == 0;
+    for (int k = 0; k < 2; k++) {
+        if (started[k])
+            pthread_join(t[k], NULL);
+        else
+            apply_job(&j[k]); /* no thread to be had: the same value */
+    }
+    return (int64_t)(W(j[0].r) + 3 * W(j[1].r));
 }

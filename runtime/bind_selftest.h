@@ -28,5 +28,7 @@ void dbt_bindtest_store(int64_t *p, int64_t v);
 double dbt_bindtest_div(double a, double b);
 /* cb(x, 1) + 3 * cb(x, 2): a callback */
 int64_t dbt_bindtest_apply(int64_t (*cb)(int64_t, int64_t), int64_t x);
+/* the same, each call from a thread of its own, both at once */
+int64_t dbt_bindtest_apply_thread(int64_t (*cb)(int64_t, int64_t), int64_t x);
 
 #endif

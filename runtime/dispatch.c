@@ -431,6 +431,7 @@ int dispatch_fault_in_place(CpuState *s, uint64_t frame_below)
     t->frame_below = 0;
     if (frame == 0)
         return 0;
+    s->bound_pc = 0; /* the guest's handler runs: no host code of a bound function */
     uint64_t pushed_pc = t->fault.guest_pc ? t->fault.guest_pc : before.pc;
     int sig = t->fault.sig;
     uint64_t addr = t->fault.addr;
@@ -452,6 +453,7 @@ int dispatch_fault_in_place(CpuState *s, uint64_t frame_below)
         rt_die_by_signal(sig);
     }
     s->pc = before.pc;   /* the rest is as it was */
+    s->bound_pc = before.bound_pc;
     return 1;
 }
 

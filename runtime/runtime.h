@@ -148,6 +148,8 @@ typedef struct Thread {
         int sig, code;          /* host SIGSEGV/SIGBUS and its si_code */
         uint64_t addr, host_pc; /* si_addr, and the translated code's pc */
         uint64_t guest_pc;      /* the guest function reported (sig_host_fault) */
+        uint64_t bound_pc;      /* CpuState.bound_pc then: a fault in a bound
+                                   function's host code (lifter/bind.c) */
     } fault;                    /* set by the host handler before it jumps to loop_env */
     uint64_t imprecise_frame; /* the frame of the last fault delivered: no sigreturn into it */
     uint8_t vfork_child;      /* a vfork child: its memory is the parent's (thread.c) */
@@ -339,6 +341,11 @@ int guest_mem_check_args(const Runtime *rt, const char *spec, const uint64_t *a)
 
 /* thread.c */
 void thread_init_main(Thread *t);
+/* A host thread the guest did not create runs guest code (a host library
+ * calls a guest callback): a guest thread of its own, like LIKE's registers
+ * and TLS; NULL when out of memory.  thread_unadopt when it ends. */
+CpuState *thread_adopt(const CpuState *like);
+void thread_unadopt(CpuState *c);
 
 /* exec.c: at start-up, before loader_load: DBT_EXEC_GUEST=PATH (set by
  * execve of another AArch64 program) replaces the embedded guest, run

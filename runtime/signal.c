@@ -221,8 +221,10 @@ static int host_catchable(int sig)
  * ends the handler and the call returns -EFAULT, as the kernel's own copy
  * to or from user memory would.
  *
- * A fault in guest code - the output's translated code (codemap.c) or a
- * JIT region (code in no loaded object once the JIT runs) - whose guest
+ * A fault in guest code - the output's translated code (codemap.c), a
+ * JIT region (code in no loaded object once the JIT runs), or the host's
+ * code of a bound function (CpuState.bound_pc: reported at that
+ * function's guest pc, with the registers of its entry) - whose guest
  * disposition is a handler the guest does not block is the guest's own
  * fault: the host handler records it in Thread.fault and runs the guest's
  * handler in place (dispatch_fault_in_place), returning to retry the
@@ -244,7 +246,7 @@ static int guest_fault(const Thread *t, int sig, const siginfo_t *si, const ucon
         (t->sig.blocked & a64_sigbit(sig)))
         return 0;
     uint64_t pc = host_context_pc(uc);
-    if (codemap_in_code(pc))
+    if (codemap_in_code(pc) || t->cpu->bound_pc != 0)
         return 1;
     Dl_info di;
     return __atomic_load_n(&t->rt->jit, __ATOMIC_ACQUIRE) != NULL && dladdr((void *)pc, &di) == 0;
@@ -302,12 +304,14 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         t->fault.code = si->si_code;
         t->fault.addr = (uint64_t)si->si_addr;
         t->fault.host_pc = host_context_pc(uc);
+        t->fault.bound_pc = t->cpu->bound_pc;
         if (dispatch_fault_in_place(t->cpu, frame_limit(t->cpu, t->rt, t->fault.addr, uc))) {
             /* The handler returned and left the state as it was: the
              * access is made again, with the mask the guest has now. */
             host_context_set_mask(ucv, sig_host_mask(t->sig.blocked));
             return;
         }
+        t->cpu->bound_pc = 0; /* the host frames go, guest code runs */
         siglongjmp(*t->loop_env, 1);
     }
     uint64_t dfl[4] = {(uint64_t)SIG_DFL, 0, 0, 0};
@@ -579,7 +583,10 @@ uint64_t sig_fault_frame(CpuState *s)
     Runtime *rt = t->rt;
     int sig = t->fault.sig, precise;
     sig_fault_returned(t);   /* the host handler ran with every signal blocked */
-    uint64_t pc = fault_guest_pc(rt, t->fault.host_pc, &precise);
+    uint64_t pc = t->fault.bound_pc;   /* the host code of a bound function: its entry */
+    precise = pc != 0;
+    if (pc == 0)
+        pc = fault_guest_pc(rt, t->fault.host_pc, &precise);
     t->fault.guest_pc = pc;
     if (pc != 0)
         s->pc = pc;
@@ -588,8 +595,9 @@ uint64_t sig_fault_frame(CpuState *s)
     info.si_signo = sig;
     info.si_code = t->fault.code;
     info.u.fault.addr = t->fault.addr;
-    rt_log(rt, LOG_SIGNAL, "%s (code %d) at address 0x%llx in guest code (host pc 0x%llx, guest %s 0x%llx)",
+    rt_log(rt, LOG_SIGNAL, "%s (code %d) at address 0x%llx in %s (host pc 0x%llx, guest %s 0x%llx)",
            sig_name(sig), t->fault.code, (unsigned long long)t->fault.addr,
+           t->fault.bound_pc ? "the host code of a bound function" : "guest code",
            (unsigned long long)t->fault.host_pc, precise ? "pc" : "function", (unsigned long long)pc);
     return enter_handler(s, sig, &info);
 }

@@ -300,6 +300,60 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
     return st.tid;
 }
 
+/* ---- host threads that run guest code ----------------------------------------- */
+
+enum { ADOPTED_STACK = 1 << 20 };
+
+static size_t adopted_size(void)
+{
+    size_t cpu_size = (sizeof(CpuState) + 15) & ~(size_t)15;
+    return ADOPTED_STACK + page_up(cpu_size + sizeof(Thread));
+}
+
+/* A guest thread for a host thread the guest never created (a host
+ * library's worker calling a guest callback, runtime/bind.c): LIKE's
+ * registers (its TLS too: there is no other), a stack of its own, this
+ * thread's id; the host thread's signal mask is left alone.  One mapping:
+ * the stack (1 MiB, growing down), then the CpuState and the Thread.  NULL
+ * when out of memory. */
+CpuState *thread_adopt(const CpuState *like)
+{
+    uint8_t *mem = mmap(NULL, adopted_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                        -1, 0);
+    if (mem == MAP_FAILED)
+        return NULL;
+    CpuState *c = (CpuState *)(mem + ADOPTED_STACK);
+    Thread *t = (Thread *)((uint8_t *)c + ((sizeof(CpuState) + 15) & ~(size_t)15));
+    *c = *like;
+    if (icache_attach(c) != 0) {
+        munmap(mem, adopted_size());
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->rt = ((const Thread *)like->thread)->rt;
+    t->cpu = c;
+    t->tid = (int)gettid();
+    t->sig.blocked = ((const Thread *)like->thread)->sig.blocked;
+    c->thread = t;
+    c->intr = 0;
+    c->excl_size = 0;
+    c->bound_pc = 0;
+    c->sp = (uint64_t)c; /* the stack's top */
+    sig_set_current(t);
+    rt_log(t->rt, LOG_BIND, "host thread %d calls a guest callback: it runs as a guest thread of its own (stack 0x%llx)",
+           t->tid, (unsigned long long)c->sp);
+    return c;
+}
+
+/* The host thread that adopted C ends (a pthread key's destructor). */
+void thread_unadopt(CpuState *c)
+{
+    if (sig_current() == c->thread)
+        sig_set_current(NULL);
+    icache_detach(c);
+    munmap((uint8_t *)c - ADOPTED_STACK, adopted_size());
+}
+
 /* ---- processes --------------------------------------------------------------- */
 
 static int64_t process_fork(Runtime *rt, CpuState *s, const uint64_t *a)

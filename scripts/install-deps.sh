@@ -16,6 +16,7 @@ PACKAGES=(
   busybox-static                      # native busybox: the oracle where qemu cannot exec (tests/e2e/busybox)
   gdb linux-perf                      # the user's tools on translated code (tests/e2e/tools)
   clang                               # libFuzzer, ASan+UBSan (scripts/sanitize-sample.sh)
+  zlib1g libssl3                      # host libraries the zlib and libcrypto bindings open (tests/bind)
   xz-utils file bc python3 perl tcl  # test scripts (torture fetch and directives, ieee .x files, benchmarks, lifter oracle)
 )
 

@@ -17,6 +17,8 @@
 #     liblzma-dev libbz2-dev   liblzma.a, libbz2.a, libzstd.a, liblua5.4.a
 #     libzstd-dev              and their headers, for the workloads of
 #     liblua5.4-dev            workloads.sh
+#     libssl-dev               usr/lib/aarch64-linux-gnu/libcrypto.a and the
+#                              OpenSSL 3 headers, for the hash workload
 #     libpython3.11-minimal    usr/lib/python3.11: the pure-Python start-up
 #                              modules (encodings, os, re, ...) of the same
 #                              version, so that PYTHONHOME=SYSROOT/usr makes a
@@ -38,7 +40,7 @@ root=$(cd "$here/../.." && pwd)
 cache=${DBT_CACHE_DIR:-$root/build/bench-cache}
 packages=(libc6 libc6-dev libsqlite3-dev libpython3.11-dev libexpat1-dev
           zlib1g-dev liblzma-dev libbz2-dev libzstd-dev liblua5.4-dev
-          libpython3.11-minimal busybox-static)
+          libpython3.11-minimal busybox-static libssl-dev)
 # shellcheck disable=SC2206 # a list of package names
 packages+=(${EXTRA_PACKAGES:-})
 contents="packages: ${packages[*]}"
@@ -101,6 +103,7 @@ for f in usr/lib/aarch64-linux-gnu/libsqlite3.a usr/lib/aarch64-linux-gnu/libpyt
          usr/lib/aarch64-linux-gnu/libexpat.a usr/lib/aarch64-linux-gnu/libz.a \
          usr/lib/aarch64-linux-gnu/liblzma.a usr/lib/aarch64-linux-gnu/libbz2.a \
          usr/lib/aarch64-linux-gnu/libzstd.a usr/lib/aarch64-linux-gnu/liblua5.4.a \
+         usr/lib/aarch64-linux-gnu/libcrypto.a usr/include/aarch64-linux-gnu/openssl/configuration.h \
          usr/lib/python3.11/encodings/__init__.py bin/busybox; do
   [[ -e $sysroot/$f ]] || die "$sysroot/$f missing after extraction"
 done

@@ -25,6 +25,12 @@
 #   zstd     programs/zstd_driver.c 2 over libzstd.a: level 19, 2 MiB
 #   zlib     programs/zlib_driver.c 8 over libz.a: deflate -9 and inflate,
 #            8 MiB
+#   hash     programs/hash_driver.c 48 over libcrypto.a (OpenSSL 3):
+#            SHA-256, SHA-1, MD5 and SHA-512 of 48 MiB, one-shot and
+#            through Init/Update/Final in chunks of 64 bytes to 64 KiB,
+#            one byte at a time over 256 KiB, and of 32-287-byte messages
+#            (Debian's arm64 and amd64 libssl-dev may be at different
+#            3.0.x patch levels; the digests are the same)
 #   lua      programs/lua_driver.c 6 over liblua5.4.a: an embedded script
 #            (recursive fib, string.format and gsub, table.sort)
 #   python   programs/python_driver.c over libpython3.11.a (and libexpat.a,
@@ -32,14 +38,14 @@
 #            the guest with PYTHONHOME=SYSROOT/usr (the sysroot's
 #            libpython3.11-minimal), the native side with PYTHONHOME=/usr
 # The host needs the amd64 -dev packages: libsqlite3-dev liblzma-dev
-# libbz2-dev libzstd-dev zlib1g-dev liblua5.4-dev libpython3.11-dev
-# libexpat1-dev, and for python its stdlib (libpython3.11-minimal); a
-# workload whose package is missing is reported by name and skipped (exit
-# status 1).  Guests, native builds, translations and outputs go to
-# $BENCH_DIR (NAME.build.log, NAME.SIDE.out and .err).  A build is redone
-# only when a source, a library .a or this script is newer than it, a
-# translation only when the guest or the translator (dbt-aot and the
-# runtime files beside it) is newer or the options differ
+# libbz2-dev libzstd-dev zlib1g-dev libssl-dev liblua5.4-dev
+# libpython3.11-dev libexpat1-dev, and for python its stdlib
+# (libpython3.11-minimal); a workload whose package is missing is reported
+# by name and skipped (exit status 1).  Guests, native builds, translations
+# and outputs go to $BENCH_DIR (NAME.build.log, NAME.SIDE.out and .err).  A
+# build is redone only when a source, a library .a or this script is newer
+# than it, a translation only when the guest or the translator (dbt-aot and
+# the runtime files beside it) is newer or the options differ
 # (NAME.dbt.opts).  Builds and translations run under nice -n 10; each
 # translation's CPU and wall seconds go to stderr.
 # --base-opts OPTS (split at spaces): options for the base translation
@@ -61,7 +67,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-all_workloads=(sqlite xz bzip2 zstd zlib lua python)
+all_workloads=(sqlite xz bzip2 zstd zlib hash lua python)
 run_timeout=600
 
 usage() {
@@ -103,7 +109,8 @@ nlib=/usr/lib/x86_64-linux-gnu
 
 # The -dev package each library archive comes from, on both sides.
 declare -A package=([libsqlite3.a]=libsqlite3-dev [liblzma.a]=liblzma-dev [libbz2.a]=libbz2-dev
-                    [libzstd.a]=libzstd-dev [libz.a]=zlib1g-dev [liblua5.4.a]=liblua5.4-dev
+                    [libzstd.a]=libzstd-dev [libz.a]=zlib1g-dev [libcrypto.a]=libssl-dev
+                    [liblua5.4.a]=liblua5.4-dev
                     [libpython3.11.a]=libpython3.11-dev [libexpat.a]=libexpat1-dev)
 
 # workload NAME: what NAME is made of, in globals:
@@ -122,6 +129,7 @@ workload() {
     bzip2) src=bzip2_driver.c libs=(libbz2.a) args=(6) ;;
     zstd) src=zstd_driver.c libs=(libzstd.a) syslibs=(-lpthread) args=(2) ;;
     zlib) src=zlib_driver.c libs=(libz.a) args=(8) ;;
+    hash) src=hash_driver.c libs=(libcrypto.a) syslibs=(-lpthread -ldl) args=(48) ;;
     lua) src=lua_driver.c inc=lua5.4 libs=(liblua5.4.a) syslibs=(-lm -ldl) args=(6) ;;
     python)
       src=python_driver.c inc=python3.11 libs=(libpython3.11.a libexpat.a libz.a)

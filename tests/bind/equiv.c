@@ -134,6 +134,20 @@ int main(int argc, char **argv)
         mix_u64(strcspn(str(src), (const char *)pat)); });
     RUN("strpbrk", { size_t m = below(5); memcpy(pat, src + off(), m); pat[m] = 0;
         mix_ptr(strpbrk(str(src), (const char *)pat), src); });
+    /* The comparisons: a string against a copy of itself (and of the bytes
+     * after its terminator, which glibc's aarch64 strcmp may read into its
+     * result) at another alignment, changed at one place or cut short. */
+    RUN("strcmp", { const char *s = str(src); size_t n = strnlen(s, MAXLEN), d = off();
+        memcpy(dst + d, s, n + 9);
+        if (below(4)) dst[d + below(n + 2)] = (unsigned char)next();
+        if (below(4) == 0) dst[d + below(n + 1)] = 0;
+        mix_u64((uint64_t)(int64_t)strcmp(s, (const char *)dst + d));
+        mix_u64((uint64_t)(int64_t)strcmp((const char *)dst + d, s)); });
+    RUN("memcmp", { size_t n = below(8) ? below(40) : len(), a = off(), d = off();
+        memcpy(dst + d, src + a, n);
+        if (below(4) && n) dst[d + below(n)] = (unsigned char)next();
+        mix_u64((uint64_t)(int64_t)memcmp(src + a, dst + d, n));
+        mix_u64((uint64_t)(int64_t)memcmp(dst + d, src + a, n)); });
     RUN("wcslen", { mix_u64(wcslen(wsrc + below(BUF / 4 - MAXLEN / 2 - 8))); });
     RUN("wcsnlen", { mix_u64(wcsnlen(wsrc + below(BUF / 4 - MAXLEN / 2 - 8), below(MAXLEN / 2))); });
     RUN("wmemchr", { size_t a = below(64), n = below(BUF / 4 - 64);

@@ -17,11 +17,15 @@
 #    dbt_bindtest_apply), one that calls bound functions again with a
 #    callback of its own, qsort in two threads at once, longjmp out of a
 #    comparator.
+#    libm.c does it for 106 libm functions (the bound ones and the rest),
+#    in round-to-nearest and, shorter, rounding up and toward zero.
 # 2. Coverage: every binding the runtime knows (DBT_LOG=bind) is bound in
 #    equiv or kinds (--report's bound_functions): a table row whose guest
 #    names glibc does not use would be found here.
 # 3. The host's function really runs: gdb stops in the host's strspn with
 #    the bindings on, and not with DBT_BIND=none or a --bind=none translation.
+# 3b. Content: a static program with its own strcmp (not glibc's aarch64
+#    code, whose magnitudes runtime/bind_a64.c imitates) keeps it unbound.
 # 4. The switches: --bind=none binds nothing; a bad --bind is refused; a bad
 #    DBT_BIND is named in a warning.
 # 5. With E2E_SYSROOT (a Debian arm64 root, or "debian": tests/e2e/sysroot.sh)
@@ -31,8 +35,12 @@
 # 6. With E2E_SYSROOT also zlib.c: zlib streams of every kind against
 #    Debian's arm64 libz.a, and which streams the gate gives the host.
 #
+# 7. With E2E_SYSROOT also crypto.c: OpenSSL's digests against Debian's
+#    arm64 libcrypto.a, and contexts passed between the two sides.
+#
 # Environment: CASES (default 20000), SEEDS (default "1 2"), KIND_CASES
-# (default 2000), ZLIB_CASES (default 100).
+# (default 2000), ZLIB_CASES (default 100), CRYPTO_CASES (default 2000),
+# LIBM_CASES (default 20000).
 set -uo pipefail
 tool=$(realpath "${DBT_AOT:?set DBT_AOT}")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,14 +75,29 @@ equivalence() {
 
 "$cc" -O2 -static -fno-builtin "$here/equiv.c" -o equiv.arm || exit 2
 "$tool" --report=equiv.json equiv.arm -o equiv.x86 || exit 2
+reports=(equiv.json)
 equivalence static equiv.arm equiv.x86
+
+# --- libm: the bound functions against the guest's, in three rounding modes ---
+"$cc" -O2 -static -fno-builtin -ffp-contract=off "$here/libm.c" -o libm.arm -lm || exit 2
+"$tool" --report=libm.json libm.arm -o libm.x86 || exit 2
+reports+=(libm.json)
+cases=${LIBM_CASES:-20000} equivalence libm libm.arm libm.x86
+for mode in up zero; do
+  "$qemu" ./libm.arm 5000 3 round $mode >"libm.$mode.qemu"
+  if [[ -s libm.$mode.qemu ]] && cmp -s "libm.$mode.qemu" <(./libm.x86 5000 3 round $mode); then
+    ok "libm: rounding $mode: as qemu's (the gates keep the host's code out)"
+  else
+    bad "libm: rounding $mode: results differ from qemu's"
+  fi
+done
 
 # --- every kind of argument and result ---------------------------------------
 "$cc" -O2 -static -pthread -ffp-contract=off -I"$here/../../runtime" "$here/kinds.c" "$here/../../runtime/bind_selftest.c" -lm \
   -o kinds.arm || exit 2
 # --bind=all: qsort and bsearch too (the translator leaves them out by default)
 "$tool" --bind=all --report=kinds.json kinds.arm -o kinds.x86 || exit 2
-reports=(equiv.json kinds.json)
+reports+=(kinds.json)
 cases=${KIND_CASES:-2000} equivalence kinds kinds.arm kinds.x86
 # three_way MODE WHAT: kinds MODE under qemu, bound and DBT_BIND=none
 three_way() {
@@ -88,7 +111,8 @@ three_way() {
   fi
 }
 three_way fenv "FP flags and the 4 rounding modes"
-three_way callbacks "apply, nested bound calls, qsort/bsearch, two threads, 100 longjmps out of qsort"
+three_way callbacks "apply, nested bound calls, callbacks from the library's own threads, qsort/bsearch, two threads, 100 longjmps out of qsort"
+three_way segv "bad pointers to strlen, memchr, strcmp, dbt_bindtest_store: the guest's SIGSEGV handler"
 # The status through sh -c: bash would print "Segmentation fault" itself.
 status() { sh -c '"$0" "$@" >/dev/null 2>&1; echo $?' "$@"; }
 q=$(status "$qemu" ./kinds.arm null)
@@ -137,6 +161,26 @@ else
   echo "SKIP: gdb is missing (scripts/install-deps.sh installs it)"
 fi
 
+# --- a strcmp that is not glibc's aarch64 code stays the guest's ---------------
+# (its magnitudes are its own: BIND_CONTENT binds only glibc's exact bytes)
+cat >own.c <<'EOF'
+#include <stdio.h>
+#include <string.h>
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return (*a > *b) - (*a < *b) + 1000 * (*a != *b);
+}
+int main(int argc, char **argv) { printf("%d %zu\n", strcmp(argv[argc - 1], "x"), strlen(argv[0])); return 0; }
+EOF
+"$cc" -O2 -static -fno-builtin own.c -o own.arm || exit 2
+"$tool" --report=own.json own.arm -o own.x86 || exit 2
+own=$(python3 -c 'import json,sys; print(" ".join(sorted({b["binding"] for b in json.load(open(sys.argv[1]))["bound_functions"]} & {"strcmp", "strlen"})))' own.json)
+[[ $own == strlen ]] && [[ $(./own.x86 a) == "$("$qemu" ./own.arm a)" ]] &&
+  ok "a program's own strcmp is not bound (glibc's strlen is): prints $(./own.x86 a) as under qemu" ||
+  bad "own strcmp: bound: '$own' (want strlen only); output $(./own.x86 a) against qemu's $("$qemu" ./own.arm a)"
+
 # --- the switches ------------------------------------------------------------
 "$tool" --bind=memcpy,bogus equiv.arm -o bogus.x86 2>bogus.err
 rc=$?
@@ -175,15 +219,30 @@ if [[ -n $sysroot ]]; then
   [[ $host -gt 0 && $own == 20 && $version == 1 ]] &&
     ok "zlib: $host streams went to the host's zlib; 20 with the guest's allocators and 1 of another version did not" ||
     bad "zlib: streams to the host $host, with own allocators kept $own (20), of another version kept $version (1)"
+
+  # --- libcrypto: Debian's arm64 libcrypto.a (OpenSSL 3) in a static program --
+  "$cc" -O2 -static -idirafter "$sysroot/usr/include" -idirafter "$sysroot/usr/include/aarch64-linux-gnu" \
+    "$here/crypto.c" "$sysroot/usr/lib/aarch64-linux-gnu/libcrypto.a" -lpthread -ldl -o crypto.arm 2>crypto.build.log ||
+    { cat crypto.build.log; exit 2; }
+  "$tool" --report=crypto.json crypto.arm -o crypto.x86 || exit 2
+  reports+=(crypto.json)
+  crypto_ran=1
+  cases=${CRYPTO_CASES:-2000} equivalence crypto crypto.arm crypto.x86
+  # Contexts begun by one side and continued by the other.
+  mixed=-SHA1_Init,-SHA224_Update,-SHA256_Final,-SHA384_Init,-SHA384_Final,-SHA512_Update,-MD5_Final
+  cmp -s <(DBT_BIND=$mixed ./crypto.x86 500 3) <("$qemu" ./crypto.arm 500 3) &&
+    ok "crypto: contexts passed between the host's and the guest's code (DBT_BIND=$mixed): as qemu's" ||
+    bad "crypto: mixed host and guest digests differ from qemu's"
 else
-  echo "SKIP: dynamic (set E2E_SYSROOT)"
+  echo "SKIP: dynamic, zlib, libcrypto (set E2E_SYSROOT)"
 fi
 
 # --- every binding is used by one of the programs ----------------------------
-# (zlib's rows only when the zlib program ran: it needs the sysroot's libz.a)
-skip="host bindings of zlib:"
-[[ -n ${zlib_ran:-} ]] && skip="(none skipped)"
-known=$(DBT_LOG=bind ./equiv.x86 1 1 2>&1 >/dev/null | grep -vF "$skip" |
+# (zlib's and libcrypto's rows only when their programs ran: they need the
+# sysroot's libz.a and libcrypto.a)
+skip="host bindings of zlib:|host bindings of libcrypto:"
+[[ -n ${zlib_ran:-} && -n ${crypto_ran:-} ]] && skip="(none skipped)"
+known=$(DBT_LOG=bind ./equiv.x86 1 1 2>&1 >/dev/null | grep -vE "$skip" |
   sed -n 's/^dbt: host bindings of [^:]*: on: *\([^;]*\);.*/\1/p' |
   tr ' ' '\n' | grep -vx none | grep . | sort -u)
 bound=$(python3 -c 'import json,sys; print("\n".join(sorted({b["binding"] for f in sys.argv[1:] for b in json.load(open(f))["bound_functions"]})))' "${reports[@]}")

@@ -1,0 +1,96 @@
+/*
+ * bind_a64.c - host functions that return exactly what glibc 2.36's
+ * aarch64 code returns, where C fixes only the sign (bind_table.h's
+ * BIND_CONTENT: bound only in a guest whose function is that very code).
+ *
+ * memcmp and strcmp may return any value of the right sign; programs print
+ * it, hash it, subtract it.  The host's functions return byte differences,
+ * glibc's aarch64 ones other magnitudes.  These compute the aarch64 value
+ * from the first difference, found with SSE2 at the host's speed:
+ *
+ * memcmp (sysdeps/aarch64/memcmp.S, 456 bytes): for a length of 1, or 3
+ *   with the first two bytes equal, the byte difference of the last byte;
+ *   otherwise it compares 8- or 16-byte words in big-endian order and
+ *   returns 1 or -1 (0 when equal).
+ *
+ * strcmp (sysdeps/aarch64/strcmp.S, 308 bytes): when the two pointers are
+ *   not equally aligned mod 8, it first compares bytes one at a time until
+ *   the first string is aligned, returning the byte difference on a
+ *   difference or a NUL.  Then it loads 8-byte words aligned to the first
+ *   string and locates the first position P where the strings differ or
+ *   reach a NUL; its "has a NUL" test looks at the first string when the
+ *   two are equally aligned, at the second otherwise.  If that string has
+ *   its NUL at P, the result is the byte difference.  Otherwise it shifts
+ *   both words so that the highest differing bit of byte P is the top bit
+ *   and subtracts the top 8 bits: bits of byte P from that bit down,
+ *   followed by the top bits of byte P+1 - or zeros when P is the last
+ *   byte of its word.  E.g. "\x01a" against "aa" gives -192 (0x02 - 0xc2),
+ *   not -96.
+ *
+ * tests/bind/equiv.c checks both against the guest's own code (qemu) on
+ * every alignment, common prefixes and bytes after the terminator.
+ */
+#include <emmintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Whether 16 bytes from P stay in P's 4 KiB page (a load cannot fault
+ * where the C code's byte accesses would not). */
+static inline int fits_page(const unsigned char *p) { return ((uintptr_t)p & 4095) <= 4096 - 16; }
+
+/* The first index from P on where A and B differ or A has a NUL.  Reads
+ * past the terminators only within pages the strings touch. */
+__attribute__((no_sanitize_address)) static size_t first_stop(const unsigned char *a, const unsigned char *b,
+                                                               size_t p)
+{
+    const __m128i zero = _mm_setzero_si128();
+    for (;;) {
+        if (fits_page(a + p) && fits_page(b + p)) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(a + p)), y = _mm_loadu_si128((const __m128i *)(b + p));
+            unsigned stop = (unsigned)(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) ^ 0xffff) |
+                            (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+            if (stop != 0)
+                return p + (size_t)__builtin_ctz(stop);
+            p += 16;
+        } else {
+            if (a[p] == 0 || a[p] != b[p])
+                return p;
+            p++;
+        }
+    }
+}
+
+EXPORT int dbt_a64_strcmp(const char *s1, const char *s2)
+{
+    const unsigned char *a = (const unsigned char *)s1, *b = (const unsigned char *)s2;
+    int same_alignment = (((uintptr_t)a ^ (uintptr_t)b) & 7) == 0;
+    size_t p = 0;
+    if (!same_alignment)
+        for (; ((uintptr_t)(a + p) & 7) != 0; p++)
+            if (a[p] == 0 || a[p] != b[p])
+                return a[p] - b[p];
+    p = first_stop(a, b, p);
+    if (a[p] == b[p])
+        return 0;
+    const unsigned char *nul_tested = same_alignment ? a : b;
+    if (nul_tested[p] == 0)
+        return a[p] - b[p];
+    unsigned bit = 31 - (unsigned)__builtin_clz((unsigned)(a[p] ^ b[p]));
+    int last = ((uintptr_t)(a + p) & 7) == 7;
+    unsigned wa = ((unsigned)a[p] << 8 | (last ? 0 : a[p + 1])) >> (bit + 1) & 0xff;
+    unsigned wb = ((unsigned)b[p] << 8 | (last ? 0 : b[p + 1])) >> (bit + 1) & 0xff;
+    return (int)wa - (int)wb;
+}
+
+EXPORT int dbt_a64_memcmp(const void *s1, const void *s2, size_t n)
+{
+    const unsigned char *a = s1, *b = s2;
+    int r = memcmp(a, b, n);
+    if (r == 0)
+        return 0;
+    if (n == 1 || (n == 3 && a[0] == b[0] && a[1] == b[1]))
+        return a[n - 1] - b[n - 1];
+    return r < 0 ? -1 : 1;
+}
