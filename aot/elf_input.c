@@ -720,11 +720,35 @@ static int cmp_bind_addr(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A function of a stripped image that is glibc's known code, byte for
+ * byte (bind_table.h: BIND_KNOWN_CODE): its binding, else 0. */
+static unsigned binding_by_content(const GuestImage *img, uint64_t vaddr)
+{
+    static const struct {
+        unsigned id;
+        size_t size;
+        uint64_t hash;
+    } known[] = {
+#define BIND_KNOWN_ROW_(id, n, h) {id, n, h},
+        BIND_KNOWN_CODE(BIND_KNOWN_ROW_)
+#undef BIND_KNOWN_ROW_
+    };
+    uint8_t code[1024];
+    for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+        if (known[k].size <= sizeof code && elf_read(img, vaddr, code, known[k].size) &&
+            hash_fnv1a(HASH_FNV_START, code, known[k].size) == known[k].hash)
+            return known[k].id;
+    return 0;
+}
+
 unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr)
 {
     GuestBind key = {vaddr, 0};
     const GuestBind *b = img->nbinds ? bsearch(&key, img->binds, img->nbinds, sizeof *b, cmp_bind_addr) : NULL;
-    return b ? b->id : 0;
+    if (b != NULL)
+        return b->id;
+    /* No symbol names anything in a stripped executable: its code does. */
+    return img->nsyms == 0 && img->soname == NULL && elf_is_code(img, vaddr) ? binding_by_content(img, vaddr) : 0;
 }
 
 const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr)

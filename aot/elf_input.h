@@ -99,7 +99,8 @@ bool elf_is_code(const GuestImage *img, uint64_t vaddr);
 bool elf_is_label(const GuestImage *img, uint64_t vaddr);
 /* The function symbol starting at VADDR, or NULL. */
 const GuestSymbol *elf_symbol_at(const GuestImage *img, uint64_t vaddr);
-/* The binding of the function at VADDR (enum BindId), or 0. */
+/* The binding of the function at VADDR (enum BindId), or 0: by its symbol,
+ * or in a stripped executable by its bytes (bind_table.h: BIND_KNOWN_CODE). */
 unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr);
 /* The function symbol whose [addr, addr+size) contains VADDR, or NULL. */
 const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr);

@@ -385,6 +385,43 @@ static inline enum BindId bind_by_symbol(const char *name)
  */
 #define BIND_CONTENT(X) X(BIND_strcmp, 308, 0xf4ed328805ddcb3cull) X(BIND_memcmp, 456, 0xdba90ade40e301cfull)
 
+/*
+ * Known code: glibc 2.36's aarch64 implementations that have no relocation
+ * - the same bytes wherever they are linked - and at least 64 bytes, by
+ * their size and FNV-1a hash: those of bookworm's libc.a (2.36-9+deb12u14)
+ * and of its cross toolchain's (libc6-dev-arm64-cross 2.36-8cross1), whose
+ * string functions differ in places.  A stripped static
+ * program has no symbol to name its functions: a function whose bytes are
+ * one of these is bound as its row (aot/elf_input.c: elf_binding_at).
+ * Generated from libc.a's objects (symbol sizes, no relocation in range);
+ * BIND_CONTENT's two are among them.
+ */
+#define BIND_KNOWN_CODE(X) \
+    X(BIND_bsearch, 176, 0x686b8467530743bbull) X(BIND_memchr, 192, 0x712169fd7bc8bbd7ull) \
+    X(BIND_memchr, 196, 0x858cf062b0188607ull) X(BIND_memchr, 224, 0x73d386077ea0ee8dull) \
+    X(BIND_memcmp, 456, 0xdba90ade40e301cfull) X(BIND_memcpy, 236, 0x1963649e084aef6dull) \
+    X(BIND_memcpy, 252, 0x8cf52260f5238bceull) X(BIND_memcpy, 316, 0x52fe5e3df6aa6a1aull) \
+    X(BIND_memcpy, 364, 0x102cc644dedbd65aull) X(BIND_memcpy, 396, 0xf514c486c0c9978dull) \
+    X(BIND_memcpy, 552, 0x9530bf2d02ee5039ull) X(BIND_memcpy, 636, 0x9d2abc7d3e2d0753ull) \
+    X(BIND_memmove, 176, 0x7a623d7f422585c6ull) X(BIND_memmove, 176, 0x99e3a192c20a5d3aull) \
+    X(BIND_memmove, 192, 0x7754c5c0e0a1b5a6ull) X(BIND_memmove, 220, 0x258922bbd37a4379ull) \
+    X(BIND_memmove, 244, 0xed60bec9a67c49d2ull) X(BIND_memmove, 308, 0x28a3b301cad12349ull) \
+    X(BIND_memrchr, 184, 0x93ee0a0989bcc08eull) X(BIND_memrchr, 188, 0x5720b5bf22684affull) \
+    X(BIND_memset, 224, 0x23371393b2488144ull) X(BIND_memset, 256, 0xd4c063d268c1e52aull) \
+    X(BIND_memset, 272, 0x2e73dee22caa6983ull) X(BIND_memset, 288, 0x02ad2a61c853e9d2ull) \
+    X(BIND_memset, 292, 0x4d9e42e189752beeull) X(BIND_memset, 392, 0x1ab57cf83f10c792ull) \
+    X(BIND_memset, 492, 0xf8f28a99d02c9322ull) X(BIND_stpcpy, 320, 0x2c07b85fd4957f4full) \
+    X(BIND_stpcpy, 336, 0x447a4459986514f7ull) X(BIND_strchr, 160, 0xe9e9fa96b1b8bf0eull) \
+    X(BIND_strchr, 172, 0xd6e0472a0a298506ull) X(BIND_strchrnul, 112, 0x796e90d55cbf7075ull) \
+    X(BIND_strchrnul, 144, 0xd05fe6762963c4e3ull) X(BIND_strcmp, 308, 0xf4ed328805ddcb3cull) \
+    X(BIND_strcpy, 284, 0xd2343935943724a5ull) X(BIND_strcpy, 300, 0x733fed40d9bb4383ull) \
+    X(BIND_strlen, 112, 0x5eeece01b72f6165ull) X(BIND_strlen, 168, 0x635254108a07d505ull) \
+    X(BIND_strlen, 304, 0xc9e09ebe81d97137ull) X(BIND_strlen, 316, 0xefe2352f7f03df63ull) \
+    X(BIND_strnlen, 184, 0xa7fb6fee7db7a42eull) X(BIND_strnlen, 192, 0x3360510820479d25ull) \
+    X(BIND_strrchr, 288, 0x3d45aebd241baab7ull) X(BIND_strrchr, 288, 0x7d0284b8a0793439ull) \
+    X(BIND_wcslen, 100, 0x7eddacc9dffe83a9ull) X(BIND_wmemchr, 196, 0x4b34bc67fb71fe13ull) \
+    X(BIND_wmemset, 100, 0x1ee53e6b28907667ull)
+
 /* Whether binding ID needs its content checked: then *SIZE and *HASH. */
 static inline bool bind_content(unsigned id, size_t *size, uint64_t *hash)
 {

@@ -25,7 +25,9 @@
 # 3. The host's function really runs: gdb stops in the host's strspn with
 #    the bindings on, and not with DBT_BIND=none or a --bind=none translation.
 # 3b. Content: a static program with its own strcmp (not glibc's aarch64
-#    code, whose magnitudes runtime/bind_a64.c imitates) keeps it unbound.
+#    code, whose magnitudes runtime/bind_a64.c imitates) keeps it unbound;
+#    equiv stripped binds glibc's functions by their bytes, with the same
+#    results.
 # 4. The switches: --bind=none binds nothing; a bad --bind is refused; a bad
 #    DBT_BIND is named in a warning.
 # 5. With E2E_SYSROOT (a Debian arm64 root, or "debian": tests/e2e/sysroot.sh)
@@ -77,6 +79,14 @@ equivalence() {
 "$tool" --report=equiv.json equiv.arm -o equiv.x86 || exit 2
 reports=(equiv.json)
 equivalence static equiv.arm equiv.x86
+
+# --- a stripped static program: its functions known by their bytes ------------
+aarch64-linux-gnu-strip -o equiv-stripped.arm equiv.arm || exit 2
+"$tool" --report=stripped.json equiv-stripped.arm -o equiv-stripped.x86 || exit 2
+stripped=$(python3 -c 'import json,sys; print(" ".join(sorted({b["binding"] for b in json.load(open(sys.argv[1]))["bound_functions"]})))' stripped.json)
+missing=$(comm -23 <(tr ' ' '\n' <<<"memchr memcmp memcpy memmove memset strchr strcmp strlen strrchr" | sort) <(tr ' ' '\n' <<<"$stripped" | sort))
+[[ -z $missing ]] && ok "stripped: bound by their bytes: $stripped" || bad "stripped: not bound: $missing (bound: $stripped)"
+equivalence stripped equiv-stripped.arm equiv-stripped.x86
 
 # --- libm: the bound functions against the guest's, in three rounding modes ---
 "$cc" -O2 -static -fno-builtin -ffp-contract=off "$here/libm.c" -o libm.arm -lm || exit 2
@@ -213,6 +223,14 @@ if [[ -n $sysroot ]]; then
   reports+=(zlib.json)
   zlib_ran=1
   cases=${ZLIB_CASES:-100} equivalence zlib zlib.arm zlib.x86
+  # The same program dynamically linked: the translated libz.so.1 binds by
+  # its .dynsym names.
+  "$cc" -O2 -idirafter "$sysroot/usr/include" "$here/zlib.c" "$sysroot/lib/aarch64-linux-gnu/libz.so.1" \
+    -Wl,-rpath-link,"$sysroot/lib/aarch64-linux-gnu" -o zlibd.arm || exit 2
+  "$tool" --sysroot "$sysroot" --report=zlibd.json zlibd.arm -o zlibd.x86 || exit 2
+  nz=$(python3 -c 'import json,sys; print(sum(b["binding"] in ("deflate", "inflate", "crc32") for b in json.load(open(sys.argv[1]))["bound_functions"]))' zlibd.json)
+  [[ $nz == 3 ]] && ok "dynamic zlib: libz.so.1's deflate, inflate and crc32 bound" || bad "dynamic zlib: $nz of deflate, inflate, crc32 bound"
+  cases=${ZLIB_CASES:-100} equivalence zlib-dynamic zlibd.arm zlibd.x86 -L "$sysroot"
   DBT_LOG=bind ./zlib.x86 5 >/dev/null 2>zlib.log
   host=$(grep -c "to the host's zlib" zlib.log) own=$(grep -c "stays with the guest's zlib: the guest's own allocators" zlib.log)
   version=$(grep -c "stays with the guest's zlib: the guest's zlib is another version" zlib.log)
