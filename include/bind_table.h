@@ -106,8 +106,8 @@
     X(BIND_wmemset, "wmemset", BIND_LIB_LIBC, "wmemset", "p:piz") \
     X(BIND_wmemcpy, "wmemcpy", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
-    X(BIND_strcmp, "strcmp", BIND_LIB_LIBC, "dbt_a64_strcmp", "i:pp") \
-    X(BIND_memcmp, "memcmp", BIND_LIB_LIBC, "dbt_a64_memcmp", "i:ppz") \
+    X(BIND_strcmp, "strcmp", BIND_LIB_LIBC, "dbt_rt_a64_strcmp", "i:pp") \
+    X(BIND_memcmp, "memcmp", BIND_LIB_LIBC, "dbt_rt_a64_memcmp", "i:ppz") \
     X(BIND_strtol, "strtol", BIND_LIB_LIBC, "strtol", "l:ppi")       \
     X(BIND_strtoul, "strtoul", BIND_LIB_LIBC, "strtoul", "z:ppi")    \
     X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \

@@ -21,6 +21,14 @@
 #include "runtime.h"
 #include "u64_map.h"
 
+/* runtime/bind_a64.c's functions, which translated libraries in shared
+ * objects of their own (--shared-libs) may call while the program does
+ * not: referenced here, so that every output links and exports them. */
+int dbt_rt_a64_strcmp(const char *s1, const char *s2);
+int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n);
+__attribute__((used)) static const void *const keep_a64[] = {(const void *)dbt_rt_a64_strcmp,
+                                                               (const void *)dbt_rt_a64_memcmp};
+
 /* Read by the translated code (and by translated libraries in shared
  * objects of their own, hence the name: exported with the dbt_rt_ hooks). */
 unsigned char dbt_rt_bind_on[BIND_COUNT] __attribute__((visibility("default")));
@@ -140,7 +148,9 @@ static uint64_t call_back(CallbackSlot *slot, unsigned nargs, const uint64_t *ar
         c->fpcr = slot->cpu->fpcr;
         uint32_t mxcsr = __builtin_ia32_stmxcsr();
         rt_fpenv_enter(c);
+        sig_set_current(c->thread); /* a guest thread only while guest code runs */
         uint64_t r = dispatch_call_guest(c, slot->fn, args, nargs, &left);
+        sig_set_current(NULL);
         __builtin_ia32_ldmxcsr(mxcsr);
         if (left)
             rt_fatal("a guest callback that a host library called from a thread of its own left by longjmp "

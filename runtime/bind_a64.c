@@ -34,6 +34,8 @@
 #include <stdint.h>
 #include <string.h>
 
+/* dbt_rt_*: exported, for translated libraries in shared objects of their own
+ * (--shared-libs; rewriter/link.c) */
 #define EXPORT __attribute__((visibility("default")))
 
 /* Whether 16 bytes from P stay in P's 4 KiB page (a load cannot fault
@@ -62,7 +64,7 @@ __attribute__((no_sanitize_address)) static size_t first_stop(const unsigned cha
     }
 }
 
-EXPORT int dbt_a64_strcmp(const char *s1, const char *s2)
+EXPORT int dbt_rt_a64_strcmp(const char *s1, const char *s2)
 {
     const unsigned char *a = (const unsigned char *)s1, *b = (const unsigned char *)s2;
     int same_alignment = (((uintptr_t)a ^ (uintptr_t)b) & 7) == 0;
@@ -84,7 +86,7 @@ EXPORT int dbt_a64_strcmp(const char *s1, const char *s2)
     return (int)wa - (int)wb;
 }
 
-EXPORT int dbt_a64_memcmp(const void *s1, const void *s2, size_t n)
+EXPORT int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n)
 {
     const unsigned char *a = s1, *b = s2;
     int r = memcmp(a, b, n);

@@ -313,7 +313,9 @@ static size_t adopted_size(void)
 /* A guest thread for a host thread the guest never created (a host
  * library's worker calling a guest callback, runtime/bind.c): LIKE's
  * registers (its TLS too: there is no other), a stack of its own, this
- * thread's id; the host thread's signal mask is left alone.  One mapping:
+ * thread's id; the host thread's signal mask is left alone, and the caller
+ * makes it the current guest thread only while guest code runs (a signal
+ * that arrives on this thread meanwhile is the guest's, others are not).  One mapping:
  * the stack (1 MiB, growing down), then the CpuState and the Thread.  NULL
  * when out of memory. */
 CpuState *thread_adopt(const CpuState *like)
@@ -339,7 +341,6 @@ CpuState *thread_adopt(const CpuState *like)
     c->excl_size = 0;
     c->bound_pc = 0;
     c->sp = (uint64_t)c; /* the stack's top */
-    sig_set_current(t);
     rt_log(t->rt, LOG_BIND, "host thread %d calls a guest callback: it runs as a guest thread of its own (stack 0x%llx)",
            t->tid, (unsigned long long)c->sp);
     return c;

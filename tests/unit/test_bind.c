@@ -20,8 +20,8 @@
 /* runtime/bind_a64.c against values glibc 2.36's aarch64 code returned
  * under qemu-aarch64 for the same bytes at the same alignments (the
  * strings sit in 0x5a-filled 16-byte-aligned buffers at offsets OA, OB). */
-int dbt_a64_strcmp(const char *s1, const char *s2);
-int dbt_a64_memcmp(const void *s1, const void *s2, size_t n);
+int dbt_rt_a64_strcmp(const char *s1, const char *s2);
+int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n);
 static int a64_strcmp_at(int oa, int ob, const char *a, size_t na, const char *b, size_t nb)
 {
     static _Alignas(16) char A[64], B[64];
@@ -29,7 +29,7 @@ static int a64_strcmp_at(int oa, int ob, const char *a, size_t na, const char *b
     memset(B, 0x5a, sizeof B);
     memcpy(A + oa, a, na);
     memcpy(B + ob, b, nb);
-    return dbt_a64_strcmp(A + oa, B + ob);
+    return dbt_rt_a64_strcmp(A + oa, B + ob);
 }
 
 static void a64_magnitudes(void **state)
@@ -41,10 +41,10 @@ static void a64_magnitudes(void **state)
     assert_int_equal(a64_strcmp_at(0, 3, "abc", 4, "abd", 4), -32);
     assert_int_equal(a64_strcmp_at(0, 0, "ab", 3, "abc", 4), -99);         /* NUL of the first */
     assert_int_equal(a64_strcmp_at(0, 3, "abc", 4, "ab", 3), 99);          /* NUL of the second */
-    assert_int_equal(dbt_a64_memcmp("a", "c", 1), -2);
-    assert_int_equal(dbt_a64_memcmp("aba", "abc", 3), -2);
-    assert_int_equal(dbt_a64_memcmp("aab", "abb", 3), -1);
-    assert_int_equal(dbt_a64_memcmp("abcdefgh", "abcdefgz", 8), -1);
+    assert_int_equal(dbt_rt_a64_memcmp("a", "c", 1), -2);
+    assert_int_equal(dbt_rt_a64_memcmp("aba", "abc", 3), -2);
+    assert_int_equal(dbt_rt_a64_memcmp("aab", "abb", 3), -1);
+    assert_int_equal(dbt_rt_a64_memcmp("abcdefgh", "abcdefgz", 8), -1);
 }
 
 static void rows_are_callable(void **state)
@@ -56,8 +56,8 @@ static void rows_are_callable(void **state)
         assert_true(r->lib < BIND_NLIBRARIES);
         /* The host function the thunk calls is there (the output links
          * the same libc; the bindtest ones are in the runtime archive). */
-        if (strncmp(r->host, "dbt_a64_", 8) == 0) { /* runtime/bind_a64.c, linked here too */
-            assert_true(strcmp(r->host, "dbt_a64_strcmp") == 0 || strcmp(r->host, "dbt_a64_memcmp") == 0);
+        if (strncmp(r->host, "dbt_rt_a64_", 11) == 0) { /* runtime/bind_a64.c, linked here too */
+            assert_true(strcmp(r->host, "dbt_rt_a64_strcmp") == 0 || strcmp(r->host, "dbt_rt_a64_memcmp") == 0);
         } else if (r->lib == BIND_LIB_LIBC) {
             assert_non_null(dlsym(RTLD_DEFAULT, r->host));
         } else if (bind_library_sonames[r->lib] != NULL) {
