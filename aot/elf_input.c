@@ -132,17 +132,18 @@ static void note_marks(LibraryMarks *m, const char *name)
         m->libcrypto = true;
 }
 
-/* A binding that imitates one implementation's results (BIND_CONTENT)
- * holds where the guest's function is that code, byte for byte. */
-static bool content_ok(const GuestImage *img, const GuestBind *b)
+/* The binding whose known code (bind_table.h: BIND_KNOWN_CODE) the bytes
+ * at VADDR are, else 0. */
+static unsigned known_code_at(const GuestImage *img, uint64_t vaddr)
 {
-    size_t size;
-    uint64_t want;
-    if (!bind_content(b->id, &size, &want))
-        return true;
-    uint8_t code[512];
-    return size <= sizeof code && elf_read(img, b->addr, code, size) &&
-           hash_fnv1a(HASH_FNV_START, code, size) == want;
+    uint8_t code[1024];
+    for (size_t k = 0; k < sizeof bind_known_code / sizeof *bind_known_code; k++) {
+        const BindKnownCode *c = &bind_known_code[k];
+        if (c->size <= sizeof code && elf_read(img, vaddr, code, c->size) &&
+            hash_fnv1a(HASH_FNV_START, code, c->size) == c->hash)
+            return c->id;
+    }
+    return 0;
 }
 
 /* The bindings of a library hold for its own implementation only
@@ -155,16 +156,19 @@ static bool content_ok(const GuestImage *img, const GuestBind *b)
 static void settle_bindings(GuestImage *img, const LibraryMarks *m)
 {
     bool glibc = (m->static_glibc && !img->has_interp) || (img->soname && strcmp(img->soname, "libc.so.6") == 0);
-    bool zlib = m->zlib || (img->soname && strcmp(img->soname, "libz.so.1") == 0);
-    bool libcrypto = m->libcrypto || (img->soname && strcmp(img->soname, "libcrypto.so.3") == 0);
+    const bool lib_here[BIND_NLIBRARIES] = {
+        [BIND_LIB_LIBC] = glibc,
+        [BIND_LIB_TEST] = true,
+        [BIND_LIB_ZLIB] = m->zlib || (img->soname && strcmp(img->soname, "libz.so.1") == 0),
+        [BIND_LIB_CRYPTO] = m->libcrypto || (img->soname && strcmp(img->soname, "libcrypto.so.3") == 0),
+        [BIND_LIB_LIBM] = glibc || (img->soname && strcmp(img->soname, "libm.so.6") == 0),
+    };
     size_t k = 0;
     for (size_t i = 0; i < img->nbinds; i++) {
-        enum BindLibrary lib = bind_rows[img->binds[i].id].lib;
-        bool libm = glibc || (img->soname && strcmp(img->soname, "libm.so.6") == 0);
-        if ((lib != BIND_LIB_LIBC || glibc) && (lib != BIND_LIB_ZLIB || zlib) && (lib != BIND_LIB_CRYPTO || libcrypto) &&
-            (lib != BIND_LIB_LIBM || libm) &&
-            (!bind_sets_errno(img->binds[i].id) || img->errno_location != 0) && content_ok(img, &img->binds[i]))
-            img->binds[k++] = img->binds[i];
+        const GuestBind *b = &img->binds[i];
+        if (lib_here[bind_rows[b->id].lib] && (!bind_sets_errno(b->id) || img->errno_location != 0) &&
+            (!bind_needs_known_code(b->id) || known_code_at(img, b->addr) == b->id))
+            img->binds[k++] = *b;
     }
     img->nbinds = k;
     if (img->nbinds == 0) {
@@ -720,27 +724,6 @@ static int cmp_bind_addr(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A function of a stripped image that is glibc's known code, byte for
- * byte (bind_table.h: BIND_KNOWN_CODE): its binding, else 0. */
-static unsigned binding_by_content(const GuestImage *img, uint64_t vaddr)
-{
-    static const struct {
-        unsigned id;
-        size_t size;
-        uint64_t hash;
-    } known[] = {
-#define BIND_KNOWN_ROW_(id, n, h) {id, n, h},
-        BIND_KNOWN_CODE(BIND_KNOWN_ROW_)
-#undef BIND_KNOWN_ROW_
-    };
-    uint8_t code[1024];
-    for (size_t k = 0; k < sizeof known / sizeof *known; k++)
-        if (known[k].size <= sizeof code && elf_read(img, vaddr, code, known[k].size) &&
-            hash_fnv1a(HASH_FNV_START, code, known[k].size) == known[k].hash)
-            return known[k].id;
-    return 0;
-}
-
 unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr)
 {
     GuestBind key = {vaddr, 0};
@@ -748,7 +731,7 @@ unsigned elf_binding_at(const GuestImage *img, uint64_t vaddr)
     if (b != NULL)
         return b->id;
     /* No symbol names anything in a stripped executable: its code does. */
-    return img->nsyms == 0 && img->soname == NULL && elf_is_code(img, vaddr) ? binding_by_content(img, vaddr) : 0;
+    return img->nsyms == 0 && img->soname == NULL && elf_is_code(img, vaddr) ? known_code_at(img, vaddr) : 0;
 }
 
 const GuestSymbol *elf_symbol_containing(const GuestImage *img, uint64_t vaddr)

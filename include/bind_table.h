@@ -46,7 +46,7 @@
  * the byte difference for one byte and 1 or -1 for longer ones, its strcmp
  * differences of bit windows): they bind to host functions that compute
  * those (runtime/bind_a64.c), only where the guest's code is exactly that
- * code (BIND_CONTENT).  Not bound, and why (measured): strncmp (its
+ * code (bind_needs_known_code).  Not bound, and why (measured): strncmp (its
  * magnitudes not imitated yet); wcscmp,
  * wcsncmp and wmemcmp (wchar_t is unsigned on aarch64, signed on x86-64);
  * strcasecmp and friends (the locale); anything that sets errno or takes a
@@ -212,16 +212,17 @@ enum BindCallback {
     BIND_NCALLBACKS
 };
 
+static const char *const bind_callback_sigs[BIND_NCALLBACKS] = {
+#define BIND_CB_SIG_(id, sig) [id] = sig,
+    BIND_CALLBACKS(BIND_CB_SIG_)
+#undef BIND_CB_SIG_
+};
+
 /* The callback kind whose signature is the N bytes at SIG, or BIND_CB_NONE. */
 static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
 {
-    static const char *const sigs[BIND_NCALLBACKS] = {
-#define BIND_CB_SIG_(id, sig) [id] = sig,
-        BIND_CALLBACKS(BIND_CB_SIG_)
-#undef BIND_CB_SIG_
-    };
     for (unsigned k = 1; k < BIND_NCALLBACKS; k++)
-        if (strlen(sigs[k]) == n && memcmp(sigs[k], sig, n) == 0)
+        if (strlen(bind_callback_sigs[k]) == n && memcmp(bind_callback_sigs[k], sig, n) == 0)
             return (enum BindCallback)k;
     return BIND_CB_NONE;
 }
@@ -376,16 +377,6 @@ static inline enum BindId bind_by_symbol(const char *name)
 }
 
 /*
- * Bound only where the guest's function is exactly the code the host
- * function imitates: SIZE bytes at its address whose FNV-1a hash
- * (aot/hash.h) is HASH.  memcmp and strcmp return values of the right sign
- * whose magnitudes depend on the implementation; runtime/bind_a64.c
- * computes those of glibc 2.36's aarch64 code (bookworm's libc.a and
- * libc.so.6 hold the same bytes), another glibc keeps its own code.
- */
-#define BIND_CONTENT(X) X(BIND_strcmp, 308, 0xf4ed328805ddcb3cull) X(BIND_memcmp, 456, 0xdba90ade40e301cfull)
-
-/*
  * Known code: glibc 2.36's aarch64 implementations that have no relocation
  * - the same bytes wherever they are linked - and at least 64 bytes, by
  * their size and FNV-1a hash: those of bookworm's libc.a (2.36-9+deb12u14)
@@ -393,8 +384,7 @@ static inline enum BindId bind_by_symbol(const char *name)
  * string functions differ in places.  A stripped static
  * program has no symbol to name its functions: a function whose bytes are
  * one of these is bound as its row (aot/elf_input.c: elf_binding_at).
- * Generated from libc.a's objects (symbol sizes, no relocation in range);
- * BIND_CONTENT's two are among them.
+ * Generated from libc.a's objects (symbol sizes, no relocation in range).
  */
 #define BIND_KNOWN_CODE(X) \
     X(BIND_bsearch, 176, 0x686b8467530743bbull) X(BIND_memchr, 192, 0x712169fd7bc8bbd7ull) \
@@ -422,17 +412,24 @@ static inline enum BindId bind_by_symbol(const char *name)
     X(BIND_wcslen, 100, 0x7eddacc9dffe83a9ull) X(BIND_wmemchr, 196, 0x4b34bc67fb71fe13ull) \
     X(BIND_wmemset, 100, 0x1ee53e6b28907667ull)
 
-/* Whether binding ID needs its content checked: then *SIZE and *HASH. */
-static inline bool bind_content(unsigned id, size_t *size, uint64_t *hash)
-{
-    switch (id) {
-#define BIND_CONTENT_CASE_(row, n, h) \
-    case row: *size = n; *hash = h; return true;
-        BIND_CONTENT(BIND_CONTENT_CASE_)
-#undef BIND_CONTENT_CASE_
-    default: return false;
-    }
-}
+typedef struct BindKnownCode {
+    unsigned id;
+    size_t size;
+    uint64_t hash;
+} BindKnownCode;
+static const BindKnownCode bind_known_code[] = {
+#define BIND_KNOWN_ROW_(id, n, h) {id, n, h},
+    BIND_KNOWN_CODE(BIND_KNOWN_ROW_)
+#undef BIND_KNOWN_ROW_
+};
+
+/* Bound only where the guest's function is one of BIND_KNOWN_CODE's
+ * implementations of it, byte for byte: memcmp and strcmp return values of
+ * the right sign whose magnitudes depend on the implementation, and
+ * runtime/bind_a64.c computes those of glibc 2.36's aarch64 code
+ * (bookworm's libc.a and libc.so.6 hold the same bytes); another glibc
+ * keeps its own code. */
+static inline bool bind_needs_known_code(unsigned id) { return id == BIND_strcmp || id == BIND_memcmp; }
 
 /* Bound by the translator only when asked (`--bind=all` or `+qsort`):
  * every comparison goes from the host's sort through a trampoline and the

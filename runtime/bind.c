@@ -89,7 +89,7 @@ __attribute__((visibility("default"))) void dbt_rt_bind_errno(CpuState *s, int32
  * its slot and those above are freed, and the guest goes on in the
  * dispatcher loop (the host frames of the bound function are dropped, as a
  * longjmp out of qsort drops qsort's). */
-enum { CALLBACK_DEPTH = 64, STUB_SIZE = 32 };
+enum { CALLBACK_DEPTH = 64, STUB_SIZE = 32, STUBS_SIZE = BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE };
 typedef struct CallbackSlot {
     CpuState *cpu; /* the thread of the bound call */
     uint64_t fn;   /* the guest function */
@@ -114,7 +114,7 @@ static void thread_ends(void *unused)
         adopted = NULL;
     }
     if (callbacks.stubs != NULL) {
-        munmap(callbacks.stubs, BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE);
+        munmap(callbacks.stubs, STUBS_SIZE);
         callbacks.stubs = NULL;
     }
 }
@@ -194,14 +194,9 @@ static void *const trampolines[BIND_NCALLBACKS] = {
  * as the REX and opcode bytes of `movabs reg, imm64`. */
 static bool slot_register(enum BindCallback kind, uint8_t op[2])
 {
-    static const char *const sigs[BIND_NCALLBACKS] = {
-#define BIND_CB_SIG_(id, sig) [id] = sig,
-        BIND_CALLBACKS(BIND_CB_SIG_)
-#undef BIND_CB_SIG_
-    };
     static const uint8_t movabs[6][2] = {{0x48, 0xbf}, {0x48, 0xbe}, {0x48, 0xba}, {0x48, 0xb9}, {0x49, 0xb8}, {0x49, 0xb9}};
     unsigned ints = 0;
-    for (const char *a = strchr(sigs[kind], ':') + 1; *a; a++)
+    for (const char *a = strchr(bind_callback_sigs[kind], ':') + 1; *a; a++)
         ints += *a != 'f' && *a != 'd';
     if (ints >= 6)
         return false;
@@ -213,8 +208,7 @@ static bool slot_register(enum BindCallback kind, uint8_t op[2])
  * movabs rax, trampoline; jmp rax`. */
 static void make_stubs(void)
 {
-    size_t size = BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE;
-    uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *p = mmap(NULL, STUBS_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         rt_fatal("cannot map the bindings' callback stubs: %s", strerror(errno));
     for (unsigned k = 1; k < BIND_NCALLBACKS; k++) {
@@ -231,7 +225,7 @@ static void make_stubs(void)
             q[20] = 0xff, q[21] = 0xe0; /* jmp rax */
         }
     }
-    if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0)
+    if (mprotect(p, STUBS_SIZE, PROT_READ | PROT_EXEC) != 0)
         rt_fatal("cannot make the bindings' callback stubs executable: %s", strerror(errno));
     callbacks.stubs = p;
     at_thread_end();

@@ -1,7 +1,8 @@
 /*
  * bind_a64.c - host functions that return exactly what glibc 2.36's
  * aarch64 code returns, where C fixes only the sign (bind_table.h's
- * BIND_CONTENT: bound only in a guest whose function is that very code).
+ * bind_needs_known_code: bound only in a guest whose function is that
+ * very code).
  *
  * memcmp and strcmp may return any value of the right sign; programs print
  * it, hash it, subtract it.  The host's functions return byte differences,

@@ -241,6 +241,30 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* A CpuState (16-byte aligned) and its Thread share one block: the
+ * CpuState's part. */
+#define CPU_BLOCK ((sizeof(CpuState) + 15) & ~(size_t)15)
+
+/* C and T as a new guest thread's: LIKE's registers (its TLS too) and its
+ * thread's signal mask, an empty indirect-branch cache, no pending signal,
+ * a clear exclusive monitor.  -1 when out of memory (nothing to undo). */
+static int thread_state_init(CpuState *c, Thread *t, const CpuState *like)
+{
+    const Thread *from = like->thread;
+    *c = *like;
+    if (icache_attach(c) != 0)
+        return -1;
+    memset(t, 0, sizeof *t);
+    t->rt = from->rt;
+    t->cpu = c;
+    t->sig.blocked = from->sig.blocked;
+    c->thread = t;
+    c->intr = 0;
+    c->excl_size = 0;
+    c->bound_pc = 0;
+    return 0;
+}
+
 static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
 {
     uint64_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
@@ -248,26 +272,16 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
         rt_log(rt, LOG_SYSCALL, "clone: thread flags 0x%llx not supported", (unsigned long long)flags);
         return -EINVAL;
     }
-    /* CpuState (16-byte aligned) and Thread in one block, freed at exit. */
-    size_t cpu_size = (sizeof(CpuState) + 15) & ~(size_t)15;
-    uint8_t *mem = aligned_alloc(64, (cpu_size + sizeof(Thread) + 63) & ~(size_t)63);
+    /* CpuState and Thread in one block, freed at exit. */
+    uint8_t *mem = aligned_alloc(64, (CPU_BLOCK + sizeof(Thread) + 63) & ~(size_t)63);
     if (mem == NULL)
         return -ENOMEM;
     CpuState *c = (CpuState *)mem;
-    Thread *t = (Thread *)(mem + cpu_size);
-    Thread *parent = s->thread;
-    *c = *s;                 /* the registers as the SVC left them, pc after it */
-    if (icache_attach(c) != 0) {
+    Thread *t = (Thread *)(mem + CPU_BLOCK);
+    if (thread_state_init(c, t, s) != 0) { /* the registers as the SVC left them, pc after it */
         free(mem);
         return -ENOMEM;
     }
-    memset(t, 0, sizeof *t);
-    t->rt = rt;
-    t->cpu = c;
-    t->sig.blocked = parent->sig.blocked;
-    c->thread = t;
-    c->intr = 0;
-    c->excl_size = 0;        /* the monitor is cleared */
     c->x[0] = 0;             /* the child's result */
     if (newsp != 0)
         c->sp = newsp;
@@ -304,20 +318,16 @@ static int64_t thread_create(Runtime *rt, CpuState *s, const uint64_t *a)
 
 enum { ADOPTED_STACK = 1 << 20 };
 
-static size_t adopted_size(void)
-{
-    size_t cpu_size = (sizeof(CpuState) + 15) & ~(size_t)15;
-    return ADOPTED_STACK + page_up(cpu_size + sizeof(Thread));
-}
+static size_t adopted_size(void) { return ADOPTED_STACK + page_up(CPU_BLOCK + sizeof(Thread)); }
 
 /* A guest thread for a host thread the guest never created (a host
  * library's worker calling a guest callback, runtime/bind.c): LIKE's
  * registers (its TLS too: there is no other), a stack of its own, this
  * thread's id; the host thread's signal mask is left alone, and the caller
  * makes it the current guest thread only while guest code runs (a signal
- * that arrives on this thread meanwhile is the guest's, others are not).  One mapping:
- * the stack (1 MiB, growing down), then the CpuState and the Thread.  NULL
- * when out of memory. */
+ * that arrives on this thread meanwhile is the guest's, others are not).
+ * One mapping: the stack (1 MiB, growing down), then the CpuState and the
+ * Thread.  NULL when out of memory. */
 CpuState *thread_adopt(const CpuState *like)
 {
     uint8_t *mem = mmap(NULL, adopted_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -325,21 +335,12 @@ CpuState *thread_adopt(const CpuState *like)
     if (mem == MAP_FAILED)
         return NULL;
     CpuState *c = (CpuState *)(mem + ADOPTED_STACK);
-    Thread *t = (Thread *)((uint8_t *)c + ((sizeof(CpuState) + 15) & ~(size_t)15));
-    *c = *like;
-    if (icache_attach(c) != 0) {
+    Thread *t = (Thread *)((uint8_t *)c + CPU_BLOCK);
+    if (thread_state_init(c, t, like) != 0) {
         munmap(mem, adopted_size());
         return NULL;
     }
-    memset(t, 0, sizeof *t);
-    t->rt = ((const Thread *)like->thread)->rt;
-    t->cpu = c;
     t->tid = (int)gettid();
-    t->sig.blocked = ((const Thread *)like->thread)->sig.blocked;
-    c->thread = t;
-    c->intr = 0;
-    c->excl_size = 0;
-    c->bound_pc = 0;
     c->sp = (uint64_t)c; /* the stack's top */
     rt_log(t->rt, LOG_BIND, "host thread %d calls a guest callback: it runs as a guest thread of its own (stack 0x%llx)",
            t->tid, (unsigned long long)c->sp);
@@ -435,7 +436,7 @@ static int64_t process_vfork(Runtime *rt, CpuState *s, const uint64_t *a)
     if (mem == MAP_FAILED)
         return -ENOMEM;
     CpuState *c = (CpuState *)(mem + VFORK_HOST_STACK);
-    Thread *ct = (Thread *)((uint8_t *)c + ((sizeof(CpuState) + 15) & ~(size_t)15));
+    Thread *ct = (Thread *)((uint8_t *)c + CPU_BLOCK);
     Thread *t = s->thread;
     *c = *s;                 /* the registers as the SVC left them, pc after it */
     *ct = *t;

@@ -172,7 +172,7 @@ else
 fi
 
 # --- a strcmp that is not glibc's aarch64 code stays the guest's ---------------
-# (its magnitudes are its own: BIND_CONTENT binds only glibc's exact bytes)
+# (its magnitudes are its own: bind_needs_known_code: only glibc's exact bytes)
 cat >own.c <<'EOF'
 #include <stdio.h>
 #include <string.h>

@@ -61,18 +61,14 @@ struct algo {
     unsigned char *(*oneshot)(const unsigned char *, size_t, unsigned char *);
 };
 
-static int sha256_init(void *c) { return SHA256_Init(c); }
-static int sha256_update(void *c, const void *p, size_t n) { return SHA256_Update(c, p, n); }
-static int sha256_final(unsigned char *md, void *c) { return SHA256_Final(md, c); }
-static int sha1_init(void *c) { return SHA1_Init(c); }
-static int sha1_update(void *c, const void *p, size_t n) { return SHA1_Update(c, p, n); }
-static int sha1_final(unsigned char *md, void *c) { return SHA1_Final(md, c); }
-static int md5_init(void *c) { return MD5_Init(c); }
-static int md5_update(void *c, const void *p, size_t n) { return MD5_Update(c, p, n); }
-static int md5_final(unsigned char *md, void *c) { return MD5_Final(md, c); }
-static int sha512_init(void *c) { return SHA512_Init(c); }
-static int sha512_update(void *c, const void *p, size_t n) { return SHA512_Update(c, p, n); }
-static int sha512_final(unsigned char *md, void *c) { return SHA512_Final(md, c); }
+#define WRAP(lower, UPPER)                                                                      \
+    static int lower##_init(void *c) { return UPPER##_Init(c); }                                \
+    static int lower##_update(void *c, const void *p, size_t n) { return UPPER##_Update(c, p, n); } \
+    static int lower##_final(unsigned char *md, void *c) { return UPPER##_Final(md, c); }
+WRAP(sha256, SHA256)
+WRAP(sha1, SHA1)
+WRAP(md5, MD5)
+WRAP(sha512, SHA512)
 
 static const struct algo algos[] = {
     {"sha256", SHA256_DIGEST_LENGTH, sha256_init, sha256_update, sha256_final, SHA256},
