@@ -74,6 +74,7 @@ typedef struct Block {
     RegSet din, dout; /* dirty at entry / exit */
     RegSet lin;       /* live at entry */
     RegSet reload;    /* loaded at its end (see live_flow) */
+    RegSet flush;     /* stored at its end (see flush_before_loops) */
     /* Summaries of its events, so that the fixpoints need not walk them:
      * dirty: dout = sync ? dgen : din | dgen; live: lin = lsync ? luse :
      * luse | (live out - ldef), luse/ldef taken above its first sync in
@@ -282,6 +283,7 @@ static void dirty_flow(Flow *fl, Queue *q)
         RegSet d = b->dgen;
         if (!b->sync)
             rs_or(&d, &b->din);
+        d.w[0] &= ~b->flush.w[0], d.w[1] &= ~b->flush.w[1];
         b->dout = d;
         for (size_t k = 0; k < b->nsucc; k++) {
             size_t si = fl->succ[b->succ0 + k];
@@ -311,6 +313,73 @@ static void dirty_flow(Flow *fl, Queue *q)
     }
 }
 
+/* Stores at the edges into loops.  A register written before a loop whose
+ * every cycle passes a sync point (a call) is dirty at the loop's header -
+ * from the entry edge - and clean on its back edges, so every call in the
+ * loop would store it again, iteration after iteration: the callee-saved
+ * registers a function sets up before its main loop, with a call in the
+ * loop body (an interpreter's loop, a merge sort's comparator calls).
+ * Storing those registers once at the end of the entry edges' blocks
+ * makes them clean in the whole loop.  The store is early, never extra:
+ * every path from there reaches a sync out that would have stored them.
+ * Loops are found by a depth-first search of the LLVM blocks (back edges
+ * to blocks still on the search stack); a cycle without a sync point
+ * keeps its registers dirty on the back edge and gets no flush. */
+static void flush_before_loops(Flow *fl)
+{
+    size_t n = fl->nbb;
+    uint8_t *state = calloc(n ? n : 1, 1);  /* 0 new, 1 on the stack, 2 done */
+    bool *back = calloc(fl->nsucc ? fl->nsucc : 1, sizeof *back); /* per successor entry */
+    size_t *stack = malloc((n ? n : 1) * sizeof *stack), *next = calloc(n ? n : 1, sizeof *next);
+    RegSet *clean_back = calloc(n ? n : 1, sizeof *clean_back);
+    bool *header = calloc(n ? n : 1, sizeof *header);
+    if (state == NULL || back == NULL || stack == NULL || next == NULL || clean_back == NULL || header == NULL)
+        abort(); /* out of memory, see add_sync */
+    size_t sp = 0;
+    if (n > 0) {
+        stack[sp++] = 0;
+        state[0] = 1;
+    }
+    while (sp > 0) {
+        size_t i = stack[sp - 1];
+        const Block *b = &fl->bb[i];
+        if (next[i] == b->nsucc) {
+            state[i] = 2;
+            sp--;
+            continue;
+        }
+        size_t k = b->succ0 + next[i]++, s = fl->succ[k];
+        if (state[s] == 1) {
+            back[k] = true;
+            if (!header[s]) {
+                header[s] = true;
+                clean_back[s].w[0] = clean_back[s].w[1] = ~0ull;
+            }
+            for (int w = 0; w < 2; w++) /* clean on every back edge */
+                clean_back[s].w[w] &= ~b->dout.w[w];
+        } else if (state[s] == 0) {
+            state[s] = 1;
+            stack[sp++] = s;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        Block *b = &fl->bb[i];
+        for (size_t k = b->succ0; k < b->succ0 + b->nsucc; k++) {
+            const Block *h = &fl->bb[fl->succ[k]];
+            if (back[k] || !header[fl->succ[k]])
+                continue;
+            for (int w = 0; w < 2; w++) /* dirty at the header, clean on the back edges */
+                b->flush.w[w] |= b->dout.w[w] & h->din.w[w] & clean_back[fl->succ[k]].w[w];
+        }
+    }
+    free(state);
+    free(back);
+    free(stack);
+    free(next);
+    free(clean_back);
+    free(header);
+}
+
 /* Registers live at the entry of S that the edge B -> S supplies with a
  * load at the end of B: dirty at S's entry (so on some other edge the
  * value is new) but clean at B's exit.  Loading them there, instead of
@@ -322,14 +391,15 @@ static RegSet edge_reload(const Block *b, const Block *s)
 {
     RegSet r;
     for (int k = 0; k < 2; k++)
-        r.w[k] = s->lin.w[k] & s->din.w[k] & ~b->dout.w[k];
+        r.w[k] = s->lin.w[k] & s->din.w[k] & ~b->dout.w[k] & ~b->flush.w[k];
     return r;
 }
 
-/* Live at the end of B (its reloads taken out), and B's reloads. */
+/* Live at the end of B (its reloads taken out, its flushes - stores -
+ * added), and B's reloads. */
 static RegSet live_out(const Flow *fl, const Block *b, RegSet *reload)
 {
-    RegSet live = {{0, 0}}, rl = {{0, 0}};
+    RegSet live = b->flush, rl = {{0, 0}};
     for (size_t k = 0; k < b->nsucc; k++) {
         const Block *s = &fl->bb[fl->succ[b->succ0 + k]];
         RegSet r = edge_reload(b, s);
@@ -493,6 +563,8 @@ void sync_materialize(Lifter *l)
     if (q.v == NULL)
         abort(); /* out of memory, see add_sync */
     dirty_flow(&fl, &q); /* fills at[] of the sync outs, which live_flow reads */
+    flush_before_loops(&fl);
+    dirty_flow(&fl, &q); /* again, with the loops' flushes */
     live_flow(&fl, &q);  /* fills at[] of the sync ins */
     free(q.v);
     for (size_t m = 0; m < l->nsyncs; m++) {
@@ -504,11 +576,16 @@ void sync_materialize(Lifter *l)
         LLVMInstructionEraseFromParent(l->syncs[m]);
     }
     i = 0;
-    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(l->fn); b; b = LLVMGetNextBasicBlock(b), i++)
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(l->fn); b; b = LLVMGetNextBasicBlock(b), i++) {
+        if (fl.bb[i].flush.w[0] | fl.bb[i].flush.w[1]) {
+            LLVMPositionBuilderBefore(l->b, LLVMGetBasicBlockTerminator(b));
+            emit_out(l, &fl.bb[i].flush);
+        }
         if (fl.bb[i].reload.w[0] | fl.bb[i].reload.w[1]) {
             LLVMPositionBuilderBefore(l->b, LLVMGetBasicBlockTerminator(b));
             emit_in(l, &fl.bb[i].reload);
         }
+    }
     l->nsyncs = 0;
     u64map_free(&bbidx);
     u64map_free(&marks);

@@ -91,8 +91,9 @@ __attribute__((visibility("default"))) void dbt_rt_bind_errno(CpuState *s, int32
  * longjmp out of qsort drops qsort's). */
 enum { CALLBACK_DEPTH = 64, STUB_SIZE = 32, STUBS_SIZE = BIND_NCALLBACKS * CALLBACK_DEPTH * STUB_SIZE };
 typedef struct CallbackSlot {
-    CpuState *cpu; /* the thread of the bound call */
-    uint64_t fn;   /* the guest function */
+    CpuState *cpu;     /* the thread of the bound call */
+    uint64_t fn;       /* the guest function */
+    const void *owner; /* &callbacks of that thread: a call from it runs on CPU */
 } CallbackSlot;
 static _Thread_local struct {
     unsigned n;
@@ -137,7 +138,7 @@ static void at_thread_end(void)
 static uint64_t call_back(CallbackSlot *slot, unsigned nargs, const uint64_t *args)
 {
     bool left;
-    Thread *cur = sig_current();
+    Thread *cur = slot->owner == &callbacks ? slot->cpu->thread : sig_current();
     if (cur == NULL) { /* a host library's own thread */
         if (adopted == NULL) {
             if ((adopted = thread_adopt(slot->cpu)) == NULL)
@@ -237,7 +238,7 @@ __attribute__((visibility("default"))) void *dbt_rt_bind_callback(CpuState *s, u
     if (callbacks.n == CALLBACK_DEPTH)
         rt_fatal("bound library calls with guest callbacks nested more than %d deep", CALLBACK_DEPTH);
     unsigned d = callbacks.n++; /* a NULL one too: dbt_rt_bind_callback_done frees it */
-    callbacks.slot[d] = (CallbackSlot){s, fn};
+    callbacks.slot[d] = (CallbackSlot){s, fn, &callbacks};
     if (fn == 0 || kind == BIND_CB_NONE || kind >= BIND_NCALLBACKS)
         return NULL; /* the host function gets NULL, as it would natively */
     if (callbacks.stubs == NULL)

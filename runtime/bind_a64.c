@@ -69,14 +69,14 @@ EXPORT int dbt_rt_a64_strcmp(const char *s1, const char *s2)
 {
     const unsigned char *a = (const unsigned char *)s1, *b = (const unsigned char *)s2;
     int same_alignment = (((uintptr_t)a ^ (uintptr_t)b) & 7) == 0;
-    size_t p = 0;
-    if (!same_alignment)
-        for (; ((uintptr_t)(a + p) & 7) != 0; p++)
-            if (a[p] == 0 || a[p] != b[p])
-                return a[p] - b[p];
-    p = first_stop(a, b, p);
+    /* The byte loop of unequally aligned strings stops where this does:
+     * within its bytes (up to A's 8-byte alignment) the result is the
+     * byte difference. */
+    size_t p = first_stop(a, b, 0);
     if (a[p] == b[p])
         return 0;
+    if (!same_alignment && p < ((8 - ((uintptr_t)a & 7)) & 7))
+        return a[p] - b[p];
     const unsigned char *nul_tested = same_alignment ? a : b;
     if (nul_tested[p] == 0)
         return a[p] - b[p];

@@ -277,7 +277,12 @@ uint64_t dispatch_call_guest(CpuState *s, uint64_t fn, const uint64_t *args, uns
     /* The callee runs 16 bytes below the caller's SP, so that a longjmp
      * back into the caller's own frame (whose SP the bound function did
      * not move) shows as an SP above the call's. */
-    uint64_t lr = s->x[30], caller_sp = s->sp, pc = s->pc, sp = caller_sp - 16;
+    /* One load each: a 16-byte load of X30 and SP (what GCC makes of two
+     * plain reads) cannot be forwarded from the two stores the translated
+     * caller just made, and stalled every callback (a sixth of the
+     * callback's cost in a bound qsort). */
+    uint64_t lr = __atomic_load_n(&s->x[30], __ATOMIC_RELAXED), caller_sp = __atomic_load_n(&s->sp, __ATOMIC_RELAXED);
+    uint64_t pc = s->pc, sp = caller_sp - 16;
     *left = false;
     for (unsigned i = 0; i < n && i < 8; i++)
         s->x[i] = args[i];
