@@ -540,6 +540,14 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
     LLVMValueRef w = LLVMBuildLoad2(l->b, l->i32, cpu_field(l, CPU_OFF_intr), "intr");
     LLVMSetVolatile(w, 1);
+    /* A barrier for LLVM (no instruction on x86): a guest load after the
+     * poll is not the value of one before it.  Without it a spin loop on a
+     * plain load whose address LLVM knows (`while (!flag)` on a global)
+     * kept the value of its first load for ever: the volatile load above
+     * is no memory definition for other loads, and nothing else in the
+     * loop writes memory.  So a spinning loop sees another thread's store
+     * within POLL_EVERY iterations (test: e2e_threads spin_relaxed). */
+    LLVMBuildFence(l->b, LLVMAtomicOrderingAcquire, false, "");
     LLVMValueRef pending = LLVMBuildICmp(l->b, LLVMIntNE, w, c32(l, 0), "");
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, pending, waits, body));
 

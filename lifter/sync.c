@@ -313,30 +313,40 @@ static void dirty_flow(Flow *fl, Queue *q)
     }
 }
 
-/* Stores at the edges into loops.  A register written before a loop whose
- * every cycle passes a sync point (a call) is dirty at the loop's header -
- * from the entry edge - and clean on its back edges, so every call in the
- * loop would store it again, iteration after iteration: the callee-saved
- * registers a function sets up before its main loop, with a call in the
- * loop body (an interpreter's loop, a merge sort's comparator calls).
- * Storing those registers once at the end of the entry edges' blocks
- * makes them clean in the whole loop.  The store is early, never extra:
- * every path from there reaches a sync out that would have stored them.
- * Loops are found by a depth-first search of the LLVM blocks (back edges
- * to blocks still on the search stack); a cycle without a sync point
- * keeps its registers dirty on the back edge and gets no flush. */
+/* Stores at the edges into loops.  A register written before a loop that
+ * calls is dirty at the loop's header - from the entry edge - and every
+ * call in the loop would store it again, iteration after iteration: the
+ * callee-saved registers a function sets up before its main loop (an
+ * interpreter's loop, a merge sort's comparator calls).  Storing such a
+ * register once at the end of the entry edges' blocks makes it clean in
+ * the whole loop when the loop never writes it, or when every cycle of the
+ * loop passes a sync point after its last write (it is clean on every back
+ * edge).  The store is early, never extra on a path that reaches a store
+ * of the loop: it is done only for loops with a sync out, and it replaces
+ * their stores.  Loops are found by a depth-first search of the LLVM blocks
+ * (back edges go to blocks still on the search stack); a loop's body is
+ * its header and what reaches a back edge's source without passing the
+ * header. */
 static void flush_before_loops(Flow *fl)
 {
-    size_t n = fl->nbb;
-    uint8_t *state = calloc(n ? n : 1, 1);  /* 0 new, 1 on the stack, 2 done */
+    size_t n = fl->nbb ? fl->nbb : 1;
+    uint8_t *state = calloc(n, 1); /* 0 new, 1 on the stack, 2 done */
     bool *back = calloc(fl->nsucc ? fl->nsucc : 1, sizeof *back); /* per successor entry */
-    size_t *stack = malloc((n ? n : 1) * sizeof *stack), *next = calloc(n ? n : 1, sizeof *next);
-    RegSet *clean_back = calloc(n ? n : 1, sizeof *clean_back);
-    bool *header = calloc(n ? n : 1, sizeof *header);
-    if (state == NULL || back == NULL || stack == NULL || next == NULL || clean_back == NULL || header == NULL)
+    size_t *stack = malloc(n * sizeof *stack), *next = calloc(n, sizeof *next);
+    size_t *mark = calloc(n, sizeof *mark); /* in the body of the loop of header mark - 1 */
+    RegSet *clean_back = calloc(n, sizeof *clean_back), *written = calloc(n, sizeof *written);
+    bool *header = calloc(n, sizeof *header), *has_out = calloc(n, sizeof *has_out);
+    if (!state || !back || !stack || !next || !mark || !clean_back || !written || !header || !has_out)
         abort(); /* out of memory, see add_sync */
+    for (size_t i = 0; i < fl->nbb; i++) /* every write and sync out of each block */
+        for (size_t k = 0; k < fl->bb[i].nev; k++) {
+            const Event *e = &fl->ev[fl->bb[i].ev0 + k];
+            if (e->kind == EV_WRITE)
+                rs_add(&written[i], e->arg);
+            has_out[i] |= e->kind == EV_OUT;
+        }
     size_t sp = 0;
-    if (n > 0) {
+    if (fl->nbb > 0) {
         stack[sp++] = 0;
         state[0] = 1;
     }
@@ -362,22 +372,58 @@ static void flush_before_loops(Flow *fl)
             stack[sp++] = s;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        Block *b = &fl->bb[i];
-        for (size_t k = b->succ0; k < b->succ0 + b->nsucc; k++) {
-            const Block *h = &fl->bb[fl->succ[k]];
-            if (back[k] || !header[fl->succ[k]])
+    for (size_t h = 0; h < fl->nbb; h++) {
+        if (!header[h])
+            continue;
+        const Block *hb = &fl->bb[h];
+        /* The body: walk back from the back edges' sources. */
+        RegSet wr = written[h];
+        bool out = has_out[h];
+        mark[h] = h + 1;
+        sp = 0;
+        for (size_t k = 0; k < hb->npred; k++) {
+            size_t p = fl->pred[hb->pred0 + k];
+            const Block *pb = &fl->bb[p];
+            for (size_t j = pb->succ0; j < pb->succ0 + pb->nsucc; j++)
+                if (fl->succ[j] == h && back[j] && mark[p] != h + 1) {
+                    mark[p] = h + 1;
+                    stack[sp++] = p;
+                }
+        }
+        while (sp > 0) {
+            size_t b = stack[--sp];
+            rs_or(&wr, &written[b]);
+            out |= has_out[b];
+            for (size_t k = 0; k < fl->bb[b].npred; k++) {
+                size_t p = fl->pred[fl->bb[b].pred0 + k];
+                if (mark[p] != h + 1) {
+                    mark[p] = h + 1;
+                    stack[sp++] = p;
+                }
+            }
+        }
+        if (!out)
+            continue; /* no store in the loop to save */
+        RegSet cand;
+        for (int w = 0; w < 2; w++)
+            cand.w[w] = hb->din.w[w] & (clean_back[h].w[w] | ~wr.w[w]);
+        for (size_t k = 0; k < hb->npred; k++) { /* the entry edges */
+            size_t p = fl->pred[hb->pred0 + k];
+            if (mark[p] == h + 1)
                 continue;
-            for (int w = 0; w < 2; w++) /* dirty at the header, clean on the back edges */
-                b->flush.w[w] |= b->dout.w[w] & h->din.w[w] & clean_back[fl->succ[k]].w[w];
+            for (int w = 0; w < 2; w++)
+                fl->bb[p].flush.w[w] |= fl->bb[p].dout.w[w] & cand.w[w];
         }
     }
     free(state);
     free(back);
     free(stack);
     free(next);
+    free(mark);
     free(clean_back);
+    free(written);
     free(header);
+    free(has_out);
 }
 
 /* Registers live at the entry of S that the edge B -> S supplies with a
