@@ -109,7 +109,7 @@ struct Lifter {
     /* Sync points, materialized when the function is complete (sync.c). */
     U64Map sync_regs;            /* register alloca -> register number */
     LLVMValueRef *syncs;         /* marker calls, erased after use */
-    bool *sync_out;              /* parallel: true = store to CpuState */
+    uint8_t *sync_out;           /* parallel: SYNC_IN, SYNC_OUT or SYNC_OUT_RARE (sync.c) */
     size_t nsyncs, capsyncs;
     LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
@@ -210,6 +210,9 @@ void lift_trap(Lifter *l, enum TrapKind kind);
 /* Store the SSA state to CpuState / reload it: markers, materialized by
  * sync_materialize once the function is lifted (sync.c). */
 void lift_sync_out(Lifter *l);
+/* A sync out on a path taken once in a long while (a safe point's call):
+ * it does not make a loop one that stores (sync.c: flush_before_loops). */
+void lift_sync_out_rare(Lifter *l);
 void lift_sync_in(Lifter *l);
 /* After the register allocas exist: start a function's sync points. */
 void sync_begin(Lifter *l);

@@ -552,7 +552,7 @@ static void safe_point(Lifter *l, uint64_t pc)
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, pending, waits, body));
 
     LLVMPositionBuilderAtEnd(l->b, waits);
-    lift_sync_out(l);
+    lift_sync_out_rare(l);
     store_pc(l, c64(l, pc));
     LLVMValueRef go_on = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_safepoint), l->rt_safepoint, &l->cpu, 1, "");
     LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");

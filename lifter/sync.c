@@ -97,12 +97,14 @@ static LLVMValueRef reg_alloca(const Lifter *l, unsigned r)
 
 /* ---- markers ----------------------------------------------------------- */
 
-static void add_sync(Lifter *l, bool out)
+enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE };
+
+static void add_sync(Lifter *l, uint8_t kind)
 {
     if (l->nsyncs == l->capsyncs) {
         size_t cap = l->capsyncs ? l->capsyncs * 2 : 64;
         LLVMValueRef *s = realloc(l->syncs, cap * sizeof *s);
-        bool *o = realloc(l->sync_out, cap * sizeof *o);
+        uint8_t *o = realloc(l->sync_out, cap * sizeof *o);
         if (s == NULL || o == NULL) {
             /* The lifter has no error path for this: as every allocation
              * inside LLVM, running out of memory ends the process. */
@@ -111,13 +113,14 @@ static void add_sync(Lifter *l, bool out)
         l->syncs = s, l->sync_out = o, l->capsyncs = cap;
     }
     l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
-    l->sync_out[l->nsyncs++] = out;
-    if (out) /* the state becomes observable: every flag not written yet is read */
+    l->sync_out[l->nsyncs++] = kind;
+    if (kind != SYNC_IN) /* the state becomes observable: every flag not written yet is read */
         l->blk_flags_read_first |= ~l->blk_flags_written & 0xf;
 }
 
-void lift_sync_out(Lifter *l) { add_sync(l, true); }
-void lift_sync_in(Lifter *l) { add_sync(l, false); }
+void lift_sync_out(Lifter *l) { add_sync(l, SYNC_OUT); }
+void lift_sync_out_rare(Lifter *l) { add_sync(l, SYNC_OUT_RARE); }
+void lift_sync_in(Lifter *l) { add_sync(l, SYNC_IN); }
 
 void sync_begin(Lifter *l)
 {
@@ -322,12 +325,13 @@ static void dirty_flow(Flow *fl, Queue *q)
  * the whole loop when the loop never writes it, or when every cycle of the
  * loop passes a sync point after its last write (it is clean on every back
  * edge).  The store is early, never extra on a path that reaches a store
- * of the loop: it is done only for loops with a sync out, and it replaces
- * their stores.  Loops are found by a depth-first search of the LLVM blocks
+ * of the loop: it is done only for loops with a sync out (a safe point's,
+ * taken once in 1,024 iterations and only when a signal waits, does not
+ * count), and it replaces their stores.  Loops are found by a depth-first search of the LLVM blocks
  * (back edges go to blocks still on the search stack); a loop's body is
  * its header and what reaches a back edge's source without passing the
  * header. */
-static void flush_before_loops(Flow *fl)
+static void flush_before_loops(const Lifter *l, Flow *fl)
 {
     size_t n = fl->nbb ? fl->nbb : 1;
     uint8_t *state = calloc(n, 1); /* 0 new, 1 on the stack, 2 done */
@@ -343,7 +347,7 @@ static void flush_before_loops(Flow *fl)
             const Event *e = &fl->ev[fl->bb[i].ev0 + k];
             if (e->kind == EV_WRITE)
                 rs_add(&written[i], e->arg);
-            has_out[i] |= e->kind == EV_OUT;
+            has_out[i] |= e->kind == EV_OUT && l->sync_out[e->arg] == SYNC_OUT;
         }
     size_t sp = 0;
     if (fl->nbb > 0) {
@@ -609,7 +613,7 @@ void sync_materialize(Lifter *l)
     if (q.v == NULL)
         abort(); /* out of memory, see add_sync */
     dirty_flow(&fl, &q); /* fills at[] of the sync outs, which live_flow reads */
-    flush_before_loops(&fl);
+    flush_before_loops(l, &fl);
     dirty_flow(&fl, &q); /* again, with the loops' flushes */
     live_flow(&fl, &q);  /* fills at[] of the sync ins */
     free(q.v);
