@@ -184,5 +184,15 @@ long lift_leader_index(const LiftFunc *f, uint64_t pc);
 size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
                          void *ctx, uint64_t **out);
 
+/* The depth-first search behind lift_loop_headers, over any graph of N
+ * nodes: from ROOT (if >= 0), then from every node not reached yet, in
+ * order.  SUCC(ctx, i, k) is node I's successor K: a node, -1 for an edge
+ * that leaves the graph, -2 when there are no more.  BACK(ctx, i, k, s) is
+ * called for each back edge, an edge I -> S (I's successor K) to a node
+ * still on the search's stack: every cycle has one.  False when out of
+ * memory. */
+bool lift_back_edges(size_t n, long root, long (*succ)(void *ctx, size_t i, size_t k),
+                     void (*back)(void *ctx, size_t i, size_t k, size_t s), void *ctx);
+
 
 #endif

@@ -59,54 +59,88 @@ static long successor(const LiftFunc *f, size_t i, size_t k,
     return -2;
 }
 
-size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
-                         void *ctx, uint64_t **out)
+bool lift_back_edges(size_t n, long root, long (*succ)(void *ctx, size_t i, size_t k),
+                     void (*back)(void *ctx, size_t i, size_t k, size_t s), void *ctx)
 {
-    size_t n = f->nleaders, nheads = 0;
-    *out = NULL;
     if (n == 0)
-        return 0;
+        return true;
     /* state: 0 unseen, 1 on the stack, 2 done; stack of (block, next successor) */
-    unsigned char *state = calloc(n, 1), *head = calloc(n, 1);
+    unsigned char *state = calloc(n, 1);
     size_t *stack = malloc(n * sizeof *stack), *next = malloc(n * sizeof *next);
-    if (state == NULL || head == NULL || stack == NULL || next == NULL) {
-        free(state), free(head), free(stack), free(next);
-        return (size_t)-1;
+    if (state == NULL || stack == NULL || next == NULL) {
+        free(state), free(stack), free(next);
+        return false;
     }
-    long entry = lift_leader_index(f, f->entry);
     for (size_t r = 0; r <= n; r++) {
-        /* the entry first, then every block not reached yet */
-        long root = r == 0 ? entry : (long)r - 1;
-        if (root < 0 || state[root])
+        /* ROOT first, then every block not reached yet */
+        long from = r == 0 ? root : (long)r - 1;
+        if (from < 0 || state[from])
             continue;
         size_t sp = 0;
-        stack[sp] = (size_t)root, next[sp++] = 0;
-        state[root] = 1;
+        stack[sp] = (size_t)from, next[sp++] = 0;
+        state[from] = 1;
         while (sp > 0) {
-            size_t b = stack[sp - 1];
-            long s = successor(f, b, next[sp - 1]++, read_code, ctx);
+            size_t b = stack[sp - 1], k = next[sp - 1]++;
+            long s = succ(ctx, b, k);
             if (s == -2) {
                 state[b] = 2;
                 sp--;
             } else if (s >= 0 && state[s] == 1) {
-                nheads += !head[s];
-                head[s] = 1;
+                back(ctx, b, k, (size_t)s);
             } else if (s >= 0 && state[s] == 0) {
                 state[s] = 1;
                 stack[sp] = (size_t)s, next[sp++] = 0;
             }
         }
     }
-    uint64_t *v = nheads ? malloc(nheads * sizeof *v) : NULL;
-    if (nheads && v == NULL) {
-        free(state), free(head), free(stack), free(next);
+    free(state), free(stack), free(next);
+    return true;
+}
+
+typedef struct HeaderSearch {
+    const LiftFunc *f;
+    bool (*read_code)(void *, uint64_t, uint32_t *);
+    void *ctx;
+    unsigned char *head;
+    size_t nheads;
+} HeaderSearch;
+
+static long header_succ(void *ctx, size_t i, size_t k)
+{
+    const HeaderSearch *h = ctx;
+    return successor(h->f, i, k, h->read_code, h->ctx);
+}
+
+static void header_back(void *ctx, size_t i, size_t k, size_t s)
+{
+    (void)i, (void)k;
+    HeaderSearch *h = ctx;
+    h->nheads += !h->head[s];
+    h->head[s] = 1;
+}
+
+size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
+                         void *ctx, uint64_t **out)
+{
+    size_t n = f->nleaders;
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    HeaderSearch h = {f, read_code, ctx, calloc(n, 1), 0};
+    if (h.head == NULL || !lift_back_edges(n, lift_leader_index(f, f->entry), header_succ, header_back, &h)) {
+        free(h.head);
+        return (size_t)-1;
+    }
+    uint64_t *v = h.nheads ? malloc(h.nheads * sizeof *v) : NULL;
+    if (h.nheads && v == NULL) {
+        free(h.head);
         return (size_t)-1;
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) /* leaders are sorted: so is v */
-        if (head[i])
+        if (h.head[i])
             v[m++] = f->leaders[i];
-    free(state), free(head), free(stack), free(next);
+    free(h.head);
     *out = v;
     return m;
 }

@@ -327,20 +327,47 @@ static void dirty_flow(Flow *fl, Queue *q)
  * edge).  The store is early, never extra on a path that reaches a store
  * of the loop: it is done only for loops with a sync out (a safe point's,
  * taken once in 1,024 iterations and only when a signal waits, does not
- * count), and it replaces their stores.  Loops are found by a depth-first search of the LLVM blocks
- * (back edges go to blocks still on the search stack); a loop's body is
- * its header and what reaches a back edge's source without passing the
+ * count), and it replaces their stores.  Loops are found as in loops.c
+ * (lift_back_edges, here over the LLVM blocks); a loop's body is its
+ * header and what reaches a back edge's source without passing the
  * header. */
+/* lift_back_edges over the LLVM blocks: what flush_before_loops keeps of
+ * each back edge. */
+typedef struct LoopSearch {
+    const Flow *fl;
+    bool *back;         /* per successor entry */
+    bool *header;
+    RegSet *clean_back; /* per header: clean at the end of every back edge */
+} LoopSearch;
+
+static long block_succ(void *ctx, size_t i, size_t k)
+{
+    const Flow *fl = ((const LoopSearch *)ctx)->fl;
+    return k < fl->bb[i].nsucc ? (long)fl->succ[fl->bb[i].succ0 + k] : -2;
+}
+
+static void block_back(void *ctx, size_t i, size_t k, size_t s)
+{
+    LoopSearch *ls = ctx;
+    const Block *b = &ls->fl->bb[i];
+    ls->back[b->succ0 + k] = true;
+    if (!ls->header[s]) {
+        ls->header[s] = true;
+        ls->clean_back[s].w[0] = ls->clean_back[s].w[1] = ~0ull;
+    }
+    for (int w = 0; w < 2; w++)
+        ls->clean_back[s].w[w] &= ~b->dout.w[w];
+}
+
 static void flush_before_loops(const Lifter *l, Flow *fl)
 {
     size_t n = fl->nbb ? fl->nbb : 1;
-    uint8_t *state = calloc(n, 1); /* 0 new, 1 on the stack, 2 done */
-    bool *back = calloc(fl->nsucc ? fl->nsucc : 1, sizeof *back); /* per successor entry */
-    size_t *stack = malloc(n * sizeof *stack), *next = calloc(n, sizeof *next);
+    bool *back = calloc(fl->nsucc ? fl->nsucc : 1, sizeof *back);
+    size_t *stack = malloc(n * sizeof *stack);
     size_t *mark = calloc(n, sizeof *mark); /* in the body of the loop of header mark - 1 */
     RegSet *clean_back = calloc(n, sizeof *clean_back), *written = calloc(n, sizeof *written);
     bool *header = calloc(n, sizeof *header), *has_out = calloc(n, sizeof *has_out);
-    if (!state || !back || !stack || !next || !mark || !clean_back || !written || !header || !has_out)
+    if (!back || !stack || !mark || !clean_back || !written || !header || !has_out)
         abort(); /* out of memory, see add_sync */
     for (size_t i = 0; i < fl->nbb; i++) /* every write and sync out of each block */
         for (size_t k = 0; k < fl->bb[i].nev; k++) {
@@ -349,33 +376,9 @@ static void flush_before_loops(const Lifter *l, Flow *fl)
                 rs_add(&written[i], e->arg);
             has_out[i] |= e->kind == EV_OUT && l->sync_out[e->arg] == SYNC_OUT;
         }
-    size_t sp = 0;
-    if (fl->nbb > 0) {
-        stack[sp++] = 0;
-        state[0] = 1;
-    }
-    while (sp > 0) {
-        size_t i = stack[sp - 1];
-        const Block *b = &fl->bb[i];
-        if (next[i] == b->nsucc) {
-            state[i] = 2;
-            sp--;
-            continue;
-        }
-        size_t k = b->succ0 + next[i]++, s = fl->succ[k];
-        if (state[s] == 1) {
-            back[k] = true;
-            if (!header[s]) {
-                header[s] = true;
-                clean_back[s].w[0] = clean_back[s].w[1] = ~0ull;
-            }
-            for (int w = 0; w < 2; w++) /* clean on every back edge */
-                clean_back[s].w[w] &= ~b->dout.w[w];
-        } else if (state[s] == 0) {
-            state[s] = 1;
-            stack[sp++] = s;
-        }
-    }
+    LoopSearch ls = {fl, back, header, clean_back};
+    if (!lift_back_edges(fl->nbb, 0, block_succ, block_back, &ls))
+        abort(); /* out of memory, see add_sync */
     for (size_t h = 0; h < fl->nbb; h++) {
         if (!header[h])
             continue;
@@ -384,7 +387,7 @@ static void flush_before_loops(const Lifter *l, Flow *fl)
         RegSet wr = written[h];
         bool out = has_out[h];
         mark[h] = h + 1;
-        sp = 0;
+        size_t sp = 0;
         for (size_t k = 0; k < hb->npred; k++) {
             size_t p = fl->pred[hb->pred0 + k];
             const Block *pb = &fl->bb[p];
@@ -419,10 +422,8 @@ static void flush_before_loops(const Lifter *l, Flow *fl)
                 fl->bb[p].flush.w[w] |= fl->bb[p].dout.w[w] & cand.w[w];
         }
     }
-    free(state);
     free(back);
     free(stack);
-    free(next);
     free(mark);
     free(clean_back);
     free(written);

@@ -279,8 +279,8 @@ uint64_t dispatch_call_guest(CpuState *s, uint64_t fn, const uint64_t *args, uns
      * not move) shows as an SP above the call's. */
     /* One load each: a 16-byte load of X30 and SP (what GCC makes of two
      * plain reads) cannot be forwarded from the two stores the translated
-     * caller just made, and stalled every callback (a sixth of the
-     * callback's cost in a bound qsort). */
+     * caller just made, and stalled every callback (in a bound qsort's
+     * profile 16% of dispatch_call_guest's samples sat on that load). */
     uint64_t lr = __atomic_load_n(&s->x[30], __ATOMIC_RELAXED), caller_sp = __atomic_load_n(&s->sp, __ATOMIC_RELAXED);
     uint64_t pc = s->pc, sp = caller_sp - 16;
     *left = false;
