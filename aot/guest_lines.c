@@ -10,12 +10,14 @@
 #define _GNU_SOURCE
 #include "guest_lines.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libdwarf/dwarf.h>
 #include <libdwarf/libdwarf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct Builder {
@@ -171,12 +173,47 @@ static bool sort_unique(GuestLines *gl)
     return true;
 }
 
+/* Whether FD's section header table is one libdwarf can be trusted with:
+ * inside the file, section 0 as the gABI has it (sh_size 0 unless it holds
+ * the count), every section with contents inside the file.  libdwarf
+ * 20210528 does not check all of that before it allocates: a section 0
+ * whose sh_size was 0xfff10004 made it ask for 4 GB (found by fuzz_elf;
+ * test guest_lines_bad_elf_no_leak). */
+static bool section_table_sane(int fd)
+{
+    struct stat st;
+    Elf64_Ehdr eh;
+    if (fstat(fd, &st) != 0 || pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh)
+        return false;
+    uint64_t size = (uint64_t)st.st_size;
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+        eh.e_shoff > size || size - eh.e_shoff < sizeof(Elf64_Shdr))
+        return false;
+    Elf64_Shdr sh;
+    if (pread(fd, &sh, sizeof sh, (off_t)eh.e_shoff) != (ssize_t)sizeof sh)
+        return false;
+    uint64_t n = eh.e_shnum ? eh.e_shnum : sh.sh_size;
+    if ((eh.e_shnum != 0 && sh.sh_size != 0) || n == 0 || n > (size - eh.e_shoff) / sizeof(Elf64_Shdr))
+        return false;
+    for (uint64_t i = 1; i < n; i++) {
+        if (pread(fd, &sh, sizeof sh, (off_t)(eh.e_shoff + i * sizeof sh)) != (ssize_t)sizeof sh)
+            return false;
+        if (sh.sh_type != SHT_NOBITS && (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset))
+            return false;
+    }
+    return true;
+}
+
 int guest_lines_read(GuestLines *gl, const char *path, uint64_t bias, Diag *d)
 {
     memset(gl, 0, sizeof *gl);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return diag_error(d, "cannot open %s: %s", path, strerror(errno));
+    if (!section_table_sane(fd)) {
+        close(fd);
+        return 0;   /* nothing libdwarf could read safely: no lines */
+    }
     Dwarf_Debug dbg;
     Dwarf_Error err = NULL;
     int res = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err);

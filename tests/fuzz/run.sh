@@ -11,7 +11,8 @@
 # DIR/seeds (default work dir build-fuzz/fuzz-work) plus what earlier runs
 # kept in DIR/corpus-TARGET; a crash, leak, timeout (10 s per input),
 # out-of-memory or sanitizer report leaves its input in
-# DIR/artifacts-TARGET/ and fails the run.  Prints per target the
+# DIR/artifacts-TARGET/ and fails the run.  Inputs that once failed are
+# kept in tests/fuzz/regress/TARGET/ and run first, every time.  Prints per target the
 # executions, the time and the verdict; FUZZ_FLAGS adds libFuzzer options.
 # Exit 0 when every target ran clean.
 set -uo pipefail
@@ -49,9 +50,12 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$art"
   log=$work/$t.log
   start=$(date +%s)
-  # the first directory gets the new inputs; the seeds are only read
+  # the first directory gets the new inputs; the seeds and the regressions
+  # are only read
+  regress=()
+  [[ -d $here/regress/$t ]] && regress=("$here/regress/$t")
   "$bin" "${limit[@]}" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$art/" ${FUZZ_FLAGS:-} "$corpus" "$work/seeds/$t" >"$log" 2>&1
+    -artifact_prefix="$art/" ${FUZZ_FLAGS:-} "$corpus" "$work/seeds/$t" "${regress[@]}" >"$log" 2>&1
   rc=$?
   secs=$(($(date +%s) - start))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
