@@ -820,6 +820,8 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     free(c.starts);
     if (rc == 0 && cfg->nfuncs == 0)
         rc = diag_error_at(d, img->entry, "no code found at the entry point");
+    if (rc == 0 && cfg_noreturn(cfg, img) != 0)
+        diag_out_of_memory();
     return rc;
 }
 
@@ -831,6 +833,7 @@ void cfg_free(Cfg *cfg)
         free(f->ends);
         free(f->landings);
         free(f->safepoints);
+        free(f->noreturn_calls);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);
         free(f->indirect);
@@ -856,6 +859,7 @@ int cfg_merge(Cfg *into, Cfg *from)
     into->nfuncs += from->nfuncs;
     into->ninsns += from->ninsns;
     into->njumptables += from->njumptables;
+    into->nnoreturn += from->nnoreturn;
     uint64_t *unres = realloc(into->unresolved, (into->nunresolved + from->nunresolved + 1) * sizeof *unres);
     if (unres == NULL)
         return -1;

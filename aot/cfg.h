@@ -59,6 +59,9 @@ typedef struct CfgFunc {
     size_t nsafepoints;
     LiftIndirect *indirect; /* recognized jump tables (targets owned) */
     size_t nindirect;
+    uint64_t *noreturn_calls; /* BLs (sorted) whose callee never returns
+                              (cfg_noreturn.c): the lifter ends the block */
+    size_t nnoreturn_calls;
     size_t ninsns;         /* instructions in its blocks */
     const char *name;      /* symbol name or NULL */
     enum CfgSource source; /* how it was first found */
@@ -69,12 +72,17 @@ typedef struct Cfg {
     size_t nfuncs;
     size_t ninsns;         /* total instructions in all blocks */
     size_t njumptables;    /* BRs whose targets were recognized */
+    size_t nnoreturn;      /* functions found never to return (cfg_noreturn.c) */
     uint64_t *unresolved;  /* BRs left to the runtime lookup (addresses) */
     size_t nunresolved;
 } Cfg;
 
 int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d);
 void cfg_free(Cfg *cfg);
+/* Finds the functions that never return and fills each function's
+ * noreturn_calls and cfg->nnoreturn (cfg_noreturn.c; cfg_recover calls it
+ * last).  -1: out of memory. */
+int cfg_noreturn(Cfg *cfg, const GuestImage *img);
 /* Move FROM's functions into INTO (objects at different addresses), FROM
  * left empty.  -1: out of memory (both unchanged). */
 int cfg_merge(Cfg *into, Cfg *from);

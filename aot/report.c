@@ -102,6 +102,7 @@ static void write_json(const Report *r, FILE *f)
             r->nunits);
     fprintf(f, "  \"jump_tables\": %zu,\n  \"unresolved_br\": %zu,\n  \"untranslated\": %zu,\n", r->njumptables,
             r->nunresolved, r->untranslated);
+    fprintf(f, "  \"noreturn_functions\": %zu,\n  \"noreturn_calls\": %zu,\n", r->nnoreturn, r->nnoreturn_calls);
     fprintf(f,
             "  \"tiers\": {\"cold\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
             "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}, "

@@ -277,6 +277,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .nindirect = f->nindirect,
                        .landings = f->landings,
                        .nlandings = f->nlandings,
+                       .noreturn_calls = f->noreturn_calls,
+                       .nnoreturn_calls = f->nnoreturn_calls,
                        .safepoints = f->safepoints,
                        .nsafepoints = f->nsafepoints,
                        .regs = u->tier->regs,
@@ -613,8 +615,10 @@ int translate(const TranslateOptions *o, Diag *d)
                     gobj.n, lines[0].nrows);
     }
     if (o->verbose)
-        fprintf(stderr, "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR (%.2fs)\n",
-                o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, now_s() - t0);
+        fprintf(stderr,
+                "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR, %zu functions "
+                "that never return (%.2fs)\n",
+                o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, cfg.nnoreturn, now_s() - t0);
 
     /* Refuse what would not fit rather than be killed by the OOM killer
      * halfway (--memory-limit; an estimate, see needed_mb). */
@@ -909,6 +913,9 @@ int translate(const TranslateOptions *o, Diag *d)
     rep.nfuncs = cfg.nfuncs;
     rep.ninsns = cfg.ninsns;
     rep.njumptables = cfg.njumptables;
+    rep.nnoreturn = cfg.nnoreturn;
+    for (size_t i = 0; i < cfg.nfuncs; i++)
+        rep.nnoreturn_calls += cfg.funcs[i].nnoreturn_calls;
     rep.nunresolved = cfg.nunresolved;
     rep.units = ureps;
     rep.nunits = nunits;

@@ -657,6 +657,17 @@ void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
     LLVMValueRef sp = rd_xsp(l, 31);
     lift_sync_out(l);
     call_guest(l, target, dyn);
+    if (dyn == NULL && sorted_has(l->func->noreturn_calls, l->func->nnoreturn_calls, l->pc)) {
+        /* The callee never returns (aot/cfg_noreturn.c): the block ends
+         * here.  Should it come back after all, or the unwinder or a
+         * longjmp land in this frame, it is the "not back here" case. */
+        if (l->func->nlandings == 0)
+            LLVMBuildRetVoid(l->b);
+        else
+            land_or_leave(l, sp);
+        l->terminated = true;
+        return;
+    }
     if (l->poll_budget != NULL) /* see safe_point */
         LLVMBuildStore(l->b, c32(l, 1), l->poll_budget);
     /* Did the guest come back here?  If not (longjmp, unwinding, a

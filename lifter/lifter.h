@@ -109,6 +109,11 @@ typedef struct LiftFunc {
                                     that comes back with pc = one of them and
                                     its own SP continues there */
     size_t nlandings;
+    const uint64_t *noreturn_calls; /* sorted BLs whose callee never returns:
+                                    the block ends at the call (if it comes
+                                    back after all, the function leaves as
+                                    after a longjmp; aot/cfg_noreturn.c) */
+    size_t nnoreturn_calls;
     const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers): they
                                     poll for signals */
     size_t nsafepoints;
