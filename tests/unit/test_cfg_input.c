@@ -1,7 +1,8 @@
 /*
  * test_cfg_input.c - the guest ELF reader and control-flow recovery
  * (aot/elf_input.c, aot/cfg.c) on hand-made inputs that the fuzz targets
- * found wrong (tests/fuzz/), each test named for its bug.
+ * found wrong (tests/fuzz/), each test named for its bug, and what
+ * cfg_noreturn.c finds in a hand-made call graph.
  *
  * The executables are made in memory around a few instruction words
  * (tests/fuzz/elf_skeleton.h).  Most of these bugs are undefined behaviour
@@ -87,6 +88,41 @@ static void skeleton_recovers_entry(void **state)
     assert_int_equal(cfg.nfuncs, 1);
     assert_int_equal(cfg.funcs[0].entry, SKEL_BASE + SKEL_TEXT);
     assert_int_equal(cfg.ninsns, 2);
+    cfg_free(&cfg);
+}
+
+/* cfg_noreturn: a function ending in BRK (a) and one tail-calling it (d)
+ * never return; one ending in BR (c) may, and so main, by its RET after
+ * the call to c.  Main's calls to a and d are listed, the one to c is not
+ * (the call to d is after the call to a: a block all the same). */
+static void cfg_noreturn_calls(void **state)
+{
+    static const uint32_t words[] = {
+        0xb4000080, /* 0x00 main: cbz x0, 0x10 */
+        0x9400000b, /* 0x04  bl c (0x30) */
+        0xd65f03c0, /* 0x08  ret */
+        0xd65f03c0, /* 0x0c  ret */
+        0x94000006, /* 0x10  bl a (0x28) */
+        0x94000006, /* 0x14  bl d (0x2c) */
+        0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, /* 0x18 nop padding */
+        0xd4200000, /* 0x28 a: brk #0 */
+        0x17ffffff, /* 0x2c d: b a */
+        0xd61f0020, /* 0x30 c: br x1 */
+    };
+    Cfg cfg;
+    const uint64_t text = SKEL_BASE + SKEL_TEXT;
+    assert_int_equal(recover_sized((const uint8_t *)words, sizeof words, 0, 0, true, &cfg), 0);
+    assert_int_equal(cfg.nnoreturn, 2);
+    const CfgFunc *main_ = cfg_find(&cfg, text), *a = cfg_find(&cfg, text + 0x28), *c = cfg_find(&cfg, text + 0x30),
+                  *d = cfg_find(&cfg, text + 0x2c);
+    assert_non_null(main_);
+    assert_non_null(a);
+    assert_non_null(c);
+    assert_non_null(d);
+    assert_int_equal(main_->nnoreturn_calls, 2);
+    assert_int_equal(main_->noreturn_calls[0], text + 0x10);
+    assert_int_equal(main_->noreturn_calls[1], text + 0x14);
+    assert_int_equal(a->nnoreturn_calls + c->nnoreturn_calls + d->nnoreturn_calls, 0);
     cfg_free(&cfg);
 }
 
@@ -185,6 +221,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(skeleton_recovers_entry),
+        cmocka_unit_test(cfg_noreturn_calls),
         cmocka_unit_test(cfg_misaligned_entry_no_functions),
         cmocka_unit_test(cfg_huge_code_section),
         cmocka_unit_test(cfg_empty_segment_at_zero),
