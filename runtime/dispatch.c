@@ -52,6 +52,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -130,12 +131,12 @@ GuestFn dbt_rt_lookup_entry(CpuState *s, uint64_t pc)
  * reaches all of them.  Only its thread fills a cache (dbt_rt_lookup);
  * any thread may empty all of them. */
 typedef struct Icache {
-    CpuIcacheEntry e[CPU_ICACHE_ENTRIES];   /* first: CpuState.icache points here */
-    struct Icache *next, *prev;
+    struct Icache *next, *prev;             /* on the same page as e[0] */
+    CpuIcacheEntry e[CPU_ICACHE_ENTRIES];   /* CpuState.icache points here */
 } Icache;
 
 static pthread_mutex_t icache_mutex = PTHREAD_MUTEX_INITIALIZER;
-static Icache icache_list = {.next = &icache_list, .prev = &icache_list};
+static Icache icache_list = {.next = &icache_list, .prev = &icache_list};   /* only its links are used */
 
 void icache_lock(void) { pthread_mutex_lock(&icache_mutex); }
 void icache_unlock(void) { pthread_mutex_unlock(&icache_mutex); }
@@ -152,12 +153,19 @@ static void icache_empty(CpuIcacheEntry *e)
     }
 }
 
+/* A new cache comes from fresh anonymous pages, which read as zeros, and
+ * only entry 0 is written: {pc 0, fn NULL} is an empty entry at every
+ * other index, because a pc indexes entry i != 0 only if it is not 0 (a
+ * probe matches only its own pc).  So a thread's start writes one page of
+ * the 64 KiB instead of 16, and the rest costs nothing until a probe reads
+ * it (static hello: 16 page faults fewer, about 10 us each on a VM). */
 int icache_attach(CpuState *s)
 {
-    Icache *c = malloc(sizeof *c);
-    if (c == NULL)
+    Icache *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c == MAP_FAILED)
         return -1;
-    icache_empty(c->e);
+    __atomic_store_n(&c->e[0].fn, icache_miss, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->e[0].pc, CPU_ICACHE_EMPTY, __ATOMIC_RELEASE);
     pthread_mutex_lock(&icache_mutex);
     c->next = icache_list.next;
     c->prev = &icache_list;
@@ -170,13 +178,13 @@ int icache_attach(CpuState *s)
 
 void icache_detach(CpuState *s)
 {
-    Icache *c = (Icache *)s->icache;
+    Icache *c = (Icache *)((char *)s->icache - offsetof(Icache, e));
     pthread_mutex_lock(&icache_mutex);
     c->prev->next = c->next;
     c->next->prev = c->prev;
     pthread_mutex_unlock(&icache_mutex);
     s->icache = NULL;
-    free(c);
+    munmap(c, sizeof *c);
 }
 
 void icache_flush_all(void)
