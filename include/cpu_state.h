@@ -134,7 +134,8 @@ typedef void (*GuestFn)(CpuState *s);
  * The runtime writes fn before pc and empties entries with pc = 1 (never a
  * cached pc: only 4-byte aligned pcs are cached) and fn = a function that
  * does the lookup, so a probe racing with a flush still calls something
- * that is right.  Entries are 16 bytes: the index is scaled by 16. */
+ * that is right.  A new cache is all zeros but entry 0 (which is {1,
+ * lookup}): {0, NULL} is empty wherever pc 0 cannot index.  Entries are 16 bytes: the index is scaled by 16. */
 typedef struct CpuIcacheEntry {
     uint64_t pc;
     GuestFn fn;
