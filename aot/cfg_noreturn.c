@@ -64,9 +64,11 @@ static bool may_return(Walk *w, const CfgFunc *f)
     w->n = 0;
     for (size_t k = 0; k < f->nleaders; k++)
         w->seen[k] = 0;
-    go(w, f, f->entry, false);
+    if (go(w, f, f->entry, false))
+        return true;    /* no block at the entry: nothing is known */
     for (size_t k = 0; k < f->nlandings; k++)
-        go(w, f, f->landings[k], false);
+        if (go(w, f, f->landings[k], false))
+            return true;
     while (w->n > 0) {
         size_t i = w->stack[--w->n];
         uint64_t end = f->ends[i];
