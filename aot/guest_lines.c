@@ -95,6 +95,25 @@ static bool add_row(Builder *b, uint64_t addr, long file, uint32_t line)
     return true;
 }
 
+/* Whether LINE's file entry names a directory that exists.  libdwarf
+ * 20210528's dwarf_linesrc indexes the include directories with the
+ * entry's directory number unchecked: a DWARF 5 file entry with directory
+ * 2 of 2 made it read a wild pointer (fuzz_elf; tests/fuzz/regress/
+ * fuzz_elf/libdwarf-linesrc-dir-out-of-range).  Directory 0 is always
+ * there (the unit's own, or the first entry in DWARF 5). */
+static bool file_dir_exists(Dwarf_Line_Context lc, Dwarf_Line line)
+{
+    Dwarf_Unsigned fileno, dir = 0, mtime, len;
+    const char *name = NULL, *dname = NULL;
+    Dwarf_Form_Data16 *md5 = NULL;
+    Dwarf_Error err = NULL;
+    if (dwarf_line_srcfileno(line, &fileno, &err) != DW_DLV_OK ||
+        dwarf_srclines_files_data_b(lc, (Dwarf_Signed)fileno, &name, &dir, &mtime, &len, &md5, &err) != DW_DLV_OK ||
+        name == NULL)
+        return false;
+    return dir == 0 || dwarf_srclines_include_dir_data(lc, (Dwarf_Signed)dir, &dname, &err) == DW_DLV_OK;
+}
+
 /* The rows of one compilation unit's line program.  False: out of memory
  * (a unit whose program libdwarf cannot read is skipped). */
 static bool unit_rows(Builder *b, Dwarf_Die cu, uint64_t bias)
@@ -121,7 +140,7 @@ static bool unit_rows(Builder *b, Dwarf_Die cu, uint64_t bias)
                 ok = add_row(b, addr + bias, 0, 0);
                 continue;
             }
-            if (dwarf_linesrc(lines[i], &src, &err) != DW_DLV_OK)
+            if (!file_dir_exists(lc, lines[i]) || dwarf_linesrc(lines[i], &src, &err) != DW_DLV_OK)
                 continue;
             long f = intern(b, src);
             ok = f >= 0 && add_row(b, addr + bias, f, lineno > UINT32_MAX ? 0 : (uint32_t)lineno);
