@@ -3,8 +3,8 @@
  *
  * A function may return when some path from its entry (or from one of its
  * landings, which the unwinder or a longjmp enters) reaches a RET, any BR
- * (a tail call through a register, a PLT stub, a switch), a tail call to a function that may
- * return, or the end of its blocks.  A BL's return site is on a path only
+ * (a tail call through a register, a PLT stub, a switch), a tail call to
+ * a function that may return, or the end of its blocks.  A BL's return site is on a path only
  * when the callee may return.  "May return" is the least fixed point:
  * every function starts as "never returns" and becomes "may return" when a
  * path of the current guesses reaches an exit, until nothing changes.
@@ -59,6 +59,17 @@ static bool go(Walk *w, const CfgFunc *f, uint64_t pc, bool tail)
     return g < 0 || w->mayret[g];
 }
 
+/* How block K of F ends (its last instruction), *T its target; -1 when
+ * that word cannot be read. */
+static int last_flow(const GuestImage *img, const CfgFunc *f, size_t k, uint64_t *t)
+{
+    uint32_t word;
+    *t = 0;
+    if (f->ends[k] <= f->leaders[k] || !elf_read(img, f->ends[k] - 4, &word, 4))
+        return -1;
+    return a64_classify(word, f->ends[k] - 4, t);
+}
+
 static bool may_return(Walk *w, const CfgFunc *f)
 {
     w->n = 0;
@@ -71,13 +82,10 @@ static bool may_return(Walk *w, const CfgFunc *f)
             return true;
     while (w->n > 0) {
         size_t i = w->stack[--w->n];
-        uint64_t end = f->ends[i];
-        uint32_t word;
-        uint64_t t = 0;
-        if (end <= f->leaders[i] || !elf_read(w->img, end - 4, &word, 4))
+        uint64_t end = f->ends[i], t;
+        switch (last_flow(w->img, f, i, &t)) {
+        case -1:
             return true;
-        uint64_t last = end - 4;
-        switch (a64_classify(word, last, &t)) {
         case FLOW_STOP:
             break;
         case FLOW_RET:
@@ -136,10 +144,8 @@ int cfg_noreturn(Cfg *cfg, const GuestImage *img)
         CfgFunc *f = &cfg->funcs[i];
         never += !mayret[i];
         for (size_t k = 0; k < f->nleaders; k++) {
-            uint32_t word;
-            uint64_t t = 0;
-            if (f->ends[k] <= f->leaders[k] || !elf_read(img, f->ends[k] - 4, &word, 4) ||
-                a64_classify(word, f->ends[k] - 4, &t) != FLOW_CALL)
+            uint64_t t;
+            if (last_flow(img, f, k, &t) != FLOW_CALL)
                 continue;
             long g = func_index(cfg, t);
             if (g < 0 || mayret[g])

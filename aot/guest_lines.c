@@ -197,7 +197,7 @@ static bool sort_unique(GuestLines *gl)
  * the count), every section with contents inside the file.  libdwarf
  * 20210528 does not check all of that before it allocates: a section 0
  * whose sh_size was 0xfff10004 made it ask for 4 GB (found by fuzz_elf;
- * test guest_lines_bad_elf_no_leak). */
+ * tests/fuzz/regress/fuzz_elf/libdwarf-shdr0-size-4g). */
 static bool section_table_sane(int fd)
 {
     struct stat st;
