@@ -46,10 +46,13 @@
  * the byte difference for one byte and 1 or -1 for longer ones, its strcmp
  * differences of bit windows): they bind to host functions that compute
  * those (runtime/bind_a64.c), only where the guest's code is exactly that
- * code (bind_needs_known_code).  Not bound, and why (measured): strncmp (its
- * magnitudes not imitated yet); wcscmp,
- * wcsncmp and wmemcmp (wchar_t is unsigned on aarch64, signed on x86-64);
- * strcasecmp and friends (the locale); anything that sets errno or takes a
+ * code (bind_needs_known_code).  So do wcscmp, wcsncmp and wmemcmp: wchar_t
+ * is unsigned on aarch64 and signed on x86-64, so the host's own would
+ * order 0x80000000 below 'a'; glibc's generic C code, as compiled for
+ * aarch64, returns -1/0/1 of the unsigned order - except wcscmp, which
+ * returns the first string's character itself when the second string ends
+ * first (as an int: negative from 0x80000000 on).  Not bound, and why
+ * (measured): strncmp (its magnitudes not imitated yet); strcasecmp and friends (the locale); anything that sets errno or takes a
  * callback (not supported yet).  memcpy binds to the host's memmove: the
  * same bytes for every valid call; an overlapping memcpy is undefined, and
  * glibc's own aarch64 variants already disagree on its bytes (the one qemu
@@ -108,6 +111,9 @@
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_strcmp, "strcmp", BIND_LIB_LIBC, "dbt_rt_a64_strcmp", "i:pp") \
     X(BIND_memcmp, "memcmp", BIND_LIB_LIBC, "dbt_rt_a64_memcmp", "i:ppz") \
+    X(BIND_wcscmp, "wcscmp", BIND_LIB_LIBC, "dbt_rt_a64_wcscmp", "i:pp") \
+    X(BIND_wcsncmp, "wcsncmp", BIND_LIB_LIBC, "dbt_rt_a64_wcsncmp", "i:ppz") \
+    X(BIND_wmemcmp, "wmemcmp", BIND_LIB_LIBC, "dbt_rt_a64_wmemcmp", "i:ppz") \
     X(BIND_strtol, "strtol", BIND_LIB_LIBC, "strtol", "l:ppi")       \
     X(BIND_strtoul, "strtoul", BIND_LIB_LIBC, "strtoul", "z:ppi")    \
     X(BIND_qsort, "qsort", BIND_LIB_LIBC, "qsort", "v:pzz{i:pp}")    \
@@ -254,7 +260,8 @@ static inline enum BindCallback bind_callback_kind(const char *sig, size_t n)
     X("__wmemcpy", BIND_wmemcpy) X("__wmemmove", BIND_wmemmove)                  \
     X("strtoll", BIND_strtol) X("strtoull", BIND_strtoul)                      \
     X("__strtol", BIND_strtol) X("__strtoul", BIND_strtoul)                    \
-    X("bcmp", BIND_memcmp) X("__memcmpeq", BIND_memcmp)
+    X("bcmp", BIND_memcmp) X("__memcmpeq", BIND_memcmp)                        \
+    X("__wcscmp", BIND_wcscmp) X("__wmemcmp", BIND_wmemcmp)
 
 enum BindLibrary {
 #define BIND_LIB_ENUM_(id, name, soname) id,
@@ -378,7 +385,8 @@ static inline enum BindId bind_by_symbol(const char *name)
 
 /*
  * Known code: glibc 2.36's aarch64 implementations that have no relocation
- * - the same bytes wherever they are linked - and at least 64 bytes, by
+ * - the same bytes wherever they are linked - and at least 64 bytes (wcscmp:
+ * 52, but those bytes are the whole function, returns included), by
  * their size and FNV-1a hash: those of bookworm's libc.a (2.36-9+deb12u14)
  * and of its cross toolchain's (libc6-dev-arm64-cross 2.36-8cross1), whose
  * string functions differ in places.  A stripped static
@@ -410,7 +418,8 @@ static inline enum BindId bind_by_symbol(const char *name)
     X(BIND_strnlen, 184, 0xa7fb6fee7db7a42eull) X(BIND_strnlen, 192, 0x3360510820479d25ull) \
     X(BIND_strrchr, 288, 0x3d45aebd241baab7ull) X(BIND_strrchr, 288, 0x7d0284b8a0793439ull) \
     X(BIND_wcslen, 100, 0x7eddacc9dffe83a9ull) X(BIND_wmemchr, 196, 0x4b34bc67fb71fe13ull) \
-    X(BIND_wmemset, 100, 0x1ee53e6b28907667ull)
+    X(BIND_wmemset, 100, 0x1ee53e6b28907667ull) X(BIND_wcscmp, 52, 0x99ad044aa28702faull)                  \
+    X(BIND_wcsncmp, 204, 0x21e04fec0396ac1bull) X(BIND_wmemcmp, 188, 0x01522b1fe84d85dbull)
 
 typedef struct BindKnownCode {
     unsigned id;
@@ -424,12 +433,16 @@ static const BindKnownCode bind_known_code[] = {
 };
 
 /* Bound only where the guest's function is one of BIND_KNOWN_CODE's
- * implementations of it, byte for byte: memcmp and strcmp return values of
- * the right sign whose magnitudes depend on the implementation, and
+ * implementations of it, byte for byte: memcmp, strcmp and the wide
+ * comparisons return values of the right sign whose magnitudes depend on
+ * the implementation, and
  * runtime/bind_a64.c computes those of glibc 2.36's aarch64 code
  * (bookworm's libc.a and libc.so.6 hold the same bytes); another glibc
  * keeps its own code. */
-static inline bool bind_needs_known_code(unsigned id) { return id == BIND_strcmp || id == BIND_memcmp; }
+static inline bool bind_needs_known_code(unsigned id)
+{
+    return id == BIND_strcmp || id == BIND_memcmp || id == BIND_wcscmp || id == BIND_wcsncmp || id == BIND_wmemcmp;
+}
 
 /* Bound by the translator only when asked (`--bind=all` or `+qsort`):
  * every comparison goes from the host's sort through a trampoline and the

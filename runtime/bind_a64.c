@@ -97,3 +97,45 @@ EXPORT int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n)
         return a[n - 1] - b[n - 1];
     return r < 0 ? -1 : 1;
 }
+
+/* The wide comparisons: glibc 2.36's generic C (wcsmbs/), as Debian's
+ * aarch64 build compiled it - wchar_t is unsigned there, so the order is
+ * the unsigned one (the host's own functions compare signed ints).
+ * Elements are read in the guest code's order and no further. */
+EXPORT int dbt_rt_a64_wcscmp(const uint32_t *s1, const uint32_t *s2)
+{
+    for (size_t i = 0;; i++) {
+        uint32_t c2 = s2[i], c1 = s1[i];
+        if (c2 == 0)
+            return (int)c1; /* c1 - c2: the character itself, as an int */
+        if (c1 != c2)
+            return c1 < c2 ? -1 : 1;
+    }
+}
+
+EXPORT int dbt_rt_a64_wcsncmp(const uint32_t *s1, const uint32_t *s2, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c1 = s1[i], c2 = s2[i];
+        if (c1 == 0 || c1 != c2)
+            return c1 < c2 ? -1 : c1 > c2;
+    }
+    return 0;
+}
+
+EXPORT int dbt_rt_a64_wmemcmp(const uint32_t *s1, const uint32_t *s2, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) { /* four at a time: both arrays have n elements */
+        __m128i x = _mm_loadu_si128((const __m128i *)(s1 + i)), y = _mm_loadu_si128((const __m128i *)(s2 + i));
+        unsigned same = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi32(x, y));
+        if (same != 0xffff) {
+            i += (size_t)__builtin_ctz(~same) / 4;
+            return s1[i] > s2[i] ? 1 : -1;
+        }
+    }
+    for (; i < n; i++)
+        if (s1[i] != s2[i])
+            return s1[i] > s2[i] ? 1 : -1;
+    return 0;
+}

@@ -148,6 +148,28 @@ int main(int argc, char **argv)
         if (below(4) && n) dst[d + below(n)] = (unsigned char)next();
         mix_u64((uint64_t)(int64_t)memcmp(src + a, dst + d, n));
         mix_u64((uint64_t)(int64_t)memcmp(dst + d, src + a, n)); });
+    /* The wide comparisons, the same way: values from 0x80000000 up are
+     * above 'a' on aarch64 (wchar_t is unsigned there) and below it on
+     * x86-64. */
+    RUN("wcscmp", { const wchar_t *s = wsrc + below(BUF / 4 - MAXLEN / 2 - 8);
+        size_t n = wcsnlen(s, MAXLEN / 2), d = below(64);
+        wmemcpy(wdst + d, s, n + 1);
+        if (below(4)) wdst[d + below(n + 1)] = pick_wc();
+        if (below(4) == 0) wdst[d + below(n + 1)] = 0;
+        mix_u64((uint64_t)(int64_t)wcscmp(s, wdst + d));
+        mix_u64((uint64_t)(int64_t)wcscmp(wdst + d, s)); });
+    RUN("wcsncmp", { const wchar_t *s = wsrc + below(BUF / 4 - MAXLEN / 2 - 8);
+        size_t n = wcsnlen(s, MAXLEN / 2), d = below(64), m = below(n + 4);
+        wmemcpy(wdst + d, s, n + 1);
+        if (below(4)) wdst[d + below(n + 1)] = pick_wc();
+        if (below(4) == 0) wdst[d + below(n + 1)] = 0;
+        mix_u64((uint64_t)(int64_t)wcsncmp(s, wdst + d, m));
+        mix_u64((uint64_t)(int64_t)wcsncmp(wdst + d, s, m)); });
+    RUN("wmemcmp", { size_t a = below(64), d = below(64), n = below(8) ? below(12) : below(BUF / 4 - 64);
+        wmemcpy(wdst + d, wsrc + a, n);
+        if (below(4) && n) wdst[d + below(n)] = pick_wc();
+        mix_u64((uint64_t)(int64_t)wmemcmp(wsrc + a, wdst + d, n));
+        mix_u64((uint64_t)(int64_t)wmemcmp(wdst + d, wsrc + a, n)); });
     RUN("wcslen", { mix_u64(wcslen(wsrc + below(BUF / 4 - MAXLEN / 2 - 8))); });
     RUN("wcsnlen", { mix_u64(wcsnlen(wsrc + below(BUF / 4 - MAXLEN / 2 - 8), below(MAXLEN / 2))); });
     RUN("wmemchr", { size_t a = below(64), n = below(BUF / 4 - 64);

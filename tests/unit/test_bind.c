@@ -22,6 +22,19 @@
  * strings sit in 0x5a-filled 16-byte-aligned buffers at offsets OA, OB). */
 int dbt_rt_a64_strcmp(const char *s1, const char *s2);
 int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n);
+int dbt_rt_a64_wcscmp(const uint32_t *s1, const uint32_t *s2);
+int dbt_rt_a64_wcsncmp(const uint32_t *s1, const uint32_t *s2, size_t n);
+int dbt_rt_a64_wmemcmp(const uint32_t *s1, const uint32_t *s2, size_t n);
+
+/* runtime/bind_a64.c's functions, by name. */
+static const struct {
+    const char *name;
+    const void *fn;
+} a64_functions[] = {
+    {"dbt_rt_a64_strcmp", (const void *)dbt_rt_a64_strcmp},   {"dbt_rt_a64_memcmp", (const void *)dbt_rt_a64_memcmp},
+    {"dbt_rt_a64_wcscmp", (const void *)dbt_rt_a64_wcscmp},   {"dbt_rt_a64_wcsncmp", (const void *)dbt_rt_a64_wcsncmp},
+    {"dbt_rt_a64_wmemcmp", (const void *)dbt_rt_a64_wmemcmp},
+};
 static int a64_strcmp_at(int oa, int ob, const char *a, size_t na, const char *b, size_t nb)
 {
     static _Alignas(16) char A[64], B[64];
@@ -45,6 +58,23 @@ static void a64_magnitudes(void **state)
     assert_int_equal(dbt_rt_a64_memcmp("aba", "abc", 3), -2);
     assert_int_equal(dbt_rt_a64_memcmp("aab", "abb", 3), -1);
     assert_int_equal(dbt_rt_a64_memcmp("abcdefgh", "abcdefgz", 8), -1);
+    /* The wide ones (values read off Debian's aarch64 code: bind_table.h). */
+    static const uint32_t a[] = {'a', 0x80000000u, 0}, b[] = {'a', 'b', 0}, c[] = {'a', 0};
+    assert_int_equal(dbt_rt_a64_wcscmp(a, b), 1);                  /* unsigned: above 'b' */
+    assert_int_equal(dbt_rt_a64_wcscmp(b, a), -1);
+    assert_int_equal(dbt_rt_a64_wcscmp(b, c), 'b');                /* the second ended: the character */
+    assert_int_equal(dbt_rt_a64_wcscmp(a, c), (int)0x80000000u);   /* ... as an int */
+    assert_int_equal(dbt_rt_a64_wcscmp(c, b), -1);
+    assert_int_equal(dbt_rt_a64_wcscmp(b, b), 0);
+    assert_int_equal(dbt_rt_a64_wcsncmp(a, b, 1), 0);
+    assert_int_equal(dbt_rt_a64_wcsncmp(a, b, 2), 1);
+    assert_int_equal(dbt_rt_a64_wcsncmp(b, c, 3), 1);
+    assert_int_equal(dbt_rt_a64_wcsncmp(c, c, 9), 0);               /* stops at the end */
+    static const uint32_t m1[] = {1, 2, 3, 4, 5, 6, 0xffffffffu}, m2[] = {1, 2, 3, 4, 5, 6, 7};
+    assert_int_equal(dbt_rt_a64_wmemcmp(m1, m2, 6), 0);
+    assert_int_equal(dbt_rt_a64_wmemcmp(m1, m2, 7), 1);
+    assert_int_equal(dbt_rt_a64_wmemcmp(m2, m1, 7), -1);
+    assert_int_equal(dbt_rt_a64_wmemcmp(m2 + 1, m1, 2), 1);          /* in the first four */
 }
 
 static void rows_are_callable(void **state)
@@ -57,7 +87,10 @@ static void rows_are_callable(void **state)
         /* The host function the thunk calls is there (the output links
          * the same libc; the bindtest ones are in the runtime archive). */
         if (strncmp(r->host, "dbt_rt_a64_", 11) == 0) { /* runtime/bind_a64.c, linked here too */
-            assert_true(strcmp(r->host, "dbt_rt_a64_strcmp") == 0 || strcmp(r->host, "dbt_rt_a64_memcmp") == 0);
+            size_t k = 0;
+            while (k < sizeof a64_functions / sizeof *a64_functions && strcmp(a64_functions[k].name, r->host) != 0)
+                k++;
+            assert_true(k < sizeof a64_functions / sizeof *a64_functions);
         } else if (r->lib == BIND_LIB_LIBC) {
             assert_non_null(dlsym(RTLD_DEFAULT, r->host));
         } else if (bind_library_sonames[r->lib] != NULL) {
@@ -120,7 +153,11 @@ static void symbols_map_to_rows(void **state)
     assert_int_equal(memcmp_sizes, 1);
     /* Not bound: results differ from glibc's aarch64 code (bind_table.h). */
     assert_int_equal(bind_by_symbol("strncmp"), BIND_NONE);
-    assert_int_equal(bind_by_symbol("wmemcmp"), BIND_NONE);
+    /* The wide comparisons: glibc's aarch64 order is the unsigned one. */
+    assert_int_equal(bind_by_symbol("wmemcmp"), BIND_wmemcmp);
+    assert_int_equal(bind_by_symbol("__wcscmp"), BIND_wcscmp);
+    assert_true(bind_needs_known_code(BIND_wcscmp) && bind_needs_known_code(BIND_wcsncmp) &&
+                bind_needs_known_code(BIND_wmemcmp));
     assert_int_equal(bind_by_symbol("sqrt"), BIND_NONE); /* the sign of a fresh NaN */
     assert_int_equal(bind_gate(BIND_exp, &varg), BIND_GATE_FMA);
     assert_int_equal(bind_gate(BIND_cbrtf, &varg), BIND_GATE_FPCR);
