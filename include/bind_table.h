@@ -41,10 +41,11 @@
  *
  * Only functions whose results are the same bytes on both sides by their
  * definition are here (tests/bind/equiv.c checks every row against the
- * guest's own code).  memcmp and strcmp return the sign the C standard
+ * guest's own code).  memcmp, strcmp and strncmp return the sign the C standard
  * asks for with magnitudes of glibc's aarch64 code's own (its memcmp gives
  * the byte difference for one byte and 1 or -1 for longer ones, its strcmp
- * differences of bit windows): they bind to host functions that compute
+ * differences of bit windows, strncmp likewise but with its own way of
+ * reading unequally aligned strings): they bind to host functions that compute
  * those (runtime/bind_a64.c), only where the guest's code is exactly that
  * code (bind_needs_known_code).  So do wcscmp, wcsncmp and wmemcmp: wchar_t
  * is unsigned on aarch64 and signed on x86-64, so the host's own would
@@ -52,7 +53,7 @@
  * aarch64, returns -1/0/1 of the unsigned order - except wcscmp, which
  * returns the first string's character itself when the second string ends
  * first (as an int: negative from 0x80000000 on).  Not bound, and why
- * (measured): strncmp (its magnitudes not imitated yet); strcasecmp and friends (the locale); anything that sets errno or takes a
+ * (measured): strcasecmp and friends (the locale); anything that sets errno or takes a
  * callback (not supported yet).  memcpy binds to the host's memmove: the
  * same bytes for every valid call; an overlapping memcpy is undefined, and
  * glibc's own aarch64 variants already disagree on its bytes (the one qemu
@@ -111,6 +112,7 @@
     X(BIND_wmemmove, "wmemmove", BIND_LIB_LIBC, "wmemmove", "p:ppz") \
     X(BIND_strcmp, "strcmp", BIND_LIB_LIBC, "dbt_rt_a64_strcmp", "i:pp") \
     X(BIND_memcmp, "memcmp", BIND_LIB_LIBC, "dbt_rt_a64_memcmp", "i:ppz") \
+    X(BIND_strncmp, "strncmp", BIND_LIB_LIBC, "dbt_rt_a64_strncmp", "i:ppz") \
     X(BIND_wcscmp, "wcscmp", BIND_LIB_LIBC, "dbt_rt_a64_wcscmp", "i:pp") \
     X(BIND_wcsncmp, "wcsncmp", BIND_LIB_LIBC, "dbt_rt_a64_wcsncmp", "i:ppz") \
     X(BIND_wmemcmp, "wmemcmp", BIND_LIB_LIBC, "dbt_rt_a64_wmemcmp", "i:ppz") \
@@ -419,7 +421,8 @@ static inline enum BindId bind_by_symbol(const char *name)
     X(BIND_strrchr, 288, 0x3d45aebd241baab7ull) X(BIND_strrchr, 288, 0x7d0284b8a0793439ull) \
     X(BIND_wcslen, 100, 0x7eddacc9dffe83a9ull) X(BIND_wmemchr, 196, 0x4b34bc67fb71fe13ull) \
     X(BIND_wmemset, 100, 0x1ee53e6b28907667ull) X(BIND_wcscmp, 52, 0x99ad044aa28702faull)                  \
-    X(BIND_wcsncmp, 204, 0x21e04fec0396ac1bull) X(BIND_wmemcmp, 188, 0x01522b1fe84d85dbull)
+    X(BIND_wcsncmp, 204, 0x21e04fec0396ac1bull) X(BIND_wmemcmp, 188, 0x01522b1fe84d85dbull) \
+    X(BIND_strncmp, 480, 0xd695b1d981800516ull)
 
 typedef struct BindKnownCode {
     unsigned id;
@@ -441,7 +444,8 @@ static const BindKnownCode bind_known_code[] = {
  * keeps its own code. */
 static inline bool bind_needs_known_code(unsigned id)
 {
-    return id == BIND_strcmp || id == BIND_memcmp || id == BIND_wcscmp || id == BIND_wcsncmp || id == BIND_wmemcmp;
+    return id == BIND_strcmp || id == BIND_strncmp || id == BIND_memcmp || id == BIND_wcscmp || id == BIND_wcsncmp ||
+           id == BIND_wmemcmp;
 }
 
 /* Bound by the translator only when asked (`--bind=all` or `+qsort`):

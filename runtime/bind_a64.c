@@ -32,6 +32,7 @@
  * every alignment, common prefixes and bytes after the terminator.
  */
 #include <emmintrin.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -96,6 +97,118 @@ EXPORT int dbt_rt_a64_memcmp(const void *s1, const void *s2, size_t n)
     if (n == 1 || (n == 3 && a[0] == b[0] && a[1] == b[1]))
         return a[n - 1] - b[n - 1];
     return r < 0 ? -1 : 1;
+}
+
+/* strncmp (sysdeps/aarch64/strncmp.S, 480 bytes) as its machine code does
+ * it, word for word:
+ *
+ * - S1 and S2 equally aligned mod 8: it reads 8-byte words aligned to them
+ *   (the bytes before the strings set to 0xff, the count made to start at
+ *   the word) and stops at the first word with a difference, a NUL of S1
+ *   or the end of the count.
+ * - Not equally aligned and N < 16: byte by byte; the result is the
+ *   difference of the last two bytes read.
+ * - Not equally aligned, N >= 16: byte by byte until S1 is aligned (the
+ *   byte difference on a difference or a NUL), then S1's aligned words
+ *   against S2's bytes, taken from aligned 16-byte pairs: first the part
+ *   of S2's current pair that lines up with the word's start ("part B",
+ *   the word's other bytes zero), then the rest from the next pair.
+ *
+ * At a stop the result comes from the syndrome (a bit for each differing
+ * bit and for the top bit of a NUL of S1) and the two words as they are
+ * (zeros where part B has none): both are shifted so that the syndrome's
+ * first bit, in memory order, is the top bit, and their top 8 bits are
+ * subtracted - or 0 when that byte is beyond the count.  Shifts are by
+ * their amount mod 64, as on Arm.  Reads only the aligned words and pairs
+ * the guest's code reads (never across a page the strings do not touch). */
+static inline uint64_t ld64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+static inline uint64_t shl(uint64_t x, uint64_t n) { return x << (n & 63); }
+static inline uint64_t shr(uint64_t x, uint64_t n) { return x >> (n & 63); }
+
+/* The result at a stop: SYN, W1 and W2 in memory order (little-endian), N
+ * the count left from the word's first byte. */
+static int strncmp_result(uint64_t syn, uint64_t w1, uint64_t w2, uint64_t n)
+{
+    syn = __builtin_bswap64(syn);
+    unsigned at = syn ? (unsigned)__builtin_clzll(syn) : 64;
+    uint64_t a = shl(__builtin_bswap64(w1), at) >> 56, b = shl(__builtin_bswap64(w2), at) >> 56;
+    return n > at / 8 ? (int)(a - b) : 0;
+}
+
+/* The bytes of W that are NUL (bit 7 of each; above the first one, false
+ * ones may follow). */
+static inline uint64_t nul_bits(uint64_t w) { return (w - 0x0101010101010101ull) & ~(w | 0x7f7f7f7f7f7f7f7full); }
+
+__attribute__((no_sanitize_address)) EXPORT int dbt_rt_a64_strncmp(const char *s1, const char *s2, size_t n)
+{
+    const unsigned char *a = (const unsigned char *)s1, *b = (const unsigned char *)s2;
+    uintptr_t k = (uintptr_t)a & 7;
+    if (n == 0)
+        return 0;
+    if ((((uintptr_t)a ^ (uintptr_t)b) & 7) == 0) {
+        a -= k, b -= k;
+        uint64_t w1 = ld64(a), w2 = ld64(b), before = shr(~0ull, -(uint64_t)(k << 3)); /* none when k = 0 */
+        if (k != 0) {
+            w1 |= before, w2 |= before;
+            n = n + k < n ? ~(size_t)0 : n + k;
+        }
+        for (;;) {
+            bool more = n > 8;
+            uint64_t nul = nul_bits(w1), diff = w1 ^ w2;
+            if (nul != 0 || !more || diff != 0)
+                return strncmp_result(diff | nul, w1, w2, n);
+            n -= 8, a += 8, b += 8;
+            w1 = ld64(a), w2 = ld64(b);
+        }
+    }
+    if (n < 16) {
+        for (;; n--) {
+            unsigned c1 = *a++, c2 = *b++;
+            if (n == 1 || c1 == 0 || c1 != c2)
+                return (int)c1 - (int)c2;
+        }
+    }
+    if (k != 0) {
+        size_t m = (8 - k) & 7;
+        n -= m;
+        for (; m > 0; m--) {
+            unsigned c1 = *a++, c2 = *b++;
+            if (c1 == 0 || c1 != c2)
+                return (int)c1 - (int)c2;
+        }
+    }
+    uint64_t sh = (uint64_t)(uintptr_t)b << 3, rest = -sh & 63; /* S2's offset in bits; 64 minus it */
+    uint64_t high = shl(~0ull, rest);                             /* the bytes part B lacks */
+    const unsigned char *pair = (const unsigned char *)((uintptr_t)b & ~(uintptr_t)15);
+    uint64_t w1 = ld64(a), lo = ld64(pair), hi = ld64(pair + 8);
+    bool in_high = (sh >> 6) & 1; /* S2 starts in the pair's second word */
+    for (;;) {
+        if (!in_high) { /* the word from two words of the pair */
+            uint64_t w2 = shr(lo, sh) | shl(hi, rest), nul = nul_bits(w1), diff = w1 ^ w2;
+            if (n <= 8 || (diff | nul) != 0)
+                return strncmp_result(diff | nul, w1, w2, n);
+            n -= 8, a += 8;
+            w1 = ld64(a);
+        }
+        in_high = false;
+        uint64_t w2 = shr(hi, sh), nul = nul_bits(w1); /* part B */
+        uint64_t syn = ((w1 ^ w2) | nul) & ~high;
+        if (n <= rest / 8 || syn != 0)
+            return strncmp_result(syn, w1, w2, n);
+        pair += 16;
+        lo = ld64(pair), hi = ld64(pair + 8);
+        w2 = shl(lo, rest);
+        syn = ((w1 ^ w2) | nul) & high;
+        if (n <= 8 || syn != 0)
+            return strncmp_result(syn, w1, w2, n);
+        n -= 8, a += 8;
+        w1 = ld64(a);
+    }
 }
 
 /* The wide comparisons: glibc 2.36's generic C (wcsmbs/), as Debian's

@@ -143,6 +143,16 @@ int main(int argc, char **argv)
         if (below(4) == 0) dst[d + below(n + 1)] = 0;
         mix_u64((uint64_t)(int64_t)strcmp(s, (const char *)dst + d));
         mix_u64((uint64_t)(int64_t)strcmp((const char *)dst + d, s)); });
+    /* strncmp: the same strings, with counts around where they differ or
+     * end (and 0, and very large ones), so that the count's end falls in
+     * every byte of a word. */
+    RUN("strncmp", { const char *s = str(src); size_t n = strnlen(s, MAXLEN), d = off();
+        memcpy(dst + d, s, n + 9);
+        if (below(4)) dst[d + below(n + 2)] = (unsigned char)next();
+        if (below(4) == 0) dst[d + below(n + 1)] = 0;
+        size_t m = below(8) == 0 ? (size_t)-1 - below(16) : below(4) == 0 ? below(4) : below(n + 24);
+        mix_u64((uint64_t)(int64_t)strncmp(s, (const char *)dst + d, m));
+        mix_u64((uint64_t)(int64_t)strncmp((const char *)dst + d, s, m)); });
     RUN("memcmp", { size_t n = below(8) ? below(40) : len(), a = off(), d = off();
         memcpy(dst + d, src + a, n);
         if (below(4) && n) dst[d + below(n)] = (unsigned char)next();
