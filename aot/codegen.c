@@ -42,28 +42,7 @@ void codegen_init(void)
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
-    /* No branch crosses or ends at a 32-byte boundary (MC pads before it,
-     * as clang's -mbranches-within-32B-boundaries): the histogram kernel's
-     * loop, byte for byte the same code, ran 0.99-1.46 s depending only on
-     * where the link put it (1.05-1.14 s with this; its closing JNE across
-     * a 64-byte line was the slow case on this AMD host, and 32-byte
-     * boundaries are Intel's JCC erratum).  Output 0.9% larger.  Then a
-     * developer's knob, documented in docs/testing.md: options for LLVM
-     * itself, e.g. DBT_LLVM_ARGS="-time-passes" (with --jobs 1); one that
-     * names x86-align-branch replaces the defaults. */
-    static char buf[1024];
-    static const char *argv[64];
-    int argc = 0;
-    const char *env = getenv("DBT_LLVM_ARGS");
-    snprintf(buf, sizeof buf, "%s", env ? env : "");
-    argv[argc++] = "dbt-aot";
-    if (strstr(buf, "x86-align-branch") == NULL) {
-        argv[argc++] = "-x86-align-branch-boundary=32";
-        argv[argc++] = "-x86-align-branch=fused+jcc+jmp";
-    }
-    for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
-        argv[argc++] = t;
-    LLVMParseCommandLineOptions(argc, argv, NULL);
+    dbt_llvm_options("dbt-aot"); /* lifter/pipeline.c: branch alignment, DBT_LLVM_ARGS */
 }
 
 double codegen_thread_cpu_s(void)

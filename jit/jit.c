@@ -387,6 +387,7 @@ EXPORT DbtJit *dbt_jit_open(const DbtJitConfig *cfg, char *err, size_t errlen)
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    dbt_llvm_options("dbt-jit"); /* branch alignment as ahead of time (lifter/pipeline.c) */
     /* Library functions LLVM may call from generated code (memory
      * intrinsics, fma below x86-64-v3), resolved whatever the output
      * itself links. */

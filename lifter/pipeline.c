@@ -8,6 +8,13 @@
  */
 #include "pipeline.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Support.h>
+
 const char *dbt_opt_pipeline(int level)
 {
     static const char *const pipelines[4] = {
@@ -17,4 +24,37 @@ const char *dbt_opt_pipeline(int level)
         "default<O3>",
     };
     return pipelines[level < 0 ? 0 : level > 3 ? 3 : level];
+}
+
+/* No branch crosses or ends at a 32-byte boundary (MC pads before it, as
+ * clang's -mbranches-within-32B-boundaries): the histogram kernel's loop,
+ * byte for byte the same code, ran 0.99-1.46 s depending only on where the
+ * link put it (1.05-1.14 s with this; its closing JNE across a 64-byte
+ * line was the slow case on this AMD host, and 32-byte boundaries are
+ * Intel's JCC erratum).  Output 0.9% larger.  Then a developer's knob,
+ * documented in docs/testing.md: options for LLVM itself, e.g.
+ * DBT_LLVM_ARGS="-time-passes" (with --jobs 1). */
+static const char *options_prog;
+static void parse_options(void)
+{
+    static char buf[1024];
+    static const char *argv[64];
+    int argc = 0;
+    const char *env = getenv("DBT_LLVM_ARGS");
+    snprintf(buf, sizeof buf, "%s", env ? env : "");
+    argv[argc++] = options_prog;
+    if (strstr(buf, "x86-align-branch") == NULL) {
+        argv[argc++] = "-x86-align-branch-boundary=32";
+        argv[argc++] = "-x86-align-branch=fused+jcc+jmp";
+    }
+    for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    LLVMParseCommandLineOptions(argc, argv, NULL);
+}
+
+void dbt_llvm_options(const char *prog)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    options_prog = prog;
+    pthread_once(&once, parse_options);
 }

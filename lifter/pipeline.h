@@ -12,4 +12,10 @@
 /* The new-pass-manager pipeline text for -O LEVEL (clamped to 0..3). */
 const char *dbt_opt_pipeline(int level);
 
+/* LLVM's command-line options for code generation, once per process, as
+ * PROG: branches kept off 32-byte boundaries (the offline tool and the
+ * JIT alike), then DBT_LLVM_ARGS (space-separated; one that names
+ * x86-align-branch replaces the alignment). */
+void dbt_llvm_options(const char *prog);
+
 #endif
