@@ -183,6 +183,15 @@ static LLVMValueRef env_function_at(void *ctx, uint64_t pc)
     return cfg_find(u->w->cfg, pc) ? declare_guest_fn(u->lifter, pc) : NULL;
 }
 
+static unsigned env_bind_at(void *ctx, uint64_t pc, uint64_t *errno_location)
+{
+    const UnitEnv *u = ctx;
+    const CfgFunc *f = cfg_find(u->w->cfg, pc);
+    unsigned id = f ? u->w->func_bind[f - u->w->cfg->funcs] : BIND_NONE;
+    *errno_location = id != BIND_NONE ? guest_errno_location(u->w->objs, pc) : 0;
+    return id;
+}
+
 static void env_describe(void *ctx, uint64_t pc, uint32_t w, char *buf, size_t n)
 {
     const UnitEnv *u = ctx;
@@ -263,7 +272,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     LLVMSetSourceFileName(mod, name, strlen(name));
     UnitEnv env = {w, NULL, dec};
     LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true,
-                    w->lines ? env_line_at : NULL};
+                    w->lines ? env_line_at : NULL, env_bind_at};
     env.lifter = lift_new(mod, &lenv);
     for (size_t k = 0; k < u->nfuncs; k++) {
         size_t fi = u->funcs[k];
@@ -436,7 +445,7 @@ static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", so, (long)getpid());
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("dbt-lib-meta", ctx);
-    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false, NULL};
+    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL};
     Lifter *l = lift_new(mod, &env);
     uint64_t *entries = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *entries);
     LLVMValueRef *fns = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *fns);
@@ -856,7 +865,7 @@ int translate(const TranslateOptions *o, Diag *d)
     mctx = LLVMContextCreate();
     mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
-    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false, NULL};
+    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL};
     mlift = lift_new(mmod, &menv);
     /* The dispatcher's table: the function entries (cfg.funcs is sorted). */
     entries = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *entries);

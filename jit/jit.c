@@ -116,7 +116,8 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
     char name[40];
     snprintf(name, sizeof name, "dbt-jit-%llx", (unsigned long long)g->entry);
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
-    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false, NULL}; /* JIT regions: faults reported at the region entry */
+    /* JIT regions: faults reported at the region entry; no bindings (they are found ahead of time) */
+    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false, NULL, NULL};
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
         set_err(err, errlen, "out of memory%s", "");

@@ -177,6 +177,16 @@ void lift_set_cold_weights(Lifter *l, LLVMValueRef br);
 /* bind.c: end the entry block of a function bound as ID (bind_table.h) with
  * the run-time choice between the host's function and BODY. */
 void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body);
+/* bind.c: a BL (TAIL: a B) to TARGET, a function bound by the environment
+ * (LiftEnv.bind_at) without callbacks, its host function linked in (not
+ * one of a library the runtime opens): the host function is called here
+ * when its switch is on, with the state synced out and nothing to reload
+ * after (host code changes no guest register but X0/V0).  Returns the
+ * block where a BL goes on afterwards, with the builder left in the block
+ * where the caller emits the usual call (then a branch to the returned
+ * block); a tail call returns in the bound path (*DONE).  NULL and nothing
+ * emitted when TARGET is not such a function. */
+LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail, bool *done);
 
 /* --- constants and small helpers ---------------------------------------- */
 LLVMValueRef c64(Lifter *l, uint64_t v);

@@ -1,5 +1,6 @@
 /*
- * bind.c - the entry of a bound guest function (include/bind_table.h).
+ * bind.c - the entry of a bound guest function (include/bind_table.h), and
+ * direct calls of one.
  *
  * A function the offline tool found to be, say, glibc's memcpy is lifted as
  * usual, and its entry block ends with
@@ -26,6 +27,13 @@
  * function pointer) is given to the runtime (dbt_rt_bind_callback,
  * runtime/bind.c), which returns the host trampoline that calls it; after
  * the call the runtime forgets it (dbt_rt_bind_callback_done).
+ *
+ * A direct call of a bound function without callbacks, whose host
+ * function is linked in (not zlib's or libcrypto's, which the runtime
+ * opens and gates), (lift_bound_call) makes the same test at the call site and calls the host function there:
+ * the state synced out first, then, on the host's path, neither the call
+ * of the translated function nor its return check nor a reload - only X0
+ * (or V0) changes.  A tail call then returns to X30 as the entry would.
  */
 #include "a64_fp_util.h"
 #include "a64_lift.h"
@@ -136,10 +144,9 @@ static LLVMValueRef guest_arg(Lifter *l, char c, unsigned *ngrn, unsigned *nsrn,
 {
     LLVMValueRef raw; /* 64 bits: the register or the stack slot */
     if (is_fp(c) && *nsrn < 8) {
-        LLVMValueRef v = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_vreg + 16 * (*nsrn)++), "");
-        raw = v;
+        raw = rd_vbits(l, (*nsrn)++, 64);
     } else if (!is_fp(c) && *ngrn < 8) {
-        raw = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * (*ngrn)++), "");
+        raw = rd_x(l, (*ngrn)++);
     } else {
         LLVMValueRef at = LLVMBuildAdd(l->b, sp, c64(l, 8 * (uint64_t)(*nslot)++), "");
         raw = mem_load(l, l->i64, at);
@@ -154,28 +161,47 @@ static LLVMValueRef guest_arg(Lifter *l, char c, unsigned *ngrn, unsigned *nsrn,
     }
 }
 
-void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body)
+/* An empty inline asm that reads and writes any memory through the
+ * CpuState pointer: the stores before it (the state synced out,
+ * bound_pc) happen, and stay on their side of the host call, though the
+ * CpuState argument is noalias and the host function does not get it -
+ * a fault in the host code reads them (runtime/signal.c). */
+static void cpu_barrier(Lifter *l)
 {
-    const BindRow *row = &bind_rows[id];
+    LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(l->ctx), &l->ptr, 1, 0);
+    static const char constraints[] = "r,~{memory}";
+    LLVMValueRef a = LLVMGetInlineAsm(t, "", 0, (char *)constraints, sizeof constraints - 1, 1, 0,
+                                      LLVMInlineAsmDialectATT, 0);
+    LLVMBuildCall2(l->b, t, a, &l->cpu, 1, "");
+}
+
+/* Whether ID's switch (dbt_rt_bind_on, runtime/bind.c: DBT_BIND) is off,
+ * as an i1 read now. */
+static LLVMValueRef bind_off(Lifter *l, unsigned id)
+{
     LLVMTypeRef arr = LLVMArrayType(l->i8, BIND_COUNT);
     LLVMValueRef on_table = LLVMGetNamedGlobal(l->mod, "dbt_rt_bind_on");
     if (on_table == NULL)
         on_table = LLVMAddGlobal(l->mod, arr, "dbt_rt_bind_on");
     LLVMValueRef idx[2] = {c64(l, 0), c64(l, id)};
     LLVMValueRef on = LLVMBuildLoad2(l->b, l->i8, LLVMBuildInBoundsGEP2(l->b, arr, on_table, idx, 2, ""), "bound");
-    LLVMBasicBlockRef thunk = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_call");
-    LLVMValueRef off = LLVMBuildICmp(l->b, LLVMIntEQ, on, cint(l->i8, 0), "");
-    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, off, body, thunk));
+    return LLVMBuildICmp(l->b, LLVMIntEQ, on, cint(l->i8, 0), "");
+}
 
-    LLVMPositionBuilderAtEnd(l->b, thunk);
+/* The call of ROW's host function on the guest's arguments, its result
+ * written where the guest function leaves it (X0, or V0 with its upper
+ * bits zero as a scalar write leaves them).  The guest's registers are in
+ * the CpuState (synced out), which a fault in the host code reports.  A
+ * library the runtime opens itself may say no (the library is missing,
+ * the gate refuses): then on to REFUSED, nothing changed. */
+static void host_call(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef refused)
+{
+    const BindRow *row = &bind_rows[id];
     LLVMTypeRef fty;
     LLVMValueRef host;
     unsigned version_arg;
     enum BindGate gate = bind_gate(id, &version_arg);
     if (bind_library_sonames[row->lib] != NULL) {
-        /* A library the runtime opens itself: it gives the host function,
-         * or NULL when the guest's own code must run (the library is
-         * missing, the gate says no). */
         char letters[MAX_ARGS];
         host_function_type(l, row, &fty, letters);
         LLVMTypeRef p[2] = {l->ptr, l->i32}, t;
@@ -183,7 +209,7 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
         LLVMValueRef ga[2] = {l->cpu, c32(l, id)};
         host = LLVMBuildCall2(l->b, t, gf, ga, 2, "host");
         LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_go");
-        LLVMBuildCondBr(l->b, LLVMBuildIsNull(l->b, host, ""), body, go);
+        LLVMBuildCondBr(l->b, LLVMBuildIsNull(l->b, host, ""), refused, go);
         LLVMPositionBuilderAtEnd(l->b, go);
     } else {
         host = host_function(l, row, &fty);
@@ -192,7 +218,7 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
     LLVMValueRef argv[MAX_ARGS];
     char letters[MAX_ARGS];
     unsigned n = 0, ngrn = 0, nsrn = 0, nslot = 0, cb;
-    LLVMValueRef sp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "sp");
+    LLVMValueRef sp = rd_xsp(l, 31);
     for (const char *a = row->sig + 2; n < MAX_ARGS && (a = next_arg(a, &letters[n], &cb)) != NULL; n++) {
         fp |= is_fp(letters[n]);
         argv[n] = guest_arg(l, letters[n], &ngrn, &nsrn, &nslot, sp);
@@ -216,10 +242,12 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
      * a fault in it is the guest's fault there (runtime/signal.c).  It is 0
      * whenever guest code runs (a callback clears it meanwhile). */
     LLVMBuildStore(l->b, c64(l, entry), cpu_field(l, CPU_OFF_bound_pc));
+    cpu_barrier(l);
     LLVMValueRef r = LLVMBuildCall2(l->b, fty, host, argv, n, "");
     for (unsigned k = 0; k < n; k++)
         if (extension(l, letters[k]))
             LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
+    cpu_barrier(l);
     LLVMBuildStore(l->b, c64(l, 0), cpu_field(l, CPU_OFF_bound_pc));
     if (saved != NULL)
         fp_leave_host_env(l, saved);
@@ -248,10 +276,8 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
         LLVMBuildCall2(l->b, t, done, &l->cpu, 1, "");
     }
     char res = row->sig[0];
-    if (res == 'f' || res == 'd') { /* V0 = the value, upper bits zero */
-        LLVMTypeRef it = res == 'f' ? l->i32 : l->i64;
-        LLVMValueRef bits = LLVMBuildZExt(l->b, LLVMBuildBitCast(l->b, r, it, ""), l->i128, "");
-        LLVMSetAlignment(LLVMBuildStore(l->b, LLVMBuildBitCast(l->b, bits, l->vty, ""), cpu_field(l, CPU_OFF_vreg)), 16);
+    if (res == 'f' || res == 'd') {
+        wr_vscalar(l, 0, r);
     } else if (res != 'v') {
         LLVMValueRef x0;
         switch (res) {
@@ -260,9 +286,54 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
         case 'b': case 'h': x0 = LLVMBuildZExt(l->b, LLVMBuildSExt(l->b, r, l->i32, ""), l->i64, ""); break;
         default: x0 = LLVMBuildZExt(l->b, r, l->i64, ""); break; /* as a write of W0 */
         }
-        LLVMBuildStore(l->b, x0, cpu_field(l, CPU_OFF_x));
+        wr_x(l, 0, x0);
     }
-    LLVMValueRef lr = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_x + 8 * 30), "");
+}
+
+/* The guest function's return: to X30, the state synced out. */
+static void return_to_x30(Lifter *l)
+{
+    LLVMValueRef lr = rd_x(l, 30);
+    lift_sync_out(l);
     LLVMBuildStore(l->b, lr, cpu_field(l, CPU_OFF_pc));
     LLVMBuildRetVoid(l->b);
+}
+
+void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body)
+{
+    l->pc = entry;
+    LLVMBasicBlockRef thunk = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_call");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, bind_off(l, id), body, thunk));
+    LLVMPositionBuilderAtEnd(l->b, thunk);
+    host_call(l, id, entry, errno_location, body);
+    return_to_x30(l);
+}
+
+LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail, bool *done)
+{
+    uint64_t errno_location = 0;
+    unsigned id = l->env.bind_at ? l->env.bind_at(l->env.ctx, target, &errno_location) : 0;
+    *done = false;
+    /* Not bound; with a callback (the guest function runs and calls back);
+     * or from a library the runtime opens, whose gate may refuse - then
+     * the function's own entry would ask again (and log again). */
+    if (id == 0 || id >= BIND_COUNT || strchr(bind_rows[id].sig, '{') != NULL ||
+        bind_library_sonames[bind_rows[id].lib] != NULL)
+        return NULL;
+    LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "bound_call");
+    LLVMBasicBlockRef guest = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "unbound_call");
+    lift_set_cold_weights(l, LLVMBuildCondBr(l->b, bind_off(l, id), guest, host));
+    LLVMPositionBuilderAtEnd(l->b, host);
+    lift_sync_out(l);
+    host_call(l, id, target, errno_location, guest);
+    LLVMBasicBlockRef join = NULL;
+    if (tail) {
+        return_to_x30(l);
+        *done = true;
+    } else {
+        join = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "after_bound_call");
+        LLVMBuildBr(l->b, join);
+    }
+    LLVMPositionBuilderAtEnd(l->b, guest);
+    return join;
 }

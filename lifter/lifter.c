@@ -594,6 +594,8 @@ void lift_branch(Lifter *l, uint64_t target)
     if (i >= 0) {
         LLVMBuildBr(l->b, block_for(l, i, target));
     } else {
+        bool bound;
+        lift_bound_call(l, target, true, &bound); /* a bound function's host code, its switch on */
         lift_sync_out(l);
         tail_to(l, target, NULL);
     }
@@ -651,7 +653,24 @@ static void land_or_leave(Lifter *l, LLVMValueRef sp_at_call)
     LLVMBuildBr(l->b, l->land_bb);
 }
 
+static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn);
+
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
+{
+    bool done;
+    LLVMBasicBlockRef after = dyn == NULL ? lift_bound_call(l, target, false, &done) : NULL;
+    call_translated(l, target, dyn);
+    if (after != NULL) { /* the bound function's host code ran instead, its switch on */
+        if (!l->terminated)
+            LLVMBuildBr(l->b, after);
+        LLVMPositionBuilderAtEnd(l->b, after);
+        l->terminated = false;
+    }
+}
+
+/* The call of the translated code for TARGET / DYN: state synced out, the
+ * return checked, the state synced in. */
+static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     uint64_t ret = l->pc + 4;
     LLVMValueRef sp = rd_xsp(l, 31);

@@ -77,6 +77,11 @@ typedef struct LiftEnv {
      * subprogram per function, a location per instruction: debuginfo.c),
      * so that the output's DWARF maps host code to the guest's lines. */
     bool (*line_at)(void *ctx, uint64_t pc, LiftLine *out);
+    /* The binding (include/bind_table.h) of the translated guest function
+     * starting at PC, 0 if none; *ERRNO_LOCATION its image's
+     * __errno_location.  A direct call or tail call to one calls the host
+     * function right there when the run-time switch is on (may be NULL). */
+    unsigned (*bind_at)(void *ctx, uint64_t pc, uint64_t *errno_location);
 } LiftEnv;
 
 /* Possible targets of one BR (a recovered jump table). */

@@ -234,6 +234,13 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     siglongjmp(segv_env, 1);
 }
 
+/* A tail call of a bound function (`b strcmp`): the host function is
+ * called at the call site, and the CpuState's bound_pc must be set while
+ * it runs although the caller returns right after (lifter/bind.c:
+ * cpu_barrier; without it LLVM dropped that store and the fault killed
+ * the process). */
+__attribute__((noinline)) static int tail_strcmp(const char *s) { return strcmp(s, "some"); }
+
 static int segv(void)
 {
     struct sigaction sa;
@@ -244,7 +251,7 @@ static int segv(void)
     static char buf[64] = "some text";
     char *const bad[] = {(char *)0x1000, (char *)0x7000, (char *)0x10000};
     for (int round = 0; round < 3; round++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 5; k++) {
             if (sigsetjmp(segv_env, 1) == 0) {
                 size_t r = 0;
                 switch (k) {
@@ -252,6 +259,7 @@ static int segv(void)
                 case 1: r = (size_t)memchr(bad[round], 0x55, sizeof buf); break;
                 case 2: r = (size_t)strcmp(bad[round], buf); break;
                 case 3: dbt_bindtest_store((int64_t *)bad[round], 7); break;
+                case 4: r = (size_t)tail_strcmp(bad[round]); break;
                 }
                 printf("call %d/%d returned %zu\n", round, k, r);
             } else {

@@ -150,13 +150,14 @@ if command -v gdb >/dev/null; then
       -ex continue -ex continue "./$prog" 2>&1 | grep -E '^Breakpoint 1\.[0-9]+, ' >"gdb.$prog.$#" || true
     echo "$(grep -c ', 0x00002000' "gdb.$prog.$#") $(grep -vc ', 0x00002000' "gdb.$prog.$#")"
   }
-  # The guest's strspn is entered in every case (gdb works); the host's
-  # only with the bindings on.
+  # With the bindings off the guest's strspn runs (gdb works) and the
+  # host's never; on, the host's runs - called at the call site, so that
+  # the translated strspn need not be entered at all (lifter/bind.c).
   check_gdb() { # WHAT EXPECT_HOST PROG ENV...
     local what=$1 expect=$2 g h
     shift 2
     read -r g h <<<"$(gdb_run "$@")"
-    if ((g == 0)); then bad "gdb: $what: never stopped in the translated strspn"
+    if ((!expect && g == 0)); then bad "gdb: $what: never stopped in the translated strspn"
     elif ((expect && h == 0)); then bad "gdb: $what: no stop in the host's strspn"
     elif ((!expect && h > 0)); then bad "gdb: $what: stopped in the host's strspn"
     else ok "gdb: $what: $g stops in the translated strspn, $h in the host's"
