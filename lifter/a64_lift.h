@@ -181,12 +181,13 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
  * (LiftEnv.bind_at) without callbacks, its host function linked in (not
  * one of a library the runtime opens): the host function is called here
  * when its switch is on, with the state synced out and nothing to reload
- * after (host code changes no guest register but X0/V0).  Returns the
- * block where a BL goes on afterwards, with the builder left in the block
- * where the caller emits the usual call (then a branch to the returned
- * block); a tail call returns in the bound path (*DONE).  NULL and nothing
- * emitted when TARGET is not such a function. */
-LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail, bool *done);
+ * after (host code changes no guest register but X0/V0); a tail call then
+ * returns.  The builder is left where the caller emits the usual call or
+ * tail call (the switch off, or TARGET no such function: then nothing was
+ * emitted); after a BL's usual call the caller branches to the returned
+ * block, where both paths go on (NULL for a tail call or when nothing was
+ * emitted). */
+LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail);
 
 /* --- constants and small helpers ---------------------------------------- */
 LLVMValueRef c64(Lifter *l, uint64_t v);

@@ -28,12 +28,13 @@
  * runtime/bind.c), which returns the host trampoline that calls it; after
  * the call the runtime forgets it (dbt_rt_bind_callback_done).
  *
- * A direct call of a bound function without callbacks, whose host
- * function is linked in (not zlib's or libcrypto's, which the runtime
- * opens and gates), (lift_bound_call) makes the same test at the call site and calls the host function there:
- * the state synced out first, then, on the host's path, neither the call
- * of the translated function nor its return check nor a reload - only X0
- * (or V0) changes.  A tail call then returns to X30 as the entry would.
+ * A direct call (lift_bound_call) of a bound function without callbacks
+ * whose host function is linked in (not one of a library the runtime
+ * opens and gates: zlib, libcrypto, libm) makes the same test at the call
+ * site and calls the host function there: the state synced out first,
+ * then, on the host's path, neither the call of the translated function
+ * nor its return check nor a reload - only X0 (or V0) changes.  A tail
+ * call then returns to X30 as the entry would.
  */
 #include "a64_fp_util.h"
 #include "a64_lift.h"
@@ -309,11 +310,10 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
     return_to_x30(l);
 }
 
-LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail, bool *done)
+LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail)
 {
     uint64_t errno_location = 0;
     unsigned id = l->env.bind_at ? l->env.bind_at(l->env.ctx, target, &errno_location) : 0;
-    *done = false;
     /* Not bound; with a callback (the guest function runs and calls back);
      * or from a library the runtime opens, whose gate may refuse - then
      * the function's own entry would ask again (and log again). */
@@ -329,7 +329,6 @@ LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail, bool *d
     LLVMBasicBlockRef join = NULL;
     if (tail) {
         return_to_x30(l);
-        *done = true;
     } else {
         join = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "after_bound_call");
         LLVMBuildBr(l->b, join);

@@ -594,8 +594,7 @@ void lift_branch(Lifter *l, uint64_t target)
     if (i >= 0) {
         LLVMBuildBr(l->b, block_for(l, i, target));
     } else {
-        bool bound;
-        lift_bound_call(l, target, true, &bound); /* a bound function's host code, its switch on */
+        lift_bound_call(l, target, true); /* a bound function's host code, its switch on */
         lift_sync_out(l);
         tail_to(l, target, NULL);
     }
@@ -657,8 +656,7 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn);
 
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
-    bool done;
-    LLVMBasicBlockRef after = dyn == NULL ? lift_bound_call(l, target, false, &done) : NULL;
+    LLVMBasicBlockRef after = dyn == NULL ? lift_bound_call(l, target, false) : NULL;
     call_translated(l, target, dyn);
     if (after != NULL) { /* the bound function's host code ran instead, its switch on */
         if (!l->terminated)
