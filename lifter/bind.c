@@ -291,15 +291,6 @@ static void host_call(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
     }
 }
 
-/* The guest function's return: to X30, the state synced out. */
-static void return_to_x30(Lifter *l)
-{
-    LLVMValueRef lr = rd_x(l, 30);
-    lift_sync_out(l);
-    LLVMBuildStore(l->b, lr, cpu_field(l, CPU_OFF_pc));
-    LLVMBuildRetVoid(l->b);
-}
-
 void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_location, LLVMBasicBlockRef body)
 {
     l->pc = entry;
@@ -307,7 +298,7 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, bind_off(l, id), body, thunk));
     LLVMPositionBuilderAtEnd(l->b, thunk);
     host_call(l, id, entry, errno_location, body);
-    return_to_x30(l);
+    lift_indirect_jump(l, rd_x(l, 30), true); /* RET */
 }
 
 LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail)
@@ -328,7 +319,7 @@ LLVMBasicBlockRef lift_bound_call(Lifter *l, uint64_t target, bool tail)
     host_call(l, id, target, errno_location, guest);
     LLVMBasicBlockRef join = NULL;
     if (tail) {
-        return_to_x30(l);
+        lift_indirect_jump(l, rd_x(l, 30), true); /* RET */
     } else {
         join = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "after_bound_call");
         LLVMBuildBr(l->b, join);

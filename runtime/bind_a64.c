@@ -130,41 +130,48 @@ static inline uint64_t ld64(const unsigned char *p)
 static inline uint64_t shl(uint64_t x, uint64_t n) { return x << (n & 63); }
 static inline uint64_t shr(uint64_t x, uint64_t n) { return x >> (n & 63); }
 
-/* The result at a stop: SYN, W1 and W2 in memory order (little-endian), N
- * the count left from the word's first byte. */
-static int strncmp_result(uint64_t syn, uint64_t w1, uint64_t w2, uint64_t n)
-{
-    syn = __builtin_bswap64(syn);
-    unsigned at = syn ? (unsigned)__builtin_clzll(syn) : 64;
-    uint64_t a = shl(__builtin_bswap64(w1), at) >> 56, b = shl(__builtin_bswap64(w2), at) >> 56;
-    return n > at / 8 ? (int)(a - b) : 0;
-}
-
 /* The bytes of W that are NUL (bit 7 of each; above the first one, false
  * ones may follow). */
 static inline uint64_t nul_bits(uint64_t w) { return (w - 0x0101010101010101ull) & ~(w | 0x7f7f7f7f7f7f7f7full); }
+
+/* Whether the code stops at W1, a word of S1, against W2, S2's bytes for
+ * it (little-endian, memory order): a difference or a NUL of S1 among the
+ * bytes of MASK, or a count N (left from the word's first byte) of at most
+ * LIMIT.  Then the result into *R: both words shifted so that the
+ * syndrome's first bit in memory order is the top bit, their top 8 bits
+ * subtracted - 0 when that byte is beyond the count. */
+static bool stops(uint64_t w1, uint64_t w2, uint64_t mask, uint64_t limit, uint64_t n, int *r)
+{
+    uint64_t syn = ((w1 ^ w2) | nul_bits(w1)) & mask;
+    if (n > limit && syn == 0)
+        return false;
+    syn = __builtin_bswap64(syn);
+    unsigned at = syn ? (unsigned)__builtin_clzll(syn) : 64;
+    uint64_t a = shl(__builtin_bswap64(w1), at) >> 56, b = shl(__builtin_bswap64(w2), at) >> 56;
+    *r = n > at / 8 ? (int)(a - b) : 0;
+    return true;
+}
 
 __attribute__((no_sanitize_address)) EXPORT int dbt_rt_a64_strncmp(const char *s1, const char *s2, size_t n)
 {
     const unsigned char *a = (const unsigned char *)s1, *b = (const unsigned char *)s2;
     uintptr_t k = (uintptr_t)a & 7;
+    int r;
     if (n == 0)
         return 0;
     if ((((uintptr_t)a ^ (uintptr_t)b) & 7) == 0) {
         a -= k, b -= k;
-        uint64_t w1 = ld64(a), w2 = ld64(b), before = shr(~0ull, -(uint64_t)(k << 3)); /* none when k = 0 */
+        uint64_t w1 = ld64(a), w2 = ld64(b);
         if (k != 0) {
+            uint64_t before = shr(~0ull, -(uint64_t)(k << 3)); /* the bytes before the strings */
             w1 |= before, w2 |= before;
             n = n + k < n ? ~(size_t)0 : n + k;
         }
-        for (;;) {
-            bool more = n > 8;
-            uint64_t nul = nul_bits(w1), diff = w1 ^ w2;
-            if (nul != 0 || !more || diff != 0)
-                return strncmp_result(diff | nul, w1, w2, n);
+        while (!stops(w1, w2, ~0ull, 8, n, &r)) {
             n -= 8, a += 8, b += 8;
             w1 = ld64(a), w2 = ld64(b);
         }
+        return r;
     }
     if (n < 16) {
         for (;; n--) {
@@ -189,23 +196,18 @@ __attribute__((no_sanitize_address)) EXPORT int dbt_rt_a64_strncmp(const char *s
     bool in_high = (sh >> 6) & 1; /* S2 starts in the pair's second word */
     for (;;) {
         if (!in_high) { /* the word from two words of the pair */
-            uint64_t w2 = shr(lo, sh) | shl(hi, rest), nul = nul_bits(w1), diff = w1 ^ w2;
-            if (n <= 8 || (diff | nul) != 0)
-                return strncmp_result(diff | nul, w1, w2, n);
+            if (stops(w1, shr(lo, sh) | shl(hi, rest), ~0ull, 8, n, &r))
+                return r;
             n -= 8, a += 8;
             w1 = ld64(a);
         }
         in_high = false;
-        uint64_t w2 = shr(hi, sh), nul = nul_bits(w1); /* part B */
-        uint64_t syn = ((w1 ^ w2) | nul) & ~high;
-        if (n <= rest / 8 || syn != 0)
-            return strncmp_result(syn, w1, w2, n);
+        if (stops(w1, shr(hi, sh), ~high, rest / 8, n, &r)) /* part B */
+            return r;
         pair += 16;
         lo = ld64(pair), hi = ld64(pair + 8);
-        w2 = shl(lo, rest);
-        syn = ((w1 ^ w2) | nul) & high;
-        if (n <= 8 || syn != 0)
-            return strncmp_result(syn, w1, w2, n);
+        if (stops(w1, shl(lo, rest), high, 8, n, &r))
+            return r;
         n -= 8, a += 8;
         w1 = ld64(a);
     }
