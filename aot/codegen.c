@@ -39,6 +39,7 @@ void codegen_init(void)
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    LLVMInitializeX86AsmParser(); /* the module assembly of the lifter's call stubs */
     dbt_llvm_options("dbt-aot"); /* lifter/pipeline.c: branch alignment, DBT_LLVM_ARGS */
 }
 

@@ -3,13 +3,15 @@
  * runtime's C and (later) the JIT.
  *
  * One CpuState per guest thread.  Translated functions take a pointer to it
- * as their only argument:
+ * and the CPU_PASS registers (below) in host registers, and give those
+ * registers back in host registers:
  *
- *     void g_0000000000400abc(CpuState *s);
+ *     {14 x i64} hhvmcc g_0000000000400abc(x0, CpuState *s, x1, ..., sp);
  *
  * Inside a translated function the guest registers live in SSA values; the
  * struct is the truth only at the boundaries the guest or the runtime can
- * observe (calls, returns, indirect branches, system calls, exits).
+ * observe (system calls, traps, safe points), and for the registers not
+ * passed also at calls, returns and indirect branches.
  *
  * The layout is described once, by CPU_STATE_FIELDS below: the struct, the
  * offsets the lifter uses and the static checks all come from that table.
@@ -34,6 +36,8 @@
  *   848     bound_pc      the guest pc of the bound function whose host
  *                         code runs now (lifter/bind.c), else 0: a fault
  *                         in that host code is the guest's fault there
+ *   856     tail_fn       the target of a tail call through a pointer
+ *                         (RT_SYM_TAIL_JUMP jumps there)
  */
 #ifndef DBT_CPU_STATE_H
 #define DBT_CPU_STATE_H
@@ -60,7 +64,8 @@
     X(uint8_t, vreg, 32 * 16, 16)  /* V0-V31, 16 bytes each, little endian */  \
     X(void *, thread, 0, 8)        /* runtime's per-thread data            */  \
     X(void *, icache, 0, 8)        /* indirect-branch cache, see below     */  \
-    X(uint64_t, bound_pc, 0, 8)    /* bound function in host code, or 0    */
+    X(uint64_t, bound_pc, 0, 8)    /* bound function in host code, or 0    */  \
+    X(void *, tail_fn, 0, 8)       /* target of an indirect tail call      */
 
 /* The struct is written out (arrays of one element for scalars would make
  * the C side clumsy); the table's offsets and the pinned values below check
@@ -82,6 +87,7 @@ typedef struct CpuState {
     void *thread;            /* runtime per-thread data */
     void *icache;            /* CpuIcacheEntry[CPU_ICACHE_ENTRIES], never NULL */
     uint64_t bound_pc;       /* a bound function's host code runs: its guest pc */
+    void *tail_fn;           /* translated code an indirect tail call goes to */
 } CpuState;
 
 /* The offsets the lifter uses, from the same table. */
@@ -109,6 +115,7 @@ _Static_assert(offsetof(CpuState, vreg) == 320, "vreg");
 _Static_assert(offsetof(CpuState, thread) == 832, "thread");
 _Static_assert(offsetof(CpuState, icache) == 840, "icache");
 _Static_assert(offsetof(CpuState, bound_pc) == 848, "bound_pc");
+_Static_assert(offsetof(CpuState, tail_fn) == 856, "tail_fn");
 
 /* Named accessors for the runtime's C. */
 static inline uint64_t cpu_get_x(const CpuState *s, unsigned r) { return r < 31 ? s->x[r] : 0; }
@@ -123,9 +130,30 @@ static inline void cpu_set_nzcv(CpuState *s, uint32_t nzcv)
     s->n = nzcv >> 31 & 1; s->z = nzcv >> 30 & 1; s->c = nzcv >> 29 & 1; s->v = nzcv >> 28 & 1;
 }
 
-/* Host-side entry points the lifted code calls into (runtime/dispatch.c,
- * runtime/syscall.c).  Names are part of the lifter/runtime contract. */
-typedef void (*GuestFn)(CpuState *s);
+/* Translated code: a function of the convention below, never called from C
+ * directly - C enters it through dbt_enter (runtime/enter_x86_64.c), which
+ * moves the passed registers between the CpuState and the host registers. */
+typedef struct GuestCode *GuestFn;
+
+/* The calling convention of translated code (docs/architecture.md, "Calls").
+ * Between translated functions these guest registers travel in host
+ * registers, not through the CpuState: the caller's values are the callee's
+ * arguments and the callee's values at its exit come back as its results,
+ * so a call stores and reloads only the registers not in this list.  It is
+ * LLVM's HHVM convention on x86-64 (the choice Instrew published): up to 15
+ * integer arguments and 14 results in registers, only R12 preserved by the
+ * callee.  The CpuState pointer is argument 1 (R12: it never changes, so a
+ * function need not save it and tail calls stay jumps); the guest registers
+ * are argument 0 and arguments 2-13, and each comes back in the host
+ * register it came in (result 12, R14, is unused).  R14 carries no
+ * argument: an indirect call needs one register for its target.
+ * X(k, guest register, host register): 0-30 X0-X30, 31 SP (whose CpuState
+ * offset, 248, is 8 * 31 like the others'). */
+#define CPU_PASS_NREGS 13
+#define CPU_PASS(X)                                                           \
+    X(0, 0, rbx) X(1, 1, rbp) X(2, 2, r15) X(3, 3, rdi) X(4, 4, rsi)          \
+    X(5, 5, rdx) X(6, 19, rcx) X(7, 20, r8) X(8, 21, r9) X(9, 22, rax)        \
+    X(10, 29, r10) X(11, 30, r11) X(12, 31, r13)
 
 /* The indirect-branch cache: where the lifted code calls translated code
  * for a guest pc it only knows at run time, it first looks in the
@@ -144,6 +172,9 @@ typedef struct CpuIcacheEntry {
 #define CPU_ICACHE_INDEX(pc) ((pc) >> 2 & (CPU_ICACHE_ENTRIES - 1))
 #define CPU_ICACHE_EMPTY 1u
 _Static_assert(sizeof(CpuIcacheEntry) == 16, "icache entry");
+/* Host-side entry points the lifted code calls into (runtime/dispatch.c,
+ * runtime/syscall.c), plain C functions.  Names are part of the
+ * lifter/runtime contract. */
 #define RT_SYM_LOOKUP "dbt_rt_lookup"     /* GuestFn (CpuState *s, uint64_t pc) */
 #define RT_SYM_LOOKUP_ENTRY "dbt_rt_lookup_entry" /* GuestFn (CpuState *s, uint64_t pc): the
                                                      translated function entered at pc, or NULL */
@@ -151,6 +182,11 @@ _Static_assert(sizeof(CpuIcacheEntry) == 16, "icache entry");
 #define RT_SYM_TRAP "dbt_rt_trap"         /* void (CpuState *s, uint32_t kind, uint32_t insn) */
 #define RT_SYM_CACHE "dbt_rt_cache_op"    /* void (CpuState *s, uint32_t op, uint64_t addr) */
 #define RT_SYM_SYSREG "dbt_rt_read_sysreg" /* uint64_t (CpuState *s, uint32_t sysreg) */
+#define RT_SYM_TAIL_JUMP "dbt_rt_tail_jump" /* translated code: jumps to s->tail_fn.  An
+                                               indirect tail call needs a register for its
+                                               target that is no argument and not R12..R15,
+                                               and the convention leaves none; so it stores
+                                               the target and tail-calls this */
 #define RT_SYM_SAFEPOINT "dbt_rt_safepoint" /* uint32_t (CpuState *s): a signal waits at the
                                                loop header s->pc; nonzero: go on there */
 

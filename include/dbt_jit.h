@@ -28,7 +28,8 @@
 
 #include "cpu_state.h"
 
-#define DBT_JIT_ABI_VERSION 5   /* 4: DbtJitRegion.host, host_size; 5: CpuState.bound_pc */
+#define DBT_JIT_ABI_VERSION 6   /* 4: DbtJitRegion.host, host_size; 5: CpuState.bound_pc;
+                                   6: registers passed in host registers, CpuState.tail_fn */
 /* The lifted code bakes in CpuState's layout: a change is an ABI change. */
 _Static_assert(CPU_STATE_SIZE == 864, "CpuState changed: bump DBT_JIT_ABI_VERSION, then this size");
 #define DBT_JIT_OPEN_SYMBOL "dbt_jit_open"

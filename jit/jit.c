@@ -182,9 +182,16 @@ static uint8_t *mem_alloc(CodeMem *m, uintptr_t size, bool code)
     if (nm == NULL)
         return NULL;
     m->maps = nm;
-    void *p = mmap(NULL, n ? n : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Next to the region's other sections: its code reaches its constants
+     * PC-relatively (the small code model, emit_region), within 2 GiB. */
+    uint8_t *hint = m->nmaps ? m->maps[m->nmaps - 1].p + m->maps[m->nmaps - 1].n : NULL;
+    uint8_t *p = mmap(hint, n ? n : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
+    if (m->nmaps > 0 && (p > m->maps[0].p ? p - m->maps[0].p : m->maps[0].p - p) > (1l << 30)) {
+        munmap(p, n ? n : page); /* MCJIT fails the region: the runtime says so */
+        return NULL;
+    }
     m->maps[m->nmaps++] = (struct Mapping){p, n ? n : page, code};
     if (code && size > m->text_size) {
         m->text = p;
@@ -235,8 +242,13 @@ static GuestFn emit_region(Jit *j, LLVMModuleRef mod, uint64_t entry, const void
     struct LLVMMCJITCompilerOptions o;
     LLVMInitializeMCJITCompilerOptions(&o, sizeof o);
     o.OptLevel = j->opt_level < 1 ? 0 : j->opt_level > 2 ? 3 : (unsigned)j->opt_level;
-    /* CodeModel JITDefault: large on x86-64, so the calls to the runtime
-     * (linked at 0x200000000000) and to other code reach anywhere. */
+    /* The small code model: direct calls.  The large one (MCJIT's default)
+     * loads every callee's address into a register first, and a call of
+     * translated code leaves none free (cpu_state.h: CPU_PASS).  Calls of
+     * the runtime (linked at 0x200000000000) and of the host's libc reach
+     * anywhere all the same: MCJIT sends a PC-relative call it cannot
+     * reach through a stub of its own (an absolute jump). */
+    o.CodeModel = LLVMCodeModelSmall;
     CodeMem *cm = calloc(1, sizeof *cm);
     if (cm == NULL) {
         set_err(err, errlen, "%s", "out of memory");
@@ -388,6 +400,7 @@ EXPORT DbtJit *dbt_jit_open(const DbtJitConfig *cfg, char *err, size_t errlen)
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    LLVMInitializeX86AsmParser(); /* the module assembly of the lifter's call stubs */
     dbt_llvm_options("dbt-jit"); /* branch alignment as ahead of time (lifter/pipeline.c) */
     /* Library functions LLVM may call from generated code (memory
      * intrinsics, fma below x86-64-v3), resolved whatever the output

@@ -69,10 +69,15 @@ struct Lifter {
     /* Types used everywhere. */
     LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, vty; /* vty: <16 x i8>, a V register */
     LLVMTypeRef f16, f32, f64;
-    LLVMTypeRef fn_ty;           /* void (ptr): a translated guest function */
+    LLVMTypeRef fn_ty;           /* a translated guest function (cpu_state.h:
+                                  * CPU_PASS): {14 x i64} (i64, ptr, 13 x i64) */
+    LLVMTypeRef ret_ty;          /* its result: the passed registers */
+    LLVMTypeRef icall_ty;        /* fn_ty and the target: an indirect call's stub */
+    unsigned nicall;             /* indirect call stubs made in the module */
 
     /* Runtime entry points (declared in the module). */
     LLVMValueRef rt_lookup, rt_lookup_entry, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;
+    LLVMValueRef rt_tail_jump;   /* translated code (fn_ty): jumps to cpu->tail_fn */
 
     /* Per-function state. */
     const LiftFunc *func;        /* function being lifted */
@@ -91,6 +96,7 @@ struct Lifter {
                                   * call returning there (its sync in) */
     LLVMBasicBlockRef land_bb;   /* the function's landing test (land_or_leave), or NULL */
     LLVMValueRef land_sp;        /* its phi: the SP at the call that came back elsewhere */
+    LLVMValueRef tbl_table;      /* alloca ([64 x i8]) of TBL/TBX's table, or NULL */
     LLVMValueRef poll_budget;    /* alloca (i32): loop headers left before the next
                                   * look at cpu->intr; NULL without safe points */
     /* Flags of the block being lifted (bit f: flag f) written so far, and
@@ -109,7 +115,7 @@ struct Lifter {
     /* Sync points, materialized when the function is complete (sync.c). */
     U64Map sync_regs;            /* register alloca -> register number */
     LLVMValueRef *syncs;         /* marker calls, erased after use */
-    uint8_t *sync_out;           /* parallel: SYNC_IN, SYNC_OUT or SYNC_OUT_RARE (sync.c) */
+    uint8_t *sync_out;           /* parallel: its kind (sync.c: SYNC_IN ...) */
     size_t nsyncs, capsyncs;
     LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
@@ -213,8 +219,8 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target);
 void lift_call(Lifter *l, uint64_t target, LLVMValueRef dyn);
 /* Indirect jump / return to the i64 guest address DYN. */
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return);
-/* After a call into the runtime or the guest: if OK, reload the state and
- * go on in a new block; else return to the dispatcher at once. */
+/* After a call into the runtime (a system call): if OK, reload the state
+ * and go on in a new block; else return to the dispatcher at once. */
 void lift_continue_if(Lifter *l, LLVMValueRef ok);
 /* Trap (SIGILL / SIGTRAP) at the current instruction. */
 void lift_trap(Lifter *l, enum TrapKind kind);
@@ -225,6 +231,13 @@ void lift_sync_out(Lifter *l);
  * it does not make a loop one that stores (sync.c: flush_before_loops). */
 void lift_sync_out_rare(Lifter *l);
 void lift_sync_in(Lifter *l);
+/* The sync points of a call or a return between translated functions: the
+ * passed registers (CPU_PASS) travel as arguments and results, so these
+ * move only the others. */
+void lift_sync_out_call(Lifter *l);
+void lift_sync_in_call(Lifter *l);
+/* Is guest register R (sync.c numbering: 0-30 X, 31 SP) passed? */
+bool lift_is_passed(unsigned r);
 /* After the register allocas exist: start a function's sync points. */
 void sync_begin(Lifter *l);
 /* Replace the markers by the loads and stores they need. */

@@ -1630,21 +1630,31 @@ static bool simd_tbl(Lifter *l, uint32_t insn)
     bool q = bits(insn, 30, 30), tbx = bits(insn, 12, 12);
     unsigned len = bits(insn, 14, 13) + 1, rm = bits(insn, 20, 16), rn = bits(insn, 9, 5);
     unsigned rd = bits(insn, 4, 0), n = q ? 16 : 8;
-    /* Table as <64 x i8> (unused registers zero: indexes >= 16*len are
-     * caught by the range check). */
-    LLVMValueRef tab[4];
-    for (unsigned k = 0; k < 4; k++)
-        tab[k] = k < len ? rd_v(l, (rn + k) % 32) : LLVMConstNull(l->vty);
-    LLVMValueRef t32a = vec_concat(l, tab[0], tab[1]), t32b = vec_concat(l, tab[2], tab[3]);
-    LLVMValueRef t64 = vec_concat(l, t32a, t32b);
+    /* The table in 64 bytes of the frame (unused registers zero: indexes
+     * >= 16*len are caught by the range check), one per function.  Not a
+     * <64 x i8> value: instruction selection would spill it for the
+     * variable index to a temporary aligned to 64 bytes, more than the
+     * stack has (lifter.c, lift_declare). */
+    if (l->tbl_table == NULL) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+        LLVMPositionBuilderBefore(l->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(l->fn)));
+        l->tbl_table = LLVMBuildAlloca(l->b, LLVMArrayType(l->i8, 64), "tbl");
+        LLVMSetAlignment(l->tbl_table, 16);
+        LLVMPositionBuilderAtEnd(l->b, here);
+    }
+    for (unsigned k = 0; k < 4; k++) {
+        LLVMValueRef off = c64(l, 16 * k);
+        LLVMValueRef at = LLVMBuildGEP2(l->b, l->i8, l->tbl_table, &off, 1, "");
+        LLVMSetAlignment(LLVMBuildStore(l->b, k < len ? rd_v(l, (rn + k) % 32) : LLVMConstNull(l->vty), at), 16);
+    }
     LLVMValueRef idx = rdi(l, rm, 8, n);
     LLVMValueRef dflt = tbx ? rdi(l, rd, 8, n) : LLVMConstNull(LLVMTypeOf(idx));
     LLVMValueRef r = LLVMGetUndef(LLVMTypeOf(idx));
     for (unsigned i = 0; i < n; i++) {
         LLVMValueRef ix = LLVMBuildExtractElement(l->b, idx, c32(l, i), "");
         LLVMValueRef in = LLVMBuildICmp(l->b, LLVMIntULT, ix, LLVMConstInt(l->i8, 16 * len, 0), "");
-        LLVMValueRef ix6 = LLVMBuildZExt(l->b, LLVMBuildAnd(l->b, ix, LLVMConstInt(l->i8, 63, 0), ""), l->i32, "");
-        LLVMValueRef v = LLVMBuildExtractElement(l->b, t64, ix6, "");
+        LLVMValueRef ix6 = LLVMBuildZExt(l->b, LLVMBuildAnd(l->b, ix, LLVMConstInt(l->i8, 63, 0), ""), l->i64, "");
+        LLVMValueRef v = LLVMBuildLoad2(l->b, l->i8, LLVMBuildGEP2(l->b, l->i8, l->tbl_table, &ix6, 1, ""), "");
         LLVMValueRef dv = LLVMBuildExtractElement(l->b, dflt, c32(l, i), "");
         r = LLVMBuildInsertElement(l->b, r, LLVMBuildSelect(l->b, in, v, dv, ""), c32(l, i), "");
     }

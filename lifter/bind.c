@@ -297,6 +297,7 @@ void lift_bound_entry(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
     LLVMBasicBlockRef thunk = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "host_call");
     lift_set_cold_weights(l, LLVMBuildCondBr(l->b, bind_off(l, id), body, thunk));
     LLVMPositionBuilderAtEnd(l->b, thunk);
+    lift_sync_out(l); /* the passed registers too: a fault in the host code reports them */
     host_call(l, id, entry, errno_location, body);
     lift_indirect_jump(l, rd_x(l, 30), true); /* RET */
 }

@@ -33,6 +33,8 @@
 
 /* ---- construction --------------------------------------------------------- */
 
+enum { RESULTS = 14 }; /* fields of a translated function's result (ret_pass) */
+
 static LLVMValueRef declare_rt(Lifter *l, const char *name, LLVMTypeRef ret, LLVMTypeRef *params,
                                unsigned n)
 {
@@ -64,7 +66,17 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     l->f32 = LLVMFloatTypeInContext(l->ctx);
     l->f64 = LLVMDoubleTypeInContext(l->ctx);
     LLVMTypeRef void_ty = LLVMVoidTypeInContext(l->ctx);
-    l->fn_ty = LLVMFunctionType(void_ty, &l->ptr, 1, 0);
+    LLVMTypeRef fields[RESULTS], params[CPU_PASS_NREGS + 1];
+    for (unsigned k = 0; k < RESULTS; k++)
+        fields[k] = l->i64;
+    for (unsigned k = 0; k <= CPU_PASS_NREGS; k++)
+        params[k] = k == 1 ? l->ptr : l->i64;
+    l->ret_ty = LLVMStructTypeInContext(l->ctx, fields, RESULTS, 0);
+    l->fn_ty = LLVMFunctionType(l->ret_ty, params, CPU_PASS_NREGS + 1, 0);
+    LLVMTypeRef iparams[CPU_PASS_NREGS + 2];
+    memcpy(iparams, params, sizeof params);
+    iparams[CPU_PASS_NREGS + 1] = l->ptr;
+    l->icall_ty = LLVMFunctionType(l->ret_ty, iparams, CPU_PASS_NREGS + 2, 0);
 
     LLVMTypeRef p_lookup[] = {l->ptr, l->i64};
     l->rt_lookup = declare_rt(l, RT_SYM_LOOKUP, l->ptr, p_lookup, 2);
@@ -79,6 +91,11 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     LLVMTypeRef p_f16[] = {l->ptr, l->i32, l->i64, l->i64, l->i64};
     l->rt_f16 = declare_rt(l, RT_SYM_F16, l->i64, p_f16, 5);
     l->rt_safepoint = declare_rt(l, RT_SYM_SAFEPOINT, l->i32, &l->ptr, 1);
+    l->rt_tail_jump = LLVMGetNamedFunction(l->mod, RT_SYM_TAIL_JUMP);
+    if (l->rt_tail_jump == NULL) {
+        l->rt_tail_jump = LLVMAddFunction(l->mod, RT_SYM_TAIL_JUMP, l->fn_ty);
+        LLVMSetFunctionCallConv(l->rt_tail_jump, LLVMHHVMCallConv);
+    }
     l->marker_fn = declare_rt(l, "dbt.lifter.sync", void_ty, NULL, 0);
     return l;
 }
@@ -108,10 +125,24 @@ LLVMValueRef lift_declare(Lifter *l, uint64_t entry)
     if (f != NULL)
         return f;
     f = LLVMAddFunction(l->mod, name, l->fn_ty);
+    LLVMSetFunctionCallConv(f, LLVMHHVMCallConv);
     unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
-    LLVMAddAttributeAtIndex(f, 1, LLVMCreateEnumAttribute(l->ctx, noalias, 0));
+    LLVMAddAttributeAtIndex(f, 2, LLVMCreateEnumAttribute(l->ctx, noalias, 0)); /* the CpuState: parameter 1 */
     unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
     LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(l->ctx, nounwind, 0));
+    /* No frame pointer: RBP carries a guest register (CPU_PASS), and the
+     * convention does not preserve it.  A function that realigned its stack
+     * for a 32-byte object would take RBP as the frame pointer and lose the
+     * register, so it must not realign (spills of wider vectors become
+     * unaligned moves), and no stack object may need more than the 16
+     * bytes the stack has: vectors of at most 128 bits (NEON's width), or
+     * the vectorizers' 256-bit values land in 32-byte aligned temporaries
+     * of instruction selection (zlib's fill_window faulted on one). */
+    static const char norealign[] = "no-realign-stack", width[] = "prefer-vector-width", w128[] = "128";
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(l->ctx, norealign, sizeof norealign - 1, "", 0));
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(l->ctx, width, sizeof width - 1, w128, sizeof w128 - 1));
     return f;
 }
 
@@ -407,6 +438,114 @@ long lift_leader_index(const LiftFunc *f, uint64_t pc)
 
 static void store_pc(Lifter *l, LLVMValueRef pc) { LLVMBuildStore(l->b, pc, cpu_field(l, CPU_OFF_pc)); }
 
+/* ---- the calling convention (cpu_state.h: CPU_PASS) ----------------------- */
+
+/* The passed guest registers, in argument order; passed register k is LLVM
+ * parameter param_of(k) (parameter 1 is the CpuState).  The results come in
+ * LLVM's HHVM order (RBX, RBP, RDI, RSI, RDX, RCX, R8-R11, R13-R15): result
+ * field f is passed register ret_pass[f] (NO_REG: none, undefined), which
+ * puts each register back in the host register it came in
+ * (runtime/enter_x86_64.c relies on it). */
+#define PASS_REG_(k, r, host) r,
+enum { NO_REG = 99 };
+static const unsigned pass_reg[CPU_PASS_NREGS] = {CPU_PASS(PASS_REG_)};
+static const unsigned ret_pass[RESULTS] = {0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, NO_REG, 2};
+static unsigned param_of(unsigned k) { return k == 0 ? 0 : k + 1; }
+
+bool lift_is_passed(unsigned r)
+{
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
+        if (pass_reg[k] == r)
+            return true;
+    return false;
+}
+
+/* The stack: LLVM's code for the HHVM convention takes RSP to be 16-byte
+ * aligned at a function's entry, its return address already pushed (in
+ * HHVM the callee pops it), but makes its own calls of such functions with
+ * RSP aligned as for C - 8 bytes short.  So a call that returns (not a tail
+ * call: a jump keeps the caller's RSP, right for the callee) goes through
+ * a stub whose own call pushes the 8 bytes: `stub: call target; ret`, in
+ * the code section, one per direct callee and module, and one per
+ * indirect call site (the target in R14, the convention's 15th argument
+ * register; a stub of its own keeps the branch predicted per site).  The C
+ * side enters with RSP 8 bytes off (runtime/enter_x86_64.c). */
+static LLVMValueRef skew_stub(Lifter *l, LLVMValueRef callee, bool known)
+{
+    char name[96], text[256];
+    size_t len;
+    const char *target = known ? LLVMGetValueName2(callee, &len) : NULL;
+    if (known)
+        snprintf(name, sizeof name, "%s.call", target);
+    else
+        snprintf(name, sizeof name, "dbt.icall.%u", l->nicall++);
+    LLVMValueRef stub = LLVMGetNamedFunction(l->mod, name);
+    if (stub != NULL)
+        return stub;
+    stub = LLVMAddFunction(l->mod, name, known ? l->fn_ty : l->icall_ty);
+    LLVMSetFunctionCallConv(stub, LLVMHHVMCallConv);
+    LLVMSetVisibility(stub, LLVMHiddenVisibility);
+    int n = snprintf(text, sizeof text,
+                     ".pushsection " DBT_CODE_SECTION ",\"ax\",@progbits\n.p2align 4\n%s:\n\tcall %s%s\n\tret\n"
+                     ".popsection\n",
+                     name, known ? "" : "*", known ? target : "%r14");
+    LLVMAppendModuleInlineAsm(l->mod, text, (size_t)n);
+    return stub;
+}
+
+/* Call translated code CALLEE (a KNOWN function, or a pointer): the passed
+ * registers are its arguments and take its results (the others are synced
+ * out before and in after). */
+static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
+{
+    LLVMValueRef args[CPU_PASS_NREGS + 2];
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
+        args[param_of(k)] = load_gpr(l, pass_reg[k]);
+    args[1] = l->cpu;
+    args[CPU_PASS_NREGS + 1] = callee;
+    LLVMValueRef stub = skew_stub(l, callee, known);
+    LLVMValueRef call = LLVMBuildCall2(l->b, known ? l->fn_ty : l->icall_ty, stub, args,
+                                       CPU_PASS_NREGS + (known ? 1 : 2), "");
+    LLVMSetInstructionCallConv(call, LLVMHHVMCallConv);
+    return call;
+}
+
+/* A tail call of translated code: no stub (see skew_stub). */
+static LLVMValueRef jump_code(Lifter *l, LLVMValueRef callee)
+{
+    LLVMValueRef args[CPU_PASS_NREGS + 1];
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
+        args[param_of(k)] = load_gpr(l, pass_reg[k]);
+    args[1] = l->cpu;
+    LLVMValueRef call = LLVMBuildCall2(l->b, l->fn_ty, callee, args, CPU_PASS_NREGS + 1, "");
+    LLVMSetInstructionCallConv(call, LLVMHHVMCallConv);
+    LLVMSetTailCall(call, 1);
+    return call;
+}
+
+static void take_results(Lifter *l, LLVMValueRef call)
+{
+    for (unsigned f = 0; f < RESULTS; f++)
+        if (ret_pass[f] != NO_REG)
+            store_gpr(l, pass_reg[ret_pass[f]], LLVMBuildExtractValue(l->b, call, f, ""));
+}
+
+/* Return with the passed registers as the function holds them (the others
+ * are in the CpuState: synced out before), or as the CpuState holds them
+ * (when it holds the whole truth: after the runtime ran a handler or a
+ * trap). */
+static void ret_passed(Lifter *l, bool from_state)
+{
+    LLVMValueRef v[RESULTS];
+    for (unsigned f = 0; f < RESULTS; f++) {
+        unsigned r = ret_pass[f] == NO_REG ? NO_REG : pass_reg[ret_pass[f]];
+        v[f] = r == NO_REG ? LLVMGetUndef(l->i64)
+               : from_state ? LLVMBuildLoad2(l->b, l->i64, cpu_field(l, 8 * r), "")
+                            : load_gpr(l, r);
+    }
+    LLVMBuildAggregateRet(l->b, v, RESULTS);
+}
+
 /* The translated code for the guest pc DYN, found at run time: the
  * thread's indirect-branch cache (cpu_state.h) in a few instructions,
  *
@@ -445,44 +584,60 @@ static LLVMValueRef lookup_cached(Lifter *l, LLVMValueRef dyn)
     return fn;
 }
 
-/* Call translated code for the guest address TARGET (constant) or DYN (i64
- * value), with the state already synced out and cpu->pc set to the target:
- * directly when the target is a known function, else through the
- * indirect-branch cache and the runtime's lookup.  Returns the call. */
-static LLVMValueRef call_guest(Lifter *l, uint64_t target, LLVMValueRef dyn)
+/* The translated code for the guest address TARGET (constant) or DYN (i64
+ * value), with cpu->pc set to it: the known function (*KNOWN set), else
+ * found through the indirect-branch cache and the runtime's lookup. */
+static LLVMValueRef guest_code(Lifter *l, uint64_t target, LLVMValueRef dyn, bool *known)
 {
     LLVMValueRef callee = dyn == NULL && l->env.function_at ? l->env.function_at(l->env.ctx, target) : NULL;
     if (dyn == NULL)
         dyn = c64(l, target);
     store_pc(l, dyn);
-    if (callee == NULL)
-        callee = lookup_cached(l, dyn);
-    return LLVMBuildCall2(l->b, l->fn_ty, callee, &l->cpu, 1, "");
+    *known = callee != NULL;
+    return callee != NULL ? callee : lookup_cached(l, dyn);
 }
 
-/* Jump to TARGET / DYN with the state synced out: a tail call. */
+/* Return what the translated code CALLEE returns, a host tail call; through
+ * dbt_rt_tail_jump unless it is a KNOWN function (cpu_state.h:
+ * RT_SYM_TAIL_JUMP). */
+static void tail_call_code(Lifter *l, LLVMValueRef callee, bool known)
+{
+    if (!known) {
+        LLVMBuildStore(l->b, callee, cpu_field(l, CPU_OFF_tail_fn));
+        callee = l->rt_tail_jump;
+    }
+    LLVMBuildRet(l->b, jump_code(l, callee));
+}
+
+/* Jump to TARGET / DYN with the state synced out for a call: a tail call. */
 static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
-    LLVMSetTailCall(call_guest(l, target, dyn), 1);
-    LLVMBuildRetVoid(l->b);
+    bool known;
+    LLVMValueRef callee = guest_code(l, target, dyn, &known);
+    tail_call_code(l, callee, known);
 }
 
 /* Continue in block CONT if OK, else leave (return to the caller, which
- * finds cpu->pc unexpected and leaves too, up to the dispatcher). */
-static void continue_in(Lifter *l, LLVMValueRef ok, LLVMBasicBlockRef cont)
+ * finds cpu->pc unexpected and leaves too, up to the dispatcher).  After a
+ * call of translated code (AFTER_CALL) the passed registers are its
+ * results; after the runtime's, the CpuState holds them. */
+static void continue_in(Lifter *l, LLVMValueRef ok, LLVMBasicBlockRef cont, bool after_call)
 {
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     LLVMBasicBlockRef leave = lift_new_block(l, "leave");
-    LLVMBuildRetVoid(l->b);
+    ret_passed(l, !after_call);
     LLVMPositionBuilderAtEnd(l->b, here);
     LLVMBuildCondBr(l->b, ok, cont, leave);
     LLVMPositionBuilderAtEnd(l->b, cont);
-    lift_sync_in(l);
+    if (after_call)
+        lift_sync_in_call(l);
+    else
+        lift_sync_in(l);
 }
 
 void lift_continue_if(Lifter *l, LLVMValueRef ok)
 {
-    continue_in(l, ok, LLVMAppendBasicBlockInContext(l->ctx, l->fn, "cont"));
+    continue_in(l, ok, LLVMAppendBasicBlockInContext(l->ctx, l->fn, "cont"), false);
 }
 
 /* branch_weights on the conditional branch BR: its true successor is cold. */
@@ -558,7 +713,7 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
     LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, go_on, c32(l, 0), ""), body, leave);
     LLVMPositionBuilderAtEnd(l->b, leave);
-    LLVMBuildRetVoid(l->b);
+    ret_passed(l, true);
     LLVMPositionBuilderAtEnd(l->b, body);
 }
 
@@ -595,7 +750,7 @@ void lift_branch(Lifter *l, uint64_t target)
         LLVMBuildBr(l->b, block_for(l, i, target));
     } else {
         lift_bound_call(l, target, true); /* a bound function's host code, its switch on */
-        lift_sync_out(l);
+        lift_sync_out_call(l);
         tail_to(l, target, NULL);
     }
     l->terminated = true;
@@ -610,7 +765,7 @@ void lift_cond_branch(Lifter *l, LLVMValueRef cond, uint64_t target)
         taken = block_for(l, i, target);
     } else {
         taken = lift_new_block(l, "tail");
-        lift_sync_out(l);
+        lift_sync_out_call(l);
         tail_to(l, target, NULL);
     }
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
@@ -634,7 +789,7 @@ static void land_or_leave(Lifter *l, LLVMValueRef sp_at_call)
         LLVMPositionBuilderAtEnd(l->b, l->land_bb);
         l->land_sp = LLVMBuildPhi(l->b, l->i64, "sp_at_call");
         LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
-        LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
+        LLVMValueRef nsp = rd_xsp(l, 31); /* the call's result */
         LLVMValueRef same_frame = LLVMBuildICmp(l->b, LLVMIntEQ, nsp, l->land_sp, "");
         LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
         LLVMValueRef sw = LLVMBuildSwitch(l->b, npc, leave, (unsigned)f->nlandings);
@@ -645,7 +800,7 @@ static void land_or_leave(Lifter *l, LLVMValueRef sp_at_call)
             LLVMBuildCondBr(l->b, same_frame, l->landing_bb[k], leave);
         }
         LLVMPositionBuilderAtEnd(l->b, leave);
-        LLVMBuildRetVoid(l->b);
+        ret_passed(l, false);
         LLVMPositionBuilderAtEnd(l->b, from);
     }
     LLVMAddIncoming(l->land_sp, &sp_at_call, &from, 1);
@@ -672,14 +827,16 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     uint64_t ret = l->pc + 4;
     LLVMValueRef sp = rd_xsp(l, 31);
-    lift_sync_out(l);
-    call_guest(l, target, dyn);
+    lift_sync_out_call(l);
+    bool known;
+    LLVMValueRef callee = guest_code(l, target, dyn, &known);
+    take_results(l, call_code(l, callee, known));
     if (dyn == NULL && sorted_has(l->func->noreturn_calls, l->func->nnoreturn_calls, l->pc)) {
         /* The callee never returns (aot/cfg_noreturn.c): the block ends
          * here.  Should it come back after all, or the unwinder or a
          * longjmp land in this frame, it is the "not back here" case. */
         if (l->func->nlandings == 0)
-            LLVMBuildRetVoid(l->b);
+            ret_passed(l, false);
         else
             land_or_leave(l, sp);
         l->terminated = true;
@@ -691,14 +848,14 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
      * coroutine switch), leave - or land, see land_or_leave: the state in
      * *cpu is the truth. */
     LLVMValueRef npc = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_pc), "");
-    LLVMValueRef nsp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "");
+    LLVMValueRef nsp = rd_xsp(l, 31);
     LLVMValueRef ok = LLVMBuildAnd(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, npc, c64(l, ret), ""),
                                    LLVMBuildICmp(l->b, LLVMIntEQ, nsp, sp, ""), "back");
     size_t k = lift_lower_bound(l->func->landings, l->func->nlandings, ret);
     bool landing = k < l->func->nlandings && l->func->landings[k] == ret;
     LLVMBasicBlockRef cont = landing ? l->landing_bb[k] : LLVMAppendBasicBlockInContext(l->ctx, l->fn, "cont");
     if (l->func->nlandings == 0) {
-        continue_in(l, ok, cont);
+        continue_in(l, ok, cont, true);
         return;
     }
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
@@ -707,20 +864,7 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
     LLVMPositionBuilderAtEnd(l->b, here);
     LLVMBuildCondBr(l->b, ok, cont, other);
     LLVMPositionBuilderAtEnd(l->b, cont);
-    lift_sync_in(l);
-}
-
-/* The guest SP at the function's entry: loaded once, at the end of the
- * entry block (nothing changes cpu->sp before). */
-static LLVMValueRef entry_sp(Lifter *l)
-{
-    if (l->entry_sp == NULL) {
-        LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
-        LLVMPositionBuilderBefore(l->b, LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(l->fn)));
-        l->entry_sp = LLVMBuildLoad2(l->b, l->i64, cpu_field(l, CPU_OFF_sp), "entry_sp");
-        LLVMPositionBuilderAtEnd(l->b, here);
-    }
-    return l->entry_sp;
+    lift_sync_in_call(l);
 }
 
 /* A BR to a target no table names, the state synced out.  If the new SP is
@@ -736,7 +880,7 @@ static LLVMValueRef entry_sp(Lifter *l)
  * host tail call. */
 static void jump_unknown(Lifter *l, LLVMValueRef dyn)
 {
-    LLVMValueRef up = LLVMBuildICmp(l->b, LLVMIntUGT, rd_xsp(l, 31), entry_sp(l), "frame_left");
+    LLVMValueRef up = LLVMBuildICmp(l->b, LLVMIntUGT, rd_xsp(l, 31), l->entry_sp, "frame_left");
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
     LLVMBasicBlockRef out = lift_new_block(l, "frame_left");
     store_pc(l, dyn);
@@ -745,10 +889,9 @@ static void jump_unknown(Lifter *l, LLVMValueRef dyn)
                                         args, 2, "entry");
     LLVMValueRef none = LLVMBuildICmp(l->b, LLVMIntEQ, entry, LLVMConstNull(l->ptr), "");
     LLVMBasicBlockRef leave = lift_new_block(l, "leave_frame");
-    LLVMBuildRetVoid(l->b);
+    ret_passed(l, false);
     LLVMBasicBlockRef popped_tail = lift_new_block(l, "popped_tail");
-    LLVMSetTailCall(LLVMBuildCall2(l->b, l->fn_ty, entry, &l->cpu, 1, ""), 1);
-    LLVMBuildRetVoid(l->b);
+    tail_call_code(l, entry, false);
     LLVMPositionBuilderAtEnd(l->b, out);
     LLVMBuildCondBr(l->b, none, leave, popped_tail);
     LLVMBasicBlockRef jump = lift_new_block(l, "ijmp");
@@ -766,7 +909,7 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
     if (ind != NULL && ind->ntargets > 0) {
         LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
         LLVMBasicBlockRef other = lift_new_block(l, "ijmp");
-        lift_sync_out(l);
+        lift_sync_out_call(l);
         jump_unknown(l, dyn);
         LLVMPositionBuilderAtEnd(l->b, here);
         LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
@@ -776,11 +919,11 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
                 LLVMAddCase(sw, c64(l, ind->targets[k]), l->blocks[i]);
         }
     } else if (is_return) {
-        lift_sync_out(l);
+        lift_sync_out_call(l);
         store_pc(l, dyn);
-        LLVMBuildRetVoid(l->b);
+        ret_passed(l, false);
     } else {
-        lift_sync_out(l);
+        lift_sync_out_call(l);
         jump_unknown(l, dyn);
     }
     l->terminated = true;
@@ -792,7 +935,7 @@ void lift_trap(Lifter *l, enum TrapKind kind)
     store_pc(l, c64(l, l->pc));
     LLVMValueRef args[] = {l->cpu, c32(l, kind), c32(l, l->insn)};
     LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_trap), l->rt_trap, args, 3, "");
-    LLVMBuildRetVoid(l->b);
+    ret_passed(l, true);
     l->terminated = true;
 }
 
@@ -859,7 +1002,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     l->stats = st;
     l->func = f;
     l->fn = lift_declare(l, f->entry);
-    l->cpu = LLVMGetParam(l->fn, 0);
+    l->cpu = LLVMGetParam(l->fn, 1);
     assert(LLVMCountBasicBlocks(l->fn) == 0 && "function lifted twice");
     memset(l->gep_bb, 0, sizeof l->gep_bb);
     l->gep_cache = true;
@@ -869,7 +1012,6 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
      * the accessors load and store the CpuState, and the sync points have
      * nothing to move (sync_materialize drops them). */
     l->memregs = f->regs == LIFT_REGS_MEMORY;
-    l->entry_sp = NULL;
     for (unsigned r = 0; r < NUM_GPR; r++)
         l->x[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "");
     l->sp = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i64, "sp");
@@ -877,13 +1019,22 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         l->flag[i] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->i1, "");
     for (unsigned r = 0; r < NUM_VREG; r++)
         l->vreg[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->vty, "");
+    l->tbl_table = NULL;
     l->poll_budget = NULL;
     if (f->nsafepoints > 0) {
         l->poll_budget = LLVMBuildAlloca(l->b, l->i32, "poll_budget");
         LLVMBuildStore(l->b, c32(l, POLL_EVERY), l->poll_budget);
     }
+    /* The passed registers are the arguments; the others come from the
+     * CpuState (the sync in loads those the function reads). */
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++) {
+        LLVMValueRef v = LLVMGetParam(l->fn, param_of(k));
+        store_gpr(l, pass_reg[k], v);
+        if (pass_reg[k] == 31)
+            l->entry_sp = v;
+    }
     sync_begin(l);
-    lift_sync_in(l);
+    lift_sync_in_call(l);
 
     l->blocks = calloc(f->nleaders ? f->nleaders : 1, sizeof *l->blocks);
     l->landing_bb = calloc(f->nlandings ? f->nlandings : 1, sizeof *l->landing_bb);
@@ -936,10 +1087,10 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
             long li = lift_leader_index(f, f->landings[k]);
             LLVMPositionBuilderAtEnd(l->b, l->landing_bb[k]);
             if (li >= 0) {
-                lift_sync_in(l);
+                lift_sync_in_call(l); /* reached after a call (land_or_leave) */
                 LLVMBuildBr(l->b, l->blocks[li]);
             } else {
-                LLVMBuildRetVoid(l->b);
+                ret_passed(l, false);
             }
         }
     l->gep_cache = false; /* materialization inserts before instructions */

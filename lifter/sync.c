@@ -40,6 +40,14 @@
  * both: on the clean path the alloca holds the value last loaded from the
  * CpuState, which liveness guarantees was loaded.
  *
+ * Calls and returns between translated functions pass some registers in
+ * host registers (cpu_state.h: CPU_PASS): their sync points (SYNC_OUT_CALL,
+ * SYNC_IN_CALL) move only the other registers, and leave the passed ones as
+ * they are - dirty or not.  A passed register is dirty from the function's
+ * entry (its value is an argument, the CpuState's may be older) and after
+ * every call (its value is a result): stored at the first sync point that
+ * needs it (a system call's), never at a call or a return.
+ *
  * Register numbers here: 0-30 X0-X30, 31 SP, 32-35 N Z C V, 36-67 V0-V31.
  */
 #include <assert.h>
@@ -76,11 +84,11 @@ typedef struct Block {
     RegSet reload;    /* loaded at its end (see live_flow) */
     RegSet flush;     /* stored at its end (see flush_before_loops) */
     /* Summaries of its events, so that the fixpoints need not walk them:
-     * dirty: dout = sync ? dgen : din | dgen; live: lin = lsync ? luse :
-     * luse | (live out - ldef), luse/ldef taken above its first sync in
-     * (live_flow). */
-    bool sync, lsync;
-    RegSet dgen, luse, ldef;
+     * dirty: dout = (din & dkeep) | dgen; live: lin = lsync ? luse :
+     * luse | (live out - ldef), luse/ldef taken above its first full sync
+     * in (live_flow). */
+    bool lsync;
+    RegSet dgen, dkeep, luse, ldef;
     bool queued;      /* on the work list */
 } Block;
 
@@ -97,7 +105,20 @@ static LLVMValueRef reg_alloca(const Lifter *l, unsigned r)
 
 /* ---- markers ----------------------------------------------------------- */
 
-enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE };
+enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE, SYNC_OUT_CALL, SYNC_IN_CALL };
+
+static bool kind_out(uint8_t k) { return k == SYNC_OUT || k == SYNC_OUT_RARE || k == SYNC_OUT_CALL; }
+static bool kind_call(uint8_t k) { return k == SYNC_OUT_CALL || k == SYNC_IN_CALL; }
+
+/* The passed registers (lift_is_passed), as a set. */
+static RegSet passed_set(void)
+{
+    RegSet s = {{0, 0}};
+    for (unsigned r = 0; r <= R_SP; r++)
+        if (lift_is_passed(r))
+            rs_add(&s, r);
+    return s;
+}
 
 static void add_sync(Lifter *l, uint8_t kind)
 {
@@ -114,13 +135,15 @@ static void add_sync(Lifter *l, uint8_t kind)
     }
     l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
     l->sync_out[l->nsyncs++] = kind;
-    if (kind != SYNC_IN) /* the state becomes observable: every flag not written yet is read */
+    if (kind_out(kind)) /* the state becomes observable: every flag not written yet is read */
         l->blk_flags_read_first |= ~l->blk_flags_written & 0xf;
 }
 
 void lift_sync_out(Lifter *l) { add_sync(l, SYNC_OUT); }
 void lift_sync_out_rare(Lifter *l) { add_sync(l, SYNC_OUT_RARE); }
 void lift_sync_in(Lifter *l) { add_sync(l, SYNC_IN); }
+void lift_sync_out_call(Lifter *l) { add_sync(l, SYNC_OUT_CALL); }
+void lift_sync_in_call(Lifter *l) { add_sync(l, SYNC_IN_CALL); }
 
 void sync_begin(Lifter *l)
 {
@@ -147,6 +170,8 @@ static int reg_of(const Lifter *l, LLVMValueRef p)
 }
 
 typedef struct Flow {
+    const uint8_t *kind; /* per marker (Lifter.sync_out) */
+    RegSet pass;      /* passed_set() */
     Block *bb;
     size_t nbb;
     Event *ev;
@@ -193,7 +218,7 @@ static void scan(Lifter *l, Flow *fl, U64Map *bbidx, U64Map *marks)
             else if (op == LLVMCall) {
                 const U64Entry *e = u64map_find(marks, (uint64_t)(uintptr_t)in);
                 if (e != NULL)
-                    push_event(fl, l->sync_out[e->val] ? EV_OUT : EV_IN, (uint32_t)e->val);
+                    push_event(fl, kind_out(l->sync_out[e->val]) ? EV_OUT : EV_IN, (uint32_t)e->val);
             }
         }
         blk->nev = fl->nev - blk->ev0;
@@ -234,16 +259,19 @@ static void prepare(Flow *fl)
     for (size_t i = 0; i < fl->nbb; i++) {
         Block *b = &fl->bb[i];
         b->dgen = (RegSet){{0, 0}};
-        b->sync = b->lsync = false;
+        b->dkeep = (RegSet){{~0ull, ~0ull}};
+        b->lsync = false;
         for (size_t k = 0; k < b->nev; k++) {
             const Event *e = &fl->ev[b->ev0 + k];
             if (e->kind == EV_WRITE) {
                 rs_add(&b->dgen, e->arg);
             } else if (e->kind == EV_READ) {
                 continue;
+            } else if (kind_call(fl->kind[e->arg])) { /* the passed registers stay as they are */
+                for (int w = 0; w < 2; w++)
+                    b->dgen.w[w] &= fl->pass.w[w], b->dkeep.w[w] &= fl->pass.w[w];
             } else {
-                b->dgen = (RegSet){{0, 0}};
-                b->sync = true;
+                b->dgen = b->dkeep = (RegSet){{0, 0}};
                 if (e->kind == EV_IN)
                     b->lsync = true;
             }
@@ -284,8 +312,8 @@ static void dirty_flow(Flow *fl, Queue *q)
     while (q->n > 0) {
         Block *b = &fl->bb[q_pop(fl, q)];
         RegSet d = b->dgen;
-        if (!b->sync)
-            rs_or(&d, &b->din);
+        for (int w = 0; w < 2; w++)
+            d.w[w] |= b->din.w[w] & b->dkeep.w[w];
         d.w[0] &= ~b->flush.w[0], d.w[1] &= ~b->flush.w[1];
         b->dout = d;
         for (size_t k = 0; k < b->nsucc; k++) {
@@ -305,12 +333,15 @@ static void dirty_flow(Flow *fl, Queue *q)
         RegSet d = b->din;
         for (size_t k = 0; k < b->nev; k++) {
             const Event *e = &fl->ev[b->ev0 + k];
-            if (e->kind == EV_WRITE)
+            if (e->kind == EV_WRITE) {
                 rs_add(&d, e->arg);
-            else if (e->kind == EV_OUT || e->kind == EV_IN) {
+            } else if (e->kind == EV_OUT || e->kind == EV_IN) {
+                bool call = kind_call(fl->kind[e->arg]);
                 if (e->kind == EV_OUT)
-                    fl->at[e->arg] = d;
-                d = (RegSet){{0, 0}};
+                    for (int w = 0; w < 2; w++)
+                        fl->at[e->arg].w[w] = call ? d.w[w] & ~fl->pass.w[w] : d.w[w];
+                for (int w = 0; w < 2; w++)
+                    d.w[w] = call ? d.w[w] & fl->pass.w[w] : 0;
             }
         }
     }
@@ -374,7 +405,7 @@ static void flush_before_loops(const Lifter *l, Flow *fl)
             const Event *e = &fl->ev[fl->bb[i].ev0 + k];
             if (e->kind == EV_WRITE)
                 rs_add(&written[i], e->arg);
-            has_out[i] |= e->kind == EV_OUT && l->sync_out[e->arg] == SYNC_OUT;
+            has_out[i] |= e->kind == EV_OUT && l->sync_out[e->arg] != SYNC_OUT_RARE;
         }
     LoopSearch ls = {fl, back, header, clean_back};
     if (!lift_back_edges(fl->nbb, 0, block_succ, block_back, &ls))
@@ -476,9 +507,12 @@ static void live_flow(Flow *fl, Queue *q)
         b->luse = b->ldef = (RegSet){{0, 0}};
         for (size_t k = 0; k < b->nev; k++) {
             const Event *e = &fl->ev[b->ev0 + k];
-            if (e->kind == EV_IN)
+            if (e->kind == EV_IN && !kind_call(fl->kind[e->arg]))
                 break;
-            if (e->kind == EV_WRITE) {
+            if (e->kind == EV_IN) { /* loads the registers not passed: defines them */
+                for (int w = 0; w < 2; w++)
+                    b->ldef.w[w] |= ~fl->pass.w[w] & ~b->luse.w[w];
+            } else if (e->kind == EV_WRITE) {
                 if (!rs_has(&b->luse, e->arg))
                     rs_add(&b->ldef, e->arg);
             } else if (e->kind == EV_READ) {
@@ -520,8 +554,15 @@ static void live_flow(Flow *fl, Queue *q)
             case EV_WRITE: rs_del(&live, e->arg); break;
             case EV_OUT: rs_or(&live, &fl->at[e->arg]); break;
             case EV_IN:
-                fl->at[e->arg] = live;
-                live = (RegSet){{0, 0}};
+                if (kind_call(fl->kind[e->arg])) {
+                    for (int w = 0; w < 2; w++) {
+                        fl->at[e->arg].w[w] = live.w[w] & ~fl->pass.w[w];
+                        live.w[w] &= fl->pass.w[w];
+                    }
+                } else {
+                    fl->at[e->arg] = live;
+                    live = (RegSet){{0, 0}};
+                }
                 break;
             }
         }
@@ -587,7 +628,7 @@ void sync_materialize(Lifter *l)
         l->nsyncs = 0;
         return;
     }
-    Flow fl = {0};
+    Flow fl = {.kind = l->sync_out, .pass = passed_set()};
     U64Map bbidx = {0}, marks = {0};
     fl.nbb = LLVMCountBasicBlocks(l->fn);
     fl.bb = calloc(fl.nbb ? fl.nbb : 1, sizeof *fl.bb);
@@ -620,7 +661,7 @@ void sync_materialize(Lifter *l)
     free(q.v);
     for (size_t m = 0; m < l->nsyncs; m++) {
         LLVMPositionBuilderBefore(l->b, l->syncs[m]);
-        if (l->sync_out[m])
+        if (kind_out(l->sync_out[m]))
             emit_out(l, &fl.at[m]);
         else
             emit_in(l, &fl.at[m]);

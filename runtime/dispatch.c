@@ -7,7 +7,7 @@
  * lifter did not bind); it then stores the guest target in s->pc and
  * returns.  The loop looks the target up and calls it:
  *
- *     for (;;) { deliver waiting signals; GuestFn f = dbt_rt_lookup(s, s->pc); f(s); }
+ *     for (;;) { deliver waiting signals; dbt_enter(s, dbt_rt_lookup(s, s->pc)); }
  *
  * The loop runs on its own 256 MiB host stack (MAP_NORESERVE: only touched
  * pages cost memory), because guest recursion that nests translated
@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "enter_x86_64.h"
 #include "fpenv.h"
 #include "jit_host.h"
 
@@ -143,12 +144,13 @@ void icache_unlock(void) { pthread_mutex_unlock(&icache_mutex); }
 
 /* What an empty entry calls if a probe ever matches it (a guest jump to
  * pc 1) or reads its fn while a flush empties it: the real lookup. */
-static void icache_miss(CpuState *s) { dbt_rt_lookup(s, s->pc)(s); }
+__attribute__((used)) static void icache_miss_c(CpuState *s) { dbt_enter(s, dbt_rt_lookup(s, s->pc)); }
+DBT_FAST_TO_C(icache_miss, icache_miss_c);
 
 static void icache_empty(CpuIcacheEntry *e)
 {
     for (size_t i = 0; i < CPU_ICACHE_ENTRIES; i++) {
-        __atomic_store_n(&e[i].fn, icache_miss, __ATOMIC_RELAXED);
+        __atomic_store_n(&e[i].fn, &icache_miss, __ATOMIC_RELAXED);
         __atomic_store_n(&e[i].pc, CPU_ICACHE_EMPTY, __ATOMIC_RELEASE);
     }
 }
@@ -164,7 +166,7 @@ int icache_attach(CpuState *s)
     Icache *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (c == MAP_FAILED)
         return -1;
-    __atomic_store_n(&c->e[0].fn, icache_miss, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->e[0].fn, &icache_miss, __ATOMIC_RELAXED);
     __atomic_store_n(&c->e[0].pc, CPU_ICACHE_EMPTY, __ATOMIC_RELEASE);
     pthread_mutex_lock(&icache_mutex);
     c->next = icache_list.next;
@@ -267,7 +269,7 @@ _Noreturn void dispatch_thread_loop(CpuState *s)
         deliver_caught(s);
         rt_stat(ST_LOOP, 1);
         GuestFn f = dbt_rt_lookup(s, s->pc);
-        f(s);
+        dbt_enter(s, f);
     }
 }
 
@@ -309,7 +311,7 @@ uint64_t dispatch_call_guest(CpuState *s, uint64_t fn, const uint64_t *args, uns
         const CpuIcacheEntry *e = &((const CpuIcacheEntry *)s->icache)[CPU_ICACHE_INDEX(s->pc)];
         GuestFn f = __atomic_load_n(&e->pc, __ATOMIC_ACQUIRE) == s->pc ? __atomic_load_n(&e->fn, __ATOMIC_RELAXED)
                                                                         : dbt_rt_lookup(s, s->pc);
-        f(s);
+        dbt_enter(s, f);
     }
     s->x[30] = lr;
     s->sp = caller_sp;
@@ -359,7 +361,7 @@ static int run_until_sigreturn(CpuState *s, uint64_t frame)
         }
         rt_stat(ST_LOOP, 1);
         GuestFn f = dbt_rt_lookup(s, s->pc);
-        f(s);
+        dbt_enter(s, f);
     }
     t->loop_env = outer;
     return back;

@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "dbt_jit.h"
+#include "enter_x86_64.h"
 #include "fp16.h"
 #include "fpenv.h"
 #include "u64_map.h"
@@ -236,6 +237,7 @@ static int load(Runtime *rt, JitHost *h)
         {RT_SYM_SYSREG, (void *)dbt_rt_read_sysreg},
         {RT_SYM_F16, (void *)dbt_rt_f16},
         {RT_SYM_SAFEPOINT, (void *)dbt_rt_safepoint},
+        {RT_SYM_TAIL_JUMP, (void *)&dbt_rt_tail_jump},
     };
     char cpu[24];
     unsigned level = rt->meta->host_level;

@@ -106,6 +106,9 @@ typedef struct GuestImage {
     uint64_t phnum;     /* number of program headers (AT_PHNUM) */
 } GuestImage;
 
+/* The PROT_NONE page below the main thread's guest stack (stack.c). */
+#define STACK_GUARD_SIZE A64_PAGE_SIZE
+
 typedef struct Runtime {
     const DbtMeta *meta;           /* the tool's metadata (dbt_meta) */
     uint32_t log_mask;             /* LOG_* bits from DBT_LOG */
@@ -114,7 +117,7 @@ typedef struct Runtime {
     GuestImage image;              /* the mapped guest ELF */
     uint64_t brk_start;            /* initial program break (page aligned) */
     uint64_t brk_cur;              /* current break; pages mapped up to page_up(brk_cur) */
-    uint64_t stack_lo, stack_hi;   /* guest stack mapping, guard page excluded */
+    uint64_t stack_lo, stack_hi;   /* guest stack mapping, guard page (STACK_GUARD_SIZE) excluded */
     struct a64_sigaction sigact[A64_NSIG + 1]; /* guest dispositions, by signal number */
     uint64_t sig_tramp;            /* guest address of the rt_sigreturn trampoline page */
     uint64_t sig_initial_blocked;  /* signal mask inherited from the parent (sig_init) */

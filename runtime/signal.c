@@ -136,6 +136,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "enter_x86_64.h"
 #include "jit_host.h"
 
 /* Signals the host mask never blocks (see above). */
@@ -254,17 +255,20 @@ static int guest_fault(const Thread *t, int sig, const siginfo_t *si, const ucon
 
 /* Where the frame of a fault handled in place must start, at the latest:
  * below the guest's stack pointer.  CpuState.sp may be stale - translated
- * code keeps SP in a host register between calls - and the function that
- * faulted goes on using its stack after the handler, so the frame goes
- * below every host register that looks like a guest SP a little lower
- * than CpuState.sp (less than 1 MiB below it), and FRAME_GAP lower still
- * for one the code spilled to the host stack (a function's frame bigger
- * than that, allocated since its last call, could be overwritten: a
- * known limit, docs/architecture.md) - but not below the main thread's
- * stack.  A fault just below the stack pointer is the stack's own
- * overflow: the frame goes at the faulting address, as the kernel's would
- * go at the real SP, and pushing it faults again and kills unless the
- * handler is on an alternate stack. */
+ * code keeps SP in a host register, and passes it to its callees in one
+ * (cpu_state.h: CPU_PASS), so it can be many frames old - and the function
+ * that faulted goes on using its stack after the handler, so the frame
+ * goes below every host register that looks like a guest SP a little
+ * lower than CpuState.sp (less than 1 MiB below it), and FRAME_GAP lower
+ * still for one the code spilled to the host stack (a function's frame
+ * bigger than that, allocated since its last call, could be overwritten:
+ * a known limit, docs/architecture.md) - but not below the main thread's
+ * stack.  A fault just below the stack pointer, or in the guard page
+ * below the main thread's stack (whose SP CpuState may not have seen for
+ * a long recursion; not further: a mapping of the guest's can be there),
+ * is the stack's own overflow: the frame goes at the faulting
+ * address, as the kernel's would go at the real SP, and pushing it faults
+ * again and kills unless the handler is on an alternate stack. */
 enum { FRAME_GAP = 64 << 10, SP_SLACK = 1 << 20 };
 static uint64_t frame_limit(const CpuState *s, const Runtime *rt, uint64_t fault_addr, const void *uc)
 {
@@ -274,9 +278,10 @@ static uint64_t frame_limit(const CpuState *s, const Runtime *rt, uint64_t fault
         if (v < low && s->sp - v < SP_SLACK)
             low = v;
     }
-    if (fault_addr < s->sp && s->sp - fault_addr < SP_SLACK)
-        return fault_addr < low ? fault_addr : low;
     uint64_t floor = s->sp >= rt->stack_lo && s->sp <= rt->stack_hi ? rt->stack_lo : 0;
+    if ((fault_addr < s->sp && s->sp - fault_addr < SP_SLACK) ||
+        (floor && fault_addr < floor && floor - fault_addr <= STACK_GUARD_SIZE))
+        return fault_addr < low ? fault_addr : low;
     return low - floor > FRAME_GAP ? (low - FRAME_GAP) & ~(uint64_t)15 : (floor ? floor : low);
 }
 
@@ -641,16 +646,17 @@ int64_t sig_return(CpuState *s)
 
 /* The trampoline page "executes" mov x8, #139; svc #0: a system call, so
  * signals the restored mask unblocks are delivered on the way out. */
-static void tramp_sigreturn(CpuState *s)
+__attribute__((used)) static void tramp_sigreturn_c(CpuState *s)
 {
     sig_return(s);
     if (sig_pending_work(s))
         sig_deliver_pending(s, NULL);
 }
+DBT_FAST_TO_C(tramp_sigreturn, tramp_sigreturn_c);
 
 GuestFn sig_lookup_runtime(const Runtime *rt, uint64_t pc)
 {
-    return pc == rt->sig_tramp ? tramp_sigreturn : NULL;
+    return pc == rt->sig_tramp ? &tramp_sigreturn : NULL;
 }
 
 /* ------------------------------------------------------------------------

@@ -41,7 +41,6 @@
 
 #include "runtime.h"
 
-#define GUARD_SIZE A64_PAGE_SIZE
 
 /* The guest stack is as big as RLIMIT_STACK says (`ulimit -s`), like the
  * kernel's stack limit: at least 128 KiB; "unlimited" and anything above
@@ -87,13 +86,13 @@ static void fill_random(uint8_t *buf, size_t len)
 static uint64_t map_stack(Runtime *rt)
 {
     uint64_t size = guest_stack_size();
-    void *base = mmap(NULL, size + GUARD_SIZE, PROT_READ | PROT_WRITE,
+    void *base = mmap(NULL, size + STACK_GUARD_SIZE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (base == MAP_FAILED)
         rt_fatal("cannot allocate the guest stack (%llu MiB, RLIMIT_STACK): %s",
                  (unsigned long long)(size >> 20), strerror(errno));
-    mprotect(base, GUARD_SIZE, PROT_NONE);
-    rt->stack_lo = (uint64_t)base + GUARD_SIZE;
+    mprotect(base, STACK_GUARD_SIZE, PROT_NONE);
+    rt->stack_lo = (uint64_t)base + STACK_GUARD_SIZE;
     rt->stack_hi = rt->stack_lo + size;
     guest_mem_add(rt->stack_lo, rt->stack_hi);
     rt_log(rt, LOG_LOAD, "guest stack: %llu KiB (RLIMIT_STACK)", (unsigned long long)(size >> 10));

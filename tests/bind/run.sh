@@ -143,11 +143,25 @@ if command -v gdb >/dev/null; then
   # gdb_run PROG ENV...: break at every strspn, the translated guest's (a
   # local symbol of the output at 0x2000...) and the host libc's, and stop
   # three times; prints "GUEST_STOPS HOST_STOPS".
+  # gdb 13 sometimes takes such a breakpoint for a gnu-indirect-function
+  # resolver's (the host's strspn is an ifunc) and dies on an internal
+  # assertion when the resolver returns; then the translated strspn gets a
+  # breakpoint of its own by address and the host's is not counted
+  # ("- " for it).
   gdb_run() {
-    local prog=$1
+    local prog=$1 out
     shift
-    env "$@" gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break strspn' -ex 'run 2000 1 >/dev/null' \
-      -ex continue -ex continue "./$prog" 2>&1 | grep -E '^Breakpoint 1\.[0-9]+, ' >"gdb.$prog.$#" || true
+    out=$(env "$@" gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break strspn' -ex 'run 2000 1 >/dev/null' \
+      -ex continue -ex continue "./$prog" 2>&1)
+    if grep -q 'internal-error' <<<"$out"; then
+      local addr
+      addr=$(nm "./$prog" | awk '$3 == "strspn" { print $1; exit }')
+      env "$@" gdb -batch -nx -ex "break *0x$addr" -ex 'run 2000 1 >/dev/null' -ex continue -ex continue \
+        "./$prog" 2>&1 | grep -E '^Breakpoint 1, ' >"gdb.$prog.$#" || true
+      echo "$(grep -c ', 0x00002000' "gdb.$prog.$#") -"
+      return
+    fi
+    grep -E '^Breakpoint 1\.[0-9]+, ' <<<"$out" >"gdb.$prog.$#" || true
     echo "$(grep -c ', 0x00002000' "gdb.$prog.$#") $(grep -vc ', 0x00002000' "gdb.$prog.$#")"
   }
   # With the bindings off the guest's strspn runs (gdb works) and the
@@ -157,6 +171,13 @@ if command -v gdb >/dev/null; then
     local what=$1 expect=$2 g h
     shift 2
     read -r g h <<<"$(gdb_run "$@")"
+    if [[ $h == - ]]; then
+      if ((expect)); then echo "SKIP: gdb: $what: gdb failed on the host's ifunc breakpoint"
+      elif ((g == 0)); then bad "gdb: $what: never stopped in the translated strspn"
+      else ok "gdb: $what: $g stops in the translated strspn (the host's not checked: gdb failed on its ifunc)"
+      fi
+      return
+    fi
     if ((!expect && g == 0)); then bad "gdb: $what: never stopped in the translated strspn"
     elif ((expect && h == 0)); then bad "gdb: $what: no stop in the host's strspn"
     elif ((!expect && h > 0)); then bad "gdb: $what: stopped in the host's strspn"

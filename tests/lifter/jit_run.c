@@ -27,20 +27,19 @@
 #include <string.h>
 
 #include "case_file.h"
+#include "enter_x86_64.h"
 #include "lifter.h"
 
 #define A64_RET 0xd65f03c0u
 
 /* ---- stand-ins for the runtime entry points ---------------------------------- */
 
-static void rt_nothing(CpuState *s) { (void)s; }
-
 static GuestFn rt_lookup(CpuState *s, uint64_t pc)
 {
     RtLog *log = s->thread;
     if (log->lookups++ == 0)
         log->lookup_pc = pc;
-    return rt_nothing;
+    return &dbt_fast_identity;
 }
 
 static void rt_syscall(CpuState *s)
@@ -225,6 +224,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    LLVMInitializeX86AsmParser(); /* the module assembly of the lifter's call stubs */
     *out = NULL;
 
     int rc = -1;
@@ -311,6 +311,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
         {RT_SYM_LOOKUP, (void *)rt_lookup}, {RT_SYM_SYSCALL, (void *)rt_syscall},
         {RT_SYM_TRAP, (void *)rt_trap},     {RT_SYM_CACHE, (void *)rt_cache_op},
         {RT_SYM_SYSREG, (void *)rt_read_sysreg}, {RT_SYM_F16, (void *)dbt_rt_f16},
+        {RT_SYM_TAIL_JUMP, (void *)&dbt_rt_tail_jump},
     };
     for (size_t k = 0; k < sizeof rt / sizeof rt[0]; k++) {
         LLVMValueRef g = LLVMGetNamedFunction(jit_mod, rt[k].name);
@@ -346,7 +347,7 @@ out:
 /* An indirect-branch cache that never hits (no guest pc is 1): every
  * branch out of a case reaches rt_lookup and is counted. */
 static CpuIcacheEntry empty_icache[CPU_ICACHE_ENTRIES] = {
-    [0 ... CPU_ICACHE_ENTRIES - 1] = {CPU_ICACHE_EMPTY, rt_nothing},
+    [0 ... CPU_ICACHE_ENTRIES - 1] = {CPU_ICACHE_EMPTY, &dbt_fast_identity},
 };
 
 void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log)
@@ -354,7 +355,7 @@ void jit_batch_run(JitBatch *b, size_t i, CpuState *s, RtLog *log)
     s->thread = log;
     s->icache = empty_icache;
     rt_fpenv_enter(s);
-    b->fns[i](s);
+    dbt_enter(s, b->fns[i]);
     rt_fpenv_leave(s);
 }
 
