@@ -22,8 +22,8 @@ extern struct GuestCode dbt_rt_tail_jump;
 #define DBT_PASS_STORE_(k, r, host) "\tmov %" #host ", 8*" #r "(%r12)\n"
 #define DBT_PASS_LOAD CPU_PASS(DBT_PASS_LOAD_)
 #define DBT_PASS_STORE CPU_PASS(DBT_PASS_STORE_)
-#define DBT_ASM_FUNCTION(name) \
-    ".globl " #name "\n.hidden " #name "\n.type " #name ", @function\n.p2align 4\n" #name ":\n"
+#define DBT_ASM_EXPORTED(name) ".globl " #name "\n.type " #name ", @function\n.p2align 4\n" #name ":\n"
+#define DBT_ASM_FUNCTION(name) ".hidden " #name "\n" DBT_ASM_EXPORTED(name)
 #define DBT_ASM_END(name) ".size " #name ", . - " #name "\n"
 
 /* Defines NAME, translated code (a GuestFn: &NAME) that runs the C

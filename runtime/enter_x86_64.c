@@ -32,7 +32,7 @@ __asm__(".pushsection .text\n"
         "\tpop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbx\n\tpop %rbp\n"
         "\tret\n"
         DBT_ASM_END(dbt_enter)
-        DBT_ASM_FUNCTION(dbt_rt_tail_jump)
+        DBT_ASM_EXPORTED(dbt_rt_tail_jump) /* like the other dbt_rt_*: translated libraries link to it */
         "\tjmp *856(%r12)\n"      /* CpuState.tail_fn */
         DBT_ASM_END(dbt_rt_tail_jump)
         DBT_ASM_FUNCTION(dbt_fast_identity) /* each register comes back where it came */

@@ -14,13 +14,17 @@
 # show their value at the last call, system call or branch out of the
 # function (docs/debugging.md).  dbt-regs also sets the convenience
 # variables $gx0..$gx30, $gsp and $gpc.
+#
+# Backtraces leave out the two-instruction stubs every call of translated
+# code goes through (g_<entry>.call, dbt.icall.<n>: docs/architecture.md,
+# "Calls"), so that they show the guest's frames only.
 import struct
 
 import gdb
 
 # include/cpu_state.h (offsets pinned there by _Static_assert).
 OFF_X, OFF_SP, OFF_PC, OFF_NZCV, OFF_FPCR, OFF_FPSR, OFF_VREG = 0, 248, 256, 264, 268, 272, 320
-CPU_STATE_SIZE = 848
+CPU_STATE_SIZE = 864
 
 
 def guest_cpu():
@@ -64,3 +68,25 @@ class DbtRegs(gdb.Command):
 
 
 DbtRegs()
+
+
+def is_call_stub(name):
+    """A stub of the calling convention (lifter/lifter.c: skew_stub)?"""
+    return isinstance(name, str) and (name.endswith(".call") or name.endswith("[call]") or
+                                      name.startswith("dbt.icall"))
+
+
+class DbtStubFilter:
+    """Frame filter: drops the frames of call stubs."""
+
+    def __init__(self):
+        self.name = "dbt-call-stubs"
+        self.priority = 100
+        self.enabled = True
+        gdb.frame_filters[self.name] = self
+
+    def filter(self, frames):
+        return (f for f in frames if not is_call_stub(f.inferior_frame().name()))
+
+
+DbtStubFilter()

@@ -113,7 +113,10 @@ gdb -batch -nx -x "$root/scripts/dbt-gdb.py" -ex "break guest.c:$line" -ex run -
     --args ./guest-g.x86 5 >gdb.txt 2>&1
 grep -q "Breakpoint 1, square (.*guest.c:$line" gdb.txt && ok "gdb: breakpoint at guest.c:$line hit in square" ||
   bad "gdb: breakpoint at guest.c:$line not hit"
-grep -Eq '^#1 .* in total \(\) at .*guest.c:[0-9]+' gdb.txt && grep -Eq '^#2 .* in main \(\) at .*guest.c:[0-9]+' gdb.txt &&
+# The first three frames bt shows (dbt-gdb.py leaves out the call stubs
+# between them, keeping gdb's frame numbers).
+[[ "$(grep -E '^#[0-9]+ ' gdb.txt | head -3 | sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?//; s/ \(.*\) at .*guest.c:[0-9]+$/@line/')" == \
+   "$(printf 'square@line\ntotal@line\nmain@line')" ]] &&
   ok "gdb: bt shows square <- total <- main with guest lines" || bad "gdb: bt lacks the guest's frames"
 # The third stop is square(2): the guest's X0 holds the argument.
 grep -qx 'X0=2' gdb.txt && ok "gdb: dbt-regs X0 = 2 at the third call" || bad "gdb: dbt-regs X0 is not 2"
