@@ -184,15 +184,17 @@ static uint8_t *mem_alloc(CodeMem *m, uintptr_t size, bool code)
     m->maps = nm;
     /* Next to the region's other sections: its code reaches its constants
      * PC-relatively (the small code model, emit_region), within 2 GiB. */
+    if (n == 0)
+        n = page;
     uint8_t *hint = m->nmaps ? m->maps[m->nmaps - 1].p + m->maps[m->nmaps - 1].n : NULL;
-    uint8_t *p = mmap(hint, n ? n : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *p = mmap(hint, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     if (m->nmaps > 0 && (p > m->maps[0].p ? p - m->maps[0].p : m->maps[0].p - p) > (1l << 30)) {
-        munmap(p, n ? n : page); /* MCJIT fails the region: the runtime says so */
+        munmap(p, n); /* MCJIT fails the region: the runtime says so */
         return NULL;
     }
-    m->maps[m->nmaps++] = (struct Mapping){p, n ? n : page, code};
+    m->maps[m->nmaps++] = (struct Mapping){p, n, code};
     if (code && size > m->text_size) {
         m->text = p;
         m->text_size = size;

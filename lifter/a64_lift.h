@@ -106,7 +106,7 @@ struct Lifter {
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
-    LLVMValueRef entry_sp;       /* the guest SP at entry (entry block), or NULL */
+    LLVMValueRef entry_sp;       /* the guest SP at entry: its argument */
     bool gep_cache;              /* cpu_field may reuse a GEP of the current block */
     LLVMValueRef gep[CPU_STATE_SIZE];      /* cpu_field's last GEP per field ... */
     LLVMBasicBlockRef gep_bb[CPU_STATE_SIZE]; /* ... and the block it is in */

@@ -4,16 +4,20 @@
  * Shape of a lifted function (see lifter.h):
  *
  *   entry:   allocas for X0-X30, SP, N Z C V, V0-V31
- *            load them all from *cpu            (dead loads vanish later)
+ *            the passed registers (CPU_PASS) from the arguments, the
+ *            others loaded from *cpu as the function reads them (sync.c)
  *            br %blk_<entry>
  *   blk_<pc>: the guest block's instructions, on the allocas
  *            ...
- *   exits:   store the allocas back to *cpu ("sync out"), then
- *            - return:         cpu->pc = target; ret void
- *            - call:           call g_T(cpu); if cpu->pc/sp are what the
- *                              call site expects, reload and go on, else
- *                              ret void (non-local control flow unwinds)
- *            - tail/indirect:  tail call g_T(cpu) or lookup(cpu, pc)(cpu)
+ *   exits:   store the allocas not passed back to *cpu ("sync out"), then
+ *            - return:         cpu->pc = target; ret {passed registers}
+ *            - call:           g_T.call(passed, cpu) (a stub: skew_stub);
+ *                              if cpu->pc and the returned SP are what the
+ *                              call site expects, take the results, reload
+ *                              and go on, else return them (non-local
+ *                              control flow unwinds)
+ *            - tail/indirect:  tail call g_T(passed, cpu), or through
+ *                              cpu->tail_fn and dbt_rt_tail_jump
  *
  * The CpuState argument is noalias: guest memory accesses (inttoptr of a
  * guest address) never alias it, which lets LLVM remove the stores of
@@ -493,15 +497,22 @@ static LLVMValueRef skew_stub(Lifter *l, LLVMValueRef callee, bool known)
     return stub;
 }
 
+/* The arguments of a call of translated code: the passed registers and the
+ * CpuState, ARGS[0 .. CPU_PASS_NREGS]. */
+static void pass_args(Lifter *l, LLVMValueRef *args)
+{
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
+        args[param_of(k)] = load_gpr(l, pass_reg[k]);
+    args[1] = l->cpu;
+}
+
 /* Call translated code CALLEE (a KNOWN function, or a pointer): the passed
  * registers are its arguments and take its results (the others are synced
  * out before and in after). */
 static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
 {
     LLVMValueRef args[CPU_PASS_NREGS + 2];
-    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
-        args[param_of(k)] = load_gpr(l, pass_reg[k]);
-    args[1] = l->cpu;
+    pass_args(l, args);
     args[CPU_PASS_NREGS + 1] = callee;
     LLVMValueRef stub = skew_stub(l, callee, known);
     LLVMValueRef call = LLVMBuildCall2(l->b, known ? l->fn_ty : l->icall_ty, stub, args,
@@ -514,9 +525,7 @@ static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
 static LLVMValueRef jump_code(Lifter *l, LLVMValueRef callee)
 {
     LLVMValueRef args[CPU_PASS_NREGS + 1];
-    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
-        args[param_of(k)] = load_gpr(l, pass_reg[k]);
-    args[1] = l->cpu;
+    pass_args(l, args);
     LLVMValueRef call = LLVMBuildCall2(l->b, l->fn_ty, callee, args, CPU_PASS_NREGS + 1, "");
     LLVMSetInstructionCallConv(call, LLVMHHVMCallConv);
     LLVMSetTailCall(call, 1);

@@ -4,13 +4,16 @@
  * This is the single semantics source of dbt-aot: the offline tool and the
  * runtime JIT both build it in.  A guest function becomes one LLVM function
  *
- *     void g_<16 hex digits of the guest entry>(ptr noalias %cpu)
+ *     {14 x i64} hhvmcc g_<16 hex digits of the guest entry>(i64 %x0, ptr noalias %cpu, ...)
  *
- * over the CpuState (include/cpu_state.h).  Inside it every guest
- * register and flag is an alloca that mem2reg/SROA turn into SSA values; the
- * allocas are loaded from the CpuState on entry and after every call, and
- * stored back only where the state can be observed: before calls, returns,
- * indirect branches, system calls and traps.  Flags are computed as values,
+ * over the CpuState (include/cpu_state.h), with the CPU_PASS registers as
+ * arguments and results in host registers.  Inside it every guest
+ * register and flag is an alloca that mem2reg/SROA turn into SSA values;
+ * the passed ones start as the arguments, the others are loaded from the
+ * CpuState on entry and after every call, and stored back only where the
+ * state can be observed: before calls, returns and indirect branches (the
+ * passed ones travel as arguments and results there), system calls and
+ * traps.  Flags are computed as values,
  * so flags nobody reads disappear under optimization.
  *
  * The caller (control-flow recovery) says where the basic blocks start and

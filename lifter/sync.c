@@ -108,7 +108,6 @@ static LLVMValueRef reg_alloca(const Lifter *l, unsigned r)
 enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE, SYNC_OUT_CALL, SYNC_IN_CALL };
 
 static bool kind_out(uint8_t k) { return k == SYNC_OUT || k == SYNC_OUT_RARE || k == SYNC_OUT_CALL; }
-static bool kind_call(uint8_t k) { return k == SYNC_OUT_CALL || k == SYNC_IN_CALL; }
 
 /* The passed registers (lift_is_passed), as a set. */
 static RegSet passed_set(void)
@@ -180,6 +179,14 @@ typedef struct Flow {
     size_t nsucc, capsucc;
     RegSet *at;       /* per marker: dirty set (OUT) or live set (IN) */
 } Flow;
+
+/* What sync point M leaves as it is: the passed registers for the sync
+ * points of calls and returns, nothing for the others. */
+static RegSet kept(const Flow *fl, uint32_t m)
+{
+    uint8_t k = fl->kind[m];
+    return k == SYNC_OUT_CALL || k == SYNC_IN_CALL ? fl->pass : (RegSet){{0, 0}};
+}
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elt)
 {
@@ -267,12 +274,11 @@ static void prepare(Flow *fl)
                 rs_add(&b->dgen, e->arg);
             } else if (e->kind == EV_READ) {
                 continue;
-            } else if (kind_call(fl->kind[e->arg])) { /* the passed registers stay as they are */
-                for (int w = 0; w < 2; w++)
-                    b->dgen.w[w] &= fl->pass.w[w], b->dkeep.w[w] &= fl->pass.w[w];
             } else {
-                b->dgen = b->dkeep = (RegSet){{0, 0}};
-                if (e->kind == EV_IN)
+                RegSet keep = kept(fl, e->arg);
+                for (int w = 0; w < 2; w++)
+                    b->dgen.w[w] &= keep.w[w], b->dkeep.w[w] &= keep.w[w];
+                if (e->kind == EV_IN && (keep.w[0] | keep.w[1]) == 0)
                     b->lsync = true;
             }
         }
@@ -336,12 +342,12 @@ static void dirty_flow(Flow *fl, Queue *q)
             if (e->kind == EV_WRITE) {
                 rs_add(&d, e->arg);
             } else if (e->kind == EV_OUT || e->kind == EV_IN) {
-                bool call = kind_call(fl->kind[e->arg]);
-                if (e->kind == EV_OUT)
-                    for (int w = 0; w < 2; w++)
-                        fl->at[e->arg].w[w] = call ? d.w[w] & ~fl->pass.w[w] : d.w[w];
-                for (int w = 0; w < 2; w++)
-                    d.w[w] = call ? d.w[w] & fl->pass.w[w] : 0;
+                RegSet keep = kept(fl, e->arg);
+                for (int w = 0; w < 2; w++) {
+                    if (e->kind == EV_OUT)
+                        fl->at[e->arg].w[w] = d.w[w] & ~keep.w[w];
+                    d.w[w] &= keep.w[w];
+                }
             }
         }
     }
@@ -507,11 +513,12 @@ static void live_flow(Flow *fl, Queue *q)
         b->luse = b->ldef = (RegSet){{0, 0}};
         for (size_t k = 0; k < b->nev; k++) {
             const Event *e = &fl->ev[b->ev0 + k];
-            if (e->kind == EV_IN && !kind_call(fl->kind[e->arg]))
-                break;
-            if (e->kind == EV_IN) { /* loads the registers not passed: defines them */
+            if (e->kind == EV_IN) { /* loads the registers it does not keep: defines them */
+                RegSet keep = kept(fl, e->arg);
+                if ((keep.w[0] | keep.w[1]) == 0)
+                    break; /* a full sync in: nothing after it is live at the top */
                 for (int w = 0; w < 2; w++)
-                    b->ldef.w[w] |= ~fl->pass.w[w] & ~b->luse.w[w];
+                    b->ldef.w[w] |= ~keep.w[w] & ~b->luse.w[w];
             } else if (e->kind == EV_WRITE) {
                 if (!rs_has(&b->luse, e->arg))
                     rs_add(&b->ldef, e->arg);
@@ -553,17 +560,14 @@ static void live_flow(Flow *fl, Queue *q)
             case EV_READ: rs_add(&live, e->arg); break;
             case EV_WRITE: rs_del(&live, e->arg); break;
             case EV_OUT: rs_or(&live, &fl->at[e->arg]); break;
-            case EV_IN:
-                if (kind_call(fl->kind[e->arg])) {
-                    for (int w = 0; w < 2; w++) {
-                        fl->at[e->arg].w[w] = live.w[w] & ~fl->pass.w[w];
-                        live.w[w] &= fl->pass.w[w];
-                    }
-                } else {
-                    fl->at[e->arg] = live;
-                    live = (RegSet){{0, 0}};
+            case EV_IN: {
+                RegSet keep = kept(fl, e->arg);
+                for (int w = 0; w < 2; w++) {
+                    fl->at[e->arg].w[w] = live.w[w] & ~keep.w[w];
+                    live.w[w] &= keep.w[w];
                 }
                 break;
+            }
             }
         }
     }

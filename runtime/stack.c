@@ -41,7 +41,6 @@
 
 #include "runtime.h"
 
-
 /* The guest stack is as big as RLIMIT_STACK says (`ulimit -s`), like the
  * kernel's stack limit: at least 128 KiB; "unlimited" and anything above
  * 4 GiB get 4 GiB.  Reserved, not committed (MAP_NORESERVE): untouched
