@@ -152,6 +152,8 @@ void sync_begin(Lifter *l)
         return; /* no allocas: nothing to sync */
     for (unsigned r = 0; r < NREG; r++) {
         bool added;
+        if (reg_alloca(l, r) == NULL)
+            continue; /* kept in the CpuState (lift_function) */
         U64Entry *e = u64map_insert(&l->sync_regs, (uint64_t)(uintptr_t)reg_alloca(l, r), &added);
         if (e == NULL)
             abort(); /* out of memory, see add_sync */
