@@ -1027,11 +1027,11 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
      * the stack (the x86-64 has 14 registers for the 13 passed ones, the
      * flags and the temporaries): two copies in memory instead of one.
      * Loops without calls lose nothing: LICM keeps those CpuState fields
-     * in host registers across the loop.  Measured: sqlite's driver
-     * translated in 97 CPU-s instead of 122 and ran in 2.03 s instead of
-     * 2.28, lua 52 against 61 CPU-s and 2.35 against 2.73 s, the kernels
-     * within noise; the V registers in the CpuState made the dot kernel
-     * 1.4x slower, so they stay in SSA (docs/architecture.md, "Calls"). */
+     * in host registers across the loop.  Measured side by side
+     * (docs/benchmarks.md, session 19): sqlite's driver 8% faster to run
+     * and 1.2x faster to translate, lua 5% and 1.2x, the kernels the same
+     * or better; the V registers in the CpuState made the dot kernel
+     * 1.4x slower, so they stay in SSA. */
     l->memregs = f->regs == LIFT_REGS_MEMORY;
     for (unsigned r = 0; r < NUM_GPR; r++)
         l->x[r] = l->memregs || !lift_is_passed(r) ? NULL : LLVMBuildAlloca(l->b, l->i64, "");
