@@ -83,7 +83,8 @@ struct Lifter {
     const LiftFunc *func;        /* function being lifted */
     LLVMValueRef fn;             /* its LLVM function */
     LLVMValueRef cpu;            /* the CpuState * argument */
-    LLVMValueRef x[NUM_GPR];     /* allocas of X0-X30 (i64) */
+    LLVMValueRef x[NUM_GPR];     /* allocas of the passed X registers (i64);
+                                  * NULL: kept in the CpuState (lift_function) */
     LLVMValueRef sp;             /* alloca of SP (i64) */
     LLVMValueRef flag[4];        /* allocas of N, Z, C, V (i1) */
     LLVMValueRef vreg[NUM_VREG]; /* allocas of V0-V31 (<16 x i8>) */

@@ -3,7 +3,8 @@
  *
  * Shape of a lifted function (see lifter.h):
  *
- *   entry:   allocas for X0-X30, SP, N Z C V, V0-V31
+ *   entry:   allocas for the passed X registers (CPU_PASS), SP, N Z C V,
+ *            V0-V31 (the other X registers stay in *cpu: lift_function)
  *            the passed registers (CPU_PASS) from the arguments, the
  *            others loaded from *cpu as the function reads them (sync.c)
  *            br %blk_<entry>

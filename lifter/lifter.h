@@ -7,8 +7,9 @@
  *     {14 x i64} hhvmcc g_<16 hex digits of the guest entry>(i64 %x0, ptr noalias %cpu, ...)
  *
  * over the CpuState (include/cpu_state.h), with the CPU_PASS registers as
- * arguments and results in host registers.  Inside it every guest
- * register and flag is an alloca that mem2reg/SROA turn into SSA values;
+ * arguments and results in host registers.  Inside it the passed
+ * registers, the flags and the V registers are allocas that mem2reg/SROA
+ * turn into SSA values (the other X registers stay in the CpuState);
  * the passed ones start as the arguments, the others are loaded from the
  * CpuState on entry and after every call, and stored back only where the
  * state can be observed: before calls, returns and indirect branches (the

@@ -1,8 +1,10 @@
 /*
  * sync.c - where the guest registers meet the CpuState.
  *
- * Inside a lifted function every guest register (X0-X30, SP, the flags
- * N Z C V, V0-V31) is an alloca that SROA turns into SSA values.  The
+ * Inside a lifted function the guest registers passed between functions
+ * (CPU_PASS), the flags N Z C V and V0-V31 are allocas that SROA turns
+ * into SSA values (the other X registers never leave the CpuState:
+ * lift_function).  The
  * CpuState must hold the truth wherever the state can be observed: before
  * a call, a return, an indirect jump, a system call, a trap ("sync out");
  * and after a call or a system call the allocas must take the values the
@@ -24,7 +26,9 @@
  *                          before the join (edge_reload) instead of keeping
  *                          the value of its last sync in alive.
  *
- * Example: a function that saves X19/X20 in its prologue, then calls f
+ * Example, from before calls passed registers (session 18) and the X
+ * registers not passed left SSA (session 19), when all were allocas: a
+ * function that saves X19/X20 in its prologue, then calls f
  * three times with X0 = X19 + i, stores X0 and X30 (written) before each
  * call, and reloads only X19, X20 and SP after each (the registers it goes
  * on to read); the 28 others it never touches again cost nothing.  Before
