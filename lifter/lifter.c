@@ -910,6 +910,78 @@ static void jump_unknown(Lifter *l, LLVMValueRef dyn)
     LLVMBuildCondBr(l->b, up, out, jump);
 }
 
+/* A BR with many known targets, as a two-level lookup: a constant map
+ * with one entry per guest instruction slot of [lo, hi], the span of the
+ * targets, gives the target's case number (0: not a target), and a switch
+ * on that dense number becomes a host jump table.  A switch on the sparse
+ * guest addresses themselves is a binary search (lua's luaV_execute: about
+ * seven compares and unpredictable branches per bytecode, where the guest
+ * has one indirect branch).  Exact for every DYN: an address outside the
+ * span, not 4-aligned or not a target goes to OTHER.  False (nothing
+ * built) where a switch is as cheap or the map would be large. */
+static bool dense_dispatch(Lifter *l, const LiftIndirect *ind, LLVMValueRef dyn, LLVMBasicBlockRef other)
+{
+    enum { MIN_TARGETS = 8, MAX_SLOTS = 1 << 16 };
+    if (ind->ntargets < MIN_TARGETS || ind->ntargets >= 65535)
+        return false;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t k = 0; k < ind->ntargets; k++) {
+        lo = ind->targets[k] < lo ? ind->targets[k] : lo;
+        hi = ind->targets[k] > hi ? ind->targets[k] : hi;
+    }
+    uint64_t nslots = (hi - lo) / 4 + 1;
+    if ((lo & 3) != 0 || nslots > MAX_SLOTS)
+        return false;
+    bool wide = ind->ntargets >= 255;
+    LLVMTypeRef et = wide ? l->i16 : l->i8;
+    uint16_t *num = calloc(nslots, sizeof *num);
+    LLVMValueRef *e = malloc(nslots * sizeof *e);
+    long *blk = malloc((ind->ntargets + 1) * sizeof *blk);
+    if (num == NULL || e == NULL || blk == NULL)
+        abort(); /* out of memory: as inside LLVM, the process ends */
+    unsigned ncase = 0;
+    for (size_t k = 0; k < ind->ntargets; k++) {
+        long i = lift_leader_index(l->func, ind->targets[k]);
+        if (i < 0 || (ind->targets[k] & 3) != 0 || num[(ind->targets[k] - lo) / 4] != 0)
+            continue;
+        blk[++ncase] = i;
+        num[(ind->targets[k] - lo) / 4] = (uint16_t)ncase;
+    }
+    for (uint64_t s = 0; s < nslots; s++)
+        e[s] = LLVMConstInt(et, num[s], 0);
+    LLVMModuleRef mod = LLVMGetGlobalParent(l->fn);
+    LLVMTypeRef at = LLVMArrayType(et, (unsigned)nslots);
+    char name[64];
+    snprintf(name, sizeof name, "dbt.br.%llx", (unsigned long long)l->pc);
+    LLVMValueRef g = LLVMAddGlobal(mod, at, name);
+    LLVMSetInitializer(g, LLVMConstArray(et, e, (unsigned)nslots));
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddr(g, 1);
+    free(e);
+    free(num);
+    /* slot = rotr(dyn - lo, 2): below nslots only if 4-aligned and in the span. */
+    LLVMValueRef off = LLVMBuildSub(l->b, dyn, c64(l, lo), "");
+    LLVMTypeRef fshr_t[] = {l->i64};
+    LLVMValueRef fshr = LLVMGetIntrinsicDeclaration(mod, LLVMLookupIntrinsicID("llvm.fshr", 9), fshr_t, 1);
+    LLVMValueRef fargs[] = {off, off, c64(l, 2)};
+    LLVMValueRef slot = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(fshr), fshr, fargs, 3, "slot");
+    LLVMValueRef in = LLVMBuildICmp(l->b, LLVMIntULT, slot, c64(l, nslots), "in_span");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef look = lift_new_block(l, "br_map");
+    LLVMPositionBuilderAtEnd(l->b, here);
+    LLVMBuildCondBr(l->b, in, look, other);
+    LLVMPositionBuilderAtEnd(l->b, look);
+    LLVMValueRef idx[] = {c64(l, 0), slot};
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(l->b, at, g, idx, 2, "");
+    LLVMValueRef n = LLVMBuildZExt(l->b, LLVMBuildLoad2(l->b, et, p, "case"), l->i32, "");
+    LLVMValueRef sw = LLVMBuildSwitch(l->b, n, other, ncase);
+    for (unsigned c = 1; c <= ncase; c++)
+        LLVMAddCase(sw, c32(l, c), l->blocks[blk[c]]);
+    free(blk);
+    return true;
+}
+
 void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
 {
     const LiftIndirect *ind = NULL;
@@ -922,11 +994,13 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
         lift_sync_out_call(l);
         jump_unknown(l, dyn);
         LLVMPositionBuilderAtEnd(l->b, here);
-        LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
-        for (size_t k = 0; k < ind->ntargets; k++) {
-            long i = lift_leader_index(l->func, ind->targets[k]);
-            if (i >= 0)
-                LLVMAddCase(sw, c64(l, ind->targets[k]), l->blocks[i]);
+        if (!dense_dispatch(l, ind, dyn, other)) {
+            LLVMValueRef sw = LLVMBuildSwitch(l->b, dyn, other, (unsigned)ind->ntargets);
+            for (size_t k = 0; k < ind->ntargets; k++) {
+                long i = lift_leader_index(l->func, ind->targets[k]);
+                if (i >= 0)
+                    LLVMAddCase(sw, c64(l, ind->targets[k]), l->blocks[i]);
+            }
         }
     } else if (is_return) {
         lift_sync_out_call(l);
