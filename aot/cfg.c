@@ -101,6 +101,9 @@ typedef struct Ctx {
     U64Vec todo;          /* function entries not explored yet */
     U64Vec todo_src;      /* enum CfgSource of each */
     RangeVec loose;       /* the extents of kind 3 of this pass */
+    AddrSet indirect;     /* entries whose address is stored or computed, and */
+    AddrSet external;     /* entries found as roots or by falling into them,
+                             in any pass (cfg_flags) */
 } Ctx;
 
 static bool fde_starts_at(const Ctx *c, uint64_t a)
@@ -127,6 +130,10 @@ static void add_function(Ctx *c, uint64_t pc, enum CfgSource src)
 {
     if (pc == 0 || (pc & 3) || !is_code(c, pc))
         return;
+    if (src == CFG_FROM_POINTER || src == CFG_FROM_ADDRESS)
+        addrset_add(&c->indirect, pc);
+    else if (src == CFG_FROM_ENTRY || src == CFG_FROM_LOADER || src == CFG_FROM_SYMBOL)
+        addrset_add(&c->external, pc); /* a call, a branch or a fall into it: an edge cfg_flags sees */
     if (addrset_add(&c->funcs, pc)) {
         vec_push(&c->todo, pc);
         vec_push(&c->todo_src, src);
@@ -746,6 +753,36 @@ static bool add_found_starts(const Ctx *c, const Cfg *cfg, AddrSet *starts)
     return split;
 }
 
+/* cfg_flags with what recovery saw of how each function can be entered:
+ * an address stored in the image or computed (indirectly), a root, code
+ * falling into it, and in a position-independent object any symbol (an
+ * export: external). */
+static int flags_analysis(Ctx *c, Cfg *cfg)
+{
+    uint8_t *entered = calloc(cfg->nfuncs ? cfg->nfuncs : 1, 1);
+    uint64_t *labels = malloc((c->ncodeptrs ? c->ncodeptrs : 1) * sizeof *labels);
+    size_t nlabels = 0;
+    int rc = -1;
+    if (entered == NULL || labels == NULL)
+        goto out;
+    for (size_t i = 0; i < cfg->nfuncs; i++) {
+        uint64_t e = cfg->funcs[i].entry;
+        size_t k = lift_lower_bound(c->codeptrs, c->ncodeptrs, e);
+        if (addrset_has(&c->indirect, e) || (k < c->ncodeptrs && c->codeptrs[k] == e))
+            entered[i] |= CFG_ENTERED_INDIRECT;
+        if (addrset_has(&c->external, e) || (c->img->type == ET_DYN && elf_symbol_at(c->img, e) != NULL))
+            entered[i] |= CFG_ENTERED_EXTERNAL;
+    }
+    for (size_t k = 0; k < c->ncodeptrs; k++)
+        if (cfg_find(cfg, c->codeptrs[k]) == NULL)
+            labels[nlabels++] = c->codeptrs[k];
+    rc = cfg_flags(cfg, c->img, entered, labels, nlabels);
+out:
+    free(entered);
+    free(labels);
+    return rc;
+}
+
 /* Passes after the first only matter where kind-3 extents meet entries
  * found late; a few suffice in practice, the limit bounds the time. */
 #define CFG_MAX_PASSES 8
@@ -754,6 +791,8 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
 {
     memset(cfg, 0, sizeof *cfg);
     Ctx c = {.img = img};
+    addrset_init(&c.indirect);
+    addrset_init(&c.external);
     read_sections(&c);
     if (is_code(&c, img->entry))
         add_root(&c, img->entry, CFG_FROM_ENTRY);
@@ -813,7 +852,6 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
     free(c.todo.v);
     free(c.todo_src.v);
     free(c.loose.v);
-    free(c.codeptrs);
     sections_free(&c.sec);
     ranges_free(&c.fdes);
     ehframe_pads_free(&c.pads);
@@ -822,6 +860,11 @@ int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose,
         rc = diag_error_at(d, img->entry, "no code found at the entry point");
     if (rc == 0 && cfg_noreturn(cfg, img) != 0)
         diag_out_of_memory();
+    if (rc == 0 && flags_analysis(&c, cfg) != 0)
+        diag_out_of_memory();
+    addrset_free(&c.indirect);
+    addrset_free(&c.external);
+    free(c.codeptrs);
     return rc;
 }
 
@@ -834,6 +877,7 @@ void cfg_free(Cfg *cfg)
         free(f->landings);
         free(f->safepoints);
         free(f->noreturn_calls);
+        free(f->flagfree_calls);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);
         free(f->indirect);

@@ -62,6 +62,10 @@ typedef struct CfgFunc {
     uint64_t *noreturn_calls; /* BLs (sorted) whose callee never returns
                               (cfg_noreturn.c): the lifter ends the block */
     size_t nnoreturn_calls;
+    uint64_t *flagfree_calls; /* BLs (sorted) that need not store the flags
+                              (cfg_flags.c) */
+    size_t nflagfree_calls;
+    bool flags_dead_at_return; /* no caller reads the flags it returns with */
     size_t ninsns;         /* instructions in its blocks */
     const char *name;      /* symbol name or NULL */
     enum CfgSource source; /* how it was first found */
@@ -83,6 +87,17 @@ void cfg_free(Cfg *cfg);
  * noreturn_calls and cfg->nnoreturn (cfg_noreturn.c; cfg_recover calls it
  * last).  -1: out of memory. */
 int cfg_noreturn(Cfg *cfg, const GuestImage *img);
+/* Where the flags need not be stored at calls and returns (cfg_flags.c;
+ * cfg_recover calls it last): fills each function's flagfree_calls and
+ * flags_dead_at_return.  ENTERED[i]: how function i may be entered besides
+ * the BLs and Bs recovery saw; LABELS: the code addresses stored in the
+ * image that are no function entries, sorted.  -1: out of memory. */
+enum {
+    CFG_ENTERED_INDIRECT = 1, /* its address is stored or computed: a BLR or BR */
+    CFG_ENTERED_EXTERNAL = 2, /* by callers not in the image: the entry point, the
+                                 loader, an export, code falling into it */
+};
+int cfg_flags(Cfg *cfg, const GuestImage *img, const uint8_t *entered, const uint64_t *labels, size_t nlabels);
 /* Move FROM's functions into INTO (objects at different addresses), FROM
  * left empty.  -1: out of memory (both unchanged). */
 int cfg_merge(Cfg *into, Cfg *from);

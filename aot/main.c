@@ -61,6 +61,11 @@ static void usage(FILE *f)
             "                     (--bind=-memcpy, --bind=none,strlen, --bind=+qsort).\n"
             "                     At run time DBT_BIND=SPEC switches the bound ones\n"
             "                     off and on\n"
+            "  --keep-flags       store the flags N Z C V at every call and return, as if\n"
+            "                     any caller or callee could read them (by default an\n"
+            "                     analysis of the guest code leaves them out where none\n"
+            "                     can, assuming functions are entered only through\n"
+            "                     addresses the recovery sees: docs/architecture.md)\n"
             "  --all-functions    translate every function symbol, not only the code\n"
             "                     reachable from the entry point and address-taken functions\n"
             "  --emit-llvm=FILE   also write the optimized LLVM IR to FILE.0, FILE.1, ...\n"
@@ -95,7 +100,7 @@ int main(int argc, char **argv)
 {
     TranslateOptions o = {.opt_level = 2, .cpu_level = DBT_HOST_LEVEL};
     enum { OPT_VERSION = 256, OPT_MARCH, OPT_EMIT_LLVM, OPT_ALL_FUNCTIONS, OPT_TIME_REPORT, OPT_PROFILE, OPT_SYSROOT,
-           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS, OPT_BIND, OPT_MEMORY_LIMIT };
+           OPT_CACHE, OPT_CACHE_INFO, OPT_RECORDED, OPT_SHARED_LIBS, OPT_BIND, OPT_MEMORY_LIMIT, OPT_KEEP_FLAGS };
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"verbose", no_argument, NULL, 'v'},       {"march", required_argument, NULL, OPT_MARCH},
@@ -110,6 +115,7 @@ int main(int argc, char **argv)
         {"recorded", required_argument, NULL, OPT_RECORDED},
         {"shared-libs", required_argument, NULL, OPT_SHARED_LIBS},
         {"bind", required_argument, NULL, OPT_BIND},
+        {"keep-flags", no_argument, NULL, OPT_KEEP_FLAGS},
         {"memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT},
         {NULL, 0, NULL, 0},
     };
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
         case OPT_CACHE_INFO: cache_info = true; break;
         case OPT_RECORDED: o.recorded = optarg; break;
         case OPT_SHARED_LIBS: o.shared_dir = optarg; break;
+        case OPT_KEEP_FLAGS: o.keep_flags = true; break;
         case OPT_MEMORY_LIMIT: {
             char *end;
             unsigned long long mb = strtoull(optarg, &end, 10);

@@ -41,7 +41,7 @@ void objcache_init(ObjCache *c, const char *dir)
 }
 
 void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const char *cpu_level,
-                  const Profile *prof, bool debug_info, const unsigned char bind_on[BIND_COUNT], char key[33])
+                  const Profile *prof, unsigned variant, const unsigned char bind_on[BIND_COUNT], char key[33])
 {
     Hash h;
     hash_init(&h);
@@ -51,7 +51,7 @@ void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const
     hash_bytes(&h, img->file ? img->file : img->data, img->size);
     hash_u64(&h, img->bias);
     hash_u64(&h, (uint64_t)opt_level);
-    hash_u64(&h, debug_info);
+    hash_u64(&h, variant);
     hash_bytes(&h, bind_on, BIND_COUNT);
     hash_bytes(&h, cpu_level, strlen(cpu_level) + 1);
     hash_u64(&h, prof ? prof->n : 0);

@@ -51,9 +51,10 @@ typedef struct ObjCache {
 void objcache_init(ObjCache *c, const char *dir);
 /* Print the entries to F (for --cache-info); 0, or -1 if there is no cache. */
 int objcache_info(const ObjCache *c, FILE *f);
-/* The key of IMG translated with these options, as 32 hex digits. */
+/* The key of IMG translated with these options, as 32 hex digits
+ * (VARIANT: -g as bit 0, --keep-flags as bit 1). */
 void objcache_key(const ObjCache *c, const GuestImage *img, int opt_level, const char *cpu_level,
-                  const Profile *prof, bool debug_info, const unsigned char bind_on[BIND_COUNT], char key[33]);
+                  const Profile *prof, unsigned variant, const unsigned char bind_on[BIND_COUNT], char key[33]);
 /* The number of unit objects stored under KEY, or 0 if there is no entry. */
 size_t objcache_units(const ObjCache *c, const char *key);
 /* The path of unit K of KEY's entry. */

@@ -271,6 +271,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
     LLVMSetSourceFileName(mod, name, strlen(name));
     UnitEnv env = {w, NULL, dec};
+    uint64_t nzcv_wrong = 0; /* the first word lift_one found a64_nzcv wrong about */
     LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true,
                     w->lines ? env_line_at : NULL, env_bind_at};
     env.lifter = lift_new(mod, &lenv);
@@ -288,6 +289,9 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .nlandings = f->nlandings,
                        .noreturn_calls = f->noreturn_calls,
                        .nnoreturn_calls = f->nnoreturn_calls,
+                       .flagfree_calls = f->flagfree_calls,
+                       .nflagfree_calls = f->nflagfree_calls,
+                       .flags_dead_at_return = f->flags_dead_at_return,
                        .safepoints = f->safepoints,
                        .nsafepoints = f->nsafepoints,
                        .regs = u->tier->regs,
@@ -301,6 +305,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
         w->func_ir[fi] = codegen_count_function_ir(fn);
         w->func_unit[fi] = index;
         u->rep.ir_lifted += w->func_ir[fi];
+        if (st.nzcv_wrong && nzcv_wrong == 0)
+            nzcv_wrong = st.first_nzcv_wrong;
         if (st.untranslated) {
             FuncUntranslated *fu = &w->func_untr[fi];
             fu->count = st.untranslated;
@@ -311,6 +317,14 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     }
     lift_finish(env.lifter);
     u->rep.lift_s = codegen_thread_cpu_s() - t0;
+    if (nzcv_wrong != 0) { /* aot/cfg_flags.c's results cannot be trusted */
+        u->rc = diag_error_at(&u->diag, nzcv_wrong,
+                              "internal error: lifter/a64_nzcv.c misstates how this instruction uses the flags");
+        lift_free(env.lifter);
+        LLVMDisposeModule(mod);
+        LLVMContextDispose(ctx);
+        return;
+    }
     char ir[PATH_MAX + 16];
     if (o->dump_ir)
         snprintf(ir, sizeof ir, "%s.%u", o->dump_ir, index);
@@ -603,6 +617,12 @@ int translate(const TranslateOptions *o, Diag *d)
             goto out;
         }
     }
+    for (size_t i = 0; o->keep_flags && i < cfg.nfuncs; i++) {
+        free(cfg.funcs[i].flagfree_calls);
+        cfg.funcs[i].flagfree_calls = NULL;
+        cfg.funcs[i].nflagfree_calls = 0;
+        cfg.funcs[i].flags_dead_at_return = false;
+    }
     rep.cfg_s = now_s() - t;
     if (o->debug_info) {
         size_t with = 0;
@@ -623,11 +643,16 @@ int translate(const TranslateOptions *o, Diag *d)
             fprintf(stderr, "dbt-aot: -g: line tables of %zu of %zu objects, %zu rows in the program's\n", with,
                     gobj.n, lines[0].nrows);
     }
-    if (o->verbose)
+    if (o->verbose) {
+        size_t ffc = 0, ffr = 0;
+        for (size_t i = 0; i < cfg.nfuncs; i++)
+            ffc += cfg.funcs[i].nflagfree_calls, ffr += cfg.funcs[i].flags_dead_at_return;
         fprintf(stderr,
                 "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR, %zu functions "
                 "that never return (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, cfg.nnoreturn, now_s() - t0);
+        fprintf(stderr, "dbt-aot: flags: %zu calls and the returns of %zu functions need not store them\n", ffc, ffr);
+    }
 
     /* Refuse what would not fit rather than be killed by the OOM killer
      * halfway (--memory-limit; an estimate, see needed_mb). */
@@ -726,8 +751,8 @@ int translate(const TranslateOptions *o, Diag *d)
     else
         memset(&cache, 0, sizeof cache);
     for (size_t k = 1; k < gobj.n; k++)
-        objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL, o->debug_info,
-                     bind_on, keys[k]);
+        objcache_key(&cache, &gobj.imgs[k], o->opt_level, o->cpu_level, o->profile ? &prof : NULL,
+                     (unsigned)o->debug_info | (unsigned)o->keep_flags << 1, bind_on, keys[k]);
     for (size_t k = 1; cache.on && k < gobj.n; k++) {
         size_t first = nunits, n = 0;
         for (size_t i = 0; i < nunits; i++)
@@ -923,8 +948,11 @@ int translate(const TranslateOptions *o, Diag *d)
     rep.ninsns = cfg.ninsns;
     rep.njumptables = cfg.njumptables;
     rep.nnoreturn = cfg.nnoreturn;
-    for (size_t i = 0; i < cfg.nfuncs; i++)
+    for (size_t i = 0; i < cfg.nfuncs; i++) {
         rep.nnoreturn_calls += cfg.funcs[i].nnoreturn_calls;
+        rep.nflagfree_calls += cfg.funcs[i].nflagfree_calls;
+        rep.nflagfree_returns += cfg.funcs[i].flags_dead_at_return;
+    }
     rep.nunresolved = cfg.nunresolved;
     rep.units = ureps;
     rep.nunits = nunits;

@@ -20,6 +20,8 @@ typedef struct TranslateOptions {
     bool verbose;            /* progress and statistics on stderr */
     bool all_functions;      /* translate every function symbol, reachable or not */
     bool debug_info;         /* -g: host debug information from the guest's line tables */
+    bool keep_flags;         /* --keep-flags: store the flags at every call and
+                                return (no aot/cfg_flags.c) */
     int jobs;                /* -j: worker threads; 0: one per CPU we may use */
     const char *dump_ir;     /* write the optimized LLVM IR there (or NULL) */
     const char *time_report; /* write the cost report (JSON, aot/report.h) there, or NULL */

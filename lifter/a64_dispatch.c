@@ -47,6 +47,11 @@ const A64Form *a64_find_form(uint32_t insn)
     return f;
 }
 
+bool a64_has_form(uint32_t word)
+{
+    return a64_find_form(word) != NULL;
+}
+
 enum A64Flow a64_classify(uint32_t w, uint64_t pc, uint64_t *target)
 {
     *target = 0;

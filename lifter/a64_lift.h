@@ -104,6 +104,9 @@ struct Lifter {
      * read (or synced out) before being written: the flags that are dead
      * at the top of a loop header need not be kept for its safe point. */
     uint8_t blk_flags_written, blk_flags_read_first;
+    /* The same for the instruction being lifted (lift_one checks them
+     * against a64_nzcv). */
+    uint8_t insn_flags_written, insn_flags_read_first;
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */
@@ -236,6 +239,9 @@ void lift_sync_in(Lifter *l);
  * passed registers (CPU_PASS) travel as arguments and results, so these
  * move only the others. */
 void lift_sync_out_call(Lifter *l);
+/* The same, leaving the flags as they are (LiftFunc.flagfree_calls,
+ * flags_dead_at_return). */
+void lift_sync_out_call_noflags(Lifter *l);
 void lift_sync_in_call(Lifter *l);
 /* Is guest register R (sync.c numbering: 0-30 X, 31 SP) passed? */
 bool lift_is_passed(unsigned r);

@@ -247,6 +247,8 @@ static const unsigned flag_off[4] = {CPU_OFF_n, CPU_OFF_z, CPU_OFF_c, CPU_OFF_v}
 
 LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 {
+    if (!(l->insn_flags_written >> f & 1))
+        l->insn_flags_read_first |= 1u << f;
     if (l->memregs)
         return LLVMBuildTrunc(l->b, LLVMBuildLoad2(l->b, l->i8, cpu_field(l, flag_off[f]), ""), l->i1, "");
     if (!(l->blk_flags_written >> f & 1))
@@ -256,6 +258,7 @@ LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 
 void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v)
 {
+    l->insn_flags_written |= 1u << f;
     if (l->memregs) {
         LLVMBuildStore(l->b, LLVMBuildZExt(l->b, v, l->i8, ""), cpu_field(l, flag_off[f]));
         return;
@@ -837,7 +840,10 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     uint64_t ret = l->pc + 4;
     LLVMValueRef sp = rd_xsp(l, 31);
-    lift_sync_out_call(l);
+    if (dyn == NULL && sorted_has(l->func->flagfree_calls, l->func->nflagfree_calls, l->pc))
+        lift_sync_out_call_noflags(l);
+    else
+        lift_sync_out_call(l);
     bool known;
     LLVMValueRef callee = guest_code(l, target, dyn, &known);
     take_results(l, call_code(l, callee, known));
@@ -1003,7 +1009,10 @@ void lift_indirect_jump(Lifter *l, LLVMValueRef dyn, bool is_return)
             }
         }
     } else if (is_return) {
-        lift_sync_out_call(l);
+        if (l->func->flags_dead_at_return)
+            lift_sync_out_call_noflags(l);
+        else
+            lift_sync_out_call(l);
         store_pc(l, dyn);
         ret_passed(l, false);
     } else {
@@ -1025,6 +1034,22 @@ void lift_trap(Lifter *l, enum TrapKind kind)
 
 /* ---- the function --------------------------------------------------------- */
 
+/* The flags the word W just lifted read first and wrote, against what
+ * a64_nzcv says of it (aot/cfg_flags.c relies on it).  The sync points of
+ * branches and calls are not the word's own reads: the analysis handles
+ * those instructions by what they are. */
+static void check_nzcv(Lifter *l, uint32_t w)
+{
+    uint64_t t;
+    unsigned use = a64_nzcv(w);
+    bool reads = (l->insn_flags_read_first & 0xf) != 0;
+    if (a64_classify(w, l->pc, &t) != FLOW_NONE && (w & 0xFF000000u) != 0x54000000u)
+        reads = false; /* only B.cond among the branches reads flags itself */
+    bool wrong = (reads && !(use & NZCV_READ)) || ((use & NZCV_WRITE) && (l->insn_flags_written & 0xf) != 0xf);
+    if (wrong && l->stats->nzcv_wrong++ == 0)
+        l->stats->first_nzcv_wrong = l->pc;
+}
+
 static void lift_one(Lifter *l)
 {
     uint32_t w;
@@ -1037,8 +1062,11 @@ static void lift_one(Lifter *l)
     l->stats->insns++;
     dbg_at(l, l->pc);
     const A64Form *form = a64_find_form(w);
-    if (form != NULL && form->handler(l, w))
+    l->insn_flags_written = l->insn_flags_read_first = 0;
+    if (form != NULL && form->handler(l, w)) {
+        check_nzcv(l, w);
         return;
+    }
     if (l->stats->untranslated++ == 0) {
         l->stats->first_untranslated = l->pc;
         l->stats->first_untranslated_word = w;

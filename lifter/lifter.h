@@ -123,6 +123,14 @@ typedef struct LiftFunc {
                                     back after all, the function leaves as
                                     after a longjmp; aot/cfg_noreturn.c) */
     size_t nnoreturn_calls;
+    const uint64_t *flagfree_calls; /* sorted BLs before which the flags need
+                                    not be stored: the callee never reads
+                                    the flags it is called with and no one
+                                    reads them after the return (aot/
+                                    cfg_flags.c) */
+    size_t nflagfree_calls;
+    bool flags_dead_at_return;   /* no caller reads the flags this function
+                                    returns with: its returns store none */
     const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers): they
                                     poll for signals */
     size_t nsafepoints;
@@ -142,6 +150,9 @@ typedef struct LiftStats {
     size_t untranslated;     /* instructions turned into a SIGILL trap */
     uint64_t first_untranslated; /* address of the first one */
     uint32_t first_untranslated_word;
+    size_t nzcv_wrong;       /* words whose use of the flags a64_nzcv
+                                misstates (an internal error) */
+    uint64_t first_nzcv_wrong; /* address of the first one */
 } LiftStats;
 
 Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env);
@@ -172,6 +183,16 @@ enum A64Flow {
     FLOW_STOP,       /* UDF and words that end a block forever (SIGILL) */
 };
 enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
+/* What WORD does with the flags N Z C V (a64_nzcv.c): NZCV_READ if it may
+ * read any of them or make the state observable (a system call, a trap),
+ * NZCV_WRITE if it sets all four.  Conservative: never "does not read" of
+ * a reader, never "writes" of a word that leaves a flag as it was (the
+ * lifter checks both on every word it lifts: LiftStats.nzcv_wrong). */
+enum { NZCV_READ = 1, NZCV_WRITE = 2 };
+unsigned a64_nzcv(uint32_t word);
+/* Whether the lifter has a form for WORD at all (without one, the word
+ * becomes a SIGILL trap; with one it still may, for operands it refuses). */
+bool a64_has_form(uint32_t word);
 /* Named predicates for the other words control-flow recovery looks at
  * (a64_dispatch.c), so that no second file holds their encodings. */
 /* NOP (HINT #0): the padding between functions. */

@@ -109,9 +109,15 @@ static LLVMValueRef reg_alloca(const Lifter *l, unsigned r)
 
 /* ---- markers ----------------------------------------------------------- */
 
-enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE, SYNC_OUT_CALL, SYNC_IN_CALL };
+/* SYNC_OUT_CALL_NF: a call or return after which no one reads the flags
+ * and whose callee does not read them (aot/cfg_flags.c): it leaves the
+ * flags as it leaves the passed registers. */
+enum { SYNC_IN, SYNC_OUT, SYNC_OUT_RARE, SYNC_OUT_CALL, SYNC_IN_CALL, SYNC_OUT_CALL_NF };
 
-static bool kind_out(uint8_t k) { return k == SYNC_OUT || k == SYNC_OUT_RARE || k == SYNC_OUT_CALL; }
+static bool kind_out(uint8_t k)
+{
+    return k == SYNC_OUT || k == SYNC_OUT_RARE || k == SYNC_OUT_CALL || k == SYNC_OUT_CALL_NF;
+}
 
 /* The passed registers (lift_is_passed), as a set. */
 static RegSet passed_set(void)
@@ -138,8 +144,10 @@ static void add_sync(Lifter *l, uint8_t kind)
     }
     l->syncs[l->nsyncs] = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->marker_fn), l->marker_fn, NULL, 0, "");
     l->sync_out[l->nsyncs++] = kind;
-    if (kind_out(kind)) /* the state becomes observable: every flag not written yet is read */
+    if (kind_out(kind)) { /* the state becomes observable: every flag not written yet is read */
         l->blk_flags_read_first |= ~l->blk_flags_written & 0xf;
+        l->insn_flags_read_first |= ~l->insn_flags_written & 0xf;
+    }
 }
 
 void lift_sync_out(Lifter *l) { add_sync(l, SYNC_OUT); }
@@ -147,6 +155,7 @@ void lift_sync_out_rare(Lifter *l) { add_sync(l, SYNC_OUT_RARE); }
 void lift_sync_in(Lifter *l) { add_sync(l, SYNC_IN); }
 void lift_sync_out_call(Lifter *l) { add_sync(l, SYNC_OUT_CALL); }
 void lift_sync_in_call(Lifter *l) { add_sync(l, SYNC_IN_CALL); }
+void lift_sync_out_call_noflags(Lifter *l) { add_sync(l, SYNC_OUT_CALL_NF); }
 
 void sync_begin(Lifter *l)
 {
@@ -191,6 +200,12 @@ typedef struct Flow {
 static RegSet kept(const Flow *fl, uint32_t m)
 {
     uint8_t k = fl->kind[m];
+    if (k == SYNC_OUT_CALL_NF) {
+        RegSet s = fl->pass;
+        for (unsigned f = 0; f < 4; f++)
+            rs_add(&s, R_FLAG0 + f);
+        return s;
+    }
     return k == SYNC_OUT_CALL || k == SYNC_IN_CALL ? fl->pass : (RegSet){{0, 0}};
 }
 

@@ -213,6 +213,12 @@ static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *cod
     LiftStats st;
     lift_function(l, &f, &st);
     free(leaders);
+    if (st.nzcv_wrong) { /* aot/cfg_flags.c relies on a64_nzcv: a wrong word is a bug there */
+        uint64_t k = (st.first_nzcv_wrong - seq->entry) / 4;
+        fprintf(stderr, "jit_run: lifter/a64_nzcv.c misstates how the word %08x uses the flags\n",
+                k < seq->n ? seq->words[k] : 0);
+        abort();
+    }
     return st.untranslated;
 }
 

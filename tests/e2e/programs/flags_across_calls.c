@@ -7,9 +7,12 @@
  * does not read them afterwards.  A callee that reads them first (not as
  * the ABI promises, but as hand-written code may) then sees older flags
  * than the machine gives.  Session 17 measured that shortcut (3-7% on
- * call-heavy code) and dropped it for this reason; this program keeps it
- * dropped.  loop_call_registers.c covers registers set before a loop,
- * which sync.c stores once on the edge into it - not this case.
+ * call-heavy code) and dropped it for this reason; since session 20 the
+ * stores are left out only where aot/cfg_flags.c proves no one reads the
+ * flags, and this program checks that it sees these four (more in
+ * flags_interprocedural.c).  loop_call_registers.c covers registers set
+ * before a loop, which sync.c stores once on the edge into it - not this
+ * case.
  *
  * Four ways the flags cross a call: the callee reads the caller's flags
  * (direct and through a pointer), the callee sets flags that its caller
