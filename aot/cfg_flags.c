@@ -56,7 +56,12 @@
  *     unwinder: if code there reads the flags, the analysis is off for
  *     the whole image) or, after a context switch (swapcontext), at
  *     another context's return site: code there that reads the flags the
- *     switching context had (no compiler's) may see stale ones.
+ *     switching context had (no compiler's) may see stale ones.  A RET
+ *     through any register is such a return (glibc's __rawmemchr returns
+ *     with `ret x15`); one used as a jump elsewhere, to code that reads
+ *     the flags, would be the same case.  (Treating those RETs as jumps
+ *     made one bound function "may read" and, through the functions an
+ *     indirect call may reach, left lua with no call free of the stores.)
  */
 #include <elf.h>
 #include <stdlib.h>
