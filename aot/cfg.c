@@ -767,8 +767,7 @@ static int flags_analysis(Ctx *c, Cfg *cfg)
         goto out;
     for (size_t i = 0; i < cfg->nfuncs; i++) {
         uint64_t e = cfg->funcs[i].entry;
-        size_t k = lift_lower_bound(c->codeptrs, c->ncodeptrs, e);
-        if (addrset_has(&c->indirect, e) || (k < c->ncodeptrs && c->codeptrs[k] == e))
+        if (addrset_has(&c->indirect, e) || lift_sorted_has(c->codeptrs, c->ncodeptrs, e))
             entered[i] |= CFG_ENTERED_INDIRECT;
         if (addrset_has(&c->external, e) || (c->img->type == ET_DYN && elf_symbol_at(c->img, e) != NULL))
             entered[i] |= CFG_ENTERED_EXTERNAL;
@@ -928,4 +927,16 @@ const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc)
             hi = mid;
     }
     return lo < cfg->nfuncs && cfg->funcs[lo].entry == pc ? &cfg->funcs[lo] : NULL;
+}
+
+long cfg_index(const Cfg *cfg, uint64_t pc)
+{
+    const CfgFunc *g = cfg_find(cfg, pc);
+    return g ? (long)(g - cfg->funcs) : -1;
+}
+
+long cfg_block_index(const CfgFunc *f, uint64_t pc)
+{
+    size_t k = lift_lower_bound(f->leaders, f->nleaders, pc);
+    return k < f->nleaders && f->leaders[k] == pc ? (long)k : -1;
 }

@@ -103,6 +103,10 @@ int cfg_flags(Cfg *cfg, const GuestImage *img, const uint8_t *entered, const uin
 int cfg_merge(Cfg *into, Cfg *from);
 /* The function with entry PC, or NULL. */
 const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);
+/* Its index in cfg->funcs, or -1. */
+long cfg_index(const Cfg *cfg, uint64_t pc);
+/* The index of F's block that starts at PC, or -1. */
+long cfg_block_index(const CfgFunc *f, uint64_t pc);
 
 /* Jump-table recognition for the BR at BR_PC of function F (cfg_jumptable.c).
  * Returns the number of targets found (0: not recognized); *targets is

@@ -92,27 +92,9 @@ typedef struct Ana {
     bool land_live;           /* a landing with the flags live: no analysis */
 } Ana;
 
-static long func_index(const Cfg *cfg, uint64_t pc)
-{
-    const CfgFunc *g = cfg_find(cfg, pc);
-    return g ? (long)(g - cfg->funcs) : -1;
-}
-
-static long block_of(const CfgFunc *f, uint64_t pc)
-{
-    size_t k = lift_lower_bound(f->leaders, f->nleaders, pc);
-    return k < f->nleaders && f->leaders[k] == pc ? (long)k : -1;
-}
-
 static bool word(const Ana *a, uint64_t pc, uint32_t *w)
 {
     return elf_read(a->img, pc, w, 4);
-}
-
-static bool sorted_has(const uint64_t *v, size_t n, uint64_t x)
-{
-    size_t k = lift_lower_bound(v, n, x);
-    return k < n && v[k] == x;
 }
 
 static const LiftIndirect *table_of(const CfgFunc *f, uint64_t br)
@@ -168,7 +150,7 @@ static bool ends_in_exit(const Ana *a, const CfgFunc *f, size_t k)
 /* Control reaches PC in F with the entry's flags intact. */
 static void reach(Ana *a, const CfgFunc *f, uint64_t pc, bool *re, bool *pt, size_t *n)
 {
-    long k = block_of(f, pc);
+    long k = cfg_block_index(f, pc);
     if (k < 0) { /* runs off the blocks: anything may happen there */
         *re = *pt = true;
         return;
@@ -182,11 +164,11 @@ static void reach(Ana *a, const CfgFunc *f, uint64_t pc, bool *re, bool *pt, siz
 /* A direct branch from F to T: a block of F or a tail call. */
 static void branch(Ana *a, const CfgFunc *f, uint64_t t, bool *re, bool *pt, size_t *n)
 {
-    if (block_of(f, t) >= 0) {
+    if (cfg_block_index(f, t) >= 0) {
         reach(a, f, t, re, pt, n);
         return;
     }
-    long g = func_index(a->cfg, t);
+    long g = cfg_index(a->cfg, t);
     *re |= g < 0 || a->s[g].re;
     *pt |= g < 0 || a->s[g].pt;
 }
@@ -217,9 +199,9 @@ static void forward(Ana *a, size_t fi, bool *re_out, bool *pt_out)
         }
         switch (fl) {
         case FLOW_CALL: {
-            long g = func_index(a->cfg, t);
+            long g = cfg_index(a->cfg, t);
             re |= g < 0 || a->s[g].re;
-            if ((g < 0 || a->s[g].pt) && !sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4))
+            if ((g < 0 || a->s[g].pt) && !lift_sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4))
                 reach(a, f, f->ends[k], &re, &pt, &n);
             break;
         }
@@ -264,7 +246,7 @@ static void forward(Ana *a, size_t fi, bool *re_out, bool *pt_out)
 
 static bool live_at(const Ana *a, const CfgFunc *f, uint64_t pc)
 {
-    long k = block_of(f, pc);
+    long k = cfg_block_index(f, pc);
     return k < 0 || a->live[k];
 }
 
@@ -272,9 +254,9 @@ static bool live_at(const Ana *a, const CfgFunc *f, uint64_t pc)
 static bool live_branch(const Ana *a, size_t fi, uint64_t t)
 {
     const CfgFunc *f = &a->cfg->funcs[fi];
-    if (block_of(f, t) >= 0)
+    if (cfg_block_index(f, t) >= 0)
         return live_at(a, f, t);
-    long g = func_index(a->cfg, t);
+    long g = cfg_index(a->cfg, t);
     return g < 0 || a->s[g].re || (a->s[g].pt && a->s[fi].ra);
 }
 
@@ -297,8 +279,8 @@ static bool block_live(const Ana *a, size_t fi, size_t k, bool *after)
         /* After a callee that never returns (cfg_noreturn.c) nothing runs
          * here: if it came back after all, the function would leave as
          * after a longjmp, and it does not (no path returns). */
-        long g = func_index(a->cfg, t);
-        *after = !sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4) && live_at(a, f, f->ends[k]);
+        long g = cfg_index(a->cfg, t);
+        *after = !lift_sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4) && live_at(a, f, f->ends[k]);
         live = g < 0 || a->s[g].re || (a->s[g].pt && *after);
         break;
     }
@@ -371,7 +353,7 @@ static void runnable(Ana *a, const CfgFunc *f)
         return;
 #define SEED(pc)                                                          \
     do {                                                                  \
-        long b_ = block_of(f, (pc));                                      \
+        long b_ = cfg_block_index(f, (pc));                                      \
         if (b_ >= 0 && !a->seen[b_])                                      \
             a->seen[b_] = 1, a->stack[n++] = (size_t)b_;                  \
     } while (0)
@@ -393,7 +375,7 @@ static void runnable(Ana *a, const CfgFunc *f)
         if (fl == FLOW_JUMP || fl == FLOW_COND)
             SEED(t);
         if (fl == FLOW_NONE || fl == FLOW_SVC || fl == FLOW_COND || fl == FLOW_ICALL ||
-            (fl == FLOW_CALL && !sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4)))
+            (fl == FLOW_CALL && !lift_sorted_has(f->noreturn_calls, f->nnoreturn_calls, f->ends[k] - 4)))
             SEED(f->ends[k]);
     }
 #undef SEED
@@ -420,13 +402,13 @@ static bool spread(Ana *a, size_t fi)
             block_live(a, fi, k, &after);
             if (fl == FLOW_ICALL && after && !a->ra_ind)
                 a->ra_ind = changed = true;
-            g = fl == FLOW_CALL && after ? func_index(a->cfg, t) : -1;
-        } else if ((fl == FLOW_JUMP || fl == FLOW_COND) && a->s[fi].ra && block_of(f, t) < 0) {
-            g = func_index(a->cfg, t);
+            g = fl == FLOW_CALL && after ? cfg_index(a->cfg, t) : -1;
+        } else if ((fl == FLOW_JUMP || fl == FLOW_COND) && a->s[fi].ra && cfg_block_index(f, t) < 0) {
+            g = cfg_index(a->cfg, t);
         }
         if (g < 0 && (fl == FLOW_NONE || fl == FLOW_SVC || fl == FLOW_COND) && a->s[fi].ra &&
-            block_of(f, f->ends[k]) < 0 && !ends_in_exit(a, f, k))
-            g = func_index(a->cfg, f->ends[k]); /* runs into the next function */
+            cfg_block_index(f, f->ends[k]) < 0 && !ends_in_exit(a, f, k))
+            g = cfg_index(a->cfg, f->ends[k]); /* runs into the next function */
         if (g >= 0 && !a->s[g].ra)
             a->s[g].ra = changed = true;
     }
@@ -444,6 +426,13 @@ static bool spread(Ana *a, size_t fi)
 typedef struct Span {
     uint64_t lo, hi;
 } Span;
+
+/* Every block of every function: LO ascending, HI[i] the largest end of
+ * blocks 0..i, so that "some block holds PC" is one lift_lower_bound. */
+typedef struct Covered {
+    uint64_t *lo, *hi;
+    size_t n;
+} Covered;
 
 static int cmp_span(const void *x, const void *y)
 {
@@ -474,7 +463,7 @@ static bool live_unknown(const Ana *a, uint64_t pc, int budget)
         } else if (fl == FLOW_JUMP) {
             pc = t - 4;
         } else if (fl == FLOW_CALL) {
-            long g = func_index(a->cfg, t);
+            long g = cfg_index(a->cfg, t);
             if (g < 0 || a->s[g].re)
                 return true;
             if (!a->s[g].pt)
@@ -492,10 +481,9 @@ static bool live_unknown(const Ana *a, uint64_t pc, int budget)
  * flags may be read after the call, one branched to gets RA, an indirect
  * call there with the flags live after it sets ra_ind.  Code outside
  * every extent is a function no recovered code refers to: it runs only
- * if called through an address recovery does not see.  SP: every block,
- * sorted, each hi raised to the largest hi so far.  True if anything
+ * if called through an address recovery does not see.  True if anything
  * changed. */
-static bool sweep(Ana *a, const Span *sp, size_t n)
+static bool sweep(Ana *a, const Covered *cv)
 {
     const Cfg *cfg = a->cfg;
     bool changed = false;
@@ -506,24 +494,17 @@ static bool sweep(Ana *a, const Span *sp, size_t n)
         /* Code only: a symbol's size can claim terabytes of zeros
          * (regression test cfg_huge_function_extent). */
         for (uint64_t pc = f->lo & ~3ull; pc + 4 <= f->hi && elf_is_code(a->img, pc); pc += 4) {
-            size_t lo = 0, hi = n; /* the last block starting at or below pc */
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (sp[mid].lo <= pc)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
+            size_t c = lift_lower_bound(cv->lo, cv->n, pc + 1); /* blocks starting at or below pc */
             uint32_t w;
             uint64_t t = 0;
-            if ((lo > 0 && pc < sp[lo - 1].hi) || !word(a, pc, &w))
+            if ((c > 0 && pc < cv->hi[c - 1]) || !word(a, pc, &w))
                 continue;
             enum A64Flow fl = a64_classify(w, pc, &t);
             if (fl == FLOW_ICALL && !a->ra_ind && live_unknown(a, pc + 4, 256))
                 a->ra_ind = changed = true;
             if (fl != FLOW_CALL && fl != FLOW_JUMP && fl != FLOW_COND)
                 continue;
-            long g = func_index(cfg, t);
+            long g = cfg_index(cfg, t);
             if (g >= 0 && !a->s[g].ra && (fl != FLOW_CALL || live_unknown(a, pc + 4, 256)))
                 a->s[g].ra = changed = true;
         }
@@ -551,7 +532,7 @@ static int collect_flagfree(Ana *a)
             bool after;
             if (!block_end(a, f, k, &fl, &t) || fl != FLOW_CALL)
                 continue;
-            long g = func_index(cfg, t);
+            long g = cfg_index(cfg, t);
             block_live(a, i, k, &after);
             if (g < 0 || a->s[g].re || after)
                 continue;
@@ -580,17 +561,20 @@ int cfg_flags(Cfg *cfg, const GuestImage *img, const uint8_t *entered, const uin
     a.stack = malloc(maxb * sizeof *a.stack);
     a.seen = malloc(maxb);
     Span *sp = malloc((nspan ? nspan : 1) * sizeof *sp);
+    Covered cv = {malloc((nspan ? nspan : 1) * sizeof *cv.lo), malloc((nspan ? nspan : 1) * sizeof *cv.hi), nspan};
     int rc = -1;
-    if (a.s == NULL || a.live == NULL || a.stack == NULL || a.seen == NULL || sp == NULL)
+    if (a.s == NULL || a.live == NULL || a.stack == NULL || a.seen == NULL || sp == NULL || cv.lo == NULL ||
+        cv.hi == NULL)
         goto out;
     nspan = 0;
     for (size_t i = 0; i < cfg->nfuncs; i++)
         for (size_t k = 0; k < cfg->funcs[i].nleaders; k++)
             sp[nspan++] = (Span){cfg->funcs[i].leaders[k], cfg->funcs[i].ends[k]};
     qsort(sp, nspan, sizeof *sp, cmp_span);
-    for (size_t i = 1; i < nspan; i++)
-        if (sp[i].hi < sp[i - 1].hi)
-            sp[i].hi = sp[i - 1].hi;
+    for (size_t i = 0; i < nspan; i++) {
+        cv.lo[i] = sp[i].lo;
+        cv.hi[i] = i > 0 && cv.hi[i - 1] > sp[i].hi ? cv.hi[i - 1] : sp[i].hi;
+    }
     /* An indirect call in an object whose pointers may come from another
      * object may reach any function there. */
     a.re_any = a.pt_any = a.ra_ind = a.open;
@@ -616,7 +600,7 @@ int cfg_flags(Cfg *cfg, const GuestImage *img, const uint8_t *entered, const uin
                 }
             }
         }
-        changed |= sweep(&a, sp, nspan);
+        changed |= sweep(&a, &cv);
         for (bool more = true; more;) {
             more = false;
             for (size_t i = 0; i < cfg->nfuncs; i++) {
@@ -635,5 +619,7 @@ out:
     free(a.stack);
     free(a.seen);
     free(sp);
+    free(cv.lo);
+    free(cv.hi);
     return rc;
 }

@@ -33,29 +33,22 @@ typedef struct Walk {
     size_t n;
 } Walk;
 
-/* The index of the function with entry PC, or -1. */
-static long func_index(const Cfg *cfg, uint64_t pc)
-{
-    const CfgFunc *g = cfg_find(cfg, pc);
-    return g ? (long)(g - cfg->funcs) : -1;
-}
-
 /* Whether control reaching PC from inside F may leave F to its caller:
  * false when PC is one of F's blocks (pushed) or a function that never
  * returns (a tail call that does not come back). */
 static bool go(Walk *w, const CfgFunc *f, uint64_t pc, bool tail)
 {
-    size_t k = lift_lower_bound(f->leaders, f->nleaders, pc);
-    if (k < f->nleaders && f->leaders[k] == pc) {
+    long k = cfg_block_index(f, pc);
+    if (k >= 0) {
         if (!w->seen[k]) {
             w->seen[k] = 1;
-            w->stack[w->n++] = k;
+            w->stack[w->n++] = (size_t)k;
         }
         return false;
     }
     if (!tail)
         return true;    /* runs off its blocks: whatever is there may return */
-    long g = func_index(w->cfg, pc);
+    long g = cfg_index(w->cfg, pc);
     return g < 0 || w->mayret[g];
 }
 
@@ -91,7 +84,7 @@ static bool may_return(Walk *w, const CfgFunc *f)
         case FLOW_RET:
             return true;
         case FLOW_CALL: {
-            long g = func_index(w->cfg, t);
+            long g = cfg_index(w->cfg, t);
             if ((g < 0 || w->mayret[g]) && go(w, f, end, false))
                 return true;
             break;
@@ -147,7 +140,7 @@ int cfg_noreturn(Cfg *cfg, const GuestImage *img)
             uint64_t t;
             if (last_flow(img, f, k, &t) != FLOW_CALL)
                 continue;
-            long g = func_index(cfg, t);
+            long g = cfg_index(cfg, t);
             if (g < 0 || mayret[g])
                 continue;
             uint64_t *v = realloc(f->noreturn_calls, (f->nnoreturn_calls + 1) * sizeof *v);

@@ -438,6 +438,12 @@ size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x)
     return lo;
 }
 
+bool lift_sorted_has(const uint64_t *v, size_t n, uint64_t x)
+{
+    size_t i = lift_lower_bound(v, n, x);
+    return i < n && v[i] == x;
+}
+
 long lift_leader_index(const LiftFunc *f, uint64_t pc)
 {
     size_t i = lift_lower_bound(f->leaders, f->nleaders, pc);
@@ -665,13 +671,6 @@ void lift_set_cold_weights(Lifter *l, LLVMValueRef br)
     LLVMSetMetadata(br, LLVMGetMDKindIDInContext(l->ctx, "prof", 4), node);
 }
 
-/* Is PC in the sorted list V[0..N-1]? */
-static bool sorted_has(const uint64_t *v, size_t n, uint64_t pc)
-{
-    size_t i = lift_lower_bound(v, n, pc);
-    return i < n && v[i] == pc;
-}
-
 /* The safe point at the top of a loop header (the current block, leader
  * PC): a loop that makes no call and no system call still has to see
  * asynchronous signals.  If cpu->intr says one waits, the registers go to
@@ -840,14 +839,14 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
 {
     uint64_t ret = l->pc + 4;
     LLVMValueRef sp = rd_xsp(l, 31);
-    if (dyn == NULL && sorted_has(l->func->flagfree_calls, l->func->nflagfree_calls, l->pc))
+    if (dyn == NULL && lift_sorted_has(l->func->flagfree_calls, l->func->nflagfree_calls, l->pc))
         lift_sync_out_call_noflags(l);
     else
         lift_sync_out_call(l);
     bool known;
     LLVMValueRef callee = guest_code(l, target, dyn, &known);
     take_results(l, call_code(l, callee, known));
-    if (dyn == NULL && sorted_has(l->func->noreturn_calls, l->func->nnoreturn_calls, l->pc)) {
+    if (dyn == NULL && lift_sorted_has(l->func->noreturn_calls, l->func->nnoreturn_calls, l->pc)) {
         /* The callee never returns (aot/cfg_noreturn.c): the block ends
          * here.  Should it come back after all, or the unwinder or a
          * longjmp land in this frame, it is the "not back here" case. */
@@ -1182,7 +1181,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
         LLVMBuildBr(l->b, l->blocks[ei]);
 
     for (size_t i = 0; i < f->nleaders; i++) {
-        bool header = sorted_has(f->safepoints, f->nsafepoints, f->leaders[i]);
+        bool header = lift_sorted_has(f->safepoints, f->nsafepoints, f->leaders[i]);
         LLVMBasicBlockRef twin = NULL;
         if (header && !l->memregs && is_small_self_loop(l, f, i)) {
             char name[40];

@@ -208,6 +208,8 @@ bool a64_decode_add_imm12(uint32_t word, unsigned *rd, unsigned *rn, uint32_t *i
 /* Index of the first element of the sorted V[0..N-1] that is >= X (N if
  * none): the search over sorted address lists. */
 size_t lift_lower_bound(const uint64_t *v, size_t n, uint64_t x);
+/* Is X in the sorted V[0..N-1]? */
+bool lift_sorted_has(const uint64_t *v, size_t n, uint64_t x);
 /* Index of the block of F starting at PC, or -1 if no block starts there. */
 long lift_leader_index(const LiftFunc *f, uint64_t pc);
 
