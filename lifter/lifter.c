@@ -1128,8 +1128,9 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
      * after it, and between calls the register allocator spilled them to
      * the stack (the x86-64 has 14 registers for the 13 passed ones, the
      * flags and the temporaries): two copies in memory instead of one.
-     * Loops without calls lose nothing: LICM keeps those CpuState fields
-     * in host registers across the loop.  Measured side by side
+     * (In loops too: the safepoint's call may write the CpuState, so no
+     * pass keeps them in host registers there - tests/bench/live_values.c
+     * measures that case.)  Measured side by side
      * (docs/benchmarks.md, session 19): sqlite's driver 8% faster to run
      * and 1.2x faster to translate, lua 5% and 1.2x, the kernels the same
      * or better; the V registers in the CpuState made the dot kernel

@@ -5,6 +5,18 @@
  * default<O2> pipeline costs about three times the passes below for about
  * the same code (measured on static glibc: 2.0 s against 0.7 s per 10,000
  * guest instructions, objects within 4%).  -O3 runs the full default<O3>.
+ *
+ * No LICM at level 2 (session 21).  It took 16% of sqlite's translation
+ * (17.6 of 112 CPU-s), 14 s of it in two functions (porterNext,
+ * __vfscanf_internal): every instruction it hoists makes ScalarEvolution
+ * forget the values that use it, transitively, and in lifted code the
+ * registers' phis join nearly every value of a loop to every other, so
+ * the cost is hoisted instructions times function size.  It bought
+ * nothing measurable: in a loop the safepoint's call clobbers the
+ * CpuState, so LICM cannot keep the X registers that live there in host
+ * registers (a leaf loop with 12 values in X6-X16, tests/bench/live_values.c:
+ * byte-identical x86 with and without it), and lua, sqlite, zlib, xz,
+ * bzip2 and the kernels ran the same (docs/benchmarks.md, session 21).
  */
 #include "pipeline.h"
 
@@ -20,7 +32,7 @@ const char *dbt_opt_pipeline(int level)
     static const char *const pipelines[4] = {
         "function(sroa)",
         "function(sroa,early-cse<memssa>,instcombine,simplifycfg,dse)",
-        "function(sroa,early-cse<memssa>,instcombine,simplifycfg,gvn,loop-mssa(licm),dse,instcombine,simplifycfg)",
+        "function(sroa,early-cse<memssa>,instcombine,simplifycfg,gvn,dse,instcombine,simplifycfg)",
         "default<O3>",
     };
     return pipelines[level < 0 ? 0 : level > 3 ? 3 : level];
