@@ -72,8 +72,8 @@ struct Lifter {
     LLVMTypeRef fn_ty;           /* a translated guest function (cpu_state.h:
                                   * CPU_PASS): {14 x i64} (i64, ptr, 13 x i64) */
     LLVMTypeRef ret_ty;          /* its result: the passed registers */
-    LLVMTypeRef icall_ty;        /* fn_ty and the target: an indirect call's stub */
-    unsigned nicall;             /* indirect call stubs made in the module */
+    LLVMTypeRef call_ty;         /* what a call of translated code gives
+                                  * (call_code): {i64 x CPU_PASS_NREGS} */
 
     /* Runtime entry points (declared in the module). */
     LLVMValueRef rt_lookup, rt_lookup_entry, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;

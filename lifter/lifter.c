@@ -12,7 +12,7 @@
  *            ...
  *   exits:   store the allocas not passed back to *cpu ("sync out"), then
  *            - return:         cpu->pc = target; ret {passed registers}
- *            - call:           g_T.call(passed, cpu) (a stub: skew_stub);
+ *            - call:           call g_T (an inline asm: call_code);
  *                              if cpu->pc and the returned SP are what the
  *                              call site expects, take the results, reload
  *                              and go on, else return them (non-local
@@ -78,10 +78,7 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
         params[k] = k == 1 ? l->ptr : l->i64;
     l->ret_ty = LLVMStructTypeInContext(l->ctx, fields, RESULTS, 0);
     l->fn_ty = LLVMFunctionType(l->ret_ty, params, CPU_PASS_NREGS + 1, 0);
-    LLVMTypeRef iparams[CPU_PASS_NREGS + 2];
-    memcpy(iparams, params, sizeof params);
-    iparams[CPU_PASS_NREGS + 1] = l->ptr;
-    l->icall_ty = LLVMFunctionType(l->ret_ty, iparams, CPU_PASS_NREGS + 2, 0);
+    l->call_ty = LLVMStructTypeInContext(l->ctx, fields, CPU_PASS_NREGS, 0);
 
     LLVMTypeRef p_lookup[] = {l->ptr, l->i64};
     l->rt_lookup = declare_rt(l, RT_SYM_LOOKUP, l->ptr, p_lookup, 2);
@@ -478,34 +475,32 @@ bool lift_is_passed(unsigned r)
  * aligned at a function's entry, its return address already pushed (in
  * HHVM the callee pops it), but makes its own calls of such functions with
  * RSP aligned as for C - 8 bytes short.  So a call that returns (not a tail
- * call: a jump keeps the caller's RSP, right for the callee) goes through
- * a stub whose own call pushes the 8 bytes: `stub: call target; ret`, in
- * the code section, one per direct callee and module, and one per
- * indirect call site (the target in R14, the convention's 15th argument
- * register; a stub of its own keeps the branch predicted per site).  The C
+ * call: a jump keeps the caller's RSP, right for the callee) is an inline
+ * asm, `sub $8, %rsp; call T; add $8, %rsp`, with the convention's
+ * registers as its operands: the passed registers in and out in their
+ * host registers (CPU_PASS), the CpuState in R12 (preserved), everything
+ * else clobbered.  `alignstack` makes LLVM keep RSP aligned at the asm as
+ * at a call (and not use the red zone).  Until session 21 the call went
+ * through a stub per callee, `T.call: call T; ret`, whose call pushed the
+ * 8 bytes: tests/bench/calls.c (a loop calling a small leaf) took
+ * 1.38-1.48x as long with it - the extra call and return.  An indirect
+ * call's target is in R14, the one register no argument uses; the call
+ * instruction at each site keeps its branch predicted per site.  The C
  * side enters with RSP 8 bytes off (runtime/enter_x86_64.c). */
-static LLVMValueRef skew_stub(Lifter *l, LLVMValueRef callee, bool known)
-{
-    char name[96], text[256];
-    size_t len;
-    const char *target = known ? LLVMGetValueName2(callee, &len) : NULL;
-    if (known)
-        snprintf(name, sizeof name, "%s.call", target);
-    else
-        snprintf(name, sizeof name, "dbt.icall.%u", l->nicall++);
-    LLVMValueRef stub = LLVMGetNamedFunction(l->mod, name);
-    if (stub != NULL)
-        return stub;
-    stub = LLVMAddFunction(l->mod, name, known ? l->fn_ty : l->icall_ty);
-    LLVMSetFunctionCallConv(stub, LLVMHHVMCallConv);
-    LLVMSetVisibility(stub, LLVMHiddenVisibility);
-    int n = snprintf(text, sizeof text,
-                     ".pushsection " DBT_CODE_SECTION ",\"ax\",@progbits\n.p2align 4\n%s:\n\tcall %s%s\n\tret\n"
-                     ".popsection\n",
-                     name, known ? "" : "*", known ? target : "%r14");
-    LLVMAppendModuleInlineAsm(l->mod, text, (size_t)n);
-    return stub;
-}
+#define PASS_HOST_(k, r, host) "{" #host "},"
+#define PASS_OUT_(k, r, host) "={" #host "},"
+static const char call_constraints[] =
+    CPU_PASS(PASS_OUT_) CPU_PASS(PASS_HOST_) "{r12},"
+    "~{xmm0},~{xmm1},~{xmm2},~{xmm3},~{xmm4},~{xmm5},~{xmm6},~{xmm7},~{xmm8},~{xmm9},~{xmm10},~{xmm11},"
+    "~{xmm12},~{xmm13},~{xmm14},~{xmm15},~{xmm16},~{xmm17},~{xmm18},~{xmm19},~{xmm20},~{xmm21},~{xmm22},"
+    "~{xmm23},~{xmm24},~{xmm25},~{xmm26},~{xmm27},~{xmm28},~{xmm29},~{xmm30},~{xmm31},"
+    "~{k0},~{k1},~{k2},~{k3},~{k4},~{k5},~{k6},~{k7},~{dirflag},~{fpsr},~{flags},~{memory},~{r14}";
+static const char icall_constraints[] =
+    CPU_PASS(PASS_OUT_) CPU_PASS(PASS_HOST_) "{r12},{r14},"
+    "~{xmm0},~{xmm1},~{xmm2},~{xmm3},~{xmm4},~{xmm5},~{xmm6},~{xmm7},~{xmm8},~{xmm9},~{xmm10},~{xmm11},"
+    "~{xmm12},~{xmm13},~{xmm14},~{xmm15},~{xmm16},~{xmm17},~{xmm18},~{xmm19},~{xmm20},~{xmm21},~{xmm22},"
+    "~{xmm23},~{xmm24},~{xmm25},~{xmm26},~{xmm27},~{xmm28},~{xmm29},~{xmm30},~{xmm31},"
+    "~{k0},~{k1},~{k2},~{k3},~{k4},~{k5},~{k6},~{k7},~{dirflag},~{fpsr},~{flags},~{memory}";
 
 /* The arguments of a call of translated code: the passed registers and the
  * CpuState, ARGS[0 .. CPU_PASS_NREGS]. */
@@ -518,20 +513,39 @@ static void pass_args(Lifter *l, LLVMValueRef *args)
 
 /* Call translated code CALLEE (a KNOWN function, or a pointer): the passed
  * registers are its arguments and take its results (the others are synced
- * out before and in after). */
+ * out before and in after).  The value: {i64 x CPU_PASS_NREGS}, passed
+ * register k in field k. */
 static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
 {
     LLVMValueRef args[CPU_PASS_NREGS + 2];
-    pass_args(l, args);
+    LLVMTypeRef types[CPU_PASS_NREGS + 2];
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++) {
+        args[k] = load_gpr(l, pass_reg[k]);
+        types[k] = l->i64;
+    }
+    args[CPU_PASS_NREGS] = l->cpu;
+    types[CPU_PASS_NREGS] = l->ptr;
     args[CPU_PASS_NREGS + 1] = callee;
-    LLVMValueRef stub = skew_stub(l, callee, known);
-    LLVMValueRef call = LLVMBuildCall2(l->b, known ? l->fn_ty : l->icall_ty, stub, args,
-                                       CPU_PASS_NREGS + (known ? 1 : 2), "");
-    LLVMSetInstructionCallConv(call, LLVMHHVMCallConv);
-    return call;
+    types[CPU_PASS_NREGS + 1] = l->ptr;
+    unsigned nargs = CPU_PASS_NREGS + (known ? 1 : 2);
+    LLVMTypeRef fty = LLVMFunctionType(l->call_ty, types, nargs, 0);
+    /* With -g the functions have CFI (.debug_frame): the asm's own push
+     * is described, or debuggers unwind to a wrong return address. */
+    const char *cfi_in = l->dbg ? "\n\t.cfi_adjust_cfa_offset 8" : "";
+    const char *cfi_out = l->dbg ? "\n\t.cfi_adjust_cfa_offset -8" : "";
+    char target[64], text[256];
+    size_t len;
+    snprintf(target, sizeof target, "%s", known ? LLVMGetValueName2(callee, &len) : "*%r14");
+    int n = snprintf(text, sizeof text, "subq $$8, %%rsp%s\n\tcall %s\n\taddq $$8, %%rsp%s", cfi_in, target,
+                     cfi_out);
+    const char *cons = known ? call_constraints : icall_constraints;
+    LLVMValueRef asm_fn = LLVMGetInlineAsm(fty, text, (size_t)n, (char *)cons, strlen(cons), 1, 1,
+                                           LLVMInlineAsmDialectATT, 0);
+    return LLVMBuildCall2(l->b, fty, asm_fn, args, nargs, "");
 }
 
-/* A tail call of translated code: no stub (see skew_stub). */
+/* A tail call of translated code: a host tail call (a jump keeps the
+ * caller's RSP, right for the callee: see call_code). */
 static LLVMValueRef jump_code(Lifter *l, LLVMValueRef callee)
 {
     LLVMValueRef args[CPU_PASS_NREGS + 1];
@@ -544,9 +558,8 @@ static LLVMValueRef jump_code(Lifter *l, LLVMValueRef callee)
 
 static void take_results(Lifter *l, LLVMValueRef call)
 {
-    for (unsigned f = 0; f < RESULTS; f++)
-        if (ret_pass[f] != NO_REG)
-            store_gpr(l, pass_reg[ret_pass[f]], LLVMBuildExtractValue(l->b, call, f, ""));
+    for (unsigned k = 0; k < CPU_PASS_NREGS; k++)
+        store_gpr(l, pass_reg[k], LLVMBuildExtractValue(l->b, call, k, ""));
 }
 
 /* Return with the passed registers as the function holds them (the others

@@ -16,8 +16,9 @@
 # variables $gx0..$gx30, $gsp and $gpc.
 #
 # Backtraces leave out the two-instruction stubs every call of translated
-# code goes through (g_<entry>.call, dbt.icall.<n>: docs/architecture.md,
-# "Calls"), so that they show the guest's frames only.
+# code went through in outputs of dbt-aot before session 21 (g_<entry>.call,
+# dbt.icall.<n>: docs/architecture.md, "Calls"), so that they show the
+# guest's frames only; calls are made in place now.
 import struct
 
 import gdb
@@ -71,7 +72,7 @@ DbtRegs()
 
 
 def is_call_stub(name):
-    """A stub of the calling convention (lifter/lifter.c: skew_stub)?"""
+    """A stub of the calling convention of older outputs (before session 21)?"""
     return isinstance(name, str) and (name.endswith(".call") or name.endswith("[call]") or
                                       name.startswith("dbt.icall"))
 

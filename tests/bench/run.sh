@@ -32,7 +32,7 @@ while (($#)); do
     *) kernels+=("$1"); shift ;;
   esac
 done
-((${#kernels[@]})) || kernels=(dot histogram live_values longjmp_loop signal_storm strings)
+((${#kernels[@]})) || kernels=(calls dot histogram live_values longjmp_loop signal_storm strings)
 tool=$(realpath "${DBT_AOT:-../../build/dbt-aot}")
 [[ -n $base_opts && -z $base ]] && base=$tool
 read -r -a bopts <<<"$base_opts"
@@ -41,9 +41,9 @@ mkdir -p "$out"
 
 # Arguments per kernel: sized for about a second natively.
 declare -A args=([dot]="4096 300000" [histogram]="65536 36000" [longjmp_loop]="20000000 3"
-                 [signal_storm]="100000 1000000000" [strings]="20000 150" [live_values]="400000000")
+                 [signal_storm]="100000 1000000000" [strings]="20000 150" [live_values]="400000000" [calls]="500000000")
 declare -A qargs=([dot]="4096 3000" [histogram]="65536 360" [longjmp_loop]="200000 3"
-                  [signal_storm]="1000 10000000" [strings]="20000 15" [live_values]="4000000")
+                  [signal_storm]="1000 10000000" [strings]="20000 15" [live_values]="4000000" [calls]="5000000")
 
 now() { date +%s.%N; }
 timeit() { # CMD... -> seconds on stdout, program output to $out/last.txt
