@@ -273,7 +273,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     UnitEnv env = {w, NULL, dec};
     uint64_t nzcv_wrong = 0; /* the first word lift_one found a64_nzcv wrong about */
     LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true,
-                    w->lines ? env_line_at : NULL, env_bind_at};
+                    w->lines ? env_line_at : NULL, env_bind_at, codegen_level_number(o->cpu_level) >= 4};
     env.lifter = lift_new(mod, &lenv);
     for (size_t k = 0; k < u->nfuncs; k++) {
         size_t fi = u->funcs[k];
@@ -459,7 +459,7 @@ static int link_library_so(const TranslateOptions *o, const GuestObjects *gobj, 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", so, (long)getpid());
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("dbt-lib-meta", ctx);
-    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL};
+    LiftEnv env = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL, false};
     Lifter *l = lift_new(mod, &env);
     uint64_t *entries = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *entries);
     LLVMValueRef *fns = malloc((cfg->nfuncs ? cfg->nfuncs : 1) * sizeof *fns);
@@ -890,7 +890,7 @@ int translate(const TranslateOptions *o, Diag *d)
     mctx = LLVMContextCreate();
     mmod = LLVMModuleCreateWithNameInContext("dbt-meta", mctx);
     LLVMSetSourceFileName(mmod, "dbt-meta", 8);
-    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL};
+    LiftEnv menv = {NULL, NULL, NULL, NULL, NULL, false, NULL, NULL, false};
     mlift = lift_new(mmod, &menv);
     /* The dispatcher's table: the function entries (cfg.funcs is sorted). */
     entries = malloc((cfg.nfuncs ? cfg.nfuncs : 1) * sizeof *entries);

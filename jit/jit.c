@@ -117,7 +117,8 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
     snprintf(name, sizeof name, "dbt-jit-%llx", (unsigned long long)g->entry);
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
     /* JIT regions: faults reported at the region entry; no bindings (they are found ahead of time) */
-    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false, NULL, NULL};
+    LiftEnv env = {rd, env_read_code, env_read_data, env_function_at, NULL, false, NULL, NULL,
+                   strcmp(j->cpu, "x86-64-v4") == 0};
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
         set_err(err, errlen, "out of memory%s", "");

@@ -86,6 +86,9 @@ typedef struct LiftEnv {
      * __errno_location.  A direct call or tail call to one calls the host
      * function right there when the run-time switch is on (may be NULL). */
     unsigned (*bind_at)(void *ctx, uint64_t pc, uint64_t *errno_location);
+    /* The code is compiled for a CPU with AVX-512 (x86-64-v4): a call of
+     * translated code clobbers XMM16-31 and the mask registers too. */
+    bool avx512;
 } LiftEnv;
 
 /* Possible targets of one BR (a recovered jump table). */

@@ -258,7 +258,10 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
 
     set_stage(opt, STAGE_LIFT);
     CaseCode cc = {0};
-    LiftEnv env = {.ctx = &cc, .read_code = read_code, .read_data = read_data, .function_at = function_at};
+    char *features = LLVMGetHostCPUFeatures(); /* compiled for the host CPU: target_host_cpu */
+    LiftEnv env = {.ctx = &cc, .read_code = read_code, .read_data = read_data, .function_at = function_at,
+                   .avx512 = strstr(features, "+avx512f") != NULL};
+    LLVMDisposeMessage(features);
     Lifter *l = lift_new(mod, &env);
     if (l == NULL) {
         snprintf(err, errlen, "lift_new failed");

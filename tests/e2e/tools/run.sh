@@ -113,8 +113,8 @@ gdb -batch -nx -x "$root/scripts/dbt-gdb.py" -ex "break guest.c:$line" -ex run -
     --args ./guest-g.x86 5 >gdb.txt 2>&1
 grep -q "Breakpoint 1, square (.*guest.c:$line" gdb.txt && ok "gdb: breakpoint at guest.c:$line hit in square" ||
   bad "gdb: breakpoint at guest.c:$line not hit"
-# The first three frames bt shows (dbt-gdb.py leaves out the call stubs
-# between them, keeping gdb's frame numbers).
+# The first three frames bt shows (dbt-gdb.py leaves out the call stubs of
+# outputs before session 21 between them, keeping gdb's frame numbers).
 [[ "$(grep -E '^#[0-9]+ ' gdb.txt | head -3 | sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?//; s/ \(.*\) at .*guest.c:[0-9]+$/@line/')" == \
    "$(printf 'square@line\ntotal@line\nmain@line')" ]] &&
   ok "gdb: bt shows square <- total <- main with guest lines" || bad "gdb: bt lacks the guest's frames"
