@@ -209,6 +209,19 @@ static RegSet kept(const Flow *fl, uint32_t m)
     return k == SYNC_OUT_CALL || k == SYNC_IN_CALL ? fl->pass : (RegSet){{0, 0}};
 }
 
+/* What stays dirty after sync point M: what it leaves as it is - and, after
+ * a safe point's (SYNC_OUT_RARE), everything.  The safe point stores the
+ * dirty registers for the signal handler to see, but the code goes on after
+ * it only if the handler gave the state back unchanged (dbt_rt_safepoint),
+ * holding the same values: were they clean there, the join after the safe
+ * point would reload them from the CpuState (edge_reload), and every
+ * register dirty at a loop header - the passed ones always are - would get
+ * a phi at the header and at every join of the loop. */
+static RegSet stays_dirty(const Flow *fl, uint32_t m)
+{
+    return fl->kind[m] == SYNC_OUT_RARE ? (RegSet){{~0ull, ~0ull}} : kept(fl, m);
+}
+
 static void *grow(void *p, size_t *cap, size_t need, size_t elt)
 {
     if (need <= *cap)
@@ -296,7 +309,7 @@ static void prepare(Flow *fl)
             } else if (e->kind == EV_READ) {
                 continue;
             } else {
-                RegSet keep = kept(fl, e->arg);
+                RegSet keep = stays_dirty(fl, e->arg);
                 for (int w = 0; w < 2; w++)
                     b->dgen.w[w] &= keep.w[w], b->dkeep.w[w] &= keep.w[w];
                 if (e->kind == EV_IN && (keep.w[0] | keep.w[1]) == 0)
@@ -363,11 +376,11 @@ static void dirty_flow(Flow *fl, Queue *q)
             if (e->kind == EV_WRITE) {
                 rs_add(&d, e->arg);
             } else if (e->kind == EV_OUT || e->kind == EV_IN) {
-                RegSet keep = kept(fl, e->arg);
+                RegSet keep = kept(fl, e->arg), stay = stays_dirty(fl, e->arg);
                 for (int w = 0; w < 2; w++) {
                     if (e->kind == EV_OUT)
                         fl->at[e->arg].w[w] = d.w[w] & ~keep.w[w];
-                    d.w[w] &= keep.w[w];
+                    d.w[w] &= stay.w[w];
                 }
             }
         }
