@@ -189,6 +189,12 @@ _Static_assert(sizeof(CpuIcacheEntry) == 16, "icache entry");
                                                the target and tail-calls this */
 #define RT_SYM_SAFEPOINT "dbt_rt_safepoint" /* uint32_t (CpuState *s): a signal waits at the
                                                loop header s->pc; nonzero: go on there */
+#define RT_SYM_SAFEPOINT_STUB "dbt_rt_safepoint_stub" /* the same for code with the passed
+                                               registers in host registers, called by an
+                                               inline asm: stores them, calls
+                                               dbt_rt_safepoint, loads them again and
+                                               gives its result in R14
+                                               (runtime/enter_x86_64.c) */
 
 /* Kinds of dbt_rt_trap: the guest executes something that the kernel turns
  * into a signal.  s->pc holds the instruction's address. */

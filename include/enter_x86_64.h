@@ -15,6 +15,8 @@ void dbt_enter(CpuState *s, GuestFn fn);
 extern struct GuestCode dbt_fast_identity;
 /* Translated code that goes on in s->tail_fn (cpu_state.h: RT_SYM_TAIL_JUMP). */
 extern struct GuestCode dbt_rt_tail_jump;
+/* A safe point's call of the runtime (cpu_state.h: RT_SYM_SAFEPOINT_STUB). */
+extern struct GuestCode dbt_rt_safepoint_stub;
 
 /* The host instructions that move the passed registers between the host
  * registers and the CpuState at R12 (assembly text). */

@@ -77,6 +77,7 @@ struct Lifter {
 
     /* Runtime entry points (declared in the module). */
     LLVMValueRef rt_lookup, rt_lookup_entry, rt_syscall, rt_trap, rt_cache, rt_sysreg, rt_f16, rt_safepoint;
+    LLVMValueRef rt_safepoint_stub; /* void (): called only from an asm (safe_point_call) */
     LLVMValueRef rt_tail_jump;   /* translated code (fn_ty): jumps to cpu->tail_fn */
 
     /* Per-function state. */

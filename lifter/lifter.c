@@ -93,6 +93,7 @@ Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env)
     LLVMTypeRef p_f16[] = {l->ptr, l->i32, l->i64, l->i64, l->i64};
     l->rt_f16 = declare_rt(l, RT_SYM_F16, l->i64, p_f16, 5);
     l->rt_safepoint = declare_rt(l, RT_SYM_SAFEPOINT, l->i32, &l->ptr, 1);
+    l->rt_safepoint_stub = declare_rt(l, RT_SYM_SAFEPOINT_STUB, void_ty, NULL, 0);
     l->rt_tail_jump = LLVMGetNamedFunction(l->mod, RT_SYM_TAIL_JUMP);
     if (l->rt_tail_jump == NULL) {
         l->rt_tail_jump = LLVMAddFunction(l->mod, RT_SYM_TAIL_JUMP, l->fn_ty);
@@ -512,16 +513,23 @@ static void pass_args(Lifter *l, LLVMValueRef *args)
  * registers are its arguments and take its results (the others are synced
  * out before and in after).  The value: {i64 x CPU_PASS_NREGS}, passed
  * register k in field k. */
-static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
+/* The operands of an asm that calls code of the convention: the passed
+ * registers, then the CpuState; ARGS and TYPES [0 .. CPU_PASS_NREGS]. */
+static void asm_call_operands(Lifter *l, LLVMValueRef *args, LLVMTypeRef *types)
 {
-    LLVMValueRef args[CPU_PASS_NREGS + 2];
-    LLVMTypeRef types[CPU_PASS_NREGS + 2];
     for (unsigned k = 0; k < CPU_PASS_NREGS; k++) {
         args[k] = load_gpr(l, pass_reg[k]);
         types[k] = l->i64;
     }
     args[CPU_PASS_NREGS] = l->cpu;
     types[CPU_PASS_NREGS] = l->ptr;
+}
+
+static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
+{
+    LLVMValueRef args[CPU_PASS_NREGS + 2];
+    LLVMTypeRef types[CPU_PASS_NREGS + 2];
+    asm_call_operands(l, args, types);
     args[CPU_PASS_NREGS + 1] = callee;
     types[CPU_PASS_NREGS + 1] = l->ptr;
     unsigned nargs = CPU_PASS_NREGS + (known ? 1 : 2);
@@ -705,6 +713,35 @@ void lift_set_cold_weights(Lifter *l, LLVMValueRef br)
  * call. */
 enum { POLL_EVERY = 1024 };
 
+/* The safe point's call of the runtime when the passed registers are SSA
+ * values: an inline asm that calls dbt_rt_safepoint_stub (through R14,
+ * which also brings back its result) with the passed registers in their
+ * host registers, as at a call (call_code).  The stub stores them into the
+ * CpuState and loads them again after the handler, so they count as kept:
+ * the sync point stores only the other registers that are dirty (the
+ * flags, V registers), and the code needs no copy of the 13 stores and
+ * their address computations at every loop header (in zlib's driver they
+ * were a third of all the stores in the IR). */
+static const char safe_point_operands[] = "={r14}," CPU_PASS(PASS_HOST_) "{r12},{r14},";
+
+static LLVMValueRef safe_point_call(Lifter *l)
+{
+    LLVMValueRef args[CPU_PASS_NREGS + 2];
+    LLVMTypeRef types[CPU_PASS_NREGS + 2];
+    asm_call_operands(l, args, types);
+    args[CPU_PASS_NREGS + 1] = l->rt_safepoint_stub;
+    types[CPU_PASS_NREGS + 1] = l->ptr;
+    LLVMTypeRef fty = LLVMFunctionType(l->i64, types, CPU_PASS_NREGS + 2, 0);
+    static const char text[] = "call *%r14";
+    char cons[sizeof safe_point_operands + sizeof call_clobbers + sizeof call_clobbers_avx512];
+    int m = snprintf(cons, sizeof cons, "%s%s%s", safe_point_operands, call_clobbers,
+                     l->env.avx512 ? call_clobbers_avx512 : "");
+    LLVMValueRef asm_fn =
+        LLVMGetInlineAsm(fty, (char *)text, sizeof text - 1, cons, (size_t)m, 1, 1, LLVMInlineAsmDialectATT, 0);
+    LLVMValueRef r = LLVMBuildCall2(l->b, fty, asm_fn, args, CPU_PASS_NREGS + 2, "");
+    return LLVMBuildTrunc(l->b, r, l->i32, "");
+}
+
 static void safe_point(Lifter *l, uint64_t pc)
 {
     LLVMValueRef left = LLVMBuildSub(l->b, LLVMBuildLoad2(l->b, l->i32, l->poll_budget, ""), c32(l, 1), "budget");
@@ -732,7 +769,9 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMPositionBuilderAtEnd(l->b, waits);
     lift_sync_out_rare(l);
     store_pc(l, c64(l, pc));
-    LLVMValueRef go_on = LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_safepoint), l->rt_safepoint, &l->cpu, 1, "");
+    LLVMValueRef go_on = l->memregs ? LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_safepoint), l->rt_safepoint,
+                                                     &l->cpu, 1, "")
+                                    : safe_point_call(l);
     LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
     LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, go_on, c32(l, 0), ""), body, leave);
     LLVMPositionBuilderAtEnd(l->b, leave);

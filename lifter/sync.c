@@ -196,7 +196,9 @@ typedef struct Flow {
 } Flow;
 
 /* What sync point M leaves as it is: the passed registers for the sync
- * points of calls and returns, nothing for the others. */
+ * points of calls, returns and safe points (whose call of the runtime
+ * stores them itself: lifter.c, safe_point_call), nothing for the
+ * others. */
 static RegSet kept(const Flow *fl, uint32_t m)
 {
     uint8_t k = fl->kind[m];
@@ -206,7 +208,7 @@ static RegSet kept(const Flow *fl, uint32_t m)
             rs_add(&s, R_FLAG0 + f);
         return s;
     }
-    return k == SYNC_OUT_CALL || k == SYNC_IN_CALL ? fl->pass : (RegSet){{0, 0}};
+    return k == SYNC_OUT_CALL || k == SYNC_IN_CALL || k == SYNC_OUT_RARE ? fl->pass : (RegSet){{0, 0}};
 }
 
 /* What stays dirty after sync point M: what it leaves as it is - and, after

@@ -415,6 +415,26 @@ uint32_t dbt_rt_safepoint(CpuState *s)
     return state_unchanged(s, &before, before.pc);
 }
 
+/* A loop's safe point with a signal waiting, in code that holds the
+ * passed registers in host registers (lifter.c: safe_point_call), calls
+ * this from an inline asm at an aligned RSP: the passed registers go to
+ * the CpuState (pc is there already), dbt_rt_safepoint runs the handler,
+ * its result goes to R14, and the passed registers are loaded again - the
+ * same values when the result is nonzero (the state came back unchanged),
+ * so the caller takes them as kept. */
+__asm__(".pushsection .text\n"
+        DBT_ASM_EXPORTED(dbt_rt_safepoint_stub)
+        DBT_PASS_STORE
+        "\tsub $8, %rsp\n"
+        "\tmov %r12, %rdi\n"
+        "\tcall dbt_rt_safepoint\n"
+        "\tadd $8, %rsp\n"
+        "\tmov %eax, %r14d\n"
+        DBT_PASS_LOAD
+        "\tret\n"
+        DBT_ASM_END(dbt_rt_safepoint_stub)
+        ".popsection\n");
+
 /* A guest memory access in translated code faulted and the guest has a
  * handler for it (signal.c: host_fault, inside the host's SIGSEGV/SIGBUS
  * handler).  The guest handler runs here, nested on top of the faulting

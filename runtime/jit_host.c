@@ -237,6 +237,7 @@ static int load(Runtime *rt, JitHost *h)
         {RT_SYM_SYSREG, (void *)dbt_rt_read_sysreg},
         {RT_SYM_F16, (void *)dbt_rt_f16},
         {RT_SYM_SAFEPOINT, (void *)dbt_rt_safepoint},
+        {RT_SYM_SAFEPOINT_STUB, (void *)&dbt_rt_safepoint_stub},
         {RT_SYM_TAIL_JUMP, (void *)&dbt_rt_tail_jump},
     };
     char cpu[24];

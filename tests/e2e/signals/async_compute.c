@@ -29,8 +29,16 @@
  *                             cpu->intr after every call (lifter.c:
  *                             safe_point counts header visits down from
  *                             1024 and reads it only at zero)
+ *   async_compute context     a loop on registers only waits until X20 is
+ *                             nonzero; the timer's handler sets X19 and
+ *                             X20 in the interrupted context.  The loop
+ *                             must go on with the handler's registers:
+ *                             the safe point's call sees the state
+ *                             changed and leaves for the dispatcher,
+ *                             instead of going on with the registers the
+ *                             translated code holds (it would never end)
  *
- * e2e-modes: spin-flag spin-exit interrupted flags-live jit-spin call-loop
+ * e2e-modes: spin-flag spin-exit interrupted flags-live jit-spin call-loop context
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -39,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t flag;
@@ -72,6 +81,15 @@ static void on_tick(int sig)
         s += v[i] * v[7 - i];
     handler_sink = s * 1e-9;
     ticks++;
+}
+
+/* Changes the registers of the interrupted context (mode context). */
+static void on_tick_context(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)si;
+    ucontext_t *uc = ctx;
+    uc->uc_mcontext.regs[19] = 0x1234;
+    uc->uc_mcontext.regs[20] = 1;
 }
 
 static void install(void (*fn)(int))
@@ -135,6 +153,23 @@ __attribute__((noinline)) static uint64_t flags_across_header(uint64_t n)
                      :
                      : "cc");
     return count;
+}
+
+/* Spins on registers alone until X20 is nonzero; then X19. */
+__attribute__((noinline)) static uint64_t wait_for_context(void)
+{
+    uint64_t out;
+    __asm__ volatile("mov x19, #0\n"
+                     "mov x20, #0\n"
+                     "mov x21, #0\n"
+                     "1:\n"
+                     "add x21, x21, #1\n"
+                     "cbz x20, 1b\n"
+                     "mov %[out], x19\n"
+                     : [out] "=r"(out)
+                     :
+                     : "x19", "x20", "x21");
+    return out;
 }
 
 /* Three nested levels of calls; each loop's own header runs fewer than
@@ -215,6 +250,18 @@ int main(int argc, char **argv)
         uint64_t s = level3(1);
         unsigned long seen = ticks_stop();
         printf("s %016llx\ninterrupted during the calls: %s\n", (unsigned long long)s, seen > 0 ? "yes" : "no");
+        return 0;
+    }
+    if (strcmp(mode, "context") == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_tick_context;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it = {{0, 0}, {0, 10000}}; /* once, after 10 ms */
+        setitimer(ITIMER_REAL, &it, NULL);
+        uint64_t x19 = wait_for_context();
+        printf("X19 %#llx after the handler changed the context\n", (unsigned long long)x19);
         return 0;
     }
     if (strcmp(mode, "jit-spin") == 0) {
