@@ -96,6 +96,7 @@ struct Lifter {
     uint64_t twin_pc;
     LLVMBasicBlockRef *landing_bb; /* per func->landings[k]: the block after the
                                   * call returning there (its sync in) */
+    LLVMBasicBlockRef leave_bb;  /* the function's return from the CpuState (leave_from_state), or NULL */
     LLVMBasicBlockRef land_bb;   /* the function's landing test (land_or_leave), or NULL */
     LLVMValueRef land_sp;        /* its phi: the SP at the call that came back elsewhere */
     LLVMValueRef tbl_table;      /* alloca ([64 x i8]) of TBL/TBX's table, or NULL */
