@@ -194,7 +194,7 @@ _Static_assert(sizeof(CpuIcacheEntry) == 16, "icache entry");
                                                inline asm: stores them, calls
                                                dbt_rt_safepoint, loads them again and
                                                gives its result in R14
-                                               (runtime/enter_x86_64.c) */
+                                               (runtime/dispatch.c) */
 
 /* Kinds of dbt_rt_trap: the guest executes something that the kernel turns
  * into a signal.  s->pc holds the instruction's address. */

@@ -509,10 +509,6 @@ static void pass_args(Lifter *l, LLVMValueRef *args)
     args[1] = l->cpu;
 }
 
-/* Call translated code CALLEE (a KNOWN function, or a pointer): the passed
- * registers are its arguments and take its results (the others are synced
- * out before and in after).  The value: {i64 x CPU_PASS_NREGS}, passed
- * register k in field k. */
 /* The operands of an asm that calls code of the convention: the passed
  * registers, then the CpuState; ARGS and TYPES [0 .. CPU_PASS_NREGS]. */
 static void asm_call_operands(Lifter *l, LLVMValueRef *args, LLVMTypeRef *types)
@@ -525,6 +521,10 @@ static void asm_call_operands(Lifter *l, LLVMValueRef *args, LLVMTypeRef *types)
     types[CPU_PASS_NREGS] = l->ptr;
 }
 
+/* Call translated code CALLEE (a KNOWN function, or a pointer): the passed
+ * registers are its arguments and take its results (the others are synced
+ * out before and in after).  The value: {i64 x CPU_PASS_NREGS}, passed
+ * register k in field k. */
 static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
 {
     LLVMValueRef args[CPU_PASS_NREGS + 2];
@@ -584,12 +584,12 @@ static void ret_passed(Lifter *l, bool from_state)
     LLVMBuildAggregateRet(l->b, v, RESULTS);
 }
 
-/* Return with the passed registers as the CpuState holds them (the
- * runtime ran a handler or a trap, or found the state changed): a branch
- * to one block per function that loads them and returns.  A block of its
- * own at each such place (system calls, safe points, traps) was 14% of
- * the IR of zlib's driver after the passes. */
-static void leave_from_state(Lifter *l)
+/* The block that returns with the passed registers as the CpuState holds
+ * them (the runtime ran a handler or a trap, or found the state changed):
+ * one per function, the target of every such way out.  A block of its own
+ * at each (system calls, safe points, traps) was 14% of the IR of zlib's
+ * driver after the passes. */
+static LLVMBasicBlockRef leave_from_state(Lifter *l)
 {
     if (l->leave_bb == NULL) {
         LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
@@ -597,7 +597,7 @@ static void leave_from_state(Lifter *l)
         ret_passed(l, true);
         LLVMPositionBuilderAtEnd(l->b, here);
     }
-    LLVMBuildBr(l->b, l->leave_bb);
+    return l->leave_bb;
 }
 
 /* The translated code for the guest pc DYN, found at run time: the
@@ -677,13 +677,14 @@ static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
  * results; after the runtime's, the CpuState holds them. */
 static void continue_in(Lifter *l, LLVMValueRef ok, LLVMBasicBlockRef cont, bool after_call)
 {
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
-    LLVMBasicBlockRef leave = lift_new_block(l, "leave");
-    if (after_call)
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b), leave;
+    if (after_call) {
+        leave = lift_new_block(l, "leave");
         ret_passed(l, false);
-    else
-        leave_from_state(l);
-    LLVMPositionBuilderAtEnd(l->b, here);
+        LLVMPositionBuilderAtEnd(l->b, here);
+    } else {
+        leave = leave_from_state(l);
+    }
     LLVMBuildCondBr(l->b, ok, cont, leave);
     LLVMPositionBuilderAtEnd(l->b, cont);
     if (after_call)
@@ -791,10 +792,7 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMValueRef go_on = l->memregs ? LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_safepoint), l->rt_safepoint,
                                                      &l->cpu, 1, "")
                                     : safe_point_call(l);
-    LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "leave");
-    LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, go_on, c32(l, 0), ""), body, leave);
-    LLVMPositionBuilderAtEnd(l->b, leave);
-    leave_from_state(l);
+    LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, go_on, c32(l, 0), ""), body, leave_from_state(l));
     LLVMPositionBuilderAtEnd(l->b, body);
 }
 
@@ -1096,7 +1094,7 @@ void lift_trap(Lifter *l, enum TrapKind kind)
     store_pc(l, c64(l, l->pc));
     LLVMValueRef args[] = {l->cpu, c32(l, kind), c32(l, l->insn)};
     LLVMBuildCall2(l->b, LLVMGlobalGetValueType(l->rt_trap), l->rt_trap, args, 3, "");
-    leave_from_state(l);
+    LLVMBuildBr(l->b, leave_from_state(l));
     l->terminated = true;
 }
 
