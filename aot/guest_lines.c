@@ -223,13 +223,176 @@ static bool section_table_sane(int fd)
     return true;
 }
 
+/* A cursor over a DWARF 5 line-table header; BAD once it read past END. */
+typedef struct Cur {
+    const uint8_t *p, *end;
+    bool bad;
+} Cur;
+
+static uint64_t cur_fixed(Cur *c, unsigned n)
+{
+    uint64_t v = 0;
+    if ((size_t)(c->end - c->p) < n) {
+        c->bad = true;
+        c->p = c->end;
+        return 0;
+    }
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)c->p[i] << (8 * i);   /* AArch64 guests are little-endian */
+    c->p += n;
+    return v;
+}
+
+static uint64_t cur_uleb(Cur *c)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; c->p < c->end; shift += 7) {
+        uint8_t byte = *c->p++;
+        if (shift < 64)
+            v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return v;
+    }
+    c->bad = true;
+    return 0;
+}
+
+/* Skips one value of FORM, as a line-table header's entry formats may
+ * use them; false for a form they do not use. */
+static bool skip_form(Cur *c, uint64_t form, unsigned offsize)
+{
+    switch (form) {
+    case DW_FORM_string: {
+        const uint8_t *nul = memchr(c->p, 0, (size_t)(c->end - c->p));
+        if (nul == NULL)
+            return false;
+        c->p = nul + 1;
+        return true;
+    }
+    case DW_FORM_line_strp: case DW_FORM_strp: case DW_FORM_strp_sup: cur_fixed(c, offsize); break;
+    case DW_FORM_udata: case DW_FORM_strx: cur_uleb(c); break;
+    case DW_FORM_data1: case DW_FORM_strx1: cur_fixed(c, 1); break;
+    case DW_FORM_data2: case DW_FORM_strx2: cur_fixed(c, 2); break;
+    case DW_FORM_strx3: cur_fixed(c, 3); break;
+    case DW_FORM_data4: case DW_FORM_strx4: cur_fixed(c, 4); break;
+    case DW_FORM_data8: cur_fixed(c, 8); break;
+    case DW_FORM_data16: cur_fixed(c, 16); break;
+    case DW_FORM_block: {
+        uint64_t n = cur_uleb(c);
+        if (n > (uint64_t)(c->end - c->p))
+            return false;
+        c->p += n;
+        break;
+    }
+    default:
+        return false;
+    }
+    return !c->bad;
+}
+
+/* One table of a DWARF 5 line header (the directories or the files): its
+ * entry formats, its count, its entries.  False when the count cannot be
+ * true: every entry holds at least one byte per format, so there are never
+ * more entries than bytes left in the unit. */
+static bool entry_table_sane(Cur *c, unsigned offsize)
+{
+    uint8_t nformats = (uint8_t)cur_fixed(c, 1);
+    uint64_t forms[256];
+    for (unsigned i = 0; i < nformats; i++) {
+        cur_uleb(c);   /* the content type */
+        forms[i] = cur_uleb(c);
+    }
+    uint64_t count = cur_uleb(c);
+    if (c->bad || (nformats == 0 && count != 0) || count > (uint64_t)(c->end - c->p))
+        return false;
+    for (uint64_t e = 0; e < count; e++)
+        for (unsigned i = 0; i < nformats; i++)
+            if (!skip_form(c, forms[i], offsize))
+                return false;
+    return true;
+}
+
+/* Whether the line-table headers in .debug_line (BYTES, SIZE) are ones
+ * libdwarf can be trusted with.  libdwarf 20210528 allocates a DWARF 5
+ * header's directory and file arrays by the counts the header states
+ * before it reads the entries: a count of 72,055,876,051,004,926 made it
+ * ask calloc for 0x7fff37fffff6ff0 bytes (found by fuzz_elf;
+ * tests/fuzz/regress/fuzz_elf/libdwarf-dwarf5-dir-count).  Versions 2-4
+ * end their lists with a zero instead of counting them and are left to
+ * libdwarf. */
+static bool line_headers_sane(const uint8_t *bytes, size_t size)
+{
+    Cur c = {bytes, bytes + size, false};
+    while (c.p < c.end) {
+        unsigned offsize = 4;
+        uint64_t len = cur_fixed(&c, 4);
+        if (len == 0xffffffff) {
+            offsize = 8;
+            len = cur_fixed(&c, 8);
+        }
+        if (c.bad || len > (uint64_t)(c.end - c.p))
+            return false;
+        Cur u = {c.p, c.p + len, false};
+        c.p += len;
+        if (cur_fixed(&u, 2) != 5)
+            continue;
+        cur_fixed(&u, 2);   /* address size, segment selector size */
+        cur_fixed(&u, offsize);   /* header length */
+        cur_fixed(&u, 5);   /* minimum instruction length .. line range */
+        uint8_t opcode_base = (uint8_t)cur_fixed(&u, 1);
+        for (unsigned i = 1; i < opcode_base; i++)
+            cur_fixed(&u, 1);
+        if (u.bad || !entry_table_sane(&u, offsize) || !entry_table_sane(&u, offsize))
+            return false;
+    }
+    return !c.bad;
+}
+
+/* Whether FD's .debug_line, if it has one, is sane (line_headers_sane).
+ * The section table was checked by section_table_sane.  A compressed
+ * .debug_line is left to libdwarf. */
+static bool debug_line_sane(int fd)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh0, strtab, sh;
+    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh ||
+        pread(fd, &sh0, sizeof sh0, (off_t)eh.e_shoff) != (ssize_t)sizeof sh0)
+        return false;
+    uint64_t n = eh.e_shnum ? eh.e_shnum : sh0.sh_size;
+    uint64_t stri = eh.e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh.e_shstrndx;
+    if (stri == 0 || stri >= n ||
+        pread(fd, &strtab, sizeof strtab, (off_t)(eh.e_shoff + stri * sizeof strtab)) != (ssize_t)sizeof strtab)
+        return true;   /* no section names: libdwarf finds no .debug_line either */
+    static const char want[] = ".debug_line";
+    for (uint64_t i = 1; i < n; i++) {
+        char name[sizeof want];
+        if (pread(fd, &sh, sizeof sh, (off_t)(eh.e_shoff + i * sizeof sh)) != (ssize_t)sizeof sh)
+            return false;
+        if (sh.sh_type == SHT_NOBITS || sh.sh_name >= strtab.sh_size || strtab.sh_size - sh.sh_name < sizeof want ||
+            pread(fd, name, sizeof name, (off_t)(strtab.sh_offset + sh.sh_name)) != (ssize_t)sizeof name ||
+            memcmp(name, want, sizeof want) != 0)
+            continue;
+        if (sh.sh_flags & SHF_COMPRESSED)
+            continue;
+        uint8_t *bytes = malloc(sh.sh_size ? sh.sh_size : 1);
+        if (bytes == NULL)
+            return false;
+        bool ok = pread(fd, bytes, sh.sh_size, (off_t)sh.sh_offset) == (ssize_t)sh.sh_size &&
+                  line_headers_sane(bytes, sh.sh_size);
+        free(bytes);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 int guest_lines_read(GuestLines *gl, const char *path, uint64_t bias, Diag *d)
 {
     memset(gl, 0, sizeof *gl);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return diag_error(d, "cannot open %s: %s", path, strerror(errno));
-    if (!section_table_sane(fd)) {
+    if (!section_table_sane(fd) || !debug_line_sane(fd)) {
         close(fd);
         return 0;   /* nothing libdwarf could read safely: no lines */
     }
