@@ -877,6 +877,7 @@ void cfg_free(Cfg *cfg)
         free(f->safepoints);
         free(f->noreturn_calls);
         free(f->flagfree_calls);
+        free(f->flagfree_headers);
         for (size_t k = 0; k < f->nindirect; k++)
             free((void *)f->indirect[k].targets);
         free(f->indirect);

@@ -66,6 +66,10 @@ typedef struct CfgFunc {
                               (cfg_flags.c) */
     size_t nflagfree_calls;
     bool flags_dead_at_return; /* no caller reads the flags it returns with */
+    uint64_t *flagfree_headers; /* loop headers (sorted) where the flags are
+                              dead: no path from there reads one before
+                              setting all four (cfg_flags.c) */
+    size_t nflagfree_headers;
     size_t ninsns;         /* instructions in its blocks */
     const char *name;      /* symbol name or NULL */
     enum CfgSource source; /* how it was first found */
@@ -88,8 +92,8 @@ void cfg_free(Cfg *cfg);
  * last).  -1: out of memory. */
 int cfg_noreturn(Cfg *cfg, const GuestImage *img);
 /* Where the flags need not be stored at calls and returns (cfg_flags.c;
- * cfg_recover calls it last): fills each function's flagfree_calls and
- * flags_dead_at_return.  ENTERED[i]: how function i may be entered besides
+ * cfg_recover calls it last): fills each function's flagfree_calls,
+ * flags_dead_at_return and flagfree_headers.  ENTERED[i]: how function i may be entered besides
  * the BLs and Bs recovery saw; LABELS: the code addresses stored in the
  * image that are no function entries, sorted.  -1: out of memory. */
 enum {

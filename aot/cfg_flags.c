@@ -34,8 +34,11 @@
  * RA, and those four "some" facts - is one least fixed point.
  *
  * The lifter then leaves the flags alone (lifter.h: flagfree_calls,
- * flags_dead_at_return) at a direct call of G when not RE(G) and the flags
- * are dead after it, and at F's returns when not RA(F).
+ * flags_dead_at_return, flagfree_headers) at a direct call of G when not
+ * RE(G) and the flags are dead after it, at F's returns when not RA(F),
+ * and at the safe point of a loop header where they are dead (the loop
+ * then need not compute them on every iteration only for the safe
+ * point's way out).
  *
  * What it assumes, and what the CpuState may then show:
  *   - a function is entered only in the ways above: not through an
@@ -523,9 +526,22 @@ static int collect_flagfree(Ana *a)
         f->flagfree_calls = NULL;
         f->nflagfree_calls = 0;
         f->flags_dead_at_return = !a->s[i].ra && !a->land_live;
+        free(f->flagfree_headers);
+        f->flagfree_headers = NULL;
+        f->nflagfree_headers = 0;
         if (a->land_live)
             continue;
         liveness(a, i);
+        for (size_t h = 0; h < f->nsafepoints; h++) {
+            long k = cfg_block_index(f, f->safepoints[h]);
+            if (k < 0 || a->live[k])
+                continue;
+            uint64_t *v = realloc(f->flagfree_headers, (f->nflagfree_headers + 1) * sizeof *v);
+            if (v == NULL)
+                return -1;
+            f->flagfree_headers = v;
+            v[f->nflagfree_headers++] = f->safepoints[h]; /* sorted as they are */
+        }
         for (size_t k = 0; k < f->nleaders; k++) {
             enum A64Flow fl;
             uint64_t t;

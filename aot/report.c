@@ -103,7 +103,8 @@ static void write_json(const Report *r, FILE *f)
     fprintf(f, "  \"jump_tables\": %zu,\n  \"unresolved_br\": %zu,\n  \"untranslated\": %zu,\n", r->njumptables,
             r->nunresolved, r->untranslated);
     fprintf(f, "  \"noreturn_functions\": %zu,\n  \"noreturn_calls\": %zu,\n", r->nnoreturn, r->nnoreturn_calls);
-    fprintf(f, "  \"flagfree_calls\": %zu,\n  \"flagfree_returns\": %zu,\n", r->nflagfree_calls, r->nflagfree_returns);
+    fprintf(f, "  \"flagfree_calls\": %zu,\n  \"flagfree_returns\": %zu,\n  \"flagfree_loops\": %zu,\n",
+            r->nflagfree_calls, r->nflagfree_returns, r->nflagfree_loops);
     fprintf(f,
             "  \"tiers\": {\"cold\": {\"functions\": %zu, \"guest_instructions\": %zu}, "
             "\"hot\": {\"functions\": %zu, \"guest_instructions\": %zu}, "

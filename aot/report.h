@@ -13,6 +13,7 @@
  *     "jump_tables": 68, "unresolved_br": 30, "untranslated": 98,
  *     "noreturn_functions": 40, "noreturn_calls": 900,   (cfg_noreturn.c)
  *     "flagfree_calls": 5000, "flagfree_returns": 600,     (cfg_flags.c)
+ *     "flagfree_loops": 300,
  *     "tiers": {"cold": {"functions": 600, "guest_instructions": 50000}, "hot": ..., "huge": ...},
  *     "wall_seconds": 3.1, "cpu_seconds": 5.9, "peak_rss_mb": 180.2,
  *     "guest_instructions_per_cpu_second": 13222, "output_bytes": 4100000,
@@ -79,6 +80,7 @@ typedef struct Report {
     size_t nnoreturn_calls;
     size_t nflagfree_calls;    /* BLs that store no flags, and functions whose */
     size_t nflagfree_returns;  /* returns store none (cfg_flags.c) */
+    size_t nflagfree_loops;    /* loop headers where the flags are dead */
     size_t tier_funcs[4], tier_insns[4]; /* [0] cold, [1] hot, [2] huge, [3] warm */
     double load_s, cfg_s, meta_s, link_s, wall_s;   /* wall seconds */
     double lift_s, opt_s, emit_s;                   /* CPU seconds, all workers */

@@ -294,6 +294,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
                        .flags_dead_at_return = f->flags_dead_at_return,
                        .safepoints = f->safepoints,
                        .nsafepoints = f->nsafepoints,
+                       .flagfree_headers = f->flagfree_headers,
+                       .nflagfree_headers = f->nflagfree_headers,
                        .regs = u->tier->regs,
                        .name = f->name,
                        .bind = w->func_bind[fi],
@@ -622,6 +624,9 @@ int translate(const TranslateOptions *o, Diag *d)
         cfg.funcs[i].flagfree_calls = NULL;
         cfg.funcs[i].nflagfree_calls = 0;
         cfg.funcs[i].flags_dead_at_return = false;
+        free(cfg.funcs[i].flagfree_headers);
+        cfg.funcs[i].flagfree_headers = NULL;
+        cfg.funcs[i].nflagfree_headers = 0;
     }
     rep.cfg_s = now_s() - t;
     if (o->debug_info) {
@@ -644,14 +649,18 @@ int translate(const TranslateOptions *o, Diag *d)
                     gobj.n, lines[0].nrows);
     }
     if (o->verbose) {
-        size_t ffc = 0, ffr = 0;
+        size_t ffc = 0, ffr = 0, ffl = 0, loops = 0;
         for (size_t i = 0; i < cfg.nfuncs; i++)
-            ffc += cfg.funcs[i].nflagfree_calls, ffr += cfg.funcs[i].flags_dead_at_return;
+            ffc += cfg.funcs[i].nflagfree_calls, ffr += cfg.funcs[i].flags_dead_at_return,
+                ffl += cfg.funcs[i].nflagfree_headers, loops += cfg.funcs[i].nsafepoints;
         fprintf(stderr,
                 "dbt-aot: %s: %zu functions, %zu instructions, %zu jump tables, %zu unresolved BR, %zu functions "
                 "that never return (%.2fs)\n",
                 o->input, cfg.nfuncs, cfg.ninsns, cfg.njumptables, cfg.nunresolved, cfg.nnoreturn, now_s() - t0);
-        fprintf(stderr, "dbt-aot: flags: %zu calls and the returns of %zu functions need not store them\n", ffc, ffr);
+        fprintf(stderr,
+                "dbt-aot: flags: %zu calls, the returns of %zu functions and %zu of %zu loop headers need not "
+                "store them\n",
+                ffc, ffr, ffl, loops);
     }
 
     /* Refuse what would not fit rather than be killed by the OOM killer
@@ -952,6 +961,7 @@ int translate(const TranslateOptions *o, Diag *d)
         rep.nnoreturn_calls += cfg.funcs[i].nnoreturn_calls;
         rep.nflagfree_calls += cfg.funcs[i].nflagfree_calls;
         rep.nflagfree_returns += cfg.funcs[i].flags_dead_at_return;
+        rep.nflagfree_loops += cfg.funcs[i].nflagfree_headers;
     }
     rep.nunresolved = cfg.nunresolved;
     rep.units = ureps;

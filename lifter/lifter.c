@@ -796,15 +796,19 @@ static void safe_point(Lifter *l, uint64_t pc)
     LLVMPositionBuilderAtEnd(l->b, body);
 }
 
-/* The flags the loop header HEADER (lifted just now) writes before it
- * reads them are dead at its top: they become undefined there, so the
- * loop need not compute them for the safe point's exit on every iteration
- * (a handler reading NZCV from the interrupted context sees stale bits).
- * Nothing else can see the difference: on the way into the loop they are
+/* The flags dead at the top of the loop header HEADER (lifted just now)
+ * become undefined there, so the loop need not compute them for the safe
+ * point's exit on every iteration (a handler reading NZCV from the
+ * interrupted context sees stale bits).  Dead are those the header block
+ * writes before it reads them, and all four where the whole function's
+ * liveness found none read before set (LiftFunc.flagfree_headers).
+ * Nothing else can see the difference: on the way on they are
  * overwritten before any read. */
-static void forget_dead_flags(Lifter *l, LLVMBasicBlockRef header)
+static void forget_dead_flags(Lifter *l, LLVMBasicBlockRef header, uint64_t pc)
 {
     unsigned dead = l->blk_flags_written & ~l->blk_flags_read_first & 0xf;
+    if (lift_sorted_has(l->func->flagfree_headers, l->func->nflagfree_headers, pc))
+        dead = 0xf;
     if (dead == 0)
         return;
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
@@ -1171,7 +1175,7 @@ static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef
     if (!l->terminated)
         lift_branch(l, f->ends[i]); /* fall through */
     if (header && !l->memregs)
-        forget_dead_flags(l, blk);
+        forget_dead_flags(l, blk, f->leaders[i]);
 }
 
 int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)

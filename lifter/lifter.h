@@ -137,6 +137,10 @@ typedef struct LiftFunc {
     const uint64_t *safepoints;  /* sorted loop headers (lift_loop_headers): they
                                     poll for signals */
     size_t nsafepoints;
+    const uint64_t *flagfree_headers; /* sorted loop headers where the flags
+                                    are dead (aot/cfg_flags.c): the safe
+                                    point need not store them */
+    size_t nflagfree_headers;
     enum LiftRegs regs;          /* where the registers live */
     const char *name;            /* the guest's name for it, or NULL (debug
                                     information only) */
