@@ -272,6 +272,7 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     LLVMSetSourceFileName(mod, name, strlen(name));
     UnitEnv env = {w, NULL, dec};
     uint64_t nzcv_wrong = 0; /* the first word lift_one found a64_nzcv wrong about */
+    uint64_t gprs_wrong = 0; /* the same for a64_gprs (nothing relies on it yet: -v says so) */
     LiftEnv lenv = {&env, env_read_code, env_read_data, env_function_at, env_describe, true,
                     w->lines ? env_line_at : NULL, env_bind_at, codegen_level_number(o->cpu_level) >= 4};
     env.lifter = lift_new(mod, &lenv);
@@ -309,6 +310,8 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
         u->rep.ir_lifted += w->func_ir[fi];
         if (st.nzcv_wrong && nzcv_wrong == 0)
             nzcv_wrong = st.first_nzcv_wrong;
+        if (st.gprs_wrong && gprs_wrong == 0)
+            gprs_wrong = st.first_gprs_wrong;
         if (st.untranslated) {
             FuncUntranslated *fu = &w->func_untr[fi];
             fu->count = st.untranslated;
@@ -319,6 +322,9 @@ static void unit_run(Work *w, Unit *u, unsigned index, Decoder *dec)
     }
     lift_finish(env.lifter);
     u->rep.lift_s = codegen_thread_cpu_s() - t0;
+    if (gprs_wrong != 0 && o->verbose)
+        fprintf(stderr, "dbt-aot: 0x%llx: lifter/a64_gpr.c misstates how this instruction uses X0-X30\n",
+                (unsigned long long)gprs_wrong);
     if (nzcv_wrong != 0) { /* aot/cfg_flags.c's results cannot be trusted */
         u->rc = diag_error_at(&u->diag, nzcv_wrong,
                               "internal error: lifter/a64_nzcv.c misstates how this instruction uses the flags");

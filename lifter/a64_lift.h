@@ -109,6 +109,8 @@ struct Lifter {
     /* The same for the instruction being lifted (lift_one checks them
      * against a64_nzcv). */
     uint8_t insn_flags_written, insn_flags_read_first;
+    uint32_t insn_gprs_read, insn_gprs_written; /* X0-X30 the word's code read,
+                                                   wrote (check_gprs) */
     uint64_t pc;                 /* address of the instruction being lifted */
     uint32_t insn;               /* its word */
     bool terminated;             /* the current guest block has ended */

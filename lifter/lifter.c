@@ -196,7 +196,11 @@ static LLVMValueRef gpr_home(Lifter *l, unsigned r)
     return a ? a : cpu_field(l, r == 31 ? CPU_OFF_sp : CPU_OFF_x + 8 * r);
 }
 
-static LLVMValueRef load_gpr(Lifter *l, unsigned r) { return LLVMBuildLoad2(l->b, l->i64, gpr_home(l, r), ""); }
+static LLVMValueRef load_gpr(Lifter *l, unsigned r)
+{
+    l->insn_gprs_read |= r < 31 ? 1u << r : 0;
+    return LLVMBuildLoad2(l->b, l->i64, gpr_home(l, r), "");
+}
 
 LLVMValueRef rd_x(Lifter *l, unsigned r)
 {
@@ -226,7 +230,11 @@ static LLVMValueRef to_i64(Lifter *l, LLVMValueRef v)
     return LLVMBuildZExt(l->b, v, l->i64, "");
 }
 
-static void store_gpr(Lifter *l, unsigned r, LLVMValueRef v) { LLVMBuildStore(l->b, to_i64(l, v), gpr_home(l, r)); }
+static void store_gpr(Lifter *l, unsigned r, LLVMValueRef v)
+{
+    l->insn_gprs_written |= r < 31 ? 1u << r : 0;
+    LLVMBuildStore(l->b, to_i64(l, v), gpr_home(l, r));
+}
 
 void wr_x(Lifter *l, unsigned r, LLVMValueRef v)
 {
@@ -1120,6 +1128,27 @@ static void check_nzcv(Lifter *l, uint32_t w)
         l->stats->first_nzcv_wrong = l->pc;
 }
 
+/* The general registers the word W just lifted read and wrote, against
+ * what a64_gprs says of it.  Branches, calls and system calls are the
+ * analysis's to handle by what they are: their code passes registers to
+ * the code it calls or tail-calls (a conditional branch out of the
+ * function too), so of them only the conditional branches' writes (none)
+ * are checked. */
+static void check_gprs(Lifter *l, uint32_t w)
+{
+    uint64_t t;
+    enum A64Flow fl = a64_classify(w, l->pc, &t);
+    if (fl != FLOW_NONE && fl != FLOW_COND)
+        return;
+    if (fl == FLOW_COND)
+        l->insn_gprs_read = 0;
+    A64Gprs g = a64_gprs(w);
+    bool wrong = (l->insn_gprs_read & ~g.may_read) != 0 || (l->insn_gprs_written & ~g.may_write) != 0 ||
+                 (g.must_write & ~l->insn_gprs_written) != 0;
+    if (wrong && l->stats->gprs_wrong++ == 0)
+        l->stats->first_gprs_wrong = l->pc;
+}
+
 static void lift_one(Lifter *l)
 {
     uint32_t w;
@@ -1133,8 +1162,10 @@ static void lift_one(Lifter *l)
     dbg_at(l, l->pc);
     const A64Form *form = a64_find_form(w);
     l->insn_flags_written = l->insn_flags_read_first = 0;
+    l->insn_gprs_read = l->insn_gprs_written = 0;
     if (form != NULL && form->handler(l, w)) {
         check_nzcv(l, w);
+        check_gprs(l, w);
         return;
     }
     if (l->stats->untranslated++ == 0) {

@@ -160,6 +160,9 @@ typedef struct LiftStats {
     size_t nzcv_wrong;       /* words whose use of the flags a64_nzcv
                                 misstates (an internal error) */
     uint64_t first_nzcv_wrong; /* address of the first one */
+    size_t gprs_wrong;       /* words whose use of X0-X30 a64_gprs
+                                misstates */
+    uint64_t first_gprs_wrong; /* address of the first one */
 } LiftStats;
 
 Lifter *lift_new(LLVMModuleRef mod, const LiftEnv *env);
@@ -197,6 +200,16 @@ enum A64Flow a64_classify(uint32_t word, uint64_t pc, uint64_t *target);
  * lifter checks both on every word it lifts: LiftStats.nzcv_wrong). */
 enum { NZCV_READ = 1, NZCV_WRITE = 2 };
 unsigned a64_nzcv(uint32_t word);
+/* Which of X0-X30 (bit r: Xr; SP and XZR in none) WORD reads and writes
+ * (a64_gpr.c): may_read holds every register it may read, may_write
+ * every one it may write, must_write only ones it surely writes whole.
+ * A word it does not describe: may_read and may_write all, must_write
+ * none.  The lifter checks all three on every word it lifts
+ * (LiftStats.gprs_wrong). */
+typedef struct A64Gprs {
+    uint32_t may_read, must_write, may_write;
+} A64Gprs;
+A64Gprs a64_gprs(uint32_t word);
 /* Whether the lifter has a form for WORD at all (without one, the word
  * becomes a SIGILL trap; with one it still may, for operands it refuses). */
 bool a64_has_form(uint32_t word);

@@ -219,6 +219,12 @@ static size_t lift_seq(Lifter *l, CaseCode *cc, const JitSeq *seq, uint32_t *cod
                 k < seq->n ? seq->words[k] : 0);
         abort();
     }
+    if (st.gprs_wrong) { /* a64_gprs: the same contract for X0-X30 */
+        uint64_t k = (st.first_gprs_wrong - seq->entry) / 4;
+        fprintf(stderr, "jit_run: lifter/a64_gpr.c misstates how the word %08x uses X0-X30\n",
+                k < seq->n ? seq->words[k] : 0);
+        abort();
+    }
     return st.untranslated;
 }
 
