@@ -9,9 +9,17 @@
  * and every register in must_write is written (whole: a W write clears
  * the upper half, so it counts).  A word not described here reads and may
  * write every register and surely writes none - which only makes the
- * analysis keep more.  Register 31 (SP or XZR) is in no mask.  Branches,
- * calls and system calls are for the analysis to handle by what they are;
- * of them only CBZ/CBNZ/TBZ/TBNZ (they read Rt) and B.cond are described.
+ * analysis keep more.  Register 31 (SP or XZR) is in no mask.  Branches
+ * and calls are for the analysis to handle by what they are; of them only
+ * CBZ/CBNZ/TBZ/TBNZ (they read Rt) and B.cond are described, and SVC #0
+ * (which the lifter's check cannot see: its code moves the whole state).
+ *
+ * An analysis that keeps a caller's register across a call because the
+ * callee never writes it (GCC's -fipa-ra does) needs may_write exact for
+ * what compilers emit: of a described word may_write is what it writes
+ * (equal to must_write, which the check verifies), except MRS (its
+ * register, unless the lifter traps) and SVC (X0: a system call that
+ * changes more - rt_sigreturn, execve - does not come back here).
  */
 #include "lifter.h"
 
@@ -103,6 +111,56 @@ A64Gprs a64_gprs(uint32_t w)
             return rw(0, 0);
         return rw(0, (w >> 30) == 3 ? 0 : bit(rd));
     }
+    /* Exclusives, load-acquire/store-release, compare and swap. */
+    if ((w & 0x3F000000u) == 0x08000000u) {
+        unsigned rs = w >> 16 & 31, rt2 = w >> 10 & 31, size = w >> 30;
+        bool o2 = w >> 23 & 1, load = w >> 22 & 1, o1 = w >> 21 & 1;
+        if (!o2 && !o1) /* LDXR, LDAXR; STXR, STLXR (Ws: the status) */
+            return load ? rw(bit(rn), bit(rd)) : rw(bit(rd) | bit(rn), bit(rs));
+        if (!o2 && size >= 2) /* LDXP, LDAXP; STXP, STLXP */
+            return load ? rw(bit(rn), bit(rd) | bit(rt2)) : rw(bit(rd) | bit(rt2) | bit(rn), bit(rs));
+        if (o2 && !o1) /* LDAR, LDLAR; STLR, STLLR */
+            return load ? rw(bit(rn), bit(rd)) : rw(bit(rd) | bit(rn), 0);
+        if (o2) /* CAS, CASA, CASL, CASAL (Ws: the old value) */
+            return rw(bit(rs) | bit(rd) | bit(rn), bit(rs));
+        return (A64Gprs){ALL, 0, ALL}; /* CASP */
+    }
+    if ((w & 0x3F200C00u) == 0x38200000u) /* LDADD..., SWP, LDAPR (Rs 31); ST* aliases (Rt 31) */
+        return rw(bit(rm) | bit(rn), bit(rd));
+    /* SIMD&FP structure loads and stores: the base, and its write-back. */
+    if ((w & 0xBFBF0000u) == 0x0C000000u || (w & 0xBF9F0000u) == 0x0D000000u) /* no offset */
+        return rw(bit(rn), 0);
+    if ((w & 0xBFA00000u) == 0x0C800000u || (w & 0xBF800000u) == 0x0D800000u) /* post-index: Rm, or 31 */
+        return rw(bit(rn) | bit(rm), bit(rn));
+    /* Between general and SIMD&FP registers. */
+    if ((w & 0x7F20FC00u) == 0x1E200000u) { /* FMOV (general), FCVT*, SCVTF, UCVTF, FJCVTZS */
+        unsigned op = w >> 16 & 7;
+        return op == 2 || op == 3 || op == 7 ? rw(bit(rn), 0) : rw(0, bit(rd));
+    }
+    if ((w & 0x7F200000u) == 0x1E000000u) /* the fixed-point conversions */
+        return (w >> 16 & 7) == 2 || (w >> 16 & 7) == 3 ? rw(bit(rn), 0) : rw(0, bit(rd));
+    if ((w & 0x9FE08400u) == 0x0E000400u) { /* DUP (general), SMOV, UMOV, INS (general) */
+        unsigned imm4 = w >> 11 & 15;
+        if (imm4 == 5 || imm4 == 7)
+            return rw(0, bit(rd));
+        if (imm4 == 1 || imm4 == 3)
+            return rw(bit(rn), 0);
+        return (A64Gprs){ALL, 0, ALL};
+    }
+    /* The rest of scalar FP and Advanced SIMD data processing (op0 x111):
+     * V registers, FPCR, FPSR and NZCV only. */
+    if ((w & 0x0E000000u) == 0x0E000000u)
+        return rw(0, 0);
+    /* System registers and system calls. */
+    if ((w & 0xFFF00000u) == 0xD5300000u) /* MRS: a register the lifter has no form for traps */
+        return (A64Gprs){0, 0, bit(rd)};
+    if ((w & 0xFFF00000u) == 0xD5100000u) /* MSR (register) */
+        return rw(bit(rd), 0);
+    if ((w & 0xFFF80000u) == 0xD5080000u) /* SYS: DC ZVA, DC CIVAC, IC IVAU... (Xt: an address) */
+        return rw(bit(rd), 0);
+    if (w == 0xD4000001u) /* SVC #0: the number in X8, the arguments X0-X5, the result X0
+                             (the lifter checks nothing here: its code syncs the state) */
+        return (A64Gprs){0x13Fu, 0, bit(0)};
     /* Branches that read a register or none; hints and barriers. */
     if ((w & 0x7C000000u) == 0x34000000u) /* CBZ, CBNZ, TBZ, TBNZ */
         return rw(bit(rd), 0);
