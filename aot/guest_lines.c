@@ -223,7 +223,9 @@ static bool section_table_sane(int fd)
     return true;
 }
 
-/* A cursor over a DWARF 5 line-table header; BAD once it read past END. */
+/* A cursor over a DWARF 5 line-table header; BAD once it read past END.
+ * cur_fixed reads N little-endian bytes (AArch64 guests are), the value
+ * of at most the first 8. */
 typedef struct Cur {
     const uint8_t *p, *end;
     bool bad;
@@ -237,8 +239,8 @@ static uint64_t cur_fixed(Cur *c, unsigned n)
         c->p = c->end;
         return 0;
     }
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)c->p[i] << (8 * i);   /* AArch64 guests are little-endian */
+    for (unsigned i = 0; i < n && i < 8; i++) /* DW_FORM_data16 is only skipped */
+        v |= (uint64_t)c->p[i] << (8 * i);
     c->p += n;
     return v;
 }
