@@ -142,7 +142,7 @@ A64Gprs a64_gprs(uint32_t w)
     }
     if ((w & 0x7F200000u) == 0x1E000000u) /* the fixed-point conversions */
         return (w >> 16 & 7) == 2 || (w >> 16 & 7) == 3 ? rw(bit(rn), 0) : rw(0, bit(rd));
-    if ((w & 0x9FE08400u) == 0x0E000400u) { /* DUP (general), SMOV, UMOV, INS (general) */
+    if ((w & 0xBFE08400u) == 0x0E000400u) { /* DUP (general), SMOV, UMOV, INS (general) */
         unsigned imm4 = w >> 11 & 15;
         if (imm4 == 5 || imm4 == 7)
             return rw(0, bit(rd));

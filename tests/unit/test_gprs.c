@@ -96,6 +96,7 @@ static const Case cases[] = {
     {0x0d4090c4u, "ld1 {v4.s}[1], [x6]", R(6), 0, 0},
     {0x4dc8c8e5u, "ld1r {v5.4s}, [x7], x8", R(7) | R(8), R(7), R(7)},
     {0x0d9f8526u, "st1 {v6.d}[0], [x9], #8", R(9), R(9), R(9)},
+    {0x6e052fefu, "mov v15.b[2], v31.b[5]", 0, 0, 0}, /* INS (element): op 1, no general register */
     {0x1e622820u, "fadd d0, d1, d2", 0, 0, 0},
     {0x4ea11c20u, "mov v0.16b, v1.16b", 0, 0, 0},
     {0x1e602020u, "fcmp d1, d0", 0, 0, 0},
