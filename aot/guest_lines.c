@@ -192,13 +192,20 @@ static bool sort_unique(GuestLines *gl)
     return true;
 }
 
+/* The section header table as section_table_sane found it. */
+typedef struct ShTable {
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh0; /* section 0 */
+    uint64_t n;     /* the number of sections */
+} ShTable;
+
 /* Whether FD's section header table is one libdwarf can be trusted with:
  * inside the file, section 0 as the gABI has it (sh_size 0 unless it holds
  * the count), every section with contents inside the file.  libdwarf
  * 20210528 does not check all of that before it allocates: a section 0
  * whose sh_size was 0xfff10004 made it ask for 4 GB (found by fuzz_elf;
- * tests/fuzz/regress/fuzz_elf/libdwarf-shdr0-size-4g). */
-static bool section_table_sane(int fd)
+ * tests/fuzz/regress/fuzz_elf/libdwarf-shdr0-size-4g).  Fills *T. */
+static bool section_table_sane(int fd, ShTable *t)
 {
     struct stat st;
     Elf64_Ehdr eh;
@@ -214,6 +221,7 @@ static bool section_table_sane(int fd)
     uint64_t n = eh.e_shnum ? eh.e_shnum : sh.sh_size;
     if ((eh.e_shnum != 0 && sh.sh_size != 0) || n == 0 || n > (size - eh.e_shoff) / sizeof(Elf64_Shdr))
         return false;
+    *t = (ShTable){eh, sh, n};
     for (uint64_t i = 1; i < n; i++) {
         if (pread(fd, &sh, sizeof sh, (off_t)(eh.e_shoff + i * sizeof sh)) != (ssize_t)sizeof sh)
             return false;
@@ -351,17 +359,14 @@ static bool line_headers_sane(const uint8_t *bytes, size_t size)
 }
 
 /* Whether FD's .debug_line, if it has one, is sane (line_headers_sane).
- * The section table was checked by section_table_sane.  A compressed
+ * T: its section table, which section_table_sane checked.  A compressed
  * .debug_line is left to libdwarf. */
-static bool debug_line_sane(int fd)
+static bool debug_line_sane(int fd, const ShTable *t)
 {
-    Elf64_Ehdr eh;
-    Elf64_Shdr sh0, strtab, sh;
-    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh ||
-        pread(fd, &sh0, sizeof sh0, (off_t)eh.e_shoff) != (ssize_t)sizeof sh0)
-        return false;
-    uint64_t n = eh.e_shnum ? eh.e_shnum : sh0.sh_size;
-    uint64_t stri = eh.e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh.e_shstrndx;
+    const Elf64_Ehdr eh = t->eh;
+    Elf64_Shdr strtab, sh;
+    uint64_t n = t->n;
+    uint64_t stri = eh.e_shstrndx == SHN_XINDEX ? t->sh0.sh_link : eh.e_shstrndx;
     if (stri == 0 || stri >= n ||
         pread(fd, &strtab, sizeof strtab, (off_t)(eh.e_shoff + stri * sizeof strtab)) != (ssize_t)sizeof strtab)
         return true;   /* no section names: libdwarf finds no .debug_line either */
@@ -394,7 +399,8 @@ int guest_lines_read(GuestLines *gl, const char *path, uint64_t bias, Diag *d)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return diag_error(d, "cannot open %s: %s", path, strerror(errno));
-    if (!section_table_sane(fd) || !debug_line_sane(fd)) {
+    ShTable t;
+    if (!section_table_sane(fd, &t) || !debug_line_sane(fd, &t)) {
         close(fd);
         return 0;   /* nothing libdwarf could read safely: no lines */
     }

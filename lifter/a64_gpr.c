@@ -28,6 +28,9 @@
 
 enum { ALL = 0x7FFFFFFFu };
 
+/* A word not described: reads and may write all, surely writes none. */
+static const A64Gprs UNKNOWN = {ALL, 0, ALL};
+
 static uint32_t bit(unsigned r) { return r < 31 ? 1u << r : 0; }
 
 static A64Gprs rw(uint32_t reads, uint32_t writes) { return (A64Gprs){reads, writes, writes}; }
@@ -58,7 +61,7 @@ A64Gprs a64_gprs(uint32_t w)
     if ((w & 0x1F800000u) == 0x12800000u) { /* MOVN, MOVZ, MOVK */
         unsigned opc = w >> 29 & 3;
         if (opc == 1)
-            return (A64Gprs){ALL, 0, ALL};
+            return UNKNOWN;
         return rw(opc == 3 ? bit(rd) : 0, bit(rd));
     }
     if ((w & 0x1F800000u) == 0x13000000u) /* SBFM, BFM (keeps bits of Rd), UBFM */
@@ -80,7 +83,7 @@ A64Gprs a64_gprs(uint32_t w)
         unsigned op = w >> 10 & 63;
         if (op == 2 || op == 3 || (op >= 8 && op <= 11) || (op >= 16 && op <= 23))
             return rw(bit(rn) | bit(rm), bit(rd)); /* UDIV, SDIV, shifts by register, CRC32* */
-        return (A64Gprs){ALL, 0, ALL};
+        return UNKNOWN;
     }
     if ((w & 0x7FFF0000u) == 0x5AC00000u && (w >> 10 & 63) <= 5) /* RBIT, REV16, REV(32), CLZ, CLS */
         return rw(bit(rn), bit(rd));
@@ -97,16 +100,16 @@ A64Gprs a64_gprs(uint32_t w)
         if (v)
             return ldst(w, true, false, true, false, wb, reg);
         if (size == 3 && opc == 2) /* PRFM, PRFUM */
-            return idx == 0 || uimm || reg ? ldst(w, false, false, true, false, false, reg) : (A64Gprs){ALL, 0, ALL};
+            return idx == 0 || uimm || reg ? ldst(w, false, false, true, false, false, reg) : UNKNOWN;
         if ((size == 3 && opc == 3) || (size == 2 && opc == 3))
-            return (A64Gprs){ALL, 0, ALL};
+            return UNKNOWN;
         return ldst(w, false, opc != 0, false, false, wb, reg);
     }
     if ((w & 0x3A000000u) == 0x28000000u) { /* LDP, STP, LDNP, STNP, LDPSW (and STGP) */
         bool v = w >> 26 & 1, load = w >> 22 & 1;
         unsigned idx = w >> 23 & 3, opc = w >> 30;
         if (opc == 3 || (!v && opc == 1 && load && idx == 0))
-            return (A64Gprs){ALL, 0, ALL};
+            return UNKNOWN;
         return ldst(w, v, load, v, true, idx == 1 || idx == 3, false);
     }
     if ((w & 0x3B000000u) == 0x18000000u) { /* LDR (literal), LDRSW (literal), PRFM (literal) */
@@ -126,7 +129,7 @@ A64Gprs a64_gprs(uint32_t w)
             return load ? rw(bit(rn), bit(rd)) : rw(bit(rd) | bit(rn), 0);
         if (o2) /* CAS, CASA, CASL, CASAL (Ws: the old value) */
             return rw(bit(rs) | bit(rd) | bit(rn), bit(rs));
-        return (A64Gprs){ALL, 0, ALL}; /* CASP */
+        return UNKNOWN; /* CASP */
     }
     if ((w & 0x3F200C00u) == 0x38200000u) /* LDADD..., SWP, LDAPR (Rs 31); ST* aliases (Rt 31) */
         return rw(bit(rm) | bit(rn), bit(rd));
@@ -148,7 +151,7 @@ A64Gprs a64_gprs(uint32_t w)
             return rw(0, bit(rd));
         if (imm4 == 1 || imm4 == 3)
             return rw(bit(rn), 0);
-        return (A64Gprs){ALL, 0, ALL};
+        return UNKNOWN;
     }
     /* The rest of scalar FP and Advanced SIMD data processing (op0 x111):
      * V registers, FPCR, FPSR and NZCV only. */
@@ -171,5 +174,5 @@ A64Gprs a64_gprs(uint32_t w)
         return rw(0, 0);
     if ((w & 0xFFFFF01Fu) == 0xD503201Fu || (w & 0xFFFFF01Fu) == 0xD503301Fu) /* NOP, hints, barriers, CLREX */
         return rw(0, 0);
-    return (A64Gprs){ALL, 0, ALL};
+    return UNKNOWN;
 }

@@ -1112,32 +1112,29 @@ void lift_trap(Lifter *l, enum TrapKind kind)
 
 /* ---- the function --------------------------------------------------------- */
 
-/* The flags the word W just lifted read first and wrote, against what
- * a64_nzcv says of it (aot/cfg_flags.c relies on it).  The sync points of
- * branches and calls are not the word's own reads: the analysis handles
- * those instructions by what they are. */
-static void check_nzcv(Lifter *l, uint32_t w)
+/* The flags the word W (of flow FL) just lifted read first and wrote,
+ * against what a64_nzcv says of it (aot/cfg_flags.c relies on it).  The
+ * sync points of branches and calls are not the word's own reads: the
+ * analysis handles those instructions by what they are. */
+static void check_nzcv(Lifter *l, uint32_t w, enum A64Flow fl)
 {
-    uint64_t t;
     unsigned use = a64_nzcv(w);
     bool reads = (l->insn_flags_read_first & 0xf) != 0;
-    if (a64_classify(w, l->pc, &t) != FLOW_NONE && (w & 0xFF000000u) != 0x54000000u)
+    if (fl != FLOW_NONE && (w & 0xFF000000u) != 0x54000000u)
         reads = false; /* only B.cond among the branches reads flags itself */
     bool wrong = (reads && !(use & NZCV_READ)) || ((use & NZCV_WRITE) && (l->insn_flags_written & 0xf) != 0xf);
     if (wrong && l->stats->nzcv_wrong++ == 0)
         l->stats->first_nzcv_wrong = l->pc;
 }
 
-/* The general registers the word W just lifted read and wrote, against
- * what a64_gprs says of it.  Branches, calls and system calls are the
+/* The general registers the word W (of flow FL) just lifted read and
+ * wrote, against what a64_gprs says of it.  Branches, calls and system calls are the
  * analysis's to handle by what they are: their code passes registers to
  * the code it calls or tail-calls (a conditional branch out of the
  * function too), so of them only the conditional branches' writes (none)
  * are checked. */
-static void check_gprs(Lifter *l, uint32_t w)
+static void check_gprs(Lifter *l, uint32_t w, enum A64Flow fl)
 {
-    uint64_t t;
-    enum A64Flow fl = a64_classify(w, l->pc, &t);
     if (fl != FLOW_NONE && fl != FLOW_COND)
         return;
     if (fl == FLOW_COND)
@@ -1164,8 +1161,10 @@ static void lift_one(Lifter *l)
     l->insn_flags_written = l->insn_flags_read_first = 0;
     l->insn_gprs_read = l->insn_gprs_written = 0;
     if (form != NULL && form->handler(l, w)) {
-        check_nzcv(l, w);
-        check_gprs(l, w);
+        uint64_t t;
+        enum A64Flow fl = a64_classify(w, l->pc, &t);
+        check_nzcv(l, w, fl);
+        check_gprs(l, w, fl);
         return;
     }
     if (l->stats->untranslated++ == 0) {
