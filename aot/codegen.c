@@ -140,6 +140,8 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         LLVMDisposeErrorMessage(m);
         goto out;
     }
+    if (opt->ir_level > 0)
+        dbt_sink_arg_fields(mod);
     t1 = codegen_thread_cpu_s();
     if (st != NULL)
         st->ir_after = codegen_count_ir(mod);

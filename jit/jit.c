@@ -157,6 +157,8 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
         LLVMDisposeModule(mod);
         return NULL;
     }
+    if (j->opt_level > 0)
+        dbt_sink_arg_fields(mod);
     return mod;
 }
 

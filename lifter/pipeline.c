@@ -21,6 +21,7 @@
 #include "pipeline.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +70,78 @@ void dbt_llvm_options(const char *prog)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     options_prog = prog;
     pthread_once(&once, parse_options);
+}
+
+/* Whether V is a GEP of an argument with constant indices (in lifted code
+ * an address in the CpuState: cpu + offset). */
+static bool is_arg_field(LLVMValueRef v)
+{
+    if (LLVMGetInstructionOpcode(v) != LLVMGetElementPtr)
+        return false;
+    LLVMValueRef base = LLVMGetOperand(v, 0);
+    if (!LLVMIsAArgument(base))
+        return false;
+    for (int k = 1; k < LLVMGetNumOperands(v); k++)
+        if (!LLVMIsAConstantInt(LLVMGetOperand(v, k)))
+            return false;
+    return true;
+}
+
+/* The first instruction of BB that is not a phi. */
+static LLVMValueRef first_non_phi(LLVMBasicBlockRef bb)
+{
+    LLVMValueRef i = LLVMGetFirstInstruction(bb);
+    while (i && LLVMGetInstructionOpcode(i) == LLVMPHI)
+        i = LLVMGetNextInstruction(i);
+    return i;
+}
+
+void dbt_sink_arg_fields(LLVMModuleRef mod)
+{
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+    /* Users of one GEP, collected before any is changed. */
+    size_t cap = 64;
+    LLVMValueRef *users = malloc(cap * sizeof *users);
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn && users; fn = LLVMGetNextFunction(fn)) {
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+            for (LLVMValueRef gep = LLVMGetFirstInstruction(bb); gep; gep = LLVMGetNextInstruction(gep)) {
+                if (!is_arg_field(gep))
+                    continue;
+                size_t n = 0;
+                for (LLVMUseRef u = LLVMGetFirstUse(gep); u; u = LLVMGetNextUse(u)) {
+                    LLVMValueRef user = LLVMGetUser(u);
+                    if (LLVMGetInstructionParent(user) == bb || LLVMGetInstructionOpcode(user) == LLVMPHI)
+                        continue;
+                    if (n == cap) {
+                        LLVMValueRef *more = realloc(users, 2 * cap * sizeof *users);
+                        if (more == NULL)
+                            break;
+                        users = more, cap *= 2;
+                    }
+                    users[n++] = user;
+                }
+                /* A copy in each block, before its first instruction that
+                 * is not a phi: it dominates every use there.  (The users
+                 * of one block usually come together in the use list;
+                 * where they do not, a block gets two copies, which
+                 * instruction selection merges.) */
+                LLVMBasicBlockRef last_bb = NULL;
+                LLVMValueRef copy = NULL;
+                for (size_t k = 0; k < n; k++) {
+                    LLVMBasicBlockRef ub = LLVMGetInstructionParent(users[k]);
+                    if (ub != last_bb) {
+                        copy = LLVMInstructionClone(gep);
+                        LLVMPositionBuilderBefore(b, first_non_phi(ub));
+                        LLVMInsertIntoBuilder(b, copy);
+                        last_bb = ub;
+                    }
+                    for (int o = 0; o < LLVMGetNumOperands(users[k]); o++)
+                        if (LLVMGetOperand(users[k], o) == gep)
+                            LLVMSetOperand(users[k], (unsigned)o, copy);
+                }
+            }
+        }
+    }
+    free(users);
+    LLVMDisposeBuilder(b);
 }
