@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "case_file.h"
 #include "enter_x86_64.h"
@@ -134,6 +135,62 @@ static size_t find_blocks(const CaseCode *c, uint64_t *leaders, uint64_t *ends)
 
 /* ---- compile and run --------------------------------------------------------------- */
 
+/* MCJIT's sections for one batch, all in one mapping (readable, writable
+ * and executable: test code) in the low 2 GiB (MAP_32BIT): MCJIT compiles
+ * for the small code model without PIC, which addresses a constant table
+ * with an absolute 32-bit displacement (CRC32's, indexed). */
+typedef struct BatchMem {
+    uint8_t *base;
+    size_t size, used;
+} BatchMem;
+enum { BATCH_MEM = 256u << 20 }; /* reserved, touched only as used; MAP_32BIT has 1 GiB */
+
+static uint8_t *batch_alloc(void *opaque, uintptr_t size, unsigned align, unsigned id, const char *name)
+{
+    (void)id, (void)name;
+    BatchMem *m = opaque;
+    size_t a = align ? align : 16, at = (m->used + a - 1) / a * a;
+    if (at + size > m->size)
+        return NULL;
+    m->used = at + size;
+    return m->base + at;
+}
+
+static uint8_t *batch_alloc_data(void *opaque, uintptr_t size, unsigned align, unsigned id, const char *name,
+                                 LLVMBool ro)
+{
+    (void)ro;
+    return batch_alloc(opaque, size, align, id, name);
+}
+
+static LLVMBool batch_finalize(void *opaque, char **msg)
+{
+    (void)opaque, (void)msg;
+    return 0;
+}
+
+static void batch_destroy(void *opaque)
+{
+    BatchMem *m = opaque;
+    munmap(m->base, m->size);
+    free(m);
+}
+
+static LLVMMCJITMemoryManagerRef batch_memory(void)
+{
+    BatchMem *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NULL;
+    m->size = BATCH_MEM;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_32BIT;
+    m->base = mmap(NULL, m->size, PROT_READ | PROT_WRITE | PROT_EXEC, flags, -1, 0);
+    if (m->base == MAP_FAILED) {
+        free(m);
+        return NULL;
+    }
+    return LLVMCreateSimpleMCJITMemoryManager(m, batch_alloc, batch_alloc_data, batch_finalize, batch_destroy);
+}
+
 static LLVMTargetMachineRef host_machine(void)
 {
     char *triple = LLVMGetDefaultTargetTriple();
@@ -143,7 +200,7 @@ static LLVMTargetMachineRef host_machine(void)
     if (LLVMGetTargetFromTriple(triple, &target, &msg) == 0) {
         char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
         tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault, LLVMRelocDefault,
-                                     LLVMCodeModelJITDefault);
+                                     LLVMCodeModelSmall);
         LLVMDisposeMessage(cpu);
         LLVMDisposeMessage(features);
     }
@@ -309,6 +366,20 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     struct LLVMMCJITCompilerOptions mo;
     LLVMInitializeMCJITCompilerOptions(&mo, sizeof mo);
     mo.OptLevel = opt->pipeline != NULL ? 2 : 0;
+    /* The small code model, as the runtime JIT (jit/jit.c, emit_region):
+     * with the large one (MCJIT's default) every address of a constant -
+     * the CRC32 tables - needs a register of its own first, and where a
+     * function holds all 13 passed registers, on some CPU models (Intel's;
+     * the machine scheduler differs) LLVM ran out of registers: difftest
+     * dp_reg seed 1 #264, ending in CRC32CB then ADC.  Code and
+     * constants go to one mapping in the low 2 GiB (batch_memory); calls
+     * of the runtime's functions go through MCJIT's stubs. */
+    mo.CodeModel = LLVMCodeModelSmall;
+    mo.MCJMM = batch_memory();
+    if (mo.MCJMM == NULL) {
+        snprintf(err, errlen, "%s", "cannot map memory for the JIT");
+        goto out;
+    }
     /* The engine owns the module from here on, also when it fails. */
     LLVMModuleRef jit_mod = mod;
     mod = NULL;
