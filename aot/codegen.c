@@ -141,7 +141,7 @@ int codegen_emit_object(LLVMModuleRef mod, const CodegenOptions *opt, const char
         goto out;
     }
     if (opt->ir_level > 0)
-        dbt_sink_arg_fields(mod);
+        dbt_before_codegen(mod);
     t1 = codegen_thread_cpu_s();
     if (st != NULL)
         st->ir_after = codegen_count_ir(mod);

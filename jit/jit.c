@@ -158,7 +158,7 @@ static LLVMModuleRef lift_region(Jit *j, LLVMContextRef ctx, CodeReader *rd, con
         return NULL;
     }
     if (j->opt_level > 0)
-        dbt_sink_arg_fields(mod);
+        dbt_before_codegen(mod);
     return mod;
 }
 

@@ -145,3 +145,37 @@ void dbt_sink_arg_fields(LLVMModuleRef mod)
     free(users);
     LLVMDisposeBuilder(b);
 }
+
+/* A new entry block holding only the static allocas and a branch to the
+ * old one (see pipeline.h). */
+static void isolate_entry(LLVMValueRef fn, LLVMBuilderRef b)
+{
+    LLVMBasicBlockRef old = LLVMGetEntryBasicBlock(fn);
+    LLVMBasicBlockRef args = LLVMInsertBasicBlockInContext(LLVMGetModuleContext(LLVMGetGlobalParent(fn)), old, "args");
+    LLVMPositionBuilderAtEnd(b, args);
+    LLVMValueRef i = LLVMGetFirstInstruction(old);
+    while (i != NULL) {
+        LLVMValueRef next = LLVMGetNextInstruction(i);
+        if (LLVMIsAAllocaInst(i) && LLVMIsAConstant(LLVMGetOperand(i, 0))) {
+            LLVMInstructionRemoveFromParent(i);
+            LLVMInsertIntoBuilder(b, i);
+        }
+        i = next;
+    }
+    LLVMBuildBr(b, old);
+}
+
+void dbt_isolate_entries(LLVMModuleRef mod)
+{
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        if (LLVMCountBasicBlocks(fn) > 0 && LLVMCountParams(fn) > 1)
+            isolate_entry(fn, b);
+    LLVMDisposeBuilder(b);
+}
+
+void dbt_before_codegen(LLVMModuleRef mod)
+{
+    dbt_sink_arg_fields(mod);
+    dbt_isolate_entries(mod);
+}

@@ -30,4 +30,20 @@ void dbt_llvm_options(const char *prog);
 #include <llvm-c/Core.h>
 void dbt_sink_arg_fields(LLVMModuleRef mod);
 
+/* After the passes: every function of more than one parameter gets a new
+ * entry block holding only its static allocas and a branch to the old
+ * one.  The copies of the arguments out of their registers are then alone
+ * in a block of their own: the machine scheduler, which works within a
+ * block, had moved them down to their last users - in a function that
+ * hands the 13 passed registers back unchanged, to its end - so that all
+ * the registers stayed occupied through the block and allocation failed
+ * ("ran out of registers during register allocation": difftest simd_ldst
+ * #126 and dp_reg #264 with LLVM's Intel scheduling models).  Branch
+ * folding joins the two blocks again after register allocation. */
+void dbt_isolate_entries(LLVMModuleRef mod);
+
+/* What the offline tool and the JIT run between the passes and code
+ * generation at -O1 and above: dbt_sink_arg_fields, dbt_isolate_entries. */
+void dbt_before_codegen(LLVMModuleRef mod);
+
 #endif

@@ -30,6 +30,7 @@
 #include "case_file.h"
 #include "enter_x86_64.h"
 #include "lifter.h"
+#include "pipeline.h"
 
 #define A64_RET 0xd65f03c0u
 
@@ -358,6 +359,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
             LLVMDisposeErrorMessage(m);
             goto out;
         }
+        dbt_before_codegen(mod); /* as the offline tool and the JIT */
         if (opt->ir_out != NULL)
             print_ir(opt->ir_out, "optimized", mod);
     }

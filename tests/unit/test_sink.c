@@ -1,7 +1,9 @@
 /*
- * test_sink.c - unit tests of dbt_sink_arg_fields (lifter/pipeline.c): a
- * field address of an argument (cpu + offset) used in other blocks gets a
- * copy in each of them, so that code generation folds it into the access.
+ * test_sink.c - unit tests of what runs between the passes and code
+ * generation (lifter/pipeline.c): dbt_sink_arg_fields (a field address of
+ * an argument, cpu + offset, used in other blocks gets a copy in each of
+ * them, so that code generation folds it into the access) and
+ * dbt_isolate_entries (the argument copies get a block of their own).
  *
  * The functions are written as LLVM IR text, the shape GVN leaves in
  * lifted code: one GEP in the entry block, loads and stores of it further
@@ -23,6 +25,8 @@
 
 static const char ir[] = "define i64 @f(ptr %cpu, i64 %x) {\n"
                          "entry:\n"
+                         "  %slot = alloca i32\n"
+                         "  store i32 0, ptr %slot\n"
                          "  %a = getelementptr i8, ptr %cpu, i64 184\n"
                          "  %b = getelementptr i8, ptr %cpu, i64 %x\n"
                          "  store i64 1, ptr %a\n"
@@ -91,7 +95,7 @@ static void copies_in_using_blocks(void **state)
     LLVMValueRef fn = LLVMGetNamedFunction(mod, "f");
     LLVMBasicBlockRef entry = block(fn, "entry"), one = block(fn, "one"), two = block(fn, "two"),
                       join = block(fn, "join");
-    LLVMValueRef a = access_ptr(entry, 0), b = access_ptr(one, 1);
+    LLVMValueRef a = access_ptr(entry, 1), b = access_ptr(one, 1);
     assert_ptr_equal(access_ptr(one, 0), a); /* before: the entry's GEP everywhere */
 
     dbt_sink_arg_fields(mod);
@@ -99,7 +103,7 @@ static void copies_in_using_blocks(void **state)
     char *msg = NULL;
     assert_false(LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg));
     LLVMDisposeMessage(msg);
-    assert_ptr_equal(access_ptr(entry, 0), a);       /* its own block: unchanged */
+    assert_ptr_equal(access_ptr(entry, 1), a);       /* its own block: unchanged */
     expect_field_in(access_ptr(one, 0), one, 184);    /* a copy in each other block */
     expect_field_in(access_ptr(two, 0), two, 184);
     assert_ptr_equal(access_ptr(two, 1), access_ptr(two, 0)); /* one copy per block */
@@ -111,10 +115,41 @@ static void copies_in_using_blocks(void **state)
     LLVMContextDispose(ctx);
 }
 
+static void entry_of_its_own(void **state)
+{
+    (void)state;
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = parse(ctx);
+    LLVMValueRef fn = LLVMGetNamedFunction(mod, "f");
+    LLVMBasicBlockRef old = block(fn, "entry");
+    unsigned nblocks = LLVMCountBasicBlocks(fn);
+
+    dbt_isolate_entries(mod);
+
+    char *msg = NULL;
+    assert_false(LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg));
+    LLVMDisposeMessage(msg);
+    assert_int_equal(LLVMCountBasicBlocks(fn), nblocks + 1);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
+    assert_ptr_not_equal(entry, old);
+    /* the alloca (a static one stays in the entry block), then the branch */
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    assert_non_null(LLVMIsAAllocaInst(first));
+    LLVMValueRef br = LLVMGetNextInstruction(first);
+    assert_int_equal(LLVMGetInstructionOpcode(br), LLVMBr);
+    assert_null(LLVMGetNextInstruction(br));
+    assert_ptr_equal(LLVMValueAsBasicBlock(LLVMGetOperand(br, 0)), old);
+    /* the old entry keeps the rest, starting with the alloca's store */
+    assert_int_equal(LLVMGetInstructionOpcode(LLVMGetFirstInstruction(old)), LLVMStore);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(copies_in_using_blocks),
+        cmocka_unit_test(entry_of_its_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
