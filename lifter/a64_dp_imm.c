@@ -41,6 +41,8 @@ LLVMValueRef a64_addsub(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool sub, boo
         c = LLVMBuildICmp(l->b, LLVMIntULT, res, a, ""); /* carry out */
     }
     set_nzcv(l, res, c, v);
+    if (sub && !l->memregs) /* registers in memory: calls sync nothing in */
+        l->cmp_a = a, l->cmp_b = b;
     return res;
 }
 

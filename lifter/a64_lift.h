@@ -109,6 +109,12 @@ struct Lifter {
     /* The same for the instruction being lifted (lift_one checks them
      * against a64_nzcv). */
     uint8_t insn_flags_written, insn_flags_read_first;
+    /* The operands of the SUBS (or CMP) whose flags N, Z, C and V are,
+     * when nothing has written or synced in a flag since in this guest
+     * block; cmp_a NULL otherwise.  cond_holds then compares them
+     * directly (GE: a >= b signed), which the code generator turns into
+     * one compare and branch instead of recombining N and V. */
+    LLVMValueRef cmp_a, cmp_b;
     uint32_t insn_gprs_read, insn_gprs_written; /* X0-X30 the word's code read,
                                                    wrote (check_gprs) */
     uint64_t pc;                 /* address of the instruction being lifted */

@@ -264,6 +264,7 @@ LLVMValueRef rd_flag(Lifter *l, enum Flag f)
 
 void wr_flag(Lifter *l, enum Flag f, LLVMValueRef v)
 {
+    l->cmp_a = NULL;
     l->insn_flags_written |= 1u << f;
     if (l->memregs) {
         LLVMBuildStore(l->b, LLVMBuildZExt(l->b, v, l->i8, ""), cpu_field(l, flag_off[f]));
@@ -306,7 +307,29 @@ LLVMValueRef add_with_carry(Lifter *l, LLVMValueRef a, LLVMValueRef b, LLVMValue
     return res;
 }
 
+static LLVMValueRef flags_hold(Lifter *l, unsigned cond);
+
+/* Condition COND (EQ, NE, CS, CC, HI, LS, GE, LT, GT, LE) after a SUBS of
+ * l->cmp_a and l->cmp_b, as a comparison of the two: GE (N == V) is
+ * a >= b signed, HI (C && !Z) a > b unsigned, and so on. */
+static const LLVMIntPredicate after_subs[8][2] = {
+    {LLVMIntEQ, LLVMIntNE},   {LLVMIntUGE, LLVMIntULT}, {0, 0}, {0, 0},
+    {LLVMIntUGT, LLVMIntULE}, {LLVMIntSGE, LLVMIntSLT}, {LLVMIntSGT, LLVMIntSLE}, {0, 0},
+};
+
 LLVMValueRef cond_holds(Lifter *l, unsigned cond)
+{
+    LLVMIntPredicate p = l->cmp_a != NULL ? after_subs[cond >> 1 & 7][cond & 1] : 0;
+    if (p == 0)
+        return flags_hold(l, cond);
+    /* The flags are read all the same (left dead): what the word reads is
+     * checked against lifter/a64_nzcv.c, and the flags' liveness counts
+     * it. */
+    (void)flags_hold(l, cond);
+    return LLVMBuildICmp(l->b, p, l->cmp_a, l->cmp_b, "");
+}
+
+static LLVMValueRef flags_hold(Lifter *l, unsigned cond)
 {
     LLVMValueRef r;
     switch (cond >> 1) {
@@ -1196,6 +1219,7 @@ static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef
     if (header)
         safe_point(l, l->pc);
     l->blk_flags_written = l->blk_flags_read_first = 0;
+    l->cmp_a = NULL;
     while (l->pc < f->ends[i]) {
         lift_one(l);
         if (l->terminated)
@@ -1245,6 +1269,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     for (unsigned r = 0; r < NUM_VREG; r++)
         l->vreg[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->vty, "");
     l->tbl_table = NULL;
+    l->cmp_a = NULL;
     l->poll_budget = NULL;
     if (f->nsafepoints > 0) {
         l->poll_budget = LLVMBuildAlloca(l->b, l->i32, "poll_budget");

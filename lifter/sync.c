@@ -152,9 +152,9 @@ static void add_sync(Lifter *l, uint8_t kind)
 
 void lift_sync_out(Lifter *l) { add_sync(l, SYNC_OUT); }
 void lift_sync_out_rare(Lifter *l) { add_sync(l, SYNC_OUT_RARE); }
-void lift_sync_in(Lifter *l) { add_sync(l, SYNC_IN); }
+void lift_sync_in(Lifter *l) { l->cmp_a = NULL, add_sync(l, SYNC_IN); }
 void lift_sync_out_call(Lifter *l) { add_sync(l, SYNC_OUT_CALL); }
-void lift_sync_in_call(Lifter *l) { add_sync(l, SYNC_IN_CALL); }
+void lift_sync_in_call(Lifter *l) { l->cmp_a = NULL, add_sync(l, SYNC_IN_CALL); }
 void lift_sync_out_call_noflags(Lifter *l) { add_sync(l, SYNC_OUT_CALL_NF); }
 
 void sync_begin(Lifter *l)
