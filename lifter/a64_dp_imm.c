@@ -42,7 +42,7 @@ LLVMValueRef a64_addsub(Lifter *l, LLVMValueRef a, LLVMValueRef b, bool sub, boo
     }
     set_nzcv(l, res, c, v);
     if (sub && !l->memregs) /* registers in memory: calls sync nothing in */
-        l->cmp_a = a, l->cmp_b = b;
+        l->cmp_a = a, l->cmp_b = b, l->cmp_pc = l->pc;
     return res;
 }
 

@@ -112,9 +112,11 @@ struct Lifter {
     /* The operands of the SUBS (or CMP) whose flags N, Z, C and V are,
      * when nothing has written or synced in a flag since in this guest
      * block; cmp_a NULL otherwise.  cond_holds then compares them
-     * directly (GE: a >= b signed), which the code generator turns into
-     * one compare and branch instead of recombining N and V. */
+     * directly in the next word (GE: a >= b signed), which the code
+     * generator turns into one compare and branch instead of recombining
+     * N and V. */
     LLVMValueRef cmp_a, cmp_b;
+    uint64_t cmp_pc;             /* the SUBS's address */
     uint32_t insn_gprs_read, insn_gprs_written; /* X0-X30 the word's code read,
                                                    wrote (check_gprs) */
     uint64_t pc;                 /* address of the instruction being lifted */
