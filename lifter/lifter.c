@@ -1276,7 +1276,6 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     for (unsigned r = 0; r < NUM_VREG; r++)
         l->vreg[r] = l->memregs ? NULL : LLVMBuildAlloca(l->b, l->vty, "");
     l->tbl_table = NULL;
-    l->cmp_a = NULL;
     l->poll_budget = NULL;
     if (f->nsafepoints > 0) {
         l->poll_budget = LLVMBuildAlloca(l->b, l->i32, "poll_budget");
