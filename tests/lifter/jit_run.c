@@ -137,14 +137,14 @@ static size_t find_blocks(const CaseCode *c, uint64_t *leaders, uint64_t *ends)
 /* ---- compile and run --------------------------------------------------------------- */
 
 /* MCJIT's sections for one batch, all in one mapping (readable, writable
- * and executable: test code) in the low 2 GiB (MAP_32BIT): MCJIT compiles
- * for the small code model without PIC, which addresses a constant table
- * with an absolute 32-bit displacement (CRC32's, indexed). */
+ * and executable: test code), wherever the kernel puts it - as the runtime
+ * JIT's, not in the low 2 GiB: the medium code model addresses data by
+ * 64-bit address. */
 typedef struct BatchMem {
     uint8_t *base;
     size_t size, used;
 } BatchMem;
-enum { BATCH_MEM = 256u << 20 }; /* reserved, touched only as used; MAP_32BIT has 1 GiB */
+enum { BATCH_MEM = 256u << 20 }; /* reserved, touched only as used */
 
 static uint8_t *batch_alloc(void *opaque, uintptr_t size, unsigned align, unsigned id, const char *name)
 {
@@ -183,7 +183,7 @@ static LLVMMCJITMemoryManagerRef batch_memory(void)
     if (m == NULL)
         return NULL;
     m->size = BATCH_MEM;
-    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_32BIT;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
     m->base = mmap(NULL, m->size, PROT_READ | PROT_WRITE | PROT_EXEC, flags, -1, 0);
     if (m->base == MAP_FAILED) {
         free(m);
@@ -368,15 +368,14 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     struct LLVMMCJITCompilerOptions mo;
     LLVMInitializeMCJITCompilerOptions(&mo, sizeof mo);
     mo.OptLevel = opt->pipeline != NULL ? 2 : 0;
-    /* The small code model, as the runtime JIT (jit/jit.c, emit_region):
-     * with the large one (MCJIT's default) every address of a constant -
-     * the CRC32 tables - needs a register of its own first, and where a
-     * function holds all 13 passed registers, on some CPU models (Intel's;
-     * the machine scheduler differs) LLVM ran out of registers: difftest
-     * dp_reg seed 1 #264, ending in CRC32CB then ADC.  Code and
-     * constants go to one mapping in the low 2 GiB (batch_memory); calls
-     * of the runtime's functions go through MCJIT's stubs. */
-    mo.CodeModel = LLVMCodeModelSmall;
+    /* The medium code model, as the runtime JIT (jit/jit.c, emit_region):
+     * direct calls, data (the CRC32 tables, jump tables) by 64-bit
+     * address.  With the large one (MCJIT's default) every callee's address
+     * needs a register of its own first; where a function holds all 13
+     * passed registers, LLVM ran out of registers on Intel hosts (difftest
+     * dp_reg seed 1 #264, ending in CRC32CB then ADC).  Calls of the
+     * runtime's functions go through MCJIT's stubs. */
+    mo.CodeModel = LLVMCodeModelMedium;
     mo.MCJMM = batch_memory();
     if (mo.MCJMM == NULL) {
         snprintf(err, errlen, "%s", "cannot map memory for the JIT");

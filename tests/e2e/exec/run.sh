@@ -16,7 +16,10 @@
 #      kernel's;
 #   7. vfork_shared.c: vfork and posix_spawn share memory with the parent
 #      until the child execs (against vfork_shared.expected, what Linux
-#      does: qemu-aarch64 runs vfork as a fork).
+#      does: qemu-aarch64 runs vfork as a fork);
+#   8. jit_tables.c through the JIT: a dense switch, CRC32 and FP
+#      constants, whose host code indexes tables of its own (the JIT's
+#      code model, jit/jit.c emit_region).
 #
 #   run.sh [WORKDIR]            (default: build/e2e-exec)
 # Environment: DBT_AOT, AARCH64_CC, QEMU as in the other e2e scripts;
@@ -34,6 +37,7 @@ mkdir -p "$work" || exit 2
 cd "$work" || exit 2
 "$AARCH64_CC" -O2 -static -o exec_other "$here/exec_other.c" || exit 2
 "$AARCH64_CC" -O2 -static -o hello "$root/examples/hello.c" || exit 2
+"$AARCH64_CC" -O2 -static -o jit_tables "$here/jit_tables.c" || exit 2
 cp exec_other same_copy
 "$AARCH64_CC" -O2 -o exec_dynamic "$here/exec_other.c" || exit 2
 sysroot=${SYSROOT:-}
@@ -65,6 +69,8 @@ check() {
 check same ./same_copy 5 same.want
 { echo "exec ./hello"; "$QEMU" -0 child-name ./hello arg1 "two words"; } > other.want
 check other ./hello 0 other.want
+{ echo "exec ./jit_tables"; "$QEMU" -0 child-name ./jit_tables arg1 "two words"; } > jit-tables.want
+check jit-tables ./jit_tables 0 jit-tables.want
 { echo "exec /bin/echo"; /bin/echo arg1 "two words"; } > host.want
 check host /bin/echo 0 host.want
 echo "exec ./missing" > missing.want
