@@ -144,6 +144,8 @@
                   a64_sigbit(A64_SIGFPE))
 
 static _Thread_local Thread *cur_thread __attribute__((tls_model("initial-exec")));
+/* scripts/dbt-gdb.py reads cur_thread->cpu without running code in the program. */
+_Static_assert(offsetof(Thread, cpu) == 8, "scripts/dbt-gdb.py: OFF_THREAD_CPU");
 
 /* The registers of the guest thread this host thread runs, or NULL: for
  * the debugger (scripts/dbt-gdb.py calls it in the stopped program). */

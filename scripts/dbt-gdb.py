@@ -7,8 +7,11 @@
 #     (gdb) dbt-regs v             # and V0-V31
 #
 # The registers come from the CpuState of the guest thread the selected
-# host thread runs (include/cpu_state.h), found by calling the runtime's
-# dbt_gdb_cpu() in the stopped program.  They are exact at every guest
+# host thread runs (include/cpu_state.h), found through the runtime's
+# thread-local cur_thread (read by gdb, no code run in the program), else
+# by calling the runtime's dbt_gdb_cpu() in the stopped program (gdb 13
+# cannot call functions in a program on CPUs with AMX state: "Couldn't
+# write extended state status").  They are exact at every guest
 # source line of code translated with -O0 (registers in memory); with
 # -O1 and above, registers the translated code holds in host registers
 # show their value at the last call, system call or branch out of the
@@ -28,12 +31,29 @@ OFF_X, OFF_SP, OFF_PC, OFF_NZCV, OFF_FPCR, OFF_FPSR, OFF_VREG = 0, 248, 256, 264
 CPU_STATE_SIZE = 864
 
 
-def guest_cpu():
+# runtime/runtime.h: Thread.cpu (pinned by a _Static_assert in runtime/signal.c).
+OFF_THREAD_CPU = 8
+
+
+def thread_cpu():
+    """The CpuState address from the thread's cur_thread, or None if gdb cannot read it."""
     try:
-        cpu = int(gdb.parse_and_eval("((unsigned long (*)(void)) dbt_gdb_cpu)()"))
-    except gdb.error as e:
-        raise gdb.GdbError("dbt-regs: cannot call dbt_gdb_cpu in the program (is it a dbt-aot output, "
-                           "and running?): %s" % e)
+        t = int(gdb.parse_and_eval("*(unsigned long *)&cur_thread"))
+        if t == 0:
+            return 0
+        return struct.unpack("<Q", bytes(gdb.selected_inferior().read_memory(t + OFF_THREAD_CPU, 8)))[0]
+    except (gdb.error, gdb.MemoryError):
+        return None
+
+
+def guest_cpu():
+    cpu = thread_cpu()
+    if cpu is None:
+        try:
+            cpu = int(gdb.parse_and_eval("((unsigned long (*)(void)) dbt_gdb_cpu)()"))
+        except gdb.error as e:
+            raise gdb.GdbError("dbt-regs: cannot find the guest thread's registers (is it a dbt-aot output, "
+                               "and running?): %s" % e)
     if cpu == 0:
         raise gdb.GdbError("dbt-regs: this thread runs no guest code")
     return bytes(gdb.selected_inferior().read_memory(cpu, CPU_STATE_SIZE))
