@@ -250,6 +250,14 @@ static void host_call(Lifter *l, unsigned id, uint64_t entry, uint64_t errno_loc
             LLVMAddCallSiteAttribute(r, k + 1, extension(l, letters[k]));
     cpu_barrier(l);
     LLVMBuildStore(l->b, c64(l, 0), cpu_field(l, CPU_OFF_bound_pc));
+    /* The registers from the CpuState again: the sync out before the call
+     * stored them all, and the host code cannot change them - but a guest
+     * callback can, so there they stay as they were.  Without this LLVM
+     * kept every register live after the call in a stack slot of its own
+     * too (nine stores and nine loads around a comparator's strcmp, the
+     * SysV convention keeping only RBX, RBP, R13 and R15 of ours). */
+    if (!callback)
+        lift_sync_in(l);
     if (saved != NULL)
         fp_leave_host_env(l, saved);
     if (host_errno != NULL) { /* a value the host function set goes to the guest's errno */
