@@ -582,7 +582,10 @@ static LLVMValueRef call_code(Lifter *l, LLVMValueRef callee, bool known)
     int n = snprintf(text, sizeof text, "subq $$8, %%rsp%s\n\tcall %s\n\taddq $$8, %%rsp%s", cfi_in, target,
                      cfi_out);
     char cons[sizeof call_operands + sizeof call_clobbers + sizeof call_clobbers_avx512 + 16];
-    int m = snprintf(cons, sizeof cons, "%s%s%s%s", call_operands, known ? "~{r14}," : "{r14},", call_clobbers,
+    /* R14 is clobbered in both cases: as an input only, LLVM would take
+     * it to hold the target still after the call (a loop calling one
+     * target kept it there, llc-16), and the callee may use R14. */
+    int m = snprintf(cons, sizeof cons, "%s%s%s%s", call_operands, known ? "~{r14}," : "{r14},~{r14},", call_clobbers,
                      l->env.avx512 ? call_clobbers_avx512 : "");
     LLVMValueRef asm_fn = LLVMGetInlineAsm(fty, text, (size_t)n, cons, (size_t)m, 1, 1, LLVMInlineAsmDialectATT, 0);
     return LLVMBuildCall2(l->b, fty, asm_fn, args, nargs, "");

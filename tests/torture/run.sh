@@ -51,6 +51,12 @@
 #                     (dynamically linked PIEs, not -static), run qemu with
 #                     -L SYSROOT and translate with --sysroot SYSROOT (the
 #                     translated libraries are cached: DBT_AOT_CACHE)
+#   --jit             no translation ahead of time: each test runs through
+#                     the runtime's JIT alone (DBT_EXEC_GUEST=TEST given to
+#                     one small translated program, as after an execve of
+#                     an AArch64 program), so every region of the test and
+#                     of its libc is compiled at run time; static tests,
+#                     each alone (no --batch, no --dynamic)
 #   --suite-name S    execute (default), ieee or vect; use one OUTDIR per
 #                     suite
 #   --suite DIR       the suite's directory (default: fetch.sh's)
@@ -280,7 +286,10 @@ one() {
     qv=skip-build
   fi
   [[ -z $qv ]] && run_qemu "$w" "$w/guest/$b"
-  if [[ $qv == pass ]]; then
+  if [[ $qv == pass && -n ${TORTURE_JIT_HOST:-} ]]; then
+    secs=0
+    run_x86 "$w" env DBT_EXEC_GUEST="$w/guest/$b" "$TORTURE_JIT_HOST"
+  elif [[ $qv == pass ]]; then
     translate "$w/guest/$b" "$w/x86/$b"
     [[ $tv == - ]] && run_x86 "$w" "$w/x86/$b"
   fi
@@ -404,6 +413,7 @@ batch=1
 suite=""
 kind=execute
 dynamic=""
+jit=""
 while (($# > 0)); do
   case "$1" in
     --levels) levels=${2:?--levels needs a list}; shift 2 ;;
@@ -419,6 +429,7 @@ while (($# > 0)); do
     --suite) suite=${2:?--suite needs a directory}; shift 2 ;;
     --suite-name) kind=${2:?--suite-name needs a name}; shift 2 ;;
     --dynamic) dynamic=${2:?--dynamic needs a sysroot}; shift 2 ;;
+    --jit) jit=1; shift ;;
     -h|--help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -428,6 +439,10 @@ done
 out=$1
 [[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ && $batch =~ ^[1-9][0-9]*$ ]] || usage
 [[ -z $opt || $opt =~ ^[0-3]$ ]] || { echo "run.sh: --opt takes 0..3" >&2; exit 2; }
+if [[ -n $jit ]] && { ((batch > 1)) || [[ -n $dynamic ]]; }; then
+  echo "run.sh: --jit runs static tests each alone: not with --batch or --dynamic" >&2
+  exit 2
+fi
 [[ $kind =~ ^(execute|ieee|vect)$ ]] || { echo "run.sh: --suite-name takes execute, ieee or vect" >&2; exit 2; }
 [[ $kind != ieee ]] || command -v tclsh >/dev/null ||
   { echo "run.sh: error: the ieee suite needs tclsh (its .x files are Tcl)" >&2; exit 2; }
@@ -468,7 +483,7 @@ echo "$kind" >"$out/suite"
 
 # The translator that produced the results: a different one (rebuilt, or
 # another -O) leaves the old results in place, with a warning.
-aot_id="$(sha256sum "$DBT_AOT" | cut -c1-16) ${opt:+-O$opt}${dynamic:+ dynamic}"
+aot_id="$(sha256sum "$DBT_AOT" | cut -c1-16) ${opt:+-O$opt}${dynamic:+ dynamic}${jit:+ jit}"
 if [[ -f $out/translator && $(<"$out/translator") != "$aot_id" ]] && ((!force)); then
   echo "run.sh: warning: $out holds results of another translator build or -O;" \
        "they are kept (--force re-runs everything, --retry-failed the failures)" >&2
@@ -530,6 +545,16 @@ else
 fi
 export TORTURE_TRANSLATE_TIMEOUT=${TORTURE_TRANSLATE_TIMEOUT:-900}
 export TORTURE_KEEP=$keep
+# --jit: the one translated program that runs every test through the JIT.
+export TORTURE_JIT_HOST=""
+if [[ -n $jit ]]; then
+  mkdir -p "$out/jit-host" || exit 2
+  printf 'int main(void) { return 0; }\n' >"$out/jit-host/host.c"
+  "$AARCH64_CC" -O2 -static -o "$out/jit-host/host" "$out/jit-host/host.c" &&
+    "$DBT_AOT" "$out/jit-host/host" -o "$out/jit-host/host.x86" ||
+    { echo "run.sh: error: cannot make the JIT host program" >&2; exit 2; }
+  TORTURE_JIT_HOST=$out/jit-host/host.x86
+fi
 start=$SECONDS
 if ((n_todo > 0)); then
   if ((batch > 1)); then
