@@ -247,18 +247,7 @@ static GuestFn emit_region(Jit *j, LLVMModuleRef mod, uint64_t entry, const void
     struct LLVMMCJITCompilerOptions o;
     LLVMInitializeMCJITCompilerOptions(&o, sizeof o);
     o.OptLevel = j->opt_level < 1 ? 0 : j->opt_level > 2 ? 3 : (unsigned)j->opt_level;
-    /* The medium code model: direct calls, data by 64-bit address.  The
-     * large one (MCJIT's default) loads every callee's address into a
-     * register first, and a call of translated code leaves none free
-     * (cpu_state.h: CPU_PASS).  The small one - MCJIT compiles without PIC
-     * - addresses a jump table or a constant table indexed by a register
-     * (a switch, CRC32's table) with an absolute 32-bit displacement, which
-     * the relocation truncates: our sections are not in the low 2 GiB (a
-     * dense switch in a JIT region crashed, tests/e2e/exec case jit-tables).
-     * Calls of the runtime (linked at 0x200000000000) and of the host's
-     * libc reach anywhere all the same: MCJIT sends a PC-relative call it
-     * cannot reach through a stub of its own (an absolute jump). */
-    o.CodeModel = LLVMCodeModelMedium;
+    o.CodeModel = DBT_JIT_CODE_MODEL; /* pipeline.h */
     CodeMem *cm = calloc(1, sizeof *cm);
     if (cm == NULL) {
         set_err(err, errlen, "%s", "out of memory");

@@ -46,4 +46,19 @@ void dbt_isolate_entries(LLVMModuleRef mod);
  * generation at -O1 and above: dbt_sink_arg_fields, dbt_isolate_entries. */
 void dbt_before_codegen(LLVMModuleRef mod);
 
+/* The code model MCJIT compiles for, in the runtime JIT (jit/jit.c) and
+ * the lifter test harness (tests/lifter/jit_run.c) alike: the medium one -
+ * direct calls, data (jump tables, the CRC32 table, dense_dispatch's byte
+ * maps, FP constants) by 64-bit address.  The large one (MCJIT's default)
+ * loads every callee's address into a register first, and a call of
+ * translated code leaves none free (cpu_state.h: CPU_PASS; LLVM ran out
+ * of registers on Intel hosts: difftest dp_reg seed 1 #264).  The small
+ * one - MCJIT compiles without PIC - addresses a table indexed by a
+ * register with an absolute 32-bit displacement, which the relocation
+ * truncates: JIT memory is not in the low 2 GiB (a dense switch in a JIT
+ * region crashed, tests/e2e/exec case jit-tables).  Calls of the runtime
+ * and of the host's libc reach anywhere all the same: MCJIT sends a
+ * PC-relative call it cannot reach through a stub of its own. */
+#define DBT_JIT_CODE_MODEL LLVMCodeModelMedium
+
 #endif

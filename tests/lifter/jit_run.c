@@ -368,14 +368,7 @@ int jit_batch_compile(const JitSeq *seqs, size_t n, const JitOptions *opt, JitBa
     struct LLVMMCJITCompilerOptions mo;
     LLVMInitializeMCJITCompilerOptions(&mo, sizeof mo);
     mo.OptLevel = opt->pipeline != NULL ? 2 : 0;
-    /* The medium code model, as the runtime JIT (jit/jit.c, emit_region):
-     * direct calls, data (the CRC32 tables, jump tables) by 64-bit
-     * address.  With the large one (MCJIT's default) every callee's address
-     * needs a register of its own first; where a function holds all 13
-     * passed registers, LLVM ran out of registers on Intel hosts (difftest
-     * dp_reg seed 1 #264, ending in CRC32CB then ADC).  Calls of the
-     * runtime's functions go through MCJIT's stubs. */
-    mo.CodeModel = LLVMCodeModelMedium;
+    mo.CodeModel = DBT_JIT_CODE_MODEL; /* as the runtime JIT: pipeline.h */
     mo.MCJMM = batch_memory();
     if (mo.MCJMM == NULL) {
         snprintf(err, errlen, "%s", "cannot map memory for the JIT");

@@ -50,7 +50,8 @@
 #   --dynamic SYSROOT build the tests the cross compiler's default way
 #                     (dynamically linked PIEs, not -static), run qemu with
 #                     -L SYSROOT and translate with --sysroot SYSROOT (the
-#                     translated libraries are cached: DBT_AOT_CACHE)
+#                     translated libraries are cached: DBT_AOT_CACHE);
+#                     "debian": the root tests/e2e/sysroot.sh fetches
 #   --jit             no translation ahead of time: each test runs through
 #                     the runtime's JIT alone (DBT_EXEC_GUEST=TEST given to
 #                     one small translated program, as after an execve of
@@ -439,6 +440,11 @@ done
 out=$1
 [[ $sample =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ && $batch =~ ^[1-9][0-9]*$ ]] || usage
 [[ -z $opt || $opt =~ ^[0-3]$ ]] || { echo "run.sh: --opt takes 0..3" >&2; exit 2; }
+# "debian" as in the e2e scripts; sysroot.sh keeps its packages in its
+# own cache (DBT_CACHE_DIR here is fetch.sh's).
+if [[ $dynamic == debian ]]; then
+  dynamic=$(env -u DBT_CACHE_DIR "$root/tests/e2e/sysroot.sh") || exit 2
+fi
 if [[ -n $jit ]] && { ((batch > 1)) || [[ -n $dynamic ]]; }; then
   echo "run.sh: --jit runs static tests each alone: not with --batch or --dynamic" >&2
   exit 2
