@@ -528,7 +528,11 @@ bool lift_is_passed(unsigned r)
  * side enters with RSP 8 bytes off (runtime/enter_x86_64.c). */
 #define PASS_HOST_(k, r, host) "{" #host "},"
 #define PASS_OUT_(k, r, host) "={" #host "},"
-static const char call_operands[] = CPU_PASS(PASS_OUT_) CPU_PASS(PASS_HOST_) "{r12},";
+/* The inputs name their outputs ("0" .. "12"): LLVM looks each register
+ * name up by comparing it with every register of every class, so that is
+ * 13 lookups fewer per call site. */
+#define PASS_TIED_(k, r, host) #k ","
+static const char call_operands[] = CPU_PASS(PASS_OUT_) CPU_PASS(PASS_TIED_) "{r12},";
 static const char call_clobbers[] =
     "~{xmm0},~{xmm1},~{xmm2},~{xmm3},~{xmm4},~{xmm5},~{xmm6},~{xmm7},~{xmm8},~{xmm9},~{xmm10},~{xmm11},"
     "~{xmm12},~{xmm13},~{xmm14},~{xmm15},~{dirflag},~{fpsr},~{flags},~{memory}";
