@@ -447,11 +447,26 @@ static bool returns_twice(const Ctx *c, uint64_t target)
     return s == NULL && setjmp_shape(c, target);
 }
 
-/* F's BR at BR goes to TARGETS (owned by F from here); they are blocks. */
-static void add_indirect(CfgFunc *f, uint64_t br, uint64_t *targets, size_t nt, U64Vec *work)
+/* F's BR at BR goes to TARGETS (owned by F from here); they are blocks.
+ * *NJT counts the tables. */
+static void add_indirect(CfgFunc *f, uint64_t br, uint64_t *targets, size_t nt, U64Vec *work, size_t *njt)
 {
-    f->indirect = realloc(f->indirect, (f->nindirect + 1) * sizeof *f->indirect);
-    f->indirect[f->nindirect++] = (LiftIndirect){br, targets, nt};
+    /* A BR reached from two leaders (the first scan ran on through the
+     * second before it was one) is analysed twice: it keeps one entry,
+     * the later analysis (a guess made later knows more targets), which
+     * is the one the lifter took when there were two. */
+    LiftIndirect *ind = NULL;
+    for (size_t k = 0; k < f->nindirect && ind == NULL; k++)
+        if (f->indirect[k].br_pc == br)
+            ind = &f->indirect[k];
+    if (ind != NULL) {
+        free((void *)ind->targets);
+    } else {
+        f->indirect = realloc(f->indirect, (f->nindirect + 1) * sizeof *f->indirect);
+        ind = &f->indirect[f->nindirect++];
+        (*njt)++;
+    }
+    *ind = (LiftIndirect){br, targets, nt};
     for (size_t k = 0; k < nt; k++)
         vec_push(work, targets[k]);
 }
@@ -497,8 +512,7 @@ static void guess_unresolved(CfgFunc *f, U64Vec *unres, U64Vec *work, size_t *nj
         if (copy == NULL)
             diag_out_of_memory();
         memcpy(copy, all, nall * sizeof *copy);
-        (*njt)++;
-        add_indirect(f, br, copy, nall, work);
+        add_indirect(f, br, copy, nall, work, njt);
     }
     free(all);
 }
@@ -614,8 +628,7 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, Cfg *cfg)
                 free(targets);
                 continue;
             }
-            (*njt)++;
-            add_indirect(f, br, targets, nt, &work);
+            add_indirect(f, br, targets, nt, &work, njt);
         }
     }
     free(unres.v);
