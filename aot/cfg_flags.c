@@ -130,7 +130,7 @@ static bool block_end(const Ana *a, const CfgFunc *f, size_t k, enum A64Flow *fl
  * the program is off the machine's path already. */
 static unsigned nzcv_use(uint32_t w)
 {
-    if (w == 0xD4000001u)
+    if (a64_is_svc0(w))
         return 0;
     if ((w & 0xFF000000u) == 0xD4000000u || (w & 0xFFFF0000u) == 0)
         return NZCV_WRITE; /* BRK, HLT, UDF...: a trap, see the top */
@@ -144,8 +144,8 @@ static bool ends_in_exit(const Ana *a, const CfgFunc *f, size_t k)
     uint32_t w0, w1;
     if (f->ends[k] < f->leaders[k] + 8 || !word(a, f->ends[k] - 8, &w0) || !word(a, f->ends[k] - 4, &w1))
         return false;
-    return w1 == 0xD4000001u && (w0 & 0x7FFFFFFFu) == (0x52800008u | 93u << 5) ? true
-           : w1 == 0xD4000001u && (w0 & 0x7FFFFFFFu) == (0x52800008u | 94u << 5);
+    return a64_is_svc0(w1) && ((w0 & 0x7FFFFFFFu) == (0x52800008u | 93u << 5) ||
+                               (w0 & 0x7FFFFFFFu) == (0x52800008u | 94u << 5));
 }
 
 /* ---- RE and PT: forward from the entry --------------------------------- */

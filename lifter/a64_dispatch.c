@@ -89,6 +89,11 @@ bool a64_is_nop(uint32_t w)
     return w == 0xD503201Fu; /* HINT #0: CRm = 0, op2 = 0 */
 }
 
+bool a64_is_svc0(uint32_t w)
+{
+    return w == 0xD4000001u; /* SVC with imm16 = 0 */
+}
+
 bool a64_decode_adr(uint32_t w, uint64_t pc, unsigned *rd, uint64_t *addr, bool *page)
 {
     if ((w & 0x1F000000u) != 0x10000000u) /* op immlo(2) 10000 immhi(19) Rd */

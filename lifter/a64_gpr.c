@@ -164,7 +164,7 @@ A64Gprs a64_gprs(uint32_t w)
         return rw(bit(rd), 0);
     if ((w & 0xFFF80000u) == 0xD5080000u) /* SYS: DC ZVA, DC CIVAC, IC IVAU... (Xt: an address) */
         return rw(bit(rd), 0);
-    if (w == 0xD4000001u) /* SVC #0: the number in X8, the arguments X0-X5, the result X0
+    if (a64_is_svc0(w)) /* SVC #0: the number in X8, the arguments X0-X5, the result X0
                              (the lifter checks nothing here: its code syncs the state) */
         return (A64Gprs){0x13Fu, 0, bit(0)};
     /* Branches that read a register or none; hints and barriers. */

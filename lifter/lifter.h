@@ -217,6 +217,8 @@ bool a64_has_form(uint32_t word);
  * (a64_dispatch.c), so that no second file holds their encodings. */
 /* NOP (HINT #0): the padding between functions. */
 bool a64_is_nop(uint32_t word);
+/* SVC #0: a Linux system call (its number in X8). */
+bool a64_is_svc0(uint32_t word);
 /* ADR or ADRP: *RD the register written, *ADDR the address computed -
  * PC + imm21 for ADR, the 4 KiB page of PC + imm21 * 4096 for ADRP (*PAGE
  * set). */
