@@ -525,6 +525,30 @@ typedef struct PageCarry {
     uint64_t page[10];     /* page[19..28] */
 } PageCarry;
 
+/* The recovery's side of lift_scan_block: a block lies inside the
+ * function's extent, and each word taken is looked at for the code
+ * addresses it computes (note_address: ADRP results per register, for
+ * ADRP+ADD; computed code addresses per register). */
+typedef struct BlockScan {
+    Ctx *c;
+    const CfgFunc *f;
+    const AddrSet *leaders;
+    uint64_t page[32];
+    uint64_t code[32];
+} BlockScan;
+
+static bool scan_read(void *ctx, uint64_t pc, uint32_t *w) { return read_word(((BlockScan *)ctx)->c, pc, w); }
+
+static bool scan_is_leader(void *ctx, uint64_t pc) { return addrset_has(((BlockScan *)ctx)->leaders, pc); }
+
+static bool scan_in_extent(void *ctx, uint64_t pc) { return in_extent(((BlockScan *)ctx)->f, pc); }
+
+static void scan_word(void *ctx, uint64_t pc, uint32_t w)
+{
+    BlockScan *bs = ctx;
+    note_address(bs->c, bs->f, w, pc, bs->page, bs->code);
+}
+
 static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, Cfg *cfg)
 {
     AddrSet leaders, landings;
@@ -547,60 +571,48 @@ static int explore(Ctx *c, CfgFunc *f, bool exact, size_t *njt, Cfg *cfg)
          * instruction would fall through to itself (lift_block). */
         if (!in_extent(f, pc) || !read_word(c, pc, &w) || !addrset_add(&leaders, pc))
             continue;
-        uint64_t page[32] = {0}; /* ADRP results per register, for ADRP+ADD */
-        uint64_t code[32] = {0}; /* computed code addresses per register */
+        BlockScan bs = {c, f, &leaders, {0}, {0}};
         for (size_t k = 0; k < ncarry; k++)
             if (carry[k].ret == pc)
-                memcpy(&page[19], carry[k].page, sizeof carry[k].page);
-        for (uint64_t a = pc;; a += 4) {
-            if (!in_extent(f, a) || !read_word(c, a, &w))
-                break;
-            if (a != pc && addrset_has(&leaders, a))
-                break;
-            note_address(c, f, w, a, page, code);
-            uint64_t t;
-            enum A64Flow flow = a64_classify(w, a, &t);
-            if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
-                /* The return site of a call or system call starts a
-                 * block of its own. */
-                if (flow == FLOW_CALL)
-                    add_function(c, t, CFG_FROM_CALL);
-                if (flow != FLOW_NONE)
-                    note_call(c, code);
-                if (in_extent(f, a + 4) && read_word(c, a + 4, &w)) {
-                    if (flow == FLOW_CALL && returns_twice(c, t))
-                        addrset_add(&landings, a + 4);
-                    vec_push(&work, a + 4);
-                    PageCarry pc_ = {a + 4, {0}};
-                    memcpy(pc_.page, &page[19], sizeof pc_.page);
-                    bool any = false;
-                    for (unsigned r = 0; r < 10; r++)
-                        any |= pc_.page[r] != 0;
-                    PageCarry *grown = any ? realloc(carry, (ncarry + 1) * sizeof *carry) : NULL;
-                    if (grown != NULL) {
-                        carry = grown;
-                        carry[ncarry++] = pc_;
-                    }
+                memcpy(&bs.page[19], carry[k].page, sizeof carry[k].page);
+        LiftBlockScan scan = {scan_read, scan_is_leader, scan_in_extent, scan_word, &bs, false};
+        uint64_t end, t;
+        enum A64Flow flow = lift_scan_block(&scan, pc, &end, &t);
+        uint64_t a = end - 4;
+        if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
+            /* The return site of a call or system call starts a block of
+             * its own. */
+            if (flow == FLOW_CALL)
+                add_function(c, t, CFG_FROM_CALL);
+            note_call(c, bs.code);
+            if (in_extent(f, a + 4) && read_word(c, a + 4, &w)) {
+                if (flow == FLOW_CALL && returns_twice(c, t))
+                    addrset_add(&landings, a + 4);
+                vec_push(&work, a + 4);
+                PageCarry pc_ = {a + 4, {0}};
+                memcpy(pc_.page, &bs.page[19], sizeof pc_.page);
+                bool any = false;
+                for (unsigned r = 0; r < 10; r++)
+                    any |= pc_.page[r] != 0;
+                PageCarry *grown = any ? realloc(carry, (ncarry + 1) * sizeof *carry) : NULL;
+                if (grown != NULL) {
+                    carry = grown;
+                    carry[ncarry++] = pc_;
                 }
-                break;
             }
-            if (flow == FLOW_NONE)
-                continue;
-            if (flow == FLOW_JUMP || flow == FLOW_COND) {
-                if (internal_target(c, f, exact, t) && is_code(c, t))
-                    vec_push(&work, t);
-                else
-                    add_function(c, t, CFG_FROM_JUMP);
-                /* A conditional branch that ends the extent falls through
-                 * into the next function. */
-                if (flow == FLOW_COND && in_extent(f, a + 4))
-                    vec_push(&work, a + 4);
-                else if (flow == FLOW_COND)
-                    add_function(c, a + 4, CFG_FROM_FALLTHROUGH);
-            } else if (flow == FLOW_IJUMP) {
-                vec_push(&jts, a);
-            }
-            break;
+        } else if (flow == FLOW_JUMP || flow == FLOW_COND) {
+            if (internal_target(c, f, exact, t) && is_code(c, t))
+                vec_push(&work, t);
+            else
+                add_function(c, t, CFG_FROM_JUMP);
+            /* A conditional branch that ends the extent falls through
+             * into the next function. */
+            if (flow == FLOW_COND && in_extent(f, a + 4))
+                vec_push(&work, a + 4);
+            else if (flow == FLOW_COND)
+                add_function(c, a + 4, CFG_FROM_FALLTHROUGH);
+        } else if (flow == FLOW_IJUMP) {
+            vec_push(&jts, a);
         }
         /* Jump tables are analysed once their BR's block is known. */
         while (jts.n > 0) {

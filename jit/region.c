@@ -118,6 +118,28 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 static bool code_reader_word(void *r, uint64_t pc, uint32_t *w) { return reader_word(r, pc, w); }
 
+/* The region's side of lift_scan_block: a block ends at a known start,
+ * and the whole region takes at most its budget of words. */
+typedef struct RegionScan {
+    CodeReader *r;
+    U64Map *blocks;
+    size_t *budget;
+} RegionScan;
+
+static bool scan_read(void *ctx, uint64_t pc, uint32_t *w) { return reader_word(((RegionScan *)ctx)->r, pc, w); }
+
+static bool scan_is_leader(void *ctx, uint64_t pc) { return map_find(((RegionScan *)ctx)->blocks, pc, false, NULL) != NULL; }
+
+static bool scan_budget(void *ctx, uint64_t pc)
+{
+    (void)pc;
+    size_t *budget = ((RegionScan *)ctx)->budget;
+    if (*budget == 0)
+        return false;
+    --*budget;
+    return true;
+}
+
 int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outside)(uint64_t pc),
                     Region *out)
 {
@@ -141,39 +163,23 @@ int region_discover(CodeReader *r, uint64_t entry, size_t max_insns, int (*outsi
             continue;
         if (vec_push(&starts, pc) != 0)
             goto out;
-        uint64_t a = pc;
-        for (; budget > 0; a += 4) {
-            uint32_t w;
-            uint64_t t;
-            if (a != pc && map_find(&blocks, a, false, NULL) != NULL)
-                break;
-            budget--;
-            if (!reader_word(r, a, &w)) {
-                a += 4; /* the unreadable word stays: a SIGILL trap */
-                break;
-            }
-            enum A64Flow flow = a64_classify(w, a, &t);
-            if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
-                /* The return site starts a block. */
-                if (vec_push(&work, a + 4) != 0)
-                    goto out;
-                a += 4;
-                break;
-            }
-            if (flow == FLOW_NONE)
-                continue;
-            if (flow == FLOW_JUMP || flow == FLOW_COND) {
-                /* A branch to statically translated code (a tail call, a
-                 * shared epilogue) leaves the region. */
-                bool leave = t != entry && outside != NULL && outside(t);
-                if (!leave && vec_push(&work, t) != 0)
-                    goto out;
-                if (flow == FLOW_COND && vec_push(&work, a + 4) != 0)
-                    goto out;
-            }
-            a += 4; /* RET, BR, UDF and the like end the exploration here */
-            break;
-        }
+        RegionScan rs = {r, &blocks, &budget};
+        LiftBlockScan scan = {scan_read, scan_is_leader, scan_budget, NULL, &rs, true};
+        uint64_t a, t;
+        enum A64Flow flow = lift_scan_block(&scan, pc, &a, &t);
+        if (flow == FLOW_CALL || flow == FLOW_ICALL || flow == FLOW_SVC) {
+            /* The return site starts a block. */
+            if (vec_push(&work, a) != 0)
+                goto out;
+        } else if (flow == FLOW_JUMP || flow == FLOW_COND) {
+            /* A branch to statically translated code (a tail call, a
+             * shared epilogue) leaves the region. */
+            bool leave = t != entry && outside != NULL && outside(t);
+            if (!leave && vec_push(&work, t) != 0)
+                goto out;
+            if (flow == FLOW_COND && vec_push(&work, a) != 0)
+                goto out;
+        } /* RET, BR, UDF and the like end the exploration here */
         /* `end` may have moved when the map grew. */
         *map_find(&blocks, pc, false, NULL) = a;
     }

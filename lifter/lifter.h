@@ -243,6 +243,32 @@ long lift_leader_index(const LiftFunc *f, uint64_t pc);
 size_t lift_loop_headers(const LiftFunc *f, bool (*read_code)(void *ctx, uint64_t pc, uint32_t *word),
                          void *ctx, uint64_t **out);
 
+/* One basic block's scan, for the offline recovery (aot/cfg.c) and the
+ * JIT's region discovery (jit/region.c) alike (lifter/scan.c): from PC,
+ * word by word, up to the first word that ends a block - any flow but
+ * FLOW_NONE: a branch, and a call or a system call too, since its return
+ * site is a block of its own - or up to a known leader, the limit of the
+ * scan, or a word that cannot be read. */
+typedef struct LiftBlockScan {
+    /* Read the word at PC; false ends the block there. */
+    bool (*read)(void *ctx, uint64_t pc, uint32_t *word);
+    /* Whether PC already starts a block (the scan stops before it). */
+    bool (*is_leader)(void *ctx, uint64_t pc);
+    /* Whether the scan may take the word at PC (an extent, a budget). */
+    bool (*may_scan)(void *ctx, uint64_t pc);
+    /* Sees each word taken, before it is classified (may be NULL). */
+    void (*word)(void *ctx, uint64_t pc, uint32_t word);
+    void *ctx;
+    /* An unreadable word is kept as the block's last (the lifter makes it
+     * a SIGILL trap at its address) instead of ending the block before it. */
+    bool keep_unreadable;
+} LiftBlockScan;
+/* How the block from PC ends: the flow of its last word, with *TARGET its
+ * target (a64_classify), or FLOW_NONE when it ran into a leader, the limit
+ * or an unreadable word.  *END: the block's end (exclusive); PC itself
+ * when not even its first word could be taken. */
+enum A64Flow lift_scan_block(const LiftBlockScan *s, uint64_t pc, uint64_t *end, uint64_t *target);
+
 /* The depth-first search behind lift_loop_headers, over any graph of N
  * nodes: from ROOT (if >= 0), then from every node not reached yet, in
  * order.  SUCC(ctx, i, k) is node I's successor K: a node, -1 for an edge
