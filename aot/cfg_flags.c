@@ -30,7 +30,8 @@
  * indirect call when some function an indirect call may reach has RE, or
  * PT and live after; a BR when one of its table's targets is, some such
  * function has RE, F has RA (the BR may be a tail call or a return), or a
- * stored label's block is live (the BR may go there).  All of it - RE, PT,
+ * label stored in the image whose block is live may be its target - one
+ * of F's own (lbl_reach says why), or any when F's extent is unknown.  All of it - RE, PT,
  * RA, and those four "some" facts - is one least fixed point.
  *
  * The lifter then leaves the flags alone (lifter.h: flagfree_calls,
@@ -74,6 +75,7 @@
 
 typedef struct Sum {
     bool re, pt, ra;
+    bool lbl;                 /* a label among its blocks has the flags live */
 } Sum;
 
 typedef struct Ana {
@@ -91,7 +93,8 @@ typedef struct Ana {
     /* What a BR or BLR may reach beyond what recovery knows: RE and PT of
      * some function an indirect call may reach, a label whose block has
      * the flags live, an indirect call site with the flags live after it. */
-    bool re_any, pt_any, lbl_live, ra_ind;
+    bool re_any, pt_any, ra_ind;
+    bool lbl_live;            /* some label has the flags live (lbl_reach) */
     bool land_live;           /* a landing with the flags live: no analysis */
 } Ana;
 
@@ -106,6 +109,22 @@ static const LiftIndirect *table_of(const CfgFunc *f, uint64_t br)
         if (f->indirect[i].br_pc == br)
             return &f->indirect[i];
     return NULL;
+}
+
+/* Whether a BR of function FI that no table explains may reach a label
+ * with the flags live.  A stored label is the target of its own
+ * function's computed gotos (GNU C: a goto to another function's label is
+ * undefined; jump tables of absolute addresses are the function's own,
+ * cfg.c), so FI's own labels count - but for a function whose extent is
+ * not known, whose labels may lie in blocks recovery gave another: there
+ * any label does.  (One label counting for every BR of the image turned
+ * the analysis off for the whole python driver: a value in its Unicode
+ * tables equals an address in _PyUnicode_ToNumeric, a block that reads
+ * the flags, and every tail call through a pointer could "go there".) */
+static bool lbl_reach(const Ana *a, size_t fi)
+{
+    const CfgFunc *f = &a->cfg->funcs[fi];
+    return a->s[fi].lbl || (f->lo == f->hi && a->lbl_live);
 }
 
 /* The last word of block K of F and how it ends the block; false when
@@ -226,7 +245,7 @@ static void forward(Ana *a, size_t fi, bool *re_out, bool *pt_out)
             const LiftIndirect *ind = table_of(f, f->ends[k] - 4);
             for (size_t i = 0; ind != NULL && i < ind->ntargets; i++)
                 reach(a, f, ind->targets[i], &re, &pt, &n);
-            re |= a->re_any || a->lbl_live;
+            re |= a->re_any || lbl_reach(a, fi);
             pt = true;
             break;
         }
@@ -302,7 +321,7 @@ static bool block_live(const Ana *a, size_t fi, size_t k, bool *after)
         break;
     case FLOW_IJUMP: {
         const LiftIndirect *ind = table_of(f, f->ends[k] - 4);
-        live = a->re_any || a->lbl_live || a->s[fi].ra;
+        live = a->re_any || lbl_reach(a, fi) || a->s[fi].ra;
         for (size_t i = 0; ind != NULL && i < ind->ntargets && !live; i++)
             live = live_at(a, f, ind->targets[i]);
         break;
@@ -341,7 +360,7 @@ static void liveness(Ana *a, size_t fi)
 
 /* After liveness(FI): RA of its direct callees (the flags live after the
  * call) and of the functions it tail-calls (when RA(FI)), ra_ind (an
- * indirect call with the flags live after it), lbl_live (a label of FI
+ * indirect call with the flags live after it), lbl of FI (a label of FI
  * whose block has the flags live); true if anything changed. */
 /* Marks in a->seen the blocks of F that can run: reached from its entry,
  * its landings, its tables' targets and the labels stored in the image,
@@ -393,8 +412,9 @@ static bool spread(Ana *a, size_t fi)
         if (!a->seen[k])
             continue;
         size_t j = lift_lower_bound(a->labels, a->nlabels, f->leaders[k]);
-        if (!a->lbl_live && a->live[k] && j < a->nlabels && a->labels[j] == f->leaders[k])
-            a->lbl_live = changed = true;
+        if (!a->s[fi].lbl && a->live[k] && j < a->nlabels && a->labels[j] == f->leaders[k]) {
+            a->s[fi].lbl = a->lbl_live = changed = true;
+        }
         enum A64Flow fl;
         uint64_t t;
         bool after;

@@ -151,6 +151,20 @@ check profile-not-a-profile 1 "^dbt-aot: error: ok.elf: text.txt is not a dbt-ao
 "${QEMU:-qemu-aarch64}" switch.elf >switch.qemu
 ok_or_fail jump-tables-ahead-of-time bash -c 'DBT_JIT_LIB=/nonexistent ./switch.x86 >switch.out && cmp switch.qemu switch.out'
 
+# A word of data equal to the address of a block that reads the flags
+# (a label inside compare3, tests/e2e/programs/flags_stray_label.c) must
+# not turn aot/cfg_flags.c off for the whole image: calls stay free of
+# flag stores, and the output prints what qemu-aarch64 prints (e2e_programs
+# runs it against qemu too).
+"$cc" -O2 -static "$here/programs/flags_stray_label.c" -o stray.elf
+"$tool" -O0 --report=stray.json stray.elf -o stray.x86
+"${QEMU:-qemu-aarch64}" stray.elf >stray.qemu
+ok_or_fail flags-stray-label python3 -c '
+import json
+r = json.load(open("stray.json"))
+assert r["flagfree_calls"] > 0 and r["flagfree_returns"] > 0, (r["flagfree_calls"], r["flagfree_returns"])'
+ok_or_fail flags-stray-label-runs bash -c './stray.x86 >stray.out && cmp stray.qemu stray.out'
+
 # C++ exceptions thrown through several frames, cleanups on the way and
 # catch clauses (tests/e2e/dynamic/dyn_cxx.cpp, linked statically): the
 # landing pads come from the LSDAs of .eh_frame ahead of time, and the
