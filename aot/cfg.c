@@ -929,6 +929,8 @@ int cfg_merge(Cfg *into, Cfg *from)
     into->ninsns += from->ninsns;
     into->njumptables += from->njumptables;
     into->nnoreturn += from->nnoreturn;
+    if (into->flags_off_at == 0)
+        into->flags_off_at = from->flags_off_at;
     uint64_t *unres = realloc(into->unresolved, (into->nunresolved + from->nunresolved + 1) * sizeof *unres);
     if (unres == NULL)
         return -1;

@@ -83,6 +83,9 @@ typedef struct Cfg {
     size_t nnoreturn;      /* functions found never to return (cfg_noreturn.c) */
     uint64_t *unresolved;  /* BRs left to the runtime lookup (addresses) */
     size_t nunresolved;
+    uint64_t flags_off_at; /* a landing whose code may read the flags, which
+                              turned cfg_flags off for its image (dbt-aot -v
+                              names it); 0 if none */
 } Cfg;
 
 int cfg_recover(Cfg *cfg, const GuestImage *img, bool all_symbols, bool verbose, Diag *d);

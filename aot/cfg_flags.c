@@ -96,6 +96,7 @@ typedef struct Ana {
     bool re_any, pt_any, ra_ind;
     bool lbl_live;            /* some label has the flags live (lbl_reach) */
     bool land_live;           /* a landing with the flags live: no analysis */
+    uint64_t land_at;         /* the first such landing */
 } Ana;
 
 static bool word(const Ana *a, uint64_t pc, uint32_t *w)
@@ -440,7 +441,10 @@ static bool spread(Ana *a, size_t fi)
      * elsewhere), with whatever flags that path left.  Code that reads
      * them (no compiler's) turns the whole analysis off. */
     for (size_t k = 0; k < f->nlandings; k++)
-        a->land_live |= live_at(a, f, f->landings[k]);
+        if (!a->land_live && live_at(a, f, f->landings[k])) {
+            a->land_live = true;
+            a->land_at = f->landings[k];
+        }
     return changed;
 }
 
@@ -649,6 +653,7 @@ int cfg_flags(Cfg *cfg, const GuestImage *img, const uint8_t *entered, const uin
         }
     }
     rc = collect_flagfree(&a);
+    cfg->flags_off_at = a.land_live ? a.land_at : 0;
 out:
     free(a.s);
     free(a.live);

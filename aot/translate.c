@@ -667,6 +667,16 @@ int translate(const TranslateOptions *o, Diag *d)
                 "dbt-aot: flags: %zu calls, the returns of %zu functions and %zu of %zu loop headers need not "
                 "store them\n",
                 ffc, ffr, ffl, loops);
+        if (cfg.flags_off_at != 0) {
+            const CfgFunc *in = NULL;
+            for (size_t i = 0; i < cfg.nfuncs && in == NULL; i++)
+                if (cfg_block_index(&cfg.funcs[i], cfg.flags_off_at) >= 0)
+                    in = &cfg.funcs[i];
+            fprintf(stderr,
+                    "dbt-aot: flags: the analysis is off for an image: code at the landing 0x%llx%s%s may read "
+                    "them (docs/architecture.md, \"Flags at calls and returns\")\n",
+                    (unsigned long long)cfg.flags_off_at, in && in->name ? " in " : "", in && in->name ? in->name : "");
+        }
     }
 
     /* Refuse what would not fit rather than be killed by the OOM killer

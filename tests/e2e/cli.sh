@@ -165,6 +165,24 @@ r = json.load(open("stray.json"))
 assert r["flagfree_calls"] > 0 and r["flagfree_returns"] > 0, (r["flagfree_calls"], r["flagfree_returns"])'
 ok_or_fail flags-stray-label-runs bash -c './stray.x86 >stray.out && cmp stray.qemu stray.out'
 
+# Code at a setjmp landing that reads the flags turns that analysis off
+# for the whole image; -v says so and where (an analysis silently off
+# looks like a slow program: the python driver's was, until session 27).
+cat >land.c <<'EOF2'
+#include <setjmp.h>
+#include <stdio.h>
+jmp_buf jb;
+long after_setjmp(void);
+__asm__(".text\n.globl after_setjmp\n.type after_setjmp, %function\nafter_setjmp:\n"
+        "  stp x29, x30, [sp, #-16]!\n  adrp x0, jb\n  add x0, x0, :lo12:jb\n  bl _setjmp\n"
+        "  cset x0, ne\n  ldp x29, x30, [sp], #16\n  ret\n.size after_setjmp, .-after_setjmp\n");
+int main(void) { printf("%ld\n", after_setjmp()); return 0; }
+EOF2
+"$cc" -O2 -static land.c -o land.elf
+"$tool" -v -O0 land.elf -o land.x86 2>land.err
+ok_or_fail flags-off-named grep -Eq '^dbt-aot: flags: the analysis is off for an image: code at the landing 0x[0-9a-f]+ in after_setjmp may read them' land.err
+ok_or_fail flags-off-runs bash -c './land.x86 >land.out && "${QEMU:-qemu-aarch64}" land.elf | cmp - land.out'
+
 # C++ exceptions thrown through several frames, cleanups on the way and
 # catch clauses (tests/e2e/dynamic/dyn_cxx.cpp, linked statically): the
 # landing pads come from the LSDAs of .eh_frame ahead of time, and the
