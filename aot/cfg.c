@@ -963,6 +963,17 @@ long cfg_index(const Cfg *cfg, uint64_t pc)
     return g ? (long)(g - cfg->funcs) : -1;
 }
 
+const CfgFunc *cfg_containing(const Cfg *cfg, uint64_t pc)
+{
+    for (size_t i = 0; i < cfg->nfuncs; i++) {
+        const CfgFunc *fn = &cfg->funcs[i];
+        for (size_t k = 0; k < fn->nleaders; k++)
+            if (pc >= fn->leaders[k] && pc < fn->ends[k])
+                return fn;
+    }
+    return NULL;
+}
+
 long cfg_block_index(const CfgFunc *f, uint64_t pc)
 {
     size_t k = lift_lower_bound(f->leaders, f->nleaders, pc);

@@ -112,6 +112,9 @@ int cfg_merge(Cfg *into, Cfg *from);
 const CfgFunc *cfg_find(const Cfg *cfg, uint64_t pc);
 /* Its index in cfg->funcs, or -1. */
 long cfg_index(const Cfg *cfg, uint64_t pc);
+/* The first function one of whose blocks holds the instruction at PC, or
+ * NULL. */
+const CfgFunc *cfg_containing(const Cfg *cfg, uint64_t pc);
 /* The index of F's block that starts at PC, or -1. */
 long cfg_block_index(const CfgFunc *f, uint64_t pc);
 

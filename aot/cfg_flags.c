@@ -31,8 +31,9 @@
  * PT and live after; a BR when one of its table's targets is, some such
  * function has RE, F has RA (the BR may be a tail call or a return), or a
  * label stored in the image whose block is live may be its target - one
- * of F's own (lbl_reach says why), or any when F's extent is unknown.  All of it - RE, PT,
- * RA, and those four "some" facts - is one least fixed point.
+ * of F's own (lbl_reach says why), or any when F's extent is unknown.
+ * All of it - RE, PT, RA, and those four "some" facts - is one least
+ * fixed point.
  *
  * The lifter then leaves the flags alone (lifter.h: flagfree_calls,
  * flags_dead_at_return, flagfree_headers) at a direct call of G when not
@@ -413,9 +414,8 @@ static bool spread(Ana *a, size_t fi)
         if (!a->seen[k])
             continue;
         size_t j = lift_lower_bound(a->labels, a->nlabels, f->leaders[k]);
-        if (!a->s[fi].lbl && a->live[k] && j < a->nlabels && a->labels[j] == f->leaders[k]) {
+        if (!a->s[fi].lbl && a->live[k] && j < a->nlabels && a->labels[j] == f->leaders[k])
             a->s[fi].lbl = a->lbl_live = changed = true;
-        }
         enum A64Flow fl;
         uint64_t t;
         bool after;

@@ -70,18 +70,6 @@ static void count_sources(const Cfg *cfg, size_t by[CFG_NSOURCES])
             by[cfg->funcs[i].source]++;
 }
 
-/* The function one of whose blocks holds the instruction at PC, or NULL. */
-static const CfgFunc *function_containing(const Cfg *cfg, uint64_t pc)
-{
-    for (size_t i = 0; i < cfg->nfuncs; i++) {
-        const CfgFunc *fn = &cfg->funcs[i];
-        for (size_t k = 0; k < fn->nleaders; k++)
-            if (pc >= fn->leaders[k] && pc < fn->ends[k])
-                return fn;
-    }
-    return NULL;
-}
-
 /* "function": "0x...", "name": "..." of FN (empty when NULL). */
 static void json_function(FILE *f, const CfgFunc *fn)
 {
@@ -177,7 +165,7 @@ static void write_json(const Report *r, FILE *f)
     for (size_t k = 0; k < r->cfg->nunresolved; k++) {
         uint64_t br = r->cfg->unresolved[k];
         fprintf(f, "%s\n    {\"br\": \"0x%llx\", ", k ? "," : "", (unsigned long long)br);
-        json_function(f, function_containing(r->cfg, br));
+        json_function(f, cfg_containing(r->cfg, br));
         fputc('}', f);
     }
     fprintf(f, "\n  ],\n  \"untranslated_instructions\": [");
@@ -254,7 +242,7 @@ void report_print(const Report *r, FILE *f)
         fprintf(f, " %s %zu%s", cfg_source_name((enum CfgSource)k), by[k], k + 1 < CFG_NSOURCES ? "," : "\n");
     fprintf(f, "dbt-aot: %zu jump tables, %zu BR left to the run-time lookup", r->njumptables, r->cfg->nunresolved);
     for (size_t k = 0; k < r->cfg->nunresolved && k < 5; k++) {
-        const CfgFunc *fn = function_containing(r->cfg, r->cfg->unresolved[k]);
+        const CfgFunc *fn = cfg_containing(r->cfg, r->cfg->unresolved[k]);
         fprintf(f, "%s0x%llx%s%s", k ? ", " : ": ", (unsigned long long)r->cfg->unresolved[k],
                 fn && fn->name ? " in " : "", fn && fn->name ? fn->name : "");
     }

@@ -668,10 +668,7 @@ int translate(const TranslateOptions *o, Diag *d)
                 "store them\n",
                 ffc, ffr, ffl, loops);
         if (cfg.flags_off_at != 0) {
-            const CfgFunc *in = NULL;
-            for (size_t i = 0; i < cfg.nfuncs && in == NULL; i++)
-                if (cfg_block_index(&cfg.funcs[i], cfg.flags_off_at) >= 0)
-                    in = &cfg.funcs[i];
+            const CfgFunc *in = cfg_containing(&cfg, cfg.flags_off_at);
             fprintf(stderr,
                     "dbt-aot: flags: the analysis is off for an image: code at the landing 0x%llx%s%s may read "
                     "them (docs/architecture.md, \"Flags at calls and returns\")\n",

@@ -128,7 +128,10 @@ typedef struct RegionScan {
 
 static bool scan_read(void *ctx, uint64_t pc, uint32_t *w) { return reader_word(((RegionScan *)ctx)->r, pc, w); }
 
-static bool scan_is_leader(void *ctx, uint64_t pc) { return map_find(((RegionScan *)ctx)->blocks, pc, false, NULL) != NULL; }
+static bool scan_is_leader(void *ctx, uint64_t pc)
+{
+    return map_find(((RegionScan *)ctx)->blocks, pc, false, NULL) != NULL;
+}
 
 static bool scan_budget(void *ctx, uint64_t pc)
 {

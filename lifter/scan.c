@@ -1,6 +1,6 @@
 /*
  * scan.c - one basic block's scan (lifter.h: lift_scan_block), shared by
- * the offline recovery (aot/cfg.c: recover_function) and the JIT's region
+ * the offline recovery (aot/cfg.c: explore) and the JIT's region
  * discovery (jit/region.c: region_discover).  What each does with a
  * block's end - follow a branch, start a function at a call's target,
  * analyse a jump table, leave the region - stays with it; where a block

@@ -17,7 +17,7 @@
  */
 #include <stdio.h>
 
-long compare3(long a, long b);    /* -1, 0, 1; `stray` is its second block */
+long compare3(long a, long b);    /* -1, 0, 1; `.Lstray` is its second block */
 long tail_through(long a, long b); /* a tail call through `target` */
 long (*target)(long, long) = compare3;
 long (*volatile call_me)(long, long) = tail_through;
