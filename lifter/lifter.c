@@ -1246,6 +1246,55 @@ static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef
         forget_dead_flags(l, blk, f->leaders[i]);
 }
 
+/* The TBAA access tag of a type NAME under this lifter's root. */
+static LLVMValueRef tbaa_tag(Lifter *l, const char *name)
+{
+    static const char root_name[] = "dbt-aot";
+    LLVMMetadataRef root_op = LLVMMDStringInContext2(l->ctx, root_name, sizeof root_name - 1);
+    LLVMMetadataRef root = LLVMMDNodeInContext2(l->ctx, &root_op, 1);
+    LLVMMetadataRef zero = LLVMValueAsMetadata(c64(l, 0));
+    LLVMMetadataRef type_ops[3] = {LLVMMDStringInContext2(l->ctx, name, strlen(name)), root, zero};
+    LLVMMetadataRef type = LLVMMDNodeInContext2(l->ctx, type_ops, 3);
+    LLVMMetadataRef tag_ops[3] = {type, type, zero};
+    return LLVMMetadataAsValue(l->ctx, LLVMMDNodeInContext2(l->ctx, tag_ops, 3));
+}
+
+/* Type-based alias information on the function's loads and stores: an
+ * access of the CpuState (through the argument) and one of guest memory
+ * (through an inttoptr) never alias.
+ *
+ * The CpuState argument is noalias, but that alone does not tell LLVM: a
+ * pointer made by inttoptr may be one the function let escape, and LLVM's
+ * capture tracking gives up on an argument of more than 100 uses (every
+ * lifted function of some size: each field access is one).  So each guest
+ * store clobbered every CpuState field: a register stored and read back
+ * across a guest store was a store and a load, in the huge tier (registers
+ * in memory) and for the registers that stay in the CpuState in SSA.
+ * Other accesses (the SSA registers' allocas, runtime tables) stay
+ * untagged, which aliases anything. */
+static void tag_memory(Lifter *l)
+{
+    if (l->tbaa_cpu == NULL) {
+        l->tbaa_cpu = tbaa_tag(l, "cpu state");
+        l->tbaa_guest = tbaa_tag(l, "guest memory");
+    }
+    unsigned kind = LLVMGetMDKindIDInContext(l->ctx, "tbaa", 4);
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(l->fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+            LLVMValueRef ptr;
+            if (LLVMIsALoadInst(i))
+                ptr = LLVMGetOperand(i, 0);
+            else if (LLVMIsAStoreInst(i))
+                ptr = LLVMGetOperand(i, 1);
+            else
+                continue;
+            if (LLVMIsAIntToPtrInst(ptr))
+                LLVMSetMetadata(i, kind, l->tbaa_guest);
+            else if (ptr == l->cpu || (LLVMIsAGetElementPtrInst(ptr) && LLVMGetOperand(ptr, 0) == l->cpu))
+                LLVMSetMetadata(i, kind, l->tbaa_cpu);
+        }
+}
+
 int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
 {
     memset(st, 0, sizeof *st);
@@ -1360,6 +1409,7 @@ int lift_function(Lifter *l, const LiftFunc *f, LiftStats *st)
     l->gep_cache = false; /* materialization inserts before instructions */
     dbg_end_function(l);
     sync_materialize(l);
+    tag_memory(l);
     free(l->blocks);
     free(l->landing_bb);
     l->memregs = false;
