@@ -20,10 +20,12 @@
  *            - tail/indirect:  tail call g_T(passed, cpu), or through
  *                              cpu->tail_fn and dbt_rt_tail_jump
  *
- * The CpuState argument is noalias: guest memory accesses (inttoptr of a
- * guest address) never alias it, which lets LLVM remove the stores of
- * unchanged registers and keep guest registers in host registers across
- * loops.
+ * Guest memory accesses (inttoptr of a guest address) never alias the
+ * CpuState: the argument is noalias, and since LLVM trusts that only
+ * while the pointer has not escaped (it escapes into every runtime and asm
+ * call), each access of either kind also carries a TBAA type of its own
+ * (tag_memory).  That lets LLVM keep a register's value across guest
+ * stores and remove the stores of unchanged registers.
  */
 #include "lifter.h"
 
