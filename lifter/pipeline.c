@@ -44,7 +44,12 @@ const char *dbt_opt_pipeline(int level)
  * byte for byte the same code, ran 0.99-1.46 s depending only on where the
  * link put it (1.05-1.14 s with this; its closing JNE across a 64-byte
  * line was the slow case on this AMD host, and 32-byte boundaries are
- * Intel's JCC erratum).  Output 0.9% larger.  Then a developer's knob,
+ * Intel's JCC erratum).  Output 0.9% larger.  No store merging in the
+ * DAG combiner: it turned an epilogue's `ldp x23, x24` (two loads of the
+ * guest stack, two stores into the CpuState) into one 16-byte copy whose
+ * load spans the prologue's two 8-byte stores, which cannot be forwarded
+ * to it - 35% of python's _Py_dict_lookup samples sat on two such copies
+ * (docs/benchmarks.md, session 28).  Then a developer's knob,
  * documented in docs/testing.md: options for LLVM itself, e.g.
  * DBT_LLVM_ARGS="-time-passes" (with --jobs 1). */
 static const char *options_prog;
@@ -60,6 +65,8 @@ static void parse_options(void)
         argv[argc++] = "-x86-align-branch-boundary=32";
         argv[argc++] = "-x86-align-branch=fused+jcc+jmp";
     }
+    if (strstr(buf, "combiner-store-merging") == NULL)
+        argv[argc++] = "-combiner-store-merging=false";
     for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
         argv[argc++] = t;
     LLVMParseCommandLineOptions(argc, argv, NULL);

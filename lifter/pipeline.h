@@ -13,9 +13,10 @@
 const char *dbt_opt_pipeline(int level);
 
 /* LLVM's command-line options for code generation, once per process, as
- * PROG: branches kept off 32-byte boundaries (the offline tool and the
- * JIT alike), then DBT_LLVM_ARGS (space-separated; one that names
- * x86-align-branch replaces the alignment). */
+ * PROG: branches kept off 32-byte boundaries and no store merging in the
+ * DAG combiner (the offline tool and the JIT alike), then DBT_LLVM_ARGS
+ * (space-separated; one that names x86-align-branch replaces the
+ * alignment, one that names combiner-store-merging the merging's). */
 void dbt_llvm_options(const char *prog);
 
 /* After the passes: every use of an argument's field address (a GEP of an
