@@ -136,8 +136,6 @@ struct Lifter {
     LLVMValueRef marker_fn;      /* declaration of the marker */
     LiftStats *stats;            /* counters of the current lift_function */
     unsigned pcs_kind;           /* metadata kind "pcsections" (mem_mark), 0 = not looked up */
-    LLVMValueRef tbaa_cpu;       /* access tags of tag_memory (lifter.c), NULL = not made */
-    LLVMValueRef tbaa_guest;
     LiftDebug *dbg;              /* debug information (-g, debuginfo.c), or NULL */
 };
 

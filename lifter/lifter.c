@@ -1248,7 +1248,8 @@ static void lift_block(Lifter *l, const LiftFunc *f, size_t i, LLVMBasicBlockRef
         forget_dead_flags(l, blk, f->leaders[i]);
 }
 
-/* The TBAA access tag of a type NAME under this lifter's root. */
+/* The TBAA access tag of a type NAME under this lifter's root (metadata
+ * nodes are unique in their context: the same NAME gives the same tag). */
 static LLVMValueRef tbaa_tag(Lifter *l, const char *name)
 {
     static const char root_name[] = "dbt-aot";
@@ -1276,10 +1277,7 @@ static LLVMValueRef tbaa_tag(Lifter *l, const char *name)
  * untagged, which aliases anything. */
 static void tag_memory(Lifter *l)
 {
-    if (l->tbaa_cpu == NULL) {
-        l->tbaa_cpu = tbaa_tag(l, "cpu state");
-        l->tbaa_guest = tbaa_tag(l, "guest memory");
-    }
+    LLVMValueRef cpu_tag = tbaa_tag(l, "cpu state"), guest_tag = tbaa_tag(l, "guest memory");
     unsigned kind = LLVMGetMDKindIDInContext(l->ctx, "tbaa", 4);
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(l->fn); bb; bb = LLVMGetNextBasicBlock(bb))
         for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
@@ -1291,9 +1289,9 @@ static void tag_memory(Lifter *l)
             else
                 continue;
             if (LLVMIsAIntToPtrInst(ptr))
-                LLVMSetMetadata(i, kind, l->tbaa_guest);
+                LLVMSetMetadata(i, kind, guest_tag);
             else if (ptr == l->cpu || (LLVMIsAGetElementPtrInst(ptr) && LLVMGetOperand(ptr, 0) == l->cpu))
-                LLVMSetMetadata(i, kind, l->tbaa_cpu);
+                LLVMSetMetadata(i, kind, cpu_tag);
         }
 }
 
