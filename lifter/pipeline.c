@@ -181,8 +181,149 @@ void dbt_isolate_entries(LLVMModuleRef mod)
     LLVMDisposeBuilder(b);
 }
 
+/* Field K of an aggregate built by a chain of single-index insertvalues,
+ * or NULL when the chain does not say (its base is not poison or undef). */
+static LLVMValueRef chain_field(LLVMValueRef agg, unsigned k)
+{
+    while (LLVMIsAInsertValueInst(agg)) {
+        if (LLVMGetNumIndices(agg) == 1 && LLVMGetIndices(agg)[0] == k)
+            return LLVMGetOperand(agg, 1);
+        agg = LLVMGetOperand(agg, 0);
+    }
+    if (LLVMIsAPoisonValue(agg) || LLVMIsAUndefValue(agg))
+        return LLVMGetUndef(LLVMStructGetTypeAtIndex(LLVMTypeOf(agg), k));
+    return NULL;
+}
+
+/* Deletes AGG's insertvalue chain as far as nothing else uses it. */
+static void delete_chain(LLVMValueRef agg)
+{
+    while (LLVMIsAInsertValueInst(agg) && LLVMGetFirstUse(agg) == NULL) {
+        LLVMValueRef base = LLVMGetOperand(agg, 0);
+        LLVMInstructionEraseFromParent(agg);
+        agg = base;
+    }
+}
+
+/* The fewest return sites a phi is split for (see pipeline.h). */
+enum { SPLIT_MIN_RETURNS = 256 };
+
+/* One struct phi (see pipeline.h) split into a phi per field.  PHI is
+ * the first instruction of a block that returns it and does nothing else
+ * (simplifycfg's common return).  An edge whose value is not an
+ * insertvalue chain or a constant (a tail call's result, returned as it
+ * is) gets the return in its own block instead (an unconditional branch
+ * becomes `ret`), so that the call stays a tail call: extracted and
+ * inserted again it became a call that returns, with the stack 8 bytes
+ * off for the callee (docs/architecture.md, "Calls").  Where such an edge
+ * is a conditional one the phi stays whole. */
+static void split_struct_phi(LLVMValueRef phi, LLVMBuilderRef b)
+{
+    LLVMTypeRef st = LLVMTypeOf(phi);
+    LLVMBasicBlockRef bb = LLVMGetInstructionParent(phi);
+    LLVMValueRef ret = LLVMGetNextInstruction(phi);
+    unsigned nf = LLVMCountStructElementTypes(st);
+    unsigned ni = LLVMCountIncoming(phi);
+    if (LLVMGetFirstInstruction(bb) != phi || ret == NULL || LLVMGetInstructionOpcode(ret) != LLVMRet ||
+        LLVMGetNumOperands(ret) != 1 || LLVMGetOperand(ret, 0) != phi || nf == 0 ||
+        ni < SPLIT_MIN_RETURNS)
+        return;
+    for (unsigned i = 0; i < ni; i++) {
+        LLVMValueRef v = LLVMGetIncomingValue(phi, i);
+        if (!LLVMIsAInsertValueInst(v) && !LLVMIsAConstant(v)) {
+            LLVMValueRef br = LLVMGetBasicBlockTerminator(LLVMGetIncomingBlock(phi, i));
+            if (LLVMGetInstructionOpcode(br) != LLVMBr || LLVMIsConditional(br))
+                return;
+        }
+    }
+    LLVMValueRef *in = malloc((size_t)ni * sizeof *in);
+    LLVMBasicBlockRef *from = malloc((size_t)ni * sizeof *from);
+    LLVMValueRef *field = malloc((size_t)ni * sizeof *field);
+    LLVMValueRef *out = malloc((size_t)nf * sizeof *out);
+    if (in && from && field && out) {
+        /* The edges that keep coming here; the others return. */
+        unsigned n = 0;
+        for (unsigned i = 0; i < ni; i++) {
+            LLVMValueRef v = LLVMGetIncomingValue(phi, i);
+            LLVMBasicBlockRef pred = LLVMGetIncomingBlock(phi, i);
+            if (LLVMIsAInsertValueInst(v) || LLVMIsAConstant(v)) {
+                in[n] = v, from[n] = pred, n++;
+                continue;
+            }
+            LLVMInstructionEraseFromParent(LLVMGetBasicBlockTerminator(pred));
+            LLVMPositionBuilderAtEnd(b, pred);
+            LLVMBuildRet(b, v);
+        }
+        LLVMPositionBuilderBefore(b, phi);
+        for (unsigned k = 0; k < nf; k++) {
+            /* A field every edge brings the same value for (the passed
+             * registers a function hands back unchanged) needs no phi;
+             * a constant aggregate's field folds to a constant. */
+            LLVMValueRef same = NULL;
+            for (unsigned i = 0; i < n; i++) {
+                field[i] = chain_field(in[i], k);
+                if (field[i] == NULL && LLVMIsAConstant(in[i]))
+                    field[i] = LLVMGetAggregateElement(in[i], k);
+                if (field[i] == NULL) {
+                    /* A chain built on another aggregate. */
+                    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(from[i]));
+                    field[i] = LLVMBuildExtractValue(b, in[i], k, "");
+                    LLVMPositionBuilderBefore(b, phi);
+                    if (!LLVMIsAConstant(field[i]))
+                        same = phi; /* does not dominate the phi's block */
+                }
+                if (LLVMIsUndef(field[i]))
+                    continue;
+                if (same == NULL)
+                    same = field[i];
+                else if (same != field[i])
+                    same = phi;
+            }
+            if (same == NULL)
+                out[k] = LLVMGetUndef(LLVMStructGetTypeAtIndex(st, k));
+            else if (same != phi)
+                out[k] = same;
+            else {
+                out[k] = LLVMBuildPhi(b, LLVMStructGetTypeAtIndex(st, k), "");
+                LLVMAddIncoming(out[k], field, from, n);
+            }
+        }
+        LLVMPositionBuilderBefore(b, ret);
+        LLVMValueRef agg = LLVMGetPoison(st);
+        for (unsigned k = 0; k < nf; k++)
+            agg = LLVMBuildInsertValue(b, agg, out[k], k, "");
+        LLVMReplaceAllUsesWith(phi, agg);
+        LLVMInstructionEraseFromParent(phi);
+        for (unsigned i = 0; i < n; i++) {
+            bool seen = false;
+            for (unsigned j = 0; j < i && !seen; j++)
+                seen = in[j] == in[i];
+            if (!seen)
+                delete_chain(in[i]);
+        }
+    }
+    free(in), free(from), free(field), free(out);
+}
+
+void dbt_split_struct_phis(LLVMModuleRef mod)
+{
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+            LLVMValueRef i = LLVMGetFirstInstruction(bb);
+            while (i && LLVMGetInstructionOpcode(i) == LLVMPHI) {
+                LLVMValueRef next = LLVMGetNextInstruction(i);
+                if (LLVMGetTypeKind(LLVMTypeOf(i)) == LLVMStructTypeKind)
+                    split_struct_phi(i, b);
+                i = next;
+            }
+        }
+    LLVMDisposeBuilder(b);
+}
+
 void dbt_before_codegen(LLVMModuleRef mod)
 {
+    dbt_split_struct_phis(mod);
     dbt_sink_arg_fields(mod);
     dbt_isolate_entries(mod);
 }
