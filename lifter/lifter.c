@@ -725,7 +725,11 @@ static void tail_to(Lifter *l, uint64_t target, LLVMValueRef dyn)
 static void continue_in(Lifter *l, LLVMValueRef ok, LLVMBasicBlockRef cont, bool after_call)
 {
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b), leave;
-    if (after_call) {
+    /* With the registers in memory the call's results are in the CpuState
+     * already: the function's one block that returns from there serves
+     * (a block of its own after each call was a fifth of hello's IR at
+     * -O0). */
+    if (after_call && !l->memregs) {
         leave = lift_new_block(l, "leave");
         ret_passed(l, false);
         LLVMPositionBuilderAtEnd(l->b, here);
@@ -968,7 +972,9 @@ static void call_translated(Lifter *l, uint64_t target, LLVMValueRef dyn)
         /* The callee never returns (aot/cfg_noreturn.c): the block ends
          * here.  Should it come back after all, or the unwinder or a
          * longjmp land in this frame, it is the "not back here" case. */
-        if (l->func->nlandings == 0)
+        if (l->func->nlandings == 0 && l->memregs)
+            LLVMBuildBr(l->b, leave_from_state(l));
+        else if (l->func->nlandings == 0)
             ret_passed(l, false);
         else
             land_or_leave(l, sp);
