@@ -205,6 +205,14 @@ static void delete_chain(LLVMValueRef agg)
     }
 }
 
+/* Whether an incoming value V of a struct phi gives its fields here (an
+ * insertvalue chain or a constant); any other (a call's result) returns
+ * in its own block. */
+static bool fields_known(LLVMValueRef v)
+{
+    return LLVMIsAInsertValueInst(v) || LLVMIsAConstant(v);
+}
+
 /* The fewest return sites a phi is split for (see pipeline.h). */
 enum { SPLIT_MIN_RETURNS = 256 };
 
@@ -230,7 +238,7 @@ static void split_struct_phi(LLVMValueRef phi, LLVMBuilderRef b)
         return;
     for (unsigned i = 0; i < ni; i++) {
         LLVMValueRef v = LLVMGetIncomingValue(phi, i);
-        if (!LLVMIsAInsertValueInst(v) && !LLVMIsAConstant(v)) {
+        if (!fields_known(v)) {
             LLVMValueRef br = LLVMGetBasicBlockTerminator(LLVMGetIncomingBlock(phi, i));
             if (LLVMGetInstructionOpcode(br) != LLVMBr || LLVMIsConditional(br))
                 return;
@@ -246,7 +254,7 @@ static void split_struct_phi(LLVMValueRef phi, LLVMBuilderRef b)
         for (unsigned i = 0; i < ni; i++) {
             LLVMValueRef v = LLVMGetIncomingValue(phi, i);
             LLVMBasicBlockRef pred = LLVMGetIncomingBlock(phi, i);
-            if (LLVMIsAInsertValueInst(v) || LLVMIsAConstant(v)) {
+            if (fields_known(v)) {
                 in[n] = v, from[n] = pred, n++;
                 continue;
             }

@@ -53,7 +53,8 @@ static const char ir[] = "define i64 @f(ptr %cpu, i64 %x) {\n"
 
 /* What simplifycfg leaves of a lifted function with many returns: the
  * struct of returned registers from NRET insertvalue chains (field 0 the
- * constant K at return K, field 1 %x, field 2 %a passed back unchanged),
+ * constant 1000 + K at return K, field 1 %x, field 2 %a passed back
+ * unchanged),
  * a constant, and a tail call's result on an unconditional edge (@f) or a
  * conditional one (@g).  Written into BUF, which must be big enough. */
 static size_t returns_ir(char *buf, size_t cap, const char *name, int nret, bool cond_tail)
